@@ -84,7 +84,7 @@ public static class OnnxImporter
         var type = info.Type;
         if (type is null) throw new ModelLoadException(modelPath, $"'{info.Name}' declares no type");
         if (type.ValueCase != TypeProto.ValueOneofCase.TensorType)
-            throw new ModelLoadException(modelPath, $"'{info.Name}' is a {type.ValueCase} value; EdgeToken runs tensors only");
+            throw new UnsupportedModelException($"'{info.Name}' is a {type.ValueCase} value; EdgeToken runs tensors only");
         var tensor = type.TensorType;
         var elem = (ElementType)tensor.ElemType;
         if (!declaredOnly) v.Type = elem;

@@ -1,0 +1,34 @@
+using System.CommandLine;
+using System.Globalization;
+
+namespace EdgeToken.Cli.Commands;
+
+/// <summary>Options several verbs share, so they read the same everywhere.</summary>
+internal static class CliOptions
+{
+    public static Option<bool> Json() => new("--json") { Description = "Print the report as JSON (a stable shape for scripts) instead of text." };
+
+    public static Option<string[]> Bind() => new("--bind")
+    {
+        Description = "Size of a dynamic dimension, as SYMBOL=SIZE or INPUT:INDEX=SIZE (repeatable), e.g. --bind batch=1.",
+        AllowMultipleArgumentsPerToken = true,
+    };
+
+    public static Argument<string> Model() => new("model") { Description = "Path to an ONNX model file (.onnx)." };
+
+    public static Dictionary<string, int> ParseBindings(string[]? values)
+    {
+        var bindings = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var v in values ?? [])
+        {
+            int eq = v.LastIndexOf('=');
+            if (eq <= 0 || !int.TryParse(v.AsSpan(eq + 1), NumberStyles.Integer, CultureInfo.InvariantCulture, out int size) || size < 0)
+                throw new CliUsageException($"--bind {v}: expected SYMBOL=SIZE with a non-negative whole number, e.g. --bind batch=1");
+            bindings[v[..eq]] = size;
+        }
+        return bindings;
+    }
+}
+
+/// <summary>A command line that asks for something impossible; printed without a stack trace, exit code 2.</summary>
+internal sealed class CliUsageException(string message) : Exception(message);

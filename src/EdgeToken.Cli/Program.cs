@@ -1,0 +1,11 @@
+using System.CommandLine;
+using EdgeToken.Cli.Commands;
+
+var root = new RootCommand("EdgeToken: compile trained ONNX models into statically planned, allocation-free pipelines for edge devices.")
+{
+    InspectCommand.Create(),
+    VerifyCommand.Create(),
+    CompileCommand.Create(),
+    ConformanceCommand.Create(),
+};
+return root.Parse(args).Invoke();
