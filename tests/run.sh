@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Runs every EdgeToken test, installing on a fresh machine what the tests need.
+# Usage: tests/run.sh [extra dotnet test arguments]
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# The ONNX operator conformance tests live beside the checkout (never copied into the repository).
+if [[ -z "${EDGETOKEN_ONNX_TESTS:-}" && -d "$root/../shared/onnx-node-tests" ]]; then
+  export EDGETOKEN_ONNX_TESTS="$root/../shared/onnx-node-tests"
+fi
+if [[ -n "${EDGETOKEN_ONNX_TESTS:-}" ]]; then
+  echo "ONNX conformance suite: $EDGETOKEN_ONNX_TESTS"
+else
+  echo "ONNX conformance suite: NOT FOUND (set EDGETOKEN_ONNX_TESTS); the suite test will be reported as skipped"
+fi
+
+# System packages the tests use (installed only when missing, and only where we may).
+need=()
+command -v socat >/dev/null 2>&1 || need+=(socat)
+if ((${#need[@]})); then
+  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+    echo "installing: ${need[*]}"
+    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  else
+    echo "warning: missing ${need[*]} and cannot install them here; tests that need them will say so"
+  fi
+fi
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+dotnet restore EdgeToken.sln -v q
+dotnet build EdgeToken.sln -c Release --no-restore -v q -nologo
+
+log="$(mktemp)"
+status=0
+dotnet test EdgeToken.sln -c Release --no-build -v q --logger "console;verbosity=normal" "$@" 2>&1 | tee "$log" | grep -E '^\s*(Passed!|Failed!|Skipped |Failed |Error Message|  [A-Za-z.]+Exception)|THE ONNX' || true
+status=${PIPESTATUS[0]}
+
+# One closing line over every test assembly.
+read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
+  awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+rm -f "$log"
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit "$status"
