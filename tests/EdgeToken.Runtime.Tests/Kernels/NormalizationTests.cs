@@ -216,4 +216,31 @@ public class NormalizationTests
         KernelAssert.Close(expMean, outs[1].AsSpan<float>(), 1e-5f, 1e-6f);
         KernelAssert.Close(expVar, outs[2].AsSpan<float>(), 1e-5f, 1e-6f);
     }
+
+    [Fact]
+    public void Kernels_that_declare_in_place_give_the_same_result_when_output_is_input()
+    {
+        int c = 3, spatial = 13, inner = 2 * spatial;
+        var x = KernelAssert.Random(2 * c * spatial, 1, 2f);
+        var scale = KernelAssert.Random(inner, 2);
+        var bias = KernelAssert.Random(inner, 3);
+        var variance = KernelAssert.Random(c, 4).Select(v => Math.Abs(v) + 0.5f).ToArray();
+        var scratch = new float[2 * c];
+
+        var expected = new float[x.Length];
+        var actual = (float[])x.Clone();
+        LayerNormalization.Run(x, scale, bias, 1e-5f, inner, expected, Span<float>.Empty, Span<float>.Empty);
+        LayerNormalization.Run(actual, scale, bias, 1e-5f, inner, actual, Span<float>.Empty, Span<float>.Empty);
+        Assert.Equal(expected, actual);
+
+        actual = (float[])x.Clone();
+        InstanceNormalization.Run(x, scale, bias, 1e-5f, c, spatial, expected);
+        InstanceNormalization.Run(actual, scale, bias, 1e-5f, c, spatial, actual);
+        Assert.Equal(expected, actual);
+
+        actual = (float[])x.Clone();
+        BatchNormalization.Run(x, scale, bias, bias, variance, 1e-5f, c, spatial, expected, scratch);
+        BatchNormalization.Run(actual, scale, bias, bias, variance, 1e-5f, c, spatial, actual, scratch);
+        Assert.Equal(expected, actual);
+    }
 }

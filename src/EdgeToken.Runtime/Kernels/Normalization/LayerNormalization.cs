@@ -78,6 +78,9 @@ internal sealed class LayerNormalizationOperator : OperatorDefinition
         node.SetOutput(2, ElementType.Float32, reduced);
     }
 
+    // Each row is read (for its moments) before it is written.
+    public override int InPlaceInput(NodeContext node) => 0;
+
     public override Kernel CreateKernel(NodeContext node)
     {
         var dims = node.Input(0).Dims;

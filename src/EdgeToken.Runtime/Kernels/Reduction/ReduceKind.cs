@@ -26,10 +26,6 @@ public static class ReduceKinds
         _ => kind.ToString(),
     };
 
-    /// <summary>The opset from which the operator takes its axes as input 1 instead of an attribute.
-    /// ReduceSum moved first (13); the others followed in 18.</summary>
-    public static int AxesInputSince(this ReduceKind kind) => kind == ReduceKind.Sum ? 13 : 18;
-
     /// <summary>True for kinds whose result is only defined for floating-point values (a log or a root).</summary>
     public static bool NeedsFloatingPoint(this ReduceKind kind) =>
         kind is ReduceKind.L2 or ReduceKind.LogSum or ReduceKind.LogSumExp;
