@@ -11,5 +11,11 @@ public static partial class OperatorRegistry
         ops.Add(new MulOperator());
         ops.Add(new DivOperator());
         ops.Add(new PowOperator());
+        ops.Add(new SqrtOperator());
+        ops.Add(new ExpOperator());
+        ops.Add(new LogOperator());
+        ops.Add(new AbsOperator());
+        ops.Add(new NegOperator());
+        ops.Add(new ErfOperator());
     }
 }
