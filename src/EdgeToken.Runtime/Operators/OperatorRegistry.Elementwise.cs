@@ -17,5 +17,6 @@ public static partial class OperatorRegistry
         ops.Add(new AbsOperator());
         ops.Add(new NegOperator());
         ops.Add(new ErfOperator());
+        ops.Add(new CastOperator());
     }
 }
