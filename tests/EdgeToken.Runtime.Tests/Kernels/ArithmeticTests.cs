@@ -159,6 +159,22 @@ public class ArithmeticTests
     }
 
     [Fact]
+    public void Float16_runs_through_the_scalar_path()
+    {
+        var a = Enumerable.Range(0, 70).Select(i => (Half)(i * 0.25f - 3f)).ToArray();
+        var b = Enumerable.Range(0, 70).Select(i => (Half)(i * 0.5f + 1f)).ToArray();
+        foreach (var (name, f) in new (string, Func<Half, Half, Half>)[] { ("Add", (x, y) => x + y), ("Sub", (x, y) => x - y), ("Mul", (x, y) => x * y), ("Div", (x, y) => x / y) })
+        {
+            var y = SingleNodeRunner.Run(name, NodeAttributes.Empty,
+                [ConstantTensor.FromArray(ElementType.Float16, [70], a), ConstantTensor.FromArray(ElementType.Float16, [70], b)])[0];
+            Assert.Equal(a.Zip(b, f).ToArray(), y.AsSpan<Half>().ToArray());
+        }
+        var p = SingleNodeRunner.Run("Pow", NodeAttributes.Empty,
+            [ConstantTensor.FromArray(ElementType.Float16, [70], b), ConstantTensor.FromArray(ElementType.Int32, [], new[] { 2 })])[0];
+        Assert.Equal(b.Select(v => (Half)((double)v * (double)v)).ToArray(), p.AsSpan<Half>().ToArray());
+    }
+
+    [Fact]
     public void Mismatched_types_and_shapes_are_rejected()
     {
         var f = ConstantTensor.FromArray(ElementType.Float32, [3], new[] { 1f, 2f, 3f });

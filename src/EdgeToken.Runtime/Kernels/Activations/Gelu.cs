@@ -43,8 +43,10 @@ internal readonly struct GeluErfOp : IUnaryOp<float>
 }
 
 /// <remarks>Computed as x / (1 + e^(−2u)): ½(1 + tanh u) is exactly the logistic function of 2u, which
-/// needs one exp and no tanh (there is no vector tanh in System.Runtime.Intrinsics). For u → −∞ the exp
-/// overflows to +∞ and y goes to −0 as it should; for u → +∞ it underflows to 0 and y = x.</remarks>
+/// needs one exp and no tanh. The exp is <see cref="ExpM1"/> (so the denominator is 2 + (e^(−2u) − 1)), several
+/// times faster than System.Runtime.Intrinsics' vector Exp; its ±30 clamp only matters where y is already
+/// x or below 1e-11 in magnitude. At −∞ the spec's formula gives −∞·0 = NaN, where the clamp would
+/// give −∞, so −∞ is mapped to NaN explicitly.</remarks>
 internal readonly struct GeluTanhOp : IUnaryOp<float>
 {
     public const float Sqrt2OverPi = 0.797884560802865356f;
@@ -55,25 +57,28 @@ internal readonly struct GeluTanhOp : IUnaryOp<float>
     public float Invoke(float x)
     {
         float u = (x + x * x * x * C) * Sqrt2OverPi; // the vector forms' order, so tails match lanes
-        return x / (1f + MathF.Exp(u * -2f));
+        return x == float.NegativeInfinity ? float.NaN : x / (ExpM1.Invoke(u * -2f) + 2f);
     }
 
     public Vector128<float> Invoke(Vector128<float> x)
     {
         var u = (x + x * x * x * C) * Sqrt2OverPi;
-        return x / (Vector128<float>.One + Vector128.Exp(u * -2f));
+        var y = x / (ExpM1.Invoke(u * -2f) + Vector128.Create(2f));
+        return Vector128.ConditionalSelect(Vector128.Equals(x, Vector128.Create(float.NegativeInfinity)), Vector128.Create(float.NaN), y);
     }
 
     public Vector256<float> Invoke(Vector256<float> x)
     {
         var u = (x + x * x * x * C) * Sqrt2OverPi;
-        return x / (Vector256<float>.One + Vector256.Exp(u * -2f));
+        var y = x / (ExpM1.Invoke(u * -2f) + Vector256.Create(2f));
+        return Vector256.ConditionalSelect(Vector256.Equals(x, Vector256.Create(float.NegativeInfinity)), Vector256.Create(float.NaN), y);
     }
 
     public Vector512<float> Invoke(Vector512<float> x)
     {
         var u = (x + x * x * x * C) * Sqrt2OverPi;
-        return x / (Vector512<float>.One + Vector512.Exp(u * -2f));
+        var y = x / (ExpM1.Invoke(u * -2f) + Vector512.Create(2f));
+        return Vector512.ConditionalSelect(Vector512.Equals(x, Vector512.Create(float.NegativeInfinity)), Vector512.Create(float.NaN), y);
     }
 }
 
