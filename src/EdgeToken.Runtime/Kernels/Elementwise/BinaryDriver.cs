@@ -132,22 +132,4 @@ internal static class BinaryDriver
         for (; i < n; i++)
             Unsafe.Add(ref yr, i) = op.Invoke(s, Unsafe.Add(ref br, i));
     }
-
-    /// <summary>The plain reference for any plan: every output element computed from its own index.
-    /// Tests compare <see cref="Run{T, TOp}"/> with it.</summary>
-    public static void Reference<T, TOp>(BroadcastPlan plan, ReadOnlySpan<T> a, ReadOnlySpan<T> b, Span<T> y, TOp op)
-        where T : unmanaged where TOp : struct, IBinaryOp<T>
-    {
-        var cursor = new BroadcastCursor(plan, stackalloc int[plan.OuterRank]);
-        int offY = 0;
-        int stepA = plan.Run is InnerRun.BothVectors or InnerRun.ScalarB ? 1 : 0;
-        int stepB = plan.Run is InnerRun.BothVectors or InnerRun.ScalarA ? 1 : 0;
-        for (long o = 0; o < plan.OuterCount; o++)
-        {
-            for (int i = 0; i < plan.Inner; i++)
-                y[offY + i] = op.Invoke(a[cursor.OffsetA + i * stepA], b[cursor.OffsetB + i * stepB]);
-            offY += plan.Inner;
-            cursor.MoveNext();
-        }
-    }
 }

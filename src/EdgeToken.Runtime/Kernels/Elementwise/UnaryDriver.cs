@@ -33,13 +33,6 @@ internal static class UnaryDriver
         for (; i < n; i++)
             Unsafe.Add(ref yr, i) = op.Invoke(Unsafe.Add(ref xr, i));
     }
-
-    /// <summary>The scalar form alone, element by element: the reference the vector paths are tested against.</summary>
-    public static void Reference<T, TOp>(ReadOnlySpan<T> x, Span<T> y, TOp op)
-        where T : unmanaged where TOp : struct, IUnaryOp<T>
-    {
-        for (int i = 0; i < x.Length; i++) y[i] = op.Invoke(x[i]);
-    }
 }
 
 /// <summary>Runs one <see cref="IUnaryOp{T}"/> from input 0 to output 0.</summary>
