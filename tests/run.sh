@@ -30,17 +30,29 @@ if [[ -z "${EDGETOKEN_THIRD_PARTY_MODELS:-}" ]]; then
 fi
 echo "third-party models: ${EDGETOKEN_THIRD_PARTY_MODELS:-NOT AVAILABLE (tests that use them will be reported as skipped)}"
 
-# System packages the tests use (installed only when missing, and only where we may).
-need=()
-command -v socat >/dev/null 2>&1 || need+=(socat)
-if ((${#need[@]})); then
+# What the tests need from the system: every component adds one script to tests/setup.d/ (apt packages it
+# installs when missing, services it starts on loopback and stops when this script exits). They are
+# sourced in name order and may export variables for the tests (EDGETOKEN_POSTGRES, ...).
+declare -a cleanup=()
+trap 'for c in "${cleanup[@]}"; do eval "$c" || true; done' EXIT
+apt_install() {
+  local missing=()
+  for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+  ((${#missing[@]})) || return 0
   if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "installing: ${need[*]}"
-    apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+    echo "installing: ${missing[*]}"
+    [[ -n "${apt_updated:-}" ]] || { apt-get update -qq >/dev/null; apt_updated=1; }
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "warning: missing ${need[*]} and cannot install them here; tests that need them will say so"
+    echo "warning: missing ${missing[*]} and cannot install them here; tests that need them will say so"
+    return 1
   fi
-fi
+}
+for setup in "$root"/tests/setup.d/*.sh; do
+  [[ -e "$setup" ]] || continue
+  # shellcheck source=/dev/null
+  source "$setup" || echo "warning: $(basename "$setup") did not complete; tests that need it will say so"
+done
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore EdgeToken.sln -v q

@@ -48,19 +48,19 @@ public readonly struct FusedActivation
                 TensorPrimitives.Clamp(values, Alpha, Beta, values);
                 return;
             case "Sigmoid":
-                TensorPrimitives.Sigmoid(values, values);
+                Kernels.Activations.Sigmoid.Run(values, values);
                 return;
             case "Tanh":
                 TensorPrimitives.Tanh(values, values);
                 return;
             case "LeakyRelu":
-                for (int i = 0; i < values.Length; i++) if (values[i] < 0f) values[i] *= Alpha;
+                Kernels.Activations.LeakyRelu.Run(values, values, Alpha);
                 return;
             case "HardSigmoid":
-                for (int i = 0; i < values.Length; i++) values[i] = Math.Clamp(Alpha * values[i] + Beta, 0f, 1f);
+                Kernels.Activations.HardSigmoid.Run(values, values, Alpha, Beta);
                 return;
             case "HardSwish":
-                for (int i = 0; i < values.Length; i++) values[i] *= Math.Clamp(values[i] * (1f / 6f) + 0.5f, 0f, 1f);
+                Kernels.Activations.HardSwish.Run(values, values);
                 return;
             default:
                 throw new UnsupportedOperatorException($"fused activation '{Kind}'");
