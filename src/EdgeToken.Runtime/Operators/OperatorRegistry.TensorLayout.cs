@@ -22,5 +22,6 @@ public static partial class OperatorRegistry
         ops.Add(new SplitOperator());
         ops.Add(new ExpandOperator());
         ops.Add(new TileOperator());
+        ops.Add(new WhereOperator());
     }
 }

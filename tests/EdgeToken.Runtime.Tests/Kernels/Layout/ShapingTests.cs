@@ -103,3 +103,30 @@ public class ExpandTileTests
         Assert.Throws<ShapeException>(() => new NodeHarness("Tile", x, T.I64(2)).Run0());
     }
 }
+
+public class WhereTests
+{
+    [Theory]
+    [InlineData(new[] { 2, 3 }, new[] { 2, 3 }, new[] { 2, 3 })]
+    [InlineData(new[] { 3 }, new[] { 2, 1 }, new int[0])]
+    [InlineData(new[] { 2, 1, 4 }, new[] { 3, 1 }, new[] { 1, 4 })]
+    public void Selects_with_broadcasting(int[] condDims, int[] xDims, int[] yDims)
+    {
+        var outDims = Shape.Broadcast(Shape.Broadcast(condDims, xDims), yDims);
+        var cond = new byte[Shape.ElementCount(condDims)];
+        for (int i = 0; i < cond.Length; i++) cond[i] = (byte)(i % 3 == 0 ? 1 : 0);
+        var x = T.Arange(xDims);
+        var y = T.F(yDims, Enumerable.Range(0, (int)Shape.ElementCount(yDims)).Select(i => -1f - i).ToArray());
+        var r = new NodeHarness("Where", T.Of(ElementType.Bool, condDims, cond), x, y).Run(out long allocated)[0];
+        Assert.Equal(outDims, r.Dims);
+        var expected = new float[Shape.ElementCount(outDims)];
+        for (int o = 0; o < expected.Length; o++)
+        {
+            var c = T.Coordinates(outDims, o);
+            long At(int[] dims) { var ic = new int[dims.Length]; for (int d = 0; d < dims.Length; d++) ic[d] = dims[d] == 1 ? 0 : c[d + outDims.Length - dims.Length]; return T.Flat(dims, ic); }
+            expected[o] = cond[At(condDims)] != 0 ? T.Floats(x)[At(xDims)] : T.Floats(y)[At(yDims)];
+        }
+        Assert.Equal(expected, T.Floats(r));
+        Assert.Equal(0, allocated);
+    }
+}
