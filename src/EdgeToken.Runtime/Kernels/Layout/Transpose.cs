@@ -1,4 +1,8 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 using EdgeToken.Runtime.Operators;
 using EdgeToken.Runtime.Tensors;
 
@@ -52,7 +56,9 @@ public static class Transpose
                 for (int c0 = 0; c0 < cols; c0 += Tile)
                 {
                     int c1 = Math.Min(cols, c0 + Tile);
-                    if (inner == 1)
+                    if (inner == 1 && Unsafe.SizeOf<T>() == 4 && Quad.IsSupported)
+                        Tile4(MemoryMarshal.Cast<T, uint>(s), MemoryMarshal.Cast<T, uint>(d), rows, cols, r0, r1, c0, c1);
+                    else if (inner == 1)
                     {
                         for (int c = c0; c < c1; c++)
                             for (int r = r0; r < r1; r++)
@@ -67,6 +73,51 @@ public static class Transpose
                 }
             }
         }
+    }
+    /// <summary>One tile of 32-bit elements: whole 4x4 blocks through registers, the ragged edges element by element.</summary>
+    private static void Tile4(ReadOnlySpan<uint> s, Span<uint> d, int rows, int cols, int r0, int r1, int c0, int c1)
+    {
+        ref uint src = ref MemoryMarshal.GetReference(s);
+        ref uint dst = ref MemoryMarshal.GetReference(d);
+        int r4 = r0 + (r1 - r0) / 4 * 4, c4 = c0 + (c1 - c0) / 4 * 4;
+        for (int r = r0; r < r4; r += 4)
+            for (int c = c0; c < c4; c += 4)
+                Quad.Transpose(ref Unsafe.Add(ref src, r * cols + c), cols, ref Unsafe.Add(ref dst, c * rows + r), rows);
+        for (int c = c0; c < c1; c++)
+            for (int r = c < c4 ? r4 : r0; r < r1; r++)
+                d[c * rows + r] = s[r * cols + c];
+    }
+}
+
+/// <summary>4x4 transposes of 32-bit elements in 128-bit registers: interleave pairs of rows by 32-bit lanes, then by
+/// 64-bit halves (SSE2 unpack or Arm64 zip), the classic four-shuffle transpose.</summary>
+internal static class Quad
+{
+    public static bool IsSupported => Sse2.IsSupported || AdvSimd.Arm64.IsSupported;
+
+    private static Vector128<uint> Lo32(Vector128<uint> a, Vector128<uint> b) => Sse2.IsSupported ? Sse2.UnpackLow(a, b) : AdvSimd.Arm64.ZipLow(a, b);
+    private static Vector128<uint> Hi32(Vector128<uint> a, Vector128<uint> b) => Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
+    private static Vector128<uint> Lo64(Vector128<uint> a, Vector128<uint> b) =>
+        (Sse2.IsSupported ? Sse2.UnpackLow(a.AsUInt64(), b.AsUInt64()) : AdvSimd.Arm64.ZipLow(a.AsUInt64(), b.AsUInt64())).AsUInt32();
+    private static Vector128<uint> Hi64(Vector128<uint> a, Vector128<uint> b) =>
+        (Sse2.IsSupported ? Sse2.UnpackHigh(a.AsUInt64(), b.AsUInt64()) : AdvSimd.Arm64.ZipHigh(a.AsUInt64(), b.AsUInt64())).AsUInt32();
+
+    /// <summary>Writes the transpose of the 4x4 block at <paramref name="src"/> (row stride <paramref name="srcStride"/>)
+    /// to <paramref name="dst"/> (row stride <paramref name="dstStride"/>).</summary>
+    public static void Transpose(ref uint src, int srcStride, ref uint dst, int dstStride)
+    {
+        var r0 = Vector128.LoadUnsafe(ref src);
+        var r1 = Vector128.LoadUnsafe(ref src, (nuint)srcStride);
+        var r2 = Vector128.LoadUnsafe(ref src, (nuint)(2 * srcStride));
+        var r3 = Vector128.LoadUnsafe(ref src, (nuint)(3 * srcStride));
+        var t0 = Lo32(r0, r1); // r00 r10 r01 r11
+        var t1 = Lo32(r2, r3); // r20 r30 r21 r31
+        var t2 = Hi32(r0, r1); // r02 r12 r03 r13
+        var t3 = Hi32(r2, r3); // r22 r32 r23 r33
+        Lo64(t0, t1).StoreUnsafe(ref dst);
+        Hi64(t0, t1).StoreUnsafe(ref dst, (nuint)dstStride);
+        Lo64(t2, t3).StoreUnsafe(ref dst, (nuint)(2 * dstStride));
+        Hi64(t2, t3).StoreUnsafe(ref dst, (nuint)(3 * dstStride));
     }
 }
 
