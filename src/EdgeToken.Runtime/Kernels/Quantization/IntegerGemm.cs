@@ -37,16 +37,32 @@ public static class IntegerGemm
         }
     }
 
-    /// <summary>values - zeroPoint[(index * stride) % count] as int32, for a matrix of <paramref name="rows"/> x
-    /// <paramref name="cols"/>; the zero point varies by row (rowWise) or by column, or is a single value.</summary>
+    /// <summary>values - zero point as int32, for a matrix of <paramref name="rows"/> x <paramref name="cols"/>. The zero
+    /// point is absent, a single value, or one per row (<paramref name="rowWise"/>) or column, possibly for every batch
+    /// matrix: then <paramref name="zeroPointBase"/> (batch x rows or batch x cols) picks this matrix's values.</summary>
     public static void Widen<T>(ReadOnlySpan<T> values, ReadOnlySpan<T> zeroPoint, int zeroPointBase, bool rowWise, int rows, int cols, Span<int> result)
         where T : unmanaged, IBinaryInteger<T>
     {
+        if (zeroPoint.Length <= 1)
+        {
+            int z = zeroPoint.IsEmpty ? 0 : int.CreateTruncating(zeroPoint[0]);
+            for (int i = 0; i < rows * cols; i++) result[i] = int.CreateTruncating(values[i]) - z;
+            return;
+        }
+        var zp = zeroPoint.Slice(zeroPointBase % zeroPoint.Length, rowWise ? rows : cols);
         for (int r = 0; r < rows; r++)
-            for (int c = 0; c < cols; c++)
+        {
+            var v = values.Slice(r * cols, cols);
+            var o = result.Slice(r * cols, cols);
+            if (rowWise)
             {
-                int z = zeroPoint.IsEmpty ? 0 : int.CreateTruncating(zeroPoint[zeroPoint.Length == 1 ? 0 : (zeroPointBase + (rowWise ? r : c)) % zeroPoint.Length]);
-                result[r * cols + c] = int.CreateTruncating(values[r * cols + c]) - z;
+                int z = int.CreateTruncating(zp[r]);
+                for (int c = 0; c < cols; c++) o[c] = int.CreateTruncating(v[c]) - z;
             }
+            else
+            {
+                for (int c = 0; c < cols; c++) o[c] = int.CreateTruncating(v[c]) - int.CreateTruncating(zp[c]);
+            }
+        }
     }
 }

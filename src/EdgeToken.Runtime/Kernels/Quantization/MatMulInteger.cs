@@ -43,8 +43,9 @@ internal sealed class MatMulIntegerOperator : OperatorDefinition
             int mn = g.M * g.N;
             for (int i = 0; i < g.ABatch.Length; i++)
             {
-                IntegerOperands.WidenA(args, 0, 2, ta, g, g.ABatch[i], a);
-                IntegerOperands.WidenB(args, 1, 3, tb, g, g.BBatch[i], b);
+                // Operands repeat across broadcast batches (a 2-D weight is the same for every batch): widen them once.
+                if (i == 0 || g.ABatch[i] != g.ABatch[i - 1]) IntegerOperands.WidenA(args, 0, 2, ta, g, g.ABatch[i], a);
+                if (i == 0 || g.BBatch[i] != g.BBatch[i - 1]) IntegerOperands.WidenB(args, 1, 3, tb, g, g.BBatch[i], b);
                 IntegerGemm.Run(a, b, y.Slice(i * mn, mn), g.M, g.K, g.N);
             }
         }

@@ -66,8 +66,9 @@ internal sealed class QLinearMatMulOperator : OperatorDefinition
             var c = args.ScratchAs<int>((g.M * g.K + g.K * g.N) * sizeof(int), g.M * g.N);
             for (int i = 0; i < g.ABatch.Length; i++)
             {
-                IntegerOperands.WidenA(args, 0, 2, ta, g, g.ABatch[i], a);
-                IntegerOperands.WidenB(args, 3, 5, tb, g, g.BBatch[i], b);
+                // Operands repeat across broadcast batches (a 2-D weight is the same for every batch): widen them once.
+                if (i == 0 || g.ABatch[i] != g.ABatch[i - 1]) IntegerOperands.WidenA(args, 0, 2, ta, g, g.ABatch[i], a);
+                if (i == 0 || g.BBatch[i] != g.BBatch[i - 1]) IntegerOperands.WidenB(args, 3, 5, tb, g, g.BBatch[i], b);
                 IntegerGemm.Run(a, b, c, g.M, g.K, g.N);
                 switch (ty, scale)
                 {

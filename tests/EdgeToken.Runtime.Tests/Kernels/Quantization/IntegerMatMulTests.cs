@@ -87,6 +87,20 @@ public class IntegerMatMulTests
     }
 
     [Fact]
+    public void MatMulInteger_takes_zero_points_per_batch_row()
+    {
+        // a [2, 2, 3] with a_zero_point [2, 2, 1]: each batch's rows have their own zero point.
+        int[] aDims = [2, 2, 3], bDims = [3, 4];
+        var a = Enumerable.Range(0, 12).Select(i => (long)(i * 17 % 256)).ToArray();
+        var b = Enumerable.Range(0, 12).Select(i => (long)(i * 29 % 256)).ToArray();
+        long[] az = [3, 250, 17, 128];
+        var expected = Product(a, aDims, b, bDims, (batch, r, _) => az[batch * 2 + r], (_, _, _) => 0, out _, out _, out _);
+        var y = new NodeHarness("MatMulInteger", QuantizeLinearTests.Tensor(ElementType.UInt8, aDims, a), QuantizeLinearTests.Tensor(ElementType.UInt8, bDims, b),
+            QuantizeLinearTests.Tensor(ElementType.UInt8, [2, 2, 1], az)).Run0();
+        Assert.Equal(expected, y.AsSpan<int>().ToArray().Select(v => (long)v).ToArray());
+    }
+
+    [Fact]
     public void One_dimensional_operands_drop_their_unit_dimension()
     {
         var a = QuantizeLinearTests.Tensor(ElementType.UInt8, [3], [1, 2, 3]);
