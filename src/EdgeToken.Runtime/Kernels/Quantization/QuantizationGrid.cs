@@ -28,8 +28,8 @@ public sealed class QuantizationGrid
     {
         long scaleCount = Shape.ElementCount(scaleDims);
         long count = Shape.ElementCount(dims);
-        // A one-element scale is per-tensor whatever its rank, as the reference implementation reads it.
-        if (scaleCount == 1 && blockSize <= 0) return PerTensor(count);
+        // A one-element scale is per-tensor whatever its rank or block size, as the reference implementation reads it.
+        if (scaleCount == 1) return PerTensor(count);
         int axis = Shape.NormalizeAxis(axisAttribute, dims.Length);
         int outer = (int)Shape.ElementCount(dims.AsSpan(0, axis));
         int inner = (int)Shape.ElementCount(dims.AsSpan(axis + 1));

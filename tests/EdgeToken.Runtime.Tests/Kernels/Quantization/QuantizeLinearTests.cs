@@ -75,10 +75,13 @@ public class QuantizeLinearTests
     [Fact]
     public void Scalar_and_row_agree_on_nan_and_infinities()
     {
-        float[] x = [float.PositiveInfinity, float.NegativeInfinity, 1e30f, -1e30f, 0f, -0f, 2.5f, 3.5f, -2.5f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f];
+        float[] x = [float.PositiveInfinity, float.NegativeInfinity, 1e30f, -1e30f, 0f, -0f, 2.5f, 3.5f, -2.5f, float.NaN, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, float.NaN];
         var row = new byte[x.Length];
         QuantizeLinear.Row<byte>(x, row, 1f, 10);
         for (int i = 0; i < x.Length; i++) Assert.Equal(QuantizeLinear.Scalar<byte>(x[i], 1f, 10), row[i]);
+        var signedRow = new sbyte[x.Length];
+        QuantizeLinear.Row<sbyte>(x, signedRow, 1f, -3);
+        for (int i = 0; i < x.Length; i++) Assert.Equal(QuantizeLinear.Scalar<sbyte>(x[i], 1f, -3), signedRow[i]);
         Assert.Equal(new byte[] { 255, 0, 255, 0, 10, 10, 12, 14, 8 }, row[..9]);
     }
 
