@@ -87,7 +87,7 @@ public static class ConformanceRunner
         for (int i = 0; i < inputs.Length; i++) byName[graph.Inputs[i].Name] = inputs[i];
         if (freezeIntegerInputs)
         {
-            foreach (var input in graph.Inputs.Where(v => v.Type is ElementType.Int64 or ElementType.Int32).ToArray())
+            foreach (var input in graph.Inputs.Where(v => v.Type is ElementType.Int64 or ElementType.Int32 or ElementType.Bool).ToArray())
             {
                 input.Constant = byName[input.Name];
                 input.Dims = input.Constant.Dims;

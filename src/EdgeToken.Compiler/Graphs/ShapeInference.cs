@@ -47,7 +47,7 @@ public static class ShapeInference
             }
             catch (UnsupportedOperatorException e)
             {
-                throw new UnsupportedModelException($"{node}: {e.Message}");
+                throw new UnsupportedModelException(Prefixed(node, e.Message));
             }
             for (int o = 0; o < node.Outputs.Count; o++)
             {
@@ -68,6 +68,10 @@ public static class ShapeInference
                         throw new CompileException($"graph output '{output.Name}' is declared {string.Join("x", declared)} but computes to {Shape.Format(output.Dims)}");
         }
     }
+
+    /// <summary>Names the node in a message, unless the operator already did.</summary>
+    private static string Prefixed(Node node, string message) =>
+        message.Contains($"'{node.Name}'", StringComparison.Ordinal) ? message : $"{node}: {message}";
 
     /// <summary>The operator's view of a node whose inputs are already typed.</summary>
     public static NodeContext CreateContext(Graph graph, Node node, out OperatorDefinition op)
@@ -94,7 +98,7 @@ public static class ShapeInference
         var context = CreateContext(graph, node, out op);
         try { op.InferOutputs(context); }
         catch (ShapeException e) { throw new CompileException($"{node}: {e.Message}"); }
-        catch (UnsupportedOperatorException e) { throw new UnsupportedModelException($"{node}: {e.Message}"); }
+        catch (UnsupportedOperatorException e) { throw new UnsupportedModelException(Prefixed(node, e.Message)); }
         for (int o = 0; o < node.Outputs.Count; o++)
             if (node.Outputs[o] is null) context.MarkOutputUnused(o);
         return context;
