@@ -17,13 +17,37 @@ public sealed class AnalyticEnvelope
     private readonly float[] _re;
     private readonly float[] _im;
 
-    /// <summary>Creates an envelope plan for blocks of <paramref name="length"/> samples (even).</summary>
+    private readonly int _firstBin;
+    private readonly int _lastBin;
+
+    /// <summary>Creates an envelope plan for blocks of <paramref name="length"/> samples (even), over the whole band.</summary>
     public AnalyticEnvelope(int length)
+        : this(length, 0, length / 2)
+    {
+    }
+
+    /// <summary>
+    /// Creates an envelope plan that keeps only bins <paramref name="firstBin"/>..<paramref name="lastBin"/>
+    /// (the demodulation band, normally around the structural resonance the impacts excite).
+    /// </summary>
+    /// <remarks>
+    /// Band-passing in the frequency domain costs nothing extra here (the bins are at hand) and
+    /// keeps strong low-frequency shaft vibration out of the envelope, where it would otherwise
+    /// beat with the resonance and bury the fault lines.
+    /// </remarks>
+    public AnalyticEnvelope(int length, int firstBin, int lastBin)
     {
         _forward = new RealFft(length);
         _inverse = new ComplexFft(length);
         _re = new float[length];
         _im = new float[length];
+        if (firstBin < 0 || lastBin > length / 2 || firstBin > lastBin)
+        {
+            throw new ArgumentException($"Demodulation band bins {firstBin}..{lastBin} must lie within 0..{length / 2} and be increasing.");
+        }
+
+        _firstBin = firstBin;
+        _lastBin = lastBin;
     }
 
     /// <summary>Block length.</summary>
@@ -46,8 +70,10 @@ public sealed class AnalyticEnvelope
             _im[k] *= 2f;
         }
 
-        _re.AsSpan(half + 1).Clear();
-        _im.AsSpan(half + 1).Clear();
+        _re.AsSpan(0, _firstBin).Clear();
+        _im.AsSpan(0, _firstBin).Clear();
+        _re.AsSpan(_lastBin + 1).Clear();
+        _im.AsSpan(_lastBin + 1).Clear();
         _inverse.Inverse(_re, _im);
         Spectrum.Magnitude(_re, _im, destination[..n]);
     }

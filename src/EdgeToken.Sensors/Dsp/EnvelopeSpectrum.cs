@@ -23,10 +23,28 @@ public sealed class EnvelopeSpectrum
     private readonly float[] _im;
     private readonly float _scale;
 
-    /// <summary>Creates an envelope-spectrum plan for blocks of <paramref name="length"/> samples.</summary>
+    /// <summary>Creates an envelope-spectrum plan for blocks of <paramref name="length"/> samples, demodulating the whole band.</summary>
     public EnvelopeSpectrum(int length)
+        : this(new AnalyticEnvelope(length))
     {
-        _envelope = new AnalyticEnvelope(length);
+    }
+
+    /// <summary>
+    /// Creates an envelope-spectrum plan that demodulates only <paramref name="demodulationBand"/>
+    /// (e.g. ±1 kHz around the housing resonance) of a signal sampled at <paramref name="sampleRateHz"/>.
+    /// </summary>
+    public EnvelopeSpectrum(int length, double sampleRateHz, FrequencyBand demodulationBand)
+        : this(new AnalyticEnvelope(
+            length,
+            Math.Clamp((int)Math.Ceiling(demodulationBand.LowHz * length / sampleRateHz), 0, length / 2),
+            Math.Clamp((int)Math.Floor(demodulationBand.HighHz * length / sampleRateHz), 0, length / 2)))
+    {
+    }
+
+    private EnvelopeSpectrum(AnalyticEnvelope envelope)
+    {
+        int length = envelope.Length;
+        _envelope = envelope;
         _window = new Window(WindowKind.Hann, length);
         _fft = new RealFft(length);
         _buffer = new float[length];
