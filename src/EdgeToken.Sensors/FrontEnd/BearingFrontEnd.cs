@@ -63,7 +63,9 @@ public sealed class BearingFrontEnd
         _detrend = new LinearDetrend(n);
         _hann = new Window(WindowKind.Hann, n);
         _fft = new RealFft(n);
-        _envelope = new EnvelopeSpectrum(n);
+        _envelope = options.DemodulationBand is { } band
+            ? new EnvelopeSpectrum(n, options.SampleRateHz, band)
+            : new EnvelopeSpectrum(n);
         double binHz = options.SampleRateHz / n;
         _spectrumBands = new BandEnergies(options.SpectrumBands, _fft.BinCount, binHz);
         _envelopeBands = new BandEnergies(options.EnvelopeBands, _fft.BinCount, binHz);

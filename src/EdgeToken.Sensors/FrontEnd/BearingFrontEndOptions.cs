@@ -41,6 +41,13 @@ public sealed record BearingFrontEndOptions(
         return new BearingFrontEndOptions(sampleRateHz, 2048, 1024, 3, spectrum.ToArray(), envelope);
     }
 
+    /// <summary>
+    /// Band demodulated by the envelope analysis, normally ±1 kHz or so around the housing
+    /// resonance the bearing impacts ring; <see langword="null"/> demodulates the whole band,
+    /// which works when the resonance dominates but lets strong low-frequency vibration into the envelope.
+    /// </summary>
+    public FrequencyBand? DemodulationBand { get; init; }
+
     /// <summary>Features per channel: the time-domain statistics, then spectrum bands, then envelope bands.</summary>
     public int FeaturesPerChannel => TimeDomainStatistics.Count + SpectrumBands.Length + EnvelopeBands.Length;
 
