@@ -107,7 +107,7 @@ public sealed class CsvRecordingReader : IRecordingSource, IDisposable
 
     private double DeriveRate()
     {
-        // Read two lines ahead, then keep them for Read via a small replay queue.
+        // Read two lines ahead and hand them to Read again afterwards, with their own line numbers.
         string? a = NextLine();
         string? b = NextLine();
         if (a is null || b is null)
@@ -122,16 +122,19 @@ public sealed class CsvRecordingReader : IRecordingSource, IDisposable
         }
 
         _replay = [a, b];
+        _replayFirstLine = _lineNumber - 1;
         return Math.Round(1 / (t1 - t0), 6);
     }
 
     private string[]? _replay;
     private int _replayIndex;
+    private int _replayFirstLine;
 
     private string? NextLine()
     {
         if (_replay is not null && _replayIndex < _replay.Length)
         {
+            _lineNumber = _replayFirstLine + _replayIndex;
             return _replay[_replayIndex++];
         }
 

@@ -30,6 +30,16 @@ public sealed class CsvAndReplayTests
     }
 
     [Fact]
+    public void ErrorsNameTheRightLineAfterRateDerivation()
+    {
+        using var reader = new CsvRecordingReader(new StringReader("t,x\n0,1\n0.5,x2\n1.0,3\n"), name: "rec.csv");
+        Assert.Equal(2, reader.SampleRateHz);
+        float[] values = new float[4];
+        InvalidDataException error = Assert.Throws<InvalidDataException>(() => reader.Read(values));
+        Assert.Contains("rec.csv:3:2", error.Message);
+    }
+
+    [Fact]
     public void ReplayAsFastAsPossibleProducesTimestampedFrames()
     {
         string csv = "x,y\n" + string.Join("\n", Enumerable.Range(0, 250).Select(i => $"{i},{-i}"));
