@@ -1,4 +1,6 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace EdgeToken.Sensors.Dsp;
 
@@ -8,6 +10,10 @@ internal static partial class FftButterflies
     {
         int s = pass.Stride;
         int m = pass.M;
+        ref float inRe = ref MemoryMarshal.GetReference(pass.InRe);
+        ref float inIm = ref MemoryMarshal.GetReference(pass.InIm);
+        ref float outRe = ref MemoryMarshal.GetReference(pass.OutRe);
+        ref float outIm = ref MemoryMarshal.GetReference(pass.OutIm);
         for (int p = 0; p < m; p++)
         {
             float w1r = pass.TwiddleRe[p * s], w1i = pass.TwiddleIm[p * s];
@@ -41,26 +47,29 @@ internal static partial class FftButterflies
                 }
             }
 
+            // Scalar tail (and the whole of the short-stride passes) on refs: in the first passes this loop
+            // runs once per butterfly, and span bounds checks would cost as much as the arithmetic.
+            // Indices are in range by construction (ComplexFft checks every span is N long).
             for (; q < s; q++)
             {
-                float a0r = pass.InRe[i0 + q], a0i = pass.InIm[i0 + q];
-                float a1r = pass.InRe[i1 + q], a1i = pass.InIm[i1 + q];
-                float a2r = pass.InRe[i2 + q], a2i = pass.InIm[i2 + q];
-                float a3r = pass.InRe[i3 + q], a3i = pass.InIm[i3 + q];
+                float a0r = Unsafe.Add(ref inRe, i0 + q), a0i = Unsafe.Add(ref inIm, i0 + q);
+                float a1r = Unsafe.Add(ref inRe, i1 + q), a1i = Unsafe.Add(ref inIm, i1 + q);
+                float a2r = Unsafe.Add(ref inRe, i2 + q), a2i = Unsafe.Add(ref inIm, i2 + q);
+                float a3r = Unsafe.Add(ref inRe, i3 + q), a3i = Unsafe.Add(ref inIm, i3 + q);
                 float t0r = a0r + a2r, t0i = a0i + a2i, t1r = a0r - a2r, t1i = a0i - a2i;
                 float t2r = a1r + a3r, t2i = a1i + a3i, t3r = a1r - a3r, t3i = a1i - a3i;
-                pass.OutRe[o0 + q] = t0r + t2r;
-                pass.OutIm[o0 + q] = t0i + t2i;
+                Unsafe.Add(ref outRe, o0 + q) = t0r + t2r;
+                Unsafe.Add(ref outIm, o0 + q) = t0i + t2i;
                 // b1 = t1 − i·t3, b3 = t1 + i·t3 (the radix-4 root of unity is −i).
                 float b1r = t1r + t3i, b1i = t1i - t3r;
                 float b2r = t0r - t2r, b2i = t0i - t2i;
                 float b3r = t1r - t3i, b3i = t1i + t3r;
-                pass.OutRe[o1 + q] = (b1r * w1r) - (b1i * w1i);
-                pass.OutIm[o1 + q] = (b1r * w1i) + (b1i * w1r);
-                pass.OutRe[o2 + q] = (b2r * w2r) - (b2i * w2i);
-                pass.OutIm[o2 + q] = (b2r * w2i) + (b2i * w2r);
-                pass.OutRe[o3 + q] = (b3r * w3r) - (b3i * w3i);
-                pass.OutIm[o3 + q] = (b3r * w3i) + (b3i * w3r);
+                Unsafe.Add(ref outRe, o1 + q) = (b1r * w1r) - (b1i * w1i);
+                Unsafe.Add(ref outIm, o1 + q) = (b1r * w1i) + (b1i * w1r);
+                Unsafe.Add(ref outRe, o2 + q) = (b2r * w2r) - (b2i * w2i);
+                Unsafe.Add(ref outIm, o2 + q) = (b2r * w2i) + (b2i * w2r);
+                Unsafe.Add(ref outRe, o3 + q) = (b3r * w3r) - (b3i * w3i);
+                Unsafe.Add(ref outIm, o3 + q) = (b3r * w3i) + (b3i * w3r);
             }
         }
     }
