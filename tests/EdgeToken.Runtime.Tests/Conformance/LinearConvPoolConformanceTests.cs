@@ -1,0 +1,52 @@
+using EdgeToken.Runtime.Tensors;
+using EdgeToken.Runtime.Tests.Kernels;
+
+namespace EdgeToken.Runtime.Tests.Conformance;
+
+/// <summary>The ONNX backend node tests of the linear, convolution and pooling families, run through the
+/// registry exactly as a one-node model would run.</summary>
+public class LinearConvPoolConformanceTests
+{
+    [Theory]
+    [InlineData("test_gemm_all_attributes")]
+    [InlineData("test_gemm_alpha")]
+    [InlineData("test_gemm_beta")]
+    [InlineData("test_gemm_default_matrix_bias")]
+    [InlineData("test_gemm_default_no_bias")]
+    [InlineData("test_gemm_default_scalar_bias")]
+    [InlineData("test_gemm_default_single_elem_vector_bias")]
+    [InlineData("test_gemm_default_vector_bias")]
+    [InlineData("test_gemm_default_zero_bias")]
+    [InlineData("test_gemm_transposeA")]
+    [InlineData("test_gemm_transposeB")]
+    [InlineData("test_matmul_1d_1d")]
+    [InlineData("test_matmul_1d_3d")]
+    [InlineData("test_matmul_2d")]
+    [InlineData("test_matmul_3d")]
+    [InlineData("test_matmul_4d")]
+    [InlineData("test_matmul_4d_1d")]
+    [InlineData("test_matmul_bcast")]
+    public void Linear(string name) => Check(name);
+
+    private static void Check(string name)
+    {
+        var test = OnnxNodeTestCase.Load(name);
+        // Once with every input constant (weights packed when the kernel is built), once with none.
+        foreach (bool constant in new[] { true, false })
+        {
+            var h = new NodeHarness(test.OpType, test.Attributes, test.Inputs, constant, test.OutputMap.Length, test.Opset);
+            h.Run();
+            for (int i = 0; i < test.OutputMap.Length; i++)
+            {
+                if (test.OutputMap[i] < 0) continue;
+                var expected = test.ExpectedOutputs[test.OutputMap[i]];
+                Assert.Equal(expected.Dims, h.Output(i).Dims);
+                Assert.Equal(expected.Type, h.Output(i).Type);
+                if (expected.Type == ElementType.Float32)
+                    KernelAssert.Close(expected.AsSpan<float>(), h.OutputFloats(i), rtol: 1e-4f, atol: 1e-5f);
+                else
+                    Assert.Equal(expected.Bytes.ToArray(), h.OutputBytes(i));
+            }
+        }
+    }
+}
