@@ -28,6 +28,15 @@ public class LinearConvPoolConformanceTests
     [InlineData("test_matmul_bcast")]
     public void Linear(string name) => Check(name);
 
+    [Theory]
+    [InlineData("test_basic_conv_with_padding")]
+    [InlineData("test_basic_conv_without_padding")]
+    [InlineData("test_conv_with_autopad_same")]
+    [InlineData("test_conv_with_strides_and_asymmetric_padding")]
+    [InlineData("test_conv_with_strides_no_padding")]
+    [InlineData("test_conv_with_strides_padding")]
+    public void Convolution(string name) => Check(name);
+
     private static void Check(string name)
     {
         var test = OnnxNodeTestCase.Load(name);
