@@ -7,5 +7,6 @@ public static partial class OperatorRegistry
     static partial void RegisterConvolution(Dictionary<string, OperatorDefinition> ops)
     {
         ops.Add(new ConvOperator());
+        ops.Add(new ConvTransposeOperator());
     }
 }

@@ -83,6 +83,20 @@ public class LinearConvPoolConformanceTests
     [InlineData("test_maxpool_with_argmax_2d_precomputed_strides")]
     public void Pooling(string name) => Check(name);
 
+    [Theory]
+    [InlineData("test_convtranspose")]
+    [InlineData("test_convtranspose_1d")]
+    [InlineData("test_convtranspose_3d")]
+    [InlineData("test_convtranspose_autopad_same")]
+    [InlineData("test_convtranspose_dilations")]
+    [InlineData("test_convtranspose_group_2")]
+    [InlineData("test_convtranspose_group_2_image_3")]
+    [InlineData("test_convtranspose_kernel_shape")]
+    [InlineData("test_convtranspose_output_shape")]
+    [InlineData("test_convtranspose_pad")]
+    [InlineData("test_convtranspose_pads")]
+    public void ConvolutionTranspose(string name) => Check(name);
+
     private static void Check(string name)
     {
         var test = OnnxNodeTestCase.Load(name);

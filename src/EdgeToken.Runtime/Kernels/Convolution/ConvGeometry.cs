@@ -107,9 +107,12 @@ internal sealed class ConvGeometry
     }
 
     /// <summary>Splits a total padding as SAME_UPPER (extra at the end) or SAME_LOWER (extra at the start) do.</summary>
+    /// <remarks>Halving floors (as the spec's reference does) so a negative total, which ConvTranspose's
+    /// output_shape can ask for, lands at the end like an output_padding.</remarks>
     public void SplitSamePadding(int d, int total, bool upper)
     {
-        PadBegin[d] = upper ? total / 2 : total - total / 2;
+        int half = (int)Math.Floor(total / 2.0);
+        PadBegin[d] = upper ? half : total - half;
         PadEnd[d] = total - PadBegin[d];
     }
 
