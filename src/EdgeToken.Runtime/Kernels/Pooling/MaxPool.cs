@@ -7,7 +7,8 @@ namespace EdgeToken.Runtime.Kernels.Pooling;
 
 /// <summary>MaxPool, 1-D to 3-D, over float32, float64, int8 and uint8: the largest input inside each window,
 /// padding never counted. The optional Indices output holds each maximum's flat position in X (batch and
-/// channel included), row-major or, with storage_order = 1, with the spatial dimensions column-major.</summary>
+/// channel included), row-major or, with storage_order = 1, with the spatial dimensions column-major.
+/// A dilated window that misses the input entirely yields the type's lowest value, as onnxruntime does.</summary>
 public static class MaxPool
 {
     internal static void Run<T>(PoolGeometry g, ReadOnlySpan<T> x, Span<T> y, Span<long> indices, bool columnMajor)
