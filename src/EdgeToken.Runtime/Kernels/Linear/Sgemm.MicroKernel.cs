@@ -24,6 +24,7 @@ public static partial class Sgemm
         else TileScalar(a, b, kc, c, ldc, rows, cols);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile256(float* a, float* b, int kc, float* c, int ldc, int rows, int cols, float* tile)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
@@ -58,6 +59,7 @@ public static partial class Sgemm
         (Vector256.Load(c + 8) + hi).Store(c + 8);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void Tile128(float* a, float* b, int kc, float* c, int ldc, int rows, int cols, float* tile)
     {
         // 24 accumulators: meant for ARM64's 32 vector registers; on SSE-only x64 some spill, which is acceptable.
@@ -103,6 +105,7 @@ public static partial class Sgemm
     /// <summary>A single row of A against one B panel: the matrix-vector case (one inference vector times a
     /// weight matrix). It is bound by reading B, so it unrolls k by two into independent accumulators to hide
     /// FMA latency instead of wasting five of the tile kernel's six rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void RowKernel(float* a, float* b, int kc, float* c, int cols)
     {
         float* sum = stackalloc float[NR];

@@ -41,6 +41,8 @@ public static partial class Sgemm
     }
 
     /// <summary>Multiplies packed operands and adds the product into C (row stride <paramref name="ldc"/>).</summary>
+    /// <remarks>Fully optimised from the first call (no tier-0 code): a plan's first inference is as fast as the rest.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MultiplyAdd(ReadOnlySpan<float> packedA, ReadOnlySpan<float> packedB, int m, int n, int k, Span<float> c, int ldc)
     {
         if (m == 0 || n == 0 || k == 0) return;
