@@ -125,6 +125,19 @@ public class ConvTests
     }
 
     [Fact]
+    public void Long_1d_rows_with_dilation_and_padding_use_contiguous_panels()
+    {
+        int[] xDims = [2, 3, 70], wDims = [5, 3, 3];
+        var x = KernelAssert.Random(2 * 3 * 70, 8);
+        var w = KernelAssert.Random(5 * 3 * 3, 9);
+        // out = 70 + 2 + 1 - 5 + 1 = 69
+        var expected = Reference(x, xDims, w, wDims, null, 1, [1], [2], [2], [69]);
+        var actual = RunFloats("Conv", Attrs(("pads", new[] { 2, 1 }), ("dilations", new[] { 2 })), [F(xDims, x), F(wDims, w)], false, out var dims);
+        Assert.Equal(new[] { 2, 5, 69 }, dims);
+        KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-5f);
+    }
+
+    [Fact]
     public void Hand_computed_1d_with_stride_and_asymmetric_pads()
     {
         // x = [1 2 3 4 5], w = [1 0 -1], pads (1, 2), stride 2: padded 0 1 2 3 4 5 0 0

@@ -121,9 +121,17 @@ internal sealed class Im2ColConvKernel : Kernel
         {
             int cols = Math.Min(Sgemm.NR, nc - q0);
             var panel = packed.Slice(q0 * _depth, Sgemm.NR * _depth);
-            int first = j0 + q0;
+            int first = j0 + q0, last = first + cols - 1;
+            // A panel inside one output row with unit W stride reads consecutive inputs: copy runs, not gathers.
+            bool contiguous = _baseD[first] == _baseD[last] && _baseH[first] == _baseH[last] && _baseW[last] - _baseW[first] == cols - 1;
             for (int p = 0; p < _depth; p++)
             {
+                if (contiguous)
+                {
+                    CopyRun(xg, panel.Slice(p * Sgemm.NR, Sgemm.NR), cols, _rowChannel[p],
+                        _baseD[first] + _rowD[p], _baseH[first] + _rowH[p], _baseW[first] + _rowW[p]);
+                    continue;
+                }
                 var row = panel.Slice(p * Sgemm.NR, Sgemm.NR);
                 int channel = _rowChannel[p], dd = _rowD[p], dh = _rowH[p], dw = _rowW[p];
                 for (int c = 0; c < cols; c++)
@@ -136,5 +144,26 @@ internal sealed class Im2ColConvKernel : Kernel
                 if (cols < Sgemm.NR) row.Slice(cols).Clear();
             }
         }
+    }
+
+    /// <summary>One packed row for a panel of consecutive input positions iw0..iw0+cols-1 in row (id, ih):
+    /// the in-bounds part is a copy, the rest (padding, panel tail) zero.</summary>
+    private void CopyRun(ReadOnlySpan<float> xg, Span<float> row, int cols, int channel, int id, int ih, int iw0)
+    {
+        int inH = _g.In[1], inW = _g.In[2];
+        if ((uint)id >= (uint)_g.In[0] || (uint)ih >= (uint)inH)
+        {
+            row.Clear();
+            return;
+        }
+        int lo = Math.Max(0, -iw0), hi = Math.Min(cols, inW - iw0);
+        if (hi <= lo)
+        {
+            row.Clear();
+            return;
+        }
+        row.Slice(0, lo).Clear();
+        xg.Slice(channel + (id * inH + ih) * inW + iw0 + lo, hi - lo).CopyTo(row.Slice(lo));
+        row.Slice(hi).Clear();
     }
 }
