@@ -4,7 +4,7 @@ using Xunit.Sdk;
 namespace EdgeToken.Collector.Tests;
 
 /// <summary>Marks a test class that needs a service the test script starts; the variable names it.</summary>
-[AttributeUsage(AttributeTargets.Class)]
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true)]
 public sealed class NeedsAttribute(string variable, string what) : Attribute
 {
     public string Variable { get; } = variable;
