@@ -13,8 +13,11 @@ public sealed class CollectorOptions
     /// <summary>host:port of the MQTT broker to subscribe to; null for HTTP ingest only.</summary>
     public string? Mqtt { get; set; }
 
-    /// <summary>Names this collector in the records it stores (received_by), so several behind one broker can be told apart.</summary>
-    public string InstanceName { get; set; } = $"{Environment.MachineName}:{Environment.ProcessId}";
+    /// <summary>
+    /// Names this collector in the records it stores (received_by) and is its MQTT session: unique per collector and
+    /// stable across its restarts, so a restarted collector resumes the batches the broker queued for it.
+    /// </summary>
+    public string InstanceName { get; set; } = Environment.MachineName;
 
     /// <summary>
     /// Per-device token bucket: a device sending a batch every few seconds, plus the burst of an outbox draining

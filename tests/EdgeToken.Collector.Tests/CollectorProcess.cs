@@ -37,10 +37,15 @@ public sealed class CollectorProcess : IDisposable
         if (done != _subscribed.Task) throw new TimeoutException($"the collector did not subscribe within {timeout}; its output:\n{Output}");
     }
 
+    /// <summary>Stops it as systemd or Ctrl+C would (SIGTERM: a graceful stop), then kills it if it does not exit.</summary>
     public void Dispose()
     {
-        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        if (!_process.HasExited) _ = SigTerm(_process.Id, 15);
+        if (!_process.WaitForExit(10_000)) _process.Kill(entireProcessTree: true);
         _process.WaitForExit(5000);
         _process.Dispose();
     }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "kill")]
+    static extern int SigTerm(int pid, int signal);
 }

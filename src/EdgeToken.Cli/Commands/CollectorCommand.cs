@@ -24,7 +24,7 @@ internal static class CollectorCommand
         var urls = new Option<string>("--urls") { Description = "Where HTTP listens (ingest, dashboard, fleet API).", DefaultValueFactory = _ => "http://127.0.0.1:5080" };
         var db = Db();
         var mqtt = new Option<string?>("--mqtt") { Description = "HOST:PORT of an MQTT broker to subscribe to (shared subscription, so several collectors split the stream)." };
-        var name = new Option<string?>("--name") { Description = "This collector's name in the records it stores (default: machine:pid)." };
+        var name = new Option<string?>("--name") { Description = "This collector's name: in the records it stores, and its MQTT session (unique per collector, stable across restarts; default: the machine name)." };
         var rate = new Option<int>("--device-rate") { Description = "Batches per second each device may send (token bucket; burst 4x).", DefaultValueFactory = _ => 50 };
         var command = new Command("collector", "Run the fleet collector: HTTP ingest at /api/v1/ingest, an MQTT subscriber with --mqtt, and the dashboard for maintenance engineers at /.")
         {
@@ -36,7 +36,7 @@ internal static class CollectorCommand
             Urls = parse.GetValue(urls)!,
             Database = Location(parse.GetValue(db)!),
             Mqtt = CheckMqtt(parse.GetValue(mqtt)),
-            InstanceName = parse.GetValue(name) ?? $"{Environment.MachineName}:{Environment.ProcessId}",
+            InstanceName = parse.GetValue(name) ?? Environment.MachineName,
             DeviceRequestsPerSecond = parse.GetValue(rate),
             DeviceBurst = parse.GetValue(rate) * 4,
         }, cancel)));

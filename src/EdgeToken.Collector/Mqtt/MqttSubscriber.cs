@@ -65,13 +65,39 @@ public sealed class MqttSubscriber(CollectorOptions options, BatchIngestor inges
                 await lost.Task.WaitAsync(stop);
                 log.LogWarning("mqtt: connection to {Host}:{Port} lost; reconnecting", host, port);
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                await RetireAsync(client);
+                break;
+            }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or System.Net.Sockets.SocketException or OperationCanceledException)
             {
                 log.LogWarning("mqtt: cannot reach {Host}:{Port} ({Message}); retrying in {Delay}", host, port, e.Message, delay);
             }
             try { await Task.Delay(delay, stop); } catch (OperationCanceledException) { break; }
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, TimeSpan.FromSeconds(10).Ticks));
+        }
+    }
+
+    /// <summary>
+    /// A graceful stop leaves the shared group cleanly: unsubscribe (the broker routes new batches to the other
+    /// collectors), then end the session. Without this, a broker such as Mosquitto keeps the stopped collector's
+    /// persistent session in the group and queues its share of the stream there until the session expires.
+    /// After a crash the session stays, and the collector restarting under the same --name picks up what was queued.
+    /// </summary>
+    async Task RetireAsync(IMqttClient client)
+    {
+        if (!client.IsConnected) return;
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await client.UnsubscribeAsync(new MqttClientUnsubscribeOptionsBuilder().WithTopicFilter(WireFormat.SharedRecordsSubscription).Build(), timeout.Token);
+            await client.DisconnectAsync(new MqttClientDisconnectOptionsBuilder().WithSessionExpiryInterval(0).Build(), timeout.Token);
+            Console.WriteLine($"mqtt: {options.InstanceName} left the shared subscription");
+        }
+        catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException)
+        {
+            log.LogWarning("mqtt: could not leave the shared subscription cleanly ({Message})", e.Message);
         }
     }
 

@@ -8,7 +8,7 @@ namespace EdgeToken.Collector.Storage;
 /// The fleet store in the SQL that SQLite and PostgreSQL share (ON CONFLICT DO NOTHING, LIMIT, @parameters).
 /// The subclasses only open connections and take the migration lock, so both databases behave the same.
 /// </summary>
-public abstract class SqlFleetStore : IFleetStore
+public abstract partial class SqlFleetStore : IFleetStore
 {
     public abstract string Provider { get; }
 
@@ -20,7 +20,7 @@ public abstract class SqlFleetStore : IFleetStore
     /// <summary>Held around every write transaction; SQLite has one writer, PostgreSQL needs no gate.</summary>
     protected virtual ValueTask<IDisposable?> EnterWriteAsync(CancellationToken cancel) => ValueTask.FromResult<IDisposable?>(null);
 
-    public virtual ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    public virtual async ValueTask DisposeAsync() => await StopWritersAsync();
 
     public async Task<int> MigrateAsync(CancellationToken cancel = default)
     {
@@ -40,16 +40,29 @@ public abstract class SqlFleetStore : IFleetStore
         return Convert.ToInt32(await Sql.ScalarAsync(connection, null, "SELECT COALESCE(MAX(version), 0) FROM schema_version", cancel) ?? 0);
     }
 
+    /// <summary>
+    /// Known credentials are cached for <see cref="CredentialCacheTime"/>: every ingest request checks one, and a
+    /// query per request would be a third of the database round trips. A device revoked through this store is
+    /// refused at once; one revoked through another collector process, within that time.
+    /// </summary>
+    public static readonly TimeSpan CredentialCacheTime = TimeSpan.FromSeconds(5);
+
+    readonly System.Collections.Concurrent.ConcurrentDictionary<string, (DeviceCredential Credential, long Expires)> _credentials = new(StringComparer.Ordinal);
+
     public async Task<DeviceCredential?> FindDeviceAsync(string deviceId, CancellationToken cancel = default)
     {
+        if (_credentials.TryGetValue(deviceId, out var cached) && cached.Expires > Environment.TickCount64) return cached.Credential;
         await using var connection = await OpenAsync(cancel);
         var rows = await Sql.QueryAsync(connection, "SELECT device_id, token_salt, token_hash, revoked_ms FROM devices WHERE device_id = @d",
             r => new DeviceCredential(r.GetString(0), r.GetString(1), r.GetString(2), Sql.Time(Sql.NullableLong(r, 3))), cancel, ("d", deviceId));
-        return rows.Count == 0 ? null : rows[0];
+        if (rows.Count == 0) return null;
+        _credentials[deviceId] = (rows[0], Environment.TickCount64 + (long)CredentialCacheTime.TotalMilliseconds);
+        return rows[0];
     }
 
     public async Task RegisterDeviceAsync(string deviceId, string tokenSalt, string tokenHash, DateTimeOffset now, CancellationToken cancel = default)
     {
+        _credentials.TryRemove(deviceId, out _);
         using var gate = await EnterWriteAsync(cancel);
         await using var connection = await OpenAsync(cancel);
         await Sql.ExecuteAsync(connection, null,
@@ -61,54 +74,11 @@ public abstract class SqlFleetStore : IFleetStore
 
     public async Task<bool> RevokeDeviceAsync(string deviceId, DateTimeOffset now, CancellationToken cancel = default)
     {
+        _credentials.TryRemove(deviceId, out _);
         using var gate = await EnterWriteAsync(cancel);
         await using var connection = await OpenAsync(cancel);
         return await Sql.ExecuteAsync(connection, null, "UPDATE devices SET revoked_ms = @t WHERE device_id = @d AND revoked_ms IS NULL", cancel,
             ("d", deviceId), ("t", now.ToUnixTimeMilliseconds())) == 1;
-    }
-
-    public async Task<IngestResponse> StoreBatchAsync(UplinkBatch batch, int wireBytes, string receivedBy, DateTimeOffset receivedAt, CancellationToken cancel = default)
-    {
-        using var gate = await EnterWriteAsync(cancel);
-        await using var connection = await OpenAsync(cancel);
-        await using var tx = await connection.BeginTransactionAsync(cancel);
-        long now = receivedAt.ToUnixTimeMilliseconds();
-        int accepted = 0, duplicates = 0;
-        long dropped = 0;
-        await using (var insert = Sql.Command(connection, tx,
-            """
-            INSERT INTO records (device_id, sequence, kind, time_ms, received_ms, received_by, payload)
-            VALUES (@d, @s, @k, @t, @r, @b, @p) ON CONFLICT (device_id, sequence) DO NOTHING
-            """, ("d", batch.DeviceId), ("s", 0L), ("k", ""), ("t", 0L), ("r", now), ("b", receivedBy), ("p", "")))
-        {
-            foreach (var record in batch.Records)
-            {
-                insert.Parameters["s"].Value = record.Sequence;
-                insert.Parameters["k"].Value = KindName(record.Kind);
-                insert.Parameters["t"].Value = record.Time.ToUnixTimeMilliseconds();
-                insert.Parameters["p"].Value = JsonSerializer.Serialize(record, WireJsonContext.Default.UplinkRecord);
-                if (await insert.ExecuteNonQueryAsync(cancel) == 0) { duplicates++; continue; }
-                accepted++;
-                await StoreDerivedAsync(connection, tx, batch.DeviceId, record, cancel);
-                if (record.DropReport is { } drop) foreach (long n in drop.DroppedByKind.Values) dropped += n;
-            }
-        }
-        string? agentVersion = null;
-        foreach (var record in batch.Records)
-            agentVersion = record.Heartbeat?.AgentVersion ?? record.Lifecycle?.AgentVersion ?? agentVersion;
-        long lastSeen = Math.Max(now, 0);
-        await Sql.ExecuteAsync(connection, tx,
-            """
-            UPDATE devices SET
-              last_seen_ms = CASE WHEN last_seen_ms IS NULL OR last_seen_ms < @t THEN @t ELSE last_seen_ms END,
-              records_received = records_received + @n, bytes_received = bytes_received + @bytes,
-              batches_received = batches_received + 1, records_dropped = records_dropped + @dropped,
-              agent_version = COALESCE(@v, agent_version)
-            WHERE device_id = @d
-            """, cancel, ("d", batch.DeviceId), ("t", lastSeen), ("n", (long)accepted), ("bytes", (long)wireBytes), ("dropped", dropped), ("v", agentVersion));
-        long highest = Convert.ToInt64(await Sql.ScalarAsync(connection, tx, "SELECT COALESCE(MAX(sequence), 0) FROM records WHERE device_id = @d", cancel, ("d", batch.DeviceId)) ?? 0L);
-        await tx.CommitAsync(cancel);
-        return new IngestResponse(accepted, duplicates, highest);
     }
 
     static async Task StoreDerivedAsync(DbConnection connection, DbTransaction tx, string deviceId, UplinkRecord record, CancellationToken cancel)

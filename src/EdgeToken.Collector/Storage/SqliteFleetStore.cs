@@ -52,10 +52,10 @@ public sealed class SqliteFleetStore : SqlFleetStore
         return new Release(_writer);
     }
 
-    public override ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        await base.DisposeAsync();
         SqliteConnection.ClearAllPools();
-        return ValueTask.CompletedTask;
     }
 
     sealed class Release(SemaphoreSlim semaphore) : IDisposable
