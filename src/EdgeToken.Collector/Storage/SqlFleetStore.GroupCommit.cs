@@ -76,54 +76,128 @@ public abstract partial class SqlFleetStore
         using var gate = await EnterWriteAsync(CancellationToken.None);
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync();
-        var answers = new IngestResponse[group.Count];
-        await using var insert = Sql.Command(connection, tx,
-            """
-            INSERT INTO records (device_id, sequence, kind, time_ms, received_ms, received_by, payload)
-            VALUES (@d, @s, @k, @t, @r, @b, @p) ON CONFLICT (device_id, sequence) DO NOTHING
-            """, ("d", ""), ("s", 0L), ("k", ""), ("t", 0L), ("r", 0L), ("b", ""), ("p", ""));
-        for (int i = 0; i < group.Count; i++)
-            answers[i] = await WriteBatchAsync(connection, tx, insert, group[i]);
+        var answers = connection.CanCreateBatch ? await WriteBatchedAsync(connection, tx, group) : await WriteOneByOneAsync(connection, tx, group);
         await tx.CommitAsync();
         return answers;
     }
 
-    static async Task<IngestResponse> WriteBatchAsync(DbConnection connection, DbTransaction tx, DbCommand insert, PendingBatch pending)
+    /// <summary>SQLite runs in-process, so a statement costs no round trip: write record by record, derived rows only for new records.</summary>
+    static async Task<IngestResponse[]> WriteOneByOneAsync(DbConnection connection, DbTransaction tx, List<PendingBatch> group)
     {
-        var batch = pending.Batch;
-        var cancel = CancellationToken.None;
-        int accepted = 0, duplicates = 0;
-        long dropped = 0, maxSequence = 0;
-        insert.Parameters["d"].Value = batch.DeviceId;
-        insert.Parameters["r"].Value = pending.ReceivedAt.ToUnixTimeMilliseconds();
-        insert.Parameters["b"].Value = pending.ReceivedBy;
-        string? agentVersion = null;
-        foreach (var record in batch.Records)
+        var answers = new IngestResponse[group.Count];
+        for (int i = 0; i < group.Count; i++)
         {
-            maxSequence = Math.Max(maxSequence, record.Sequence);
-            agentVersion = record.Heartbeat?.AgentVersion ?? record.Lifecycle?.AgentVersion ?? agentVersion;
-            insert.Parameters["s"].Value = record.Sequence;
-            insert.Parameters["k"].Value = KindName(record.Kind);
-            insert.Parameters["t"].Value = record.Time.ToUnixTimeMilliseconds();
-            insert.Parameters["p"].Value = JsonSerializer.Serialize(record, WireJsonContext.Default.UplinkRecord);
-            if (await insert.ExecuteNonQueryAsync(cancel) == 0) { duplicates++; continue; }
-            accepted++;
-            await StoreDerivedAsync(connection, tx, batch.DeviceId, record, cancel);
-            if (record.DropReport is { } drop) foreach (long n in drop.DroppedByKind.Values) dropped += n;
+            var (batch, tally) = (group[i].Batch, new Tally());
+            foreach (var record in batch.Records)
+            {
+                await using var insert = RecordInsert(batch.DeviceId, record, group[i]).Command(connection, tx);
+                bool added = await insert.ExecuteNonQueryAsync() == 1;
+                tally.Count(record, added);
+                if (!added) continue;
+                foreach (var statement in DerivedStatements(batch.DeviceId, record))
+                {
+                    await using var derived = statement.Command(connection, tx);
+                    await derived.ExecuteNonQueryAsync();
+                }
+            }
+            await using var update = DeviceUpdate(group[i], tally).Command(connection, tx);
+            answers[i] = tally.Answer(await update.ExecuteScalarAsync());
         }
-        // Duplicates are records already held, so the highest sequence held is the larger of the old one and this batch's.
-        object? highest = await Sql.ScalarAsync(connection, tx,
-            """
-            UPDATE devices SET
-              last_seen_ms = CASE WHEN last_seen_ms IS NULL OR last_seen_ms < @t THEN @t ELSE last_seen_ms END,
-              records_received = records_received + @n, bytes_received = bytes_received + @bytes,
-              batches_received = batches_received + 1, records_dropped = records_dropped + @dropped,
-              agent_version = COALESCE(@v, agent_version),
-              highest_sequence = CASE WHEN highest_sequence < @max THEN @max ELSE highest_sequence END
-            WHERE device_id = @d
-            RETURNING highest_sequence
-            """, cancel, ("d", batch.DeviceId), ("t", pending.ReceivedAt.ToUnixTimeMilliseconds()), ("n", (long)accepted), ("bytes", (long)pending.WireBytes),
-            ("dropped", dropped), ("v", agentVersion), ("max", maxSequence));
-        return new IngestResponse(accepted, duplicates, highest is null ? maxSequence : Convert.ToInt64(highest));
+        return answers;
+    }
+
+    /// <summary>
+    /// PostgreSQL: the whole group in two round trips. First one statement per record: its insert as a CTE, its
+    /// derived rows conditional on that insert having added a row, answering 1 for new and 0 for a duplicate. Then
+    /// every device's counters with the counts the first round trip reported.
+    /// </summary>
+    static async Task<IngestResponse[]> WriteBatchedAsync(DbConnection connection, DbTransaction tx, List<PendingBatch> group)
+    {
+        await using var rows = connection.CreateBatch();
+        rows.Transaction = tx;
+        foreach (var pending in group)
+            foreach (var record in pending.Batch.Records)
+                RecordWithDerived(pending.Batch.DeviceId, record, pending).AddTo(rows);
+        var added = new List<bool>();
+        await using (var counts = await rows.ExecuteReaderAsync())
+        {
+            do { added.Add(await counts.ReadAsync() && Convert.ToInt64(counts.GetValue(0)) == 1); }
+            while (await counts.NextResultAsync());
+        }
+
+        var tallies = new Tally[group.Count];
+        await using var devices = connection.CreateBatch();
+        devices.Transaction = tx;
+        int k = 0;
+        for (int i = 0; i < group.Count; i++)
+        {
+            tallies[i] = new Tally();
+            foreach (var record in group[i].Batch.Records) tallies[i].Count(record, added[k++]);
+            DeviceUpdate(group[i], tallies[i]).AddTo(devices);
+        }
+        var answers = new IngestResponse[group.Count];
+        await using var reader = await devices.ExecuteReaderAsync();
+        for (int i = 0; i < group.Count; i++)
+        {
+            answers[i] = tallies[i].Answer(await reader.ReadAsync() ? reader.GetValue(0) : null);
+            await reader.NextResultAsync();
+        }
+        return answers;
+    }
+
+    static Statement RecordInsert(string deviceId, UplinkRecord record, PendingBatch pending) => new(
+        """
+        INSERT INTO records (device_id, sequence, kind, time_ms, received_ms, received_by, payload)
+        VALUES (@rd, @rs, @rk, @rt, @rr, @rb, @rp) ON CONFLICT (device_id, sequence) DO NOTHING
+        """, [("rd", deviceId), ("rs", record.Sequence), ("rk", KindName(record.Kind)), ("rt", record.Time.ToUnixTimeMilliseconds()),
+        ("rr", pending.ReceivedAt.ToUnixTimeMilliseconds()), ("rb", pending.ReceivedBy), ("rp", JsonSerializer.Serialize(record, WireJsonContext.Default.UplinkRecord))]);
+
+    static Statement RecordWithDerived(string deviceId, UplinkRecord record, PendingBatch pending)
+    {
+        var insert = RecordInsert(deviceId, record, pending);
+        var sql = new System.Text.StringBuilder("WITH ins AS (").Append(insert.Sql).Append(" RETURNING 1)");
+        var parameters = new List<(string Name, object? Value)>(insert.Parameters);
+        int n = 0;
+        foreach (var derived in DerivedStatements(deviceId, record, onlyIfNew: true))
+        {
+            sql.Append($", derived{n++} AS (").Append(derived.Sql).Append(" RETURNING 1)");
+            foreach (var p in derived.Parameters)
+                if (!parameters.Exists(x => x.Name == p.Name)) parameters.Add(p); // a record's derived rows share @d, @s, @t... with one value each
+        }
+        return new(sql.Append(" SELECT COUNT(*) FROM ins").ToString(), [.. parameters]);
+    }
+
+    // Duplicates are records already held, so the highest sequence held is the larger of the old one and this batch's.
+    static Statement DeviceUpdate(PendingBatch pending, Tally tally) => new(
+        """
+        UPDATE devices SET
+          last_seen_ms = CASE WHEN last_seen_ms IS NULL OR last_seen_ms < @t THEN @t ELSE last_seen_ms END,
+          records_received = records_received + @n, bytes_received = bytes_received + @bytes,
+          batches_received = batches_received + 1, records_dropped = records_dropped + @dropped,
+          agent_version = COALESCE(@v, agent_version),
+          highest_sequence = CASE WHEN highest_sequence < @max THEN @max ELSE highest_sequence END
+        WHERE device_id = @d
+        RETURNING highest_sequence
+        """, [("d", pending.Batch.DeviceId), ("t", pending.ReceivedAt.ToUnixTimeMilliseconds()), ("n", (long)tally.Accepted), ("bytes", (long)pending.WireBytes),
+        ("dropped", tally.Dropped), ("v", tally.AgentVersion), ("max", tally.MaxSequence)]);
+
+    /// <summary>What one batch came to, record by record.</summary>
+    sealed class Tally
+    {
+        public int Accepted, Duplicates;
+        public long Dropped, MaxSequence;
+        public string? AgentVersion;
+
+        public void Count(UplinkRecord record, bool added)
+        {
+            MaxSequence = Math.Max(MaxSequence, record.Sequence);
+            AgentVersion = record.Heartbeat?.AgentVersion ?? record.Lifecycle?.AgentVersion ?? AgentVersion;
+            if (!added) { Duplicates++; return; }
+            Accepted++;
+            if (record.DropReport is { } drop) foreach (long n in drop.DroppedByKind.Values) Dropped += n;
+        }
+
+        public IngestResponse Answer(object? highest) =>
+            new(Accepted, Duplicates, highest is null or DBNull ? MaxSequence : Convert.ToInt64(highest));
     }
 }

@@ -81,38 +81,43 @@ public abstract partial class SqlFleetStore : IFleetStore
             ("d", deviceId), ("t", now.ToUnixTimeMilliseconds())) == 1;
     }
 
-    static async Task StoreDerivedAsync(DbConnection connection, DbTransaction tx, string deviceId, UplinkRecord record, CancellationToken cancel)
+    /// <summary>
+    /// The rows a record adds besides itself. Each is keyed by (device, sequence) and written with ON CONFLICT DO
+    /// NOTHING (or a guarded UPDATE), so writing them again for a duplicate changes nothing: an acknowledged alert
+    /// stays acknowledged.
+    /// </summary>
+    /// <param name="onlyIfNew">Appends the condition that the record's own insert (the CTE <c>ins</c>) added a row;
+    /// used where the derived rows travel in one statement with that insert.</param>
+    static IEnumerable<Statement> DerivedStatements(string deviceId, UplinkRecord record, bool onlyIfNew = false)
     {
+        string from = onlyIfNew ? " FROM ins" : "";
+        string exists = onlyIfNew ? " AND EXISTS (SELECT 1 FROM ins)" : "";
         if (record.Summary is { } s)
         {
             var h = s.Health;
-            await Sql.ExecuteAsync(connection, tx,
-                """
+            yield return new($"""
                 INSERT INTO summaries (device_id, sequence, pipeline, from_ms, to_ms, tokens, windows, score_min, score_mean, score_max, score_p95, seconds_above, top_class, health_problems)
-                VALUES (@d, @s, @p, @f, @t, @tok, @w, @min, @mean, @max, @p95, @above, @top, @health)
-                """, cancel, ("d", deviceId), ("s", record.Sequence), ("p", s.Pipeline), ("f", s.From.ToUnixTimeMilliseconds()), ("t", s.To.ToUnixTimeMilliseconds()),
+                SELECT @d, @s, @p, @f, @t, @tok, @w, @min, @mean, @max, @p95, @above, @top, @health{from} ON CONFLICT (device_id, sequence) DO NOTHING
+                """, [("d", deviceId), ("s", record.Sequence), ("p", s.Pipeline), ("f", s.From.ToUnixTimeMilliseconds()), ("t", s.To.ToUnixTimeMilliseconds()),
                 ("tok", s.Tokens), ("w", s.Windows), ("min", s.Score.Min), ("mean", s.Score.Mean), ("max", s.Score.Max), ("p95", s.Score.P95),
-                ("above", s.SecondsAboveThreshold), ("top", TopClass(s.ClassHistogram)), ("health", h.Gaps + h.ClockJumps + h.CrcErrors + h.Garbage + h.DroppedTokens));
+                ("above", s.SecondsAboveThreshold), ("top", TopClass(s.ClassHistogram)), ("health", h.Gaps + h.ClockJumps + h.CrcErrors + h.Garbage + h.DroppedTokens)]);
         }
         else if (record.Event is { } e)
         {
             long time = record.Time.ToUnixTimeMilliseconds();
-            await Sql.ExecuteAsync(connection, tx,
-                """
+            yield return new($"""
                 INSERT INTO events (device_id, sequence, time_ms, pipeline, label, score, threshold, rising, context_kind, context)
-                VALUES (@d, @s, @t, @p, @l, @score, @th, @r, @ck, @c)
-                """, cancel, ("d", deviceId), ("s", record.Sequence), ("t", time), ("p", e.Pipeline), ("l", e.Label), ("score", e.Score),
-                ("th", e.Threshold), ("r", e.Rising ? 1 : 0), ("ck", e.ContextKind), ("c", JsonSerializer.Serialize(e.Context, WireJsonContext.Default.SingleArray)));
+                SELECT @d, @s, @t, @p, @l, @score, @th, @r, @ck, @c{from} ON CONFLICT (device_id, sequence) DO NOTHING
+                """, [("d", deviceId), ("s", record.Sequence), ("t", time), ("p", e.Pipeline), ("l", e.Label), ("score", e.Score),
+                ("th", e.Threshold), ("r", e.Rising ? 1 : 0), ("ck", e.ContextKind), ("c", JsonSerializer.Serialize(e.Context, WireJsonContext.Default.SingleArray))]);
             if (e.Rising)
-                await Sql.ExecuteAsync(connection, tx,
-                    "INSERT INTO alerts (device_id, sequence, raised_ms, pipeline, label, score) VALUES (@d, @s, @t, @p, @l, @score)",
-                    cancel, ("d", deviceId), ("s", record.Sequence), ("t", time), ("p", e.Pipeline), ("l", e.Label), ("score", e.Score));
+                yield return new($"INSERT INTO alerts (device_id, sequence, raised_ms, pipeline, label, score) SELECT @d, @s, @t, @p, @l, @score{from} ON CONFLICT (device_id, sequence) DO NOTHING",
+                    [("d", deviceId), ("s", record.Sequence), ("t", time), ("p", e.Pipeline), ("l", e.Label), ("score", e.Score)]);
         }
         else if (record.Lifecycle is not null)
         {
-            await Sql.ExecuteAsync(connection, tx,
-                "UPDATE devices SET state = @st, state_ms = @t WHERE device_id = @d AND (state_ms IS NULL OR state_ms <= @t)",
-                cancel, ("d", deviceId), ("st", KindName(record.Kind)), ("t", record.Time.ToUnixTimeMilliseconds()));
+            yield return new($"UPDATE devices SET state = @st, state_ms = @t WHERE device_id = @d AND (state_ms IS NULL OR state_ms <= @t){exists}",
+                [("d", deviceId), ("st", KindName(record.Kind)), ("t", record.Time.ToUnixTimeMilliseconds())]);
         }
     }
 
