@@ -1,0 +1,116 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using EdgeToken.Runtime.Operators;
+using EdgeToken.Runtime.Tensors;
+
+namespace EdgeToken.Runtime.Kernels.Quantization;
+
+/// <summary>DequantizeLinear: y = (float(x) - float(zero_point)) * scale, from int8, uint8, int16, uint16 or int32
+/// to float32, per tensor, per axis or per block.</summary>
+public static class DequantizeLinear
+{
+    /// <summary>One element, in the reference's order: convert, subtract, multiply, all in float32.</summary>
+    public static float Scalar<T>(T x, float scale, int zeroPoint) where T : unmanaged, IBinaryInteger<T> =>
+        (float.CreateTruncating(x) - zeroPoint) * scale;
+
+    /// <summary>A run sharing one scale and zero point. uint8/int8 widen through int32 lanes in vectors.</summary>
+    public static void Row<T>(ReadOnlySpan<T> x, Span<float> y, float scale, int zeroPoint) where T : unmanaged, IBinaryInteger<T>
+    {
+        int i = 0;
+        if (Vector128.IsHardwareAccelerated && typeof(T) == typeof(byte))
+            i = RowBytes(MemoryMarshal.AsBytes(x), y, scale, zeroPoint, signed: false);
+        else if (Vector128.IsHardwareAccelerated && typeof(T) == typeof(sbyte))
+            i = RowBytes(MemoryMarshal.AsBytes(x), y, scale, zeroPoint, signed: true);
+        for (; i < x.Length; i++) y[i] = Scalar(x[i], scale, zeroPoint);
+    }
+
+    private static int RowBytes(ReadOnlySpan<byte> x, Span<float> y, float scale, int zeroPoint, bool signed)
+    {
+        var s = Vector128.Create(scale);
+        var z = Vector128.Create((float)zeroPoint);
+        int i = 0;
+        for (; i <= x.Length - 16; i += 16)
+        {
+            var bytes = Vector128.Create(x.Slice(i, 16));
+            Vector128<short> lo, hi;
+            if (signed) (lo, hi) = Vector128.Widen(bytes.AsSByte());
+            else
+            {
+                var (l, h) = Vector128.Widen(bytes);
+                lo = l.AsInt16();
+                hi = h.AsInt16();
+            }
+            var (a, b) = Vector128.Widen(lo);
+            var (c, d) = Vector128.Widen(hi);
+            ((Vector128.ConvertToSingle(a) - z) * s).CopyTo(y.Slice(i));
+            ((Vector128.ConvertToSingle(b) - z) * s).CopyTo(y.Slice(i + 4));
+            ((Vector128.ConvertToSingle(c) - z) * s).CopyTo(y.Slice(i + 8));
+            ((Vector128.ConvertToSingle(d) - z) * s).CopyTo(y.Slice(i + 12));
+        }
+        return i;
+    }
+
+    public static void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<float> scale, ReadOnlySpan<T> zeroPoint, Span<float> y, QuantizationGrid grid)
+        where T : unmanaged, IBinaryInteger<T>
+    {
+        int offset = 0;
+        for (int o = 0; o < grid.Outer; o++)
+            for (int a = 0; a < grid.AxisLength; a++, offset += grid.Inner)
+            {
+                int p = grid.ParameterIndex(o, a, 0);
+                if (grid.InnerStride == 0)
+                {
+                    Row(x.Slice(offset, grid.Inner), y.Slice(offset, grid.Inner), scale[p], QuantizeLinear.ZeroPoint(zeroPoint, p));
+                    continue;
+                }
+                for (int i = 0; i < grid.Inner; i++)
+                    y[offset + i] = Scalar(x[offset + i], scale[p + i], QuantizeLinear.ZeroPoint(zeroPoint, p + i));
+            }
+    }
+}
+
+internal sealed class DequantizeLinearOperator : OperatorDefinition
+{
+    public override string OpType => "DequantizeLinear";
+
+    public override void InferOutputs(NodeContext node)
+    {
+        var type = node.ExpectType(0, ElementType.UInt8, ElementType.Int8, ElementType.UInt16, ElementType.Int16, ElementType.Int32);
+        node.ExpectType(1, ElementType.Float32);
+        if (node.HasInput(2) && node.Input(2).Type != type)
+            throw new ShapeException($"DequantizeLinear '{node.NodeName}': zero point is {node.Input(2).Type.OnnxName()} but x is {type.OnnxName()}");
+        long outputDtype = node.Opset >= 23 ? node.Attributes.GetInt("output_dtype", 0) : 0;
+        if (outputDtype != 0 && outputDtype != (long)ElementType.Float32)
+            throw new UnsupportedOperatorException($"DequantizeLinear '{node.NodeName}': output_dtype {((ElementType)outputDtype).OnnxName()} (only float is run)");
+        Grid(node);
+        node.SetOutput(0, ElementType.Float32, node.Input(0).Dims);
+    }
+
+    public override Kernel CreateKernel(NodeContext node) => new DequantizeLinearKernel(node.Input(0).Type, Grid(node));
+
+    private static QuantizationGrid Grid(NodeContext node)
+    {
+        QuantizationGrid.CheckZeroPoint(node, 1, 2);
+        return QuantizationGrid.Create(node, node.Input(0).Dims, node.Input(1).Dims,
+            node.Attributes.GetInt("axis", 1), node.Opset >= 21 ? node.Attributes.GetInt("block_size", 0) : 0);
+    }
+
+    private sealed class DequantizeLinearKernel(ElementType type, QuantizationGrid grid) : Kernel
+    {
+        public override void Run(in KernelArgs args)
+        {
+            switch (type)
+            {
+                case ElementType.UInt8: Run<byte>(args); break;
+                case ElementType.Int8: Run<sbyte>(args); break;
+                case ElementType.UInt16: Run<ushort>(args); break;
+                case ElementType.Int16: Run<short>(args); break;
+                default: Run<int>(args); break;
+            }
+        }
+
+        private void Run<T>(in KernelArgs args) where T : unmanaged, IBinaryInteger<T> =>
+            DequantizeLinear.Run(args.Input<T>(0), args.Input<float>(1), args.HasInput(2) ? args.Input<T>(2) : default, args.Output<float>(0), grid);
+    }
+}
