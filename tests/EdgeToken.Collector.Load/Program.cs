@@ -41,10 +41,12 @@ using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer
 var latencies = new List<double>[devices];
 var sent = new long[devices];
 long failed = 0;
+var cpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var clock = Stopwatch.StartNew();
 var until = TimeSpan.FromSeconds(seconds);
 await Task.WhenAll(Enumerable.Range(0, devices).Select(d => Task.Run(() => Device(d))));
 double elapsed = clock.Elapsed.TotalSeconds;
+double cpu = (Process.GetCurrentProcess().TotalProcessorTime - cpuBefore).TotalSeconds;
 
 long total = sent.Sum();
 long stored = await host.Store.CountRecordsAsync(null);
@@ -53,6 +55,9 @@ double P(double q) => all.Length == 0 ? double.NaN : all[Math.Min(all.Length - 1
 Console.WriteLine($"{provider} {mode}: {devices} devices, {elapsed:0.0} s, {total} summaries accepted, {failed} refused or failed, {stored} stored "
     + $"({(stored == total ? "nothing lost or duplicated" : "MISMATCH")})");
 Console.WriteLine($"  ingest {total / elapsed:0} summaries/s; latency p50 {P(0.50):0.0} ms, p99 {P(0.99):0.0} ms, max {all.LastOrDefault():0.0} ms");
+// CPU per summary does not depend on what else the machine runs: the figure to compare across runs.
+Console.WriteLine($"  CPU of this process (simulated devices + collector, not the PostgreSQL server): {cpu:0.0} s, {cpu * 1e6 / Math.Max(total, 1):0} µs per summary; "
+    + $"load average {File.ReadAllText("/proc/loadavg").Split(' ')[0]} on {Environment.ProcessorCount} cores");
 return stored == total && failed == 0 ? 0 : 1;
 
 async Task Device(int d)

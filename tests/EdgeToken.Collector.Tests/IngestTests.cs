@@ -60,6 +60,8 @@ public abstract class IngestTests
         string other = await c.RegisterAsync("wagon-4");
         var batch = Batches.Summaries("wagon-3", 1, 2);
         Assert.Equal("missing_credential", (await TestCollector.Refused(await c.PostAsync(null, batch), 401)).Code);
+        using (var shouting = new StringContent(System.Text.Encoding.UTF8.GetString(WireFormat.Serialize(batch)), System.Text.Encoding.UTF8, "application/json"))
+            Assert.Equal("missing_credential", (await TestCollector.Refused(await c.Http.PostAsync("/API/V1/INGEST/", shouting), 401)).Code);
         Assert.Equal("unknown_credential", (await TestCollector.Refused(await c.PostAsync("wagon-3.not-the-secret", batch), 401)).Code);
         Assert.Equal("unknown_credential", (await TestCollector.Refused(await c.PostAsync("wagon-9." + token.Split('.')[^1], batch), 401)).Code);
         Assert.Equal("device_mismatch", (await TestCollector.Refused(await c.PostAsync(other, batch), 403)).Code);

@@ -17,7 +17,8 @@ public sealed class DeviceAuthentication(RequestDelegate next)
 
     public async Task InvokeAsync(HttpContext context, IFleetStore store)
     {
-        if (!context.Request.Path.Equals(WireFormat.IngestPath, StringComparison.Ordinal))
+        // Routing matches case-insensitively and with a trailing slash; so must this, or such a path would skip it.
+        if (!string.Equals(context.Request.Path.Value?.TrimEnd('/'), WireFormat.IngestPath, StringComparison.OrdinalIgnoreCase))
         {
             await next(context);
             return;

@@ -11,7 +11,11 @@ public static class IngestEndpoint
 {
     public static async Task HandleAsync(HttpContext context, BatchIngestor ingestor, CollectorOptions options)
     {
-        string device = context.User.FindFirst(DeviceAuthentication.DeviceClaim)!.Value;
+        if (context.User.FindFirst(DeviceAuthentication.DeviceClaim)?.Value is not { } device)
+        {
+            await DeviceAuthentication.Refuse(context, 401, "missing_credential", "send the device's token as \"Authorization: Bearer <token>\"");
+            return;
+        }
         var request = context.Request;
         if (request.ContentLength > WireFormat.MaxBatchBytes)
         {
