@@ -51,6 +51,12 @@ public sealed class SharedSubscriptionTests(ITestOutputHelper output)
                 if (b % 5 == 0) { await Publish(publisher, Batches.Summaries(Device(d), first_, RecordsPerBatch)); published++; }
             }
 
+        // Refused for good (and acknowledged, so not redelivered forever): an unregistered device, and a batch
+        // published on another device's topic. Either stored would make the count below exceed the expected.
+        await Publish(publisher, Batches.Summaries("ghost", 1, 1));
+        await publisher.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(WireFormat.RecordsTopic(Device(1)))
+            .WithPayload(WireFormat.Serialize(Batches.Summaries(Device(0), 1000, 1))).WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build());
+
         const long expected = Devices * BatchesPerDevice * RecordsPerBatch;
         var deadline = DateTime.UtcNow.AddSeconds(90);
         long stored = 0;
@@ -63,6 +69,7 @@ public sealed class SharedSubscriptionTests(ITestOutputHelper output)
         Assert.True(stored == expected, $"stored {stored} of {expected}\nfirst:\n{first.Output}\nsecond:\n{second.Output}");
         for (int d = 0; d < Devices; d++)
             Assert.Equal(Enumerable.Range(1, BatchesPerDevice * RecordsPerBatch).Select(i => (long)i), await store.SequencesAsync(Device(d)));
+        Assert.Equal(0, await store.CountRecordsAsync("ghost"));
         Assert.Equal(2, byCollector.Count);
         Assert.All(byCollector.Values, n => Assert.True(n > 0));
         Assert.Equal(expected, byCollector.Values.Sum());

@@ -73,6 +73,9 @@ public abstract partial class SqlFleetStore
 
     async Task<IngestResponse[]> WriteGroupAsync(List<PendingBatch> group)
     {
+        // Every writer takes row locks in device order (and each batch's sequences increase), so two writers
+        // whose groups hold the same devices wait for each other instead of deadlocking.
+        group.Sort((a, b) => string.CompareOrdinal(a.Batch.DeviceId, b.Batch.DeviceId));
         using var gate = await EnterWriteAsync(CancellationToken.None);
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync();
