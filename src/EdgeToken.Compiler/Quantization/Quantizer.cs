@@ -116,7 +116,15 @@ public static class Quantizer
             .With("shifts", AttributeValue.Of(shifts))
             .With("output_zero_point", AttributeValue.Of((long)qy.ZeroPoint))
             .With("min", AttributeValue.Of((long)clamp.Min))
-            .With("max", AttributeValue.Of((long)clamp.Max));
+            .With("max", AttributeValue.Of((long)clamp.Max))
+            // Not read by the kernel: what QdqExporter needs to write the layer back as float ops between Q/DQ pairs.
+            .With(QdqExporter.InputScale, AttributeValue.Of(qx.Scale))
+            .With(QdqExporter.InputZeroPoint, AttributeValue.Of((long)qx.ZeroPoint))
+            .With(QdqExporter.WeightScales, AttributeValue.Of(ws))
+            .With(QdqExporter.OutputScale, AttributeValue.Of(qy.Scale))
+            .With(FusedActivation.AttributeName, AttributeValue.Of(act))
+            .With(FusedActivation.AlphaName, AttributeValue.Of(node.Attributes.GetFloat(FusedActivation.AlphaName, 0f)))
+            .With(FusedActivation.BetaName, AttributeValue.Of(node.Attributes.GetFloat(FusedActivation.BetaName, 0f)));
         AddNode(graph, $"{name}_int8", QGemm.OpType, attributes,
             [xq, Constant($"{b.Name}_int8", ElementType.Int8, [n, k], wq), Constant($"{name}_bias_int32", ElementType.Int32, [n], folded)], yq);
         graph.Nodes.Remove(node);
