@@ -44,6 +44,13 @@ public static class Int8Conv
                     {
                         int ih = g.RowMap[oh * kh + i];
                         if (ih < 0) { patch.Slice(q, kw).Fill(zeroPoint); q += kw; continue; }
+                        int first = g.ColMap[ow * kw], last = g.ColMap[ow * kw + kw - 1];
+                        if (first >= 0 && last - first == kw - 1) // inside the image, undilated: one copy
+                        {
+                            src.Slice(ih * g.Width + first, kw).CopyTo(patch.Slice(q, kw));
+                            q += kw;
+                            continue;
+                        }
                         for (int j = 0; j < kw; j++, q++)
                         {
                             int iw = g.ColMap[ow * kw + j];
