@@ -55,3 +55,34 @@ public class Int8PathSwitchTests
         Assert.StartsWith($"best={Int8Paths.Best} ", stdout);
     }
 }
+
+/// <summary>A fact that needs the linux-arm64 build of the int8 check runner (tests/setup.d/40-int8-arm64.sh) and qemu.</summary>
+public sealed class Arm64EmulationFactAttribute : FactAttribute
+{
+    public const string Variable = "EDGETOKEN_INT8_ARM64";
+
+    public Arm64EmulationFactAttribute()
+    {
+        string? runner = Environment.GetEnvironmentVariable(Variable);
+        if (string.IsNullOrEmpty(runner) || !File.Exists(runner) || !File.Exists("/usr/bin/qemu-aarch64-static"))
+            Skip = $"ARM64 EMULATION NOT AVAILABLE: set {Variable} to a linux-arm64 EdgeToken.Int8Check and install qemu-user-static (tests/run.sh does both).";
+    }
+}
+
+public class Int8Arm64Tests
+{
+    /// <summary>The sdot path, run for real on an emulated ARMv8 CPU with every extension (-cpu max).</summary>
+    [Arm64EmulationFact]
+    public void Arm64_dot_product_path_agrees_with_the_reference_under_qemu()
+    {
+        var psi = new ProcessStartInfo("/usr/bin/qemu-aarch64-static") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var a in new[] { "-cpu", "max", "-L", "/", Environment.GetEnvironmentVariable(Arm64EmulationFactAttribute.Variable)! }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        if (!p.WaitForExit(300_000)) { p.Kill(true); throw new TimeoutException("the arm64 int8 check did not finish in 300 s"); }
+        Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}\n{stdout.Result}\n{stderr.Result}");
+        Assert.StartsWith("best=AdvSimdDot supported=Scalar,Vector128,AdvSimdDot ", stdout.Result.Trim());
+        Assert.Contains("mismatches=0", stdout.Result);
+    }
+}
