@@ -11,4 +11,10 @@ public sealed class CompileOptions
 
     /// <summary>Pass names to leave out ("activation-fusion", ...).</summary>
     public ISet<string> DisabledPasses { get; init; } = new HashSet<string>();
+
+    /// <summary>Calibration samples (see <see cref="Quantization.CalibrationData"/>): when set, the model is quantized to INT8.</summary>
+    public string? CalibrationPath { get; init; }
+
+    /// <summary>How to quantize when <see cref="CalibrationPath"/> is set.</summary>
+    public Quantization.QuantizeOptions Quantize { get; init; } = new();
 }

@@ -2,12 +2,17 @@ using EdgeToken.Compiler.Graphs;
 using EdgeToken.Compiler.Onnx;
 using EdgeToken.Compiler.Passes;
 using EdgeToken.Compiler.Planning;
+using EdgeToken.Compiler.Quantization;
 using EdgeToken.Runtime.Plans;
 
 namespace EdgeToken.Compiler;
 
 /// <summary>The result of compiling a model.</summary>
-public sealed record CompiledModel(Graph Graph, Plan Plan, PlanStatistics Statistics, IReadOnlyList<(string Pass, int Rewrites)> Passes);
+public sealed record CompiledModel(Graph Graph, Plan Plan, PlanStatistics Statistics, IReadOnlyList<(string Pass, int Rewrites)> Passes)
+{
+    /// <summary>The layers the quantizer rewrote, with their accuracy against the float model; empty when not quantized.</summary>
+    public IReadOnlyList<QuantizedLayer> QuantizedLayers { get; init; } = [];
+}
 
 /// <summary>ONNX in, statically planned graph out: import, bind, infer, optimise, plan.</summary>
 public static class ModelCompiler
@@ -23,7 +28,16 @@ public static class ModelCompiler
         var log = options.Optimize
             ? PassPipeline.Run(graph, PassPipeline.Default(), options.DisabledPasses)
             : [];
+        List<QuantizedLayer> layers = [];
+        if (options.CalibrationPath is { } calibration)
+        {
+            var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"{calibration}: quantization calibrates models with one input; '{graph.Name}' has {graph.Inputs.Count}");
+            var samples = CalibrationData.Load(calibration, checked((int)input.Info.ElementCount));
+            (layers, var floatOutputs) = Quantizer.Quantize(graph, samples, options.Quantize);
+            QuantizationReport.Measure(graph, layers, floatOutputs, samples);
+            new DeadNodeElimination().Run(graph);
+        }
         var (plan, stats) = PlanBuilder.Build(graph);
-        return new CompiledModel(graph, plan, stats, log);
+        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers };
     }
 }

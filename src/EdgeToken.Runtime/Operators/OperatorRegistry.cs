@@ -23,6 +23,7 @@ public static partial class OperatorRegistry
         RegisterReduction(ops);
         RegisterTensorLayout(ops);
         RegisterQuantization(ops);
+        RegisterInt8(ops);
         return ops;
     }
 
@@ -39,4 +40,5 @@ public static partial class OperatorRegistry
     static partial void RegisterReduction(Dictionary<string, OperatorDefinition> ops);
     static partial void RegisterTensorLayout(Dictionary<string, OperatorDefinition> ops);
     static partial void RegisterQuantization(Dictionary<string, OperatorDefinition> ops);
+    static partial void RegisterInt8(Dictionary<string, OperatorDefinition> ops);
 }

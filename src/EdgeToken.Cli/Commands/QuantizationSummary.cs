@@ -1,0 +1,35 @@
+using EdgeToken.Compiler;
+using EdgeToken.Compiler.Quantization;
+
+namespace EdgeToken.Cli.Commands;
+
+/// <summary>One quantized layer in <c>compile --report</c>: bytes as float and int8 (the weight matrix, and the whole layer with
+/// bias and requantization multipliers), MACs, SQNR of its output against the float model in dB (null when exact) and
+/// the largest absolute error of that output on the calibration samples.</summary>
+public sealed record QuantizedLayerReport(string Name, string Op, string Activation, long FloatBytes, long Int8Bytes,
+    long FloatWeightBytes, long Int8WeightBytes, long Macs, double? SqnrDb, double MaxError);
+
+/// <summary>The quantization section of <c>compile --report</c>. Ratios are float bytes over int8 bytes.</summary>
+public sealed record QuantizationSummary(string Calibration, string Method, bool PerChannelWeights, int Layers,
+    long FloatBytes, long Int8Bytes, double SizeRatio, double WeightSizeRatio, long ArenaBytes, IReadOnlyList<QuantizedLayerReport> PerLayer)
+{
+    public static QuantizationSummary From(CompiledModel compiled, string calibration, QuantizeOptions options)
+    {
+        var layers = compiled.QuantizedLayers.Select(l => new QuantizedLayerReport(l.Name, l.OpType, l.Activation.Length == 0 ? "none" : l.Activation,
+            l.FloatBytes, l.Int8Bytes, l.FloatWeightBytes, l.Int8WeightBytes, l.Macs,
+            double.IsFinite(l.SqnrDb) ? Math.Round(l.SqnrDb, 2) : null, l.MaxError)).ToList();
+        long f = layers.Sum(l => l.FloatBytes), q = layers.Sum(l => l.Int8Bytes);
+        long fw = layers.Sum(l => l.FloatWeightBytes), qw = layers.Sum(l => l.Int8WeightBytes);
+        return new QuantizationSummary(calibration, options.Method.ToString(), options.PerChannelWeights, layers.Count, f, q,
+            q == 0 ? 0 : Math.Round((double)f / q, 3), qw == 0 ? 0 : Math.Round((double)fw / qw, 3), compiled.Statistics.ArenaBytes, layers);
+    }
+
+    public void Print()
+    {
+        Console.WriteLine($"quantized {Layers} layers to INT8 ({Method} calibration on {Calibration}, {(PerChannelWeights ? "per-channel" : "per-tensor")} weights)");
+        Console.WriteLine($"  {"layer",-20} {"op",-7} {"act",-5} {"float B",9} {"int8 B",8} {"MACs",9} {"SQNR dB",8} {"max error",10}");
+        foreach (var l in PerLayer)
+            Console.WriteLine($"  {l.Name,-20} {l.Op,-7} {l.Activation,-5} {l.FloatBytes,9:N0} {l.Int8Bytes,8:N0} {l.Macs,9:N0} {(l.SqnrDb is { } s ? s.ToString("F1") : "exact"),8} {l.MaxError,10:G4}");
+        Console.WriteLine($"  total: {FloatBytes:N0} B float -> {Int8Bytes:N0} B int8 ({SizeRatio:F2}x smaller; weights alone {WeightSizeRatio:F2}x), arena {ArenaBytes:N0} B");
+    }
+}

@@ -1,0 +1,111 @@
+using EdgeToken.Compiler.Graphs;
+using EdgeToken.Compiler.Onnx;
+using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Operators;
+using EdgeToken.Runtime.Tensors;
+
+namespace EdgeToken.Compiler.Quantization;
+
+/// <summary>Writes a quantized graph as a standard QDQ ONNX model, so ONNX Runtime and NPU execution providers run the same
+/// quantized model: every <c>EdgeToken.QGemm</c> becomes <c>DequantizeLinear</c> of its int8 input and int8 weights (per-axis
+/// scales on axis 0) and int32 bias, a float <c>Gemm</c> (transB = 1), its fused Relu or Clip, and a
+/// <c>QuantizeLinear</c> to the output's int8 parameters. QuantizeLinear/DequantizeLinear and plain ONNX nodes are copied.</summary>
+/// <remarks>The int8 values and scales are exactly the ones EdgeToken runs, so the two differ only in how the float Gemm rounds
+/// (ONNX Runtime requantizes through float, rounding halves to even; EdgeToken in fixed point, halves away from zero):
+/// within one quantization step.</remarks>
+public static class QdqExporter
+{
+    public const string InputScale = "edgetoken.input_scale";
+    public const string InputZeroPoint = "edgetoken.input_zero_point";
+    public const string WeightScales = "edgetoken.weight_scales";
+    public const string OutputScale = "edgetoken.output_scale";
+
+    public static OnnxModelBuilder Export(Graph graph)
+    {
+        var b = new OnnxModelBuilder(graph.Name, Math.Max(graph.Opset, 13));
+        foreach (var input in graph.Inputs) b.Input(input.Name, input.Type, input.Dims!);
+        var written = new HashSet<Value>(graph.Inputs);
+        string Name(Value v)
+        {
+            if (written.Add(v) && v.Constant is { } c) b.Initializer(v.Name, c.Type, c.Bytes.ToArray(), c.Dims);
+            return v.Name;
+        }
+        foreach (var node in graph.Nodes)
+        {
+            if (node.OpType == QGemm.OpType) { WriteQGemm(b, node, Name); continue; }
+            if (node.Attributes.Values.Keys.Any(k => k.StartsWith("edgetoken.", StringComparison.Ordinal)))
+                throw new CompileException($"{node}: a float layer with a fused activation cannot be exported as QDQ yet; exclude fewer layers or compile without optimisation");
+            var attributes = node.Attributes.Values.Select(kv => (kv.Key, ToObject(node, kv.Key, kv.Value))).ToArray();
+            b.Node(node.OpType, [.. node.Inputs.Select(v => v is null ? "" : Name(v))], [.. node.Outputs.Select(v => v?.Name ?? "")], attributes);
+        }
+        foreach (var output in graph.Outputs) b.Output(output.Name, output.Type, output.Dims!);
+        return b;
+    }
+
+    private static void WriteQGemm(OnnxModelBuilder b, Node node, Func<Value, string> name)
+    {
+        var a = node.Attributes;
+        var x = node.Inputs[0]!;
+        var w = node.Inputs[1]!.Constant!;
+        int n = w.Dims[0], k = w.Dims[1];
+        float sx = a.GetFloat(InputScale, 1f);
+        int zx = (int)a.GetInt(InputZeroPoint, 0);
+        float[] ws = a.GetFloats(WeightScales) ?? throw new CompileException($"{node}: no weight scales to export");
+        float sy = a.GetFloat(OutputScale, 1f);
+        int zy = (int)a.GetInt("output_zero_point", 0);
+        string p = node.Name;
+
+        // The kernel's bias has -zx·Σw folded in; the QDQ graph wants the plain bias in units of sx·ws[n].
+        var wq = w.AsSpan<sbyte>();
+        var folded = node.Inputs[2]!.Constant!.AsSpan<int>();
+        var bias = new int[n];
+        for (int r = 0; r < n; r++)
+        {
+            int sum = 0;
+            foreach (var v in wq.Slice(r * k, k)) sum += v;
+            bias[r] = folded[r] + zx * sum;
+        }
+        var biasScales = new float[ws.Length];
+        for (int i = 0; i < ws.Length; i++) biasScales[i] = sx * ws[i];
+        bool perAxis = ws.Length > 1;
+
+        string xf = b.Node("DequantizeLinear", [name(x), Float(b, $"{p}_x_scale", sx), Int8(b, $"{p}_x_zero_point", zx)], [$"{p}_x_float"]);
+        string wInt8 = b.Initializer($"{p}_w_int8", ElementType.Int8, w.Bytes.ToArray(), n, k);
+        string wf = b.Node("DequantizeLinear", [wInt8, Floats(b, $"{p}_w_scale", ws), Int8s(b, $"{p}_w_zero_point", ws.Length)], [$"{p}_w_float"],
+            perAxis ? [("axis", 0L)] : []);
+        string biasInt = b.Initializer($"{p}_bias_int32", ElementType.Int32, System.Runtime.InteropServices.MemoryMarshal.AsBytes(bias.AsSpan()).ToArray(), n);
+        string bf = b.Node("DequantizeLinear", [biasInt, Floats(b, $"{p}_bias_scale", biasScales), Int32s(b, $"{p}_bias_zero_point", ws.Length)], [$"{p}_bias_float"],
+            perAxis ? [("axis", 0L)] : []);
+        string y = b.Node("Gemm", [xf, wf, bf], [$"{p}_y_float"], ("transB", 1L));
+        switch (a.GetString(FusedActivation.AttributeName, ""))
+        {
+            case "Relu":
+                y = b.Node("Relu", [y], [$"{p}_y_relu"]);
+                break;
+            case "Clip":
+                y = b.Node("Clip", [y, Float(b, $"{p}_clip_min", a.GetFloat(FusedActivation.AlphaName, float.MinValue)),
+                    Float(b, $"{p}_clip_max", a.GetFloat(FusedActivation.BetaName, float.MaxValue))], [$"{p}_y_clip"]);
+                break;
+        }
+        b.Node("QuantizeLinear", [y, Float(b, $"{p}_y_scale", sy), Int8(b, $"{p}_y_zero_point", zy)], [node.Outputs[0]!.Name]);
+    }
+
+    private static string Float(OnnxModelBuilder b, string name, float v) => b.Initializer(name, [v]);
+    private static string Floats(OnnxModelBuilder b, string name, float[] v) => v.Length == 1 ? b.Initializer(name, v) : b.Initializer(name, v, v.Length);
+    private static string Int8(OnnxModelBuilder b, string name, int v) => b.Initializer(name, ElementType.Int8, [(byte)(sbyte)v]);
+    private static string Int8s(OnnxModelBuilder b, string name, int count) =>
+        count == 1 ? b.Initializer(name, ElementType.Int8, [0]) : b.Initializer(name, ElementType.Int8, new byte[count], count);
+    private static string Int32s(OnnxModelBuilder b, string name, int count) =>
+        count == 1 ? b.Initializer(name, ElementType.Int32, new byte[4]) : b.Initializer(name, ElementType.Int32, new byte[4 * count], count);
+
+    private static object ToObject(Node node, string key, AttributeValue v) => v.Kind switch
+    {
+        AttributeKind.Int => v.Int,
+        AttributeKind.Float => v.Float,
+        AttributeKind.String => v.String,
+        AttributeKind.Ints => v.Ints,
+        AttributeKind.Floats => v.Floats,
+        AttributeKind.Strings => v.Strings,
+        _ => throw new CompileException($"{node}: attribute '{key}' of kind {v.Kind} cannot be exported"),
+    };
+}

@@ -1,0 +1,14 @@
+namespace EdgeToken.Compiler.Quantization;
+
+/// <summary>What quantization did to one layer, and what it cost in accuracy (filled by <see cref="QuantizationReport"/>).</summary>
+/// <remarks>Bytes: the weight matrix alone (<see cref="FloatWeightBytes"/>, <see cref="Int8WeightBytes"/>: exactly 4 : 1), and
+/// the whole layer (<see cref="FloatBytes"/>, <see cref="Int8Bytes"/>), which adds the bias (int32 either way) and one fixed-point
+/// multiplier and shift per output channel.</remarks>
+public sealed record QuantizedLayer(string Name, string OpType, long FloatWeightBytes, long Int8WeightBytes, long FloatBytes, long Int8Bytes,
+    long Macs, QuantizationParameters Input, QuantizationParameters Output, string Activation)
+{
+    /// <summary>Signal-to-quantization-noise ratio of the layer's output in the quantized model against the float model, dB.</summary>
+    public double SqnrDb { get; set; } = double.NaN;
+    /// <summary>Largest absolute difference of the layer's output, quantized model against float model.</summary>
+    public double MaxError { get; set; } = double.NaN;
+}

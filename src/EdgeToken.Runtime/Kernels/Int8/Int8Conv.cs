@@ -1,0 +1,103 @@
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+/// <summary>Int8 convolution, 1-D and 2-D, grouped and depthwise, through <see cref="Int8Gemm"/>: per group, the patches
+/// of every output pixel are gathered into rows [OutPixels, PatchSize] and the group's weights [M/group, PatchSize] are
+/// dotted with them, giving channel-major accumulators that <see cref="Requantize.Channels"/> turns into int8.</summary>
+/// <remarks>The padding is filled with the input's zero point, so that <c>x - zero_point</c> is 0 there and the build-time
+/// bias correction <c>-zero_point · Σw</c> stays exact at the borders. Patches are gathered per pixel (k contiguous) rather
+/// than per kernel position so the GEMM's inner loop runs over the whole patch.</remarks>
+public static class Int8Conv
+{
+    /// <summary>One image. <paramref name="bias"/> (per output channel, zero-point correction folded in) may be empty;
+    /// <paramref name="scales"/> has one entry per output channel or one for all.</summary>
+    public static void Run(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max,
+        Span<sbyte> y, Span<byte> scratch, Int8Path path)
+    {
+        var patches = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch[..(g.OutPixels * g.PatchSize)]);
+        var acc = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(scratch.Slice(g.PatchBytes, g.GroupOutChannels * g.OutPixels * sizeof(int)));
+        int mg = g.GroupOutChannels;
+        for (int grp = 0; grp < g.Group; grp++)
+        {
+            Gather(g, x, grp, (sbyte)inputZeroPoint, patches);
+            Int8Gemm.Run(path, w.Slice(grp * mg * g.PatchSize, mg * g.PatchSize), patches, acc, mg, g.PatchSize, g.OutPixels);
+            Requantize.Channels(acc, mg, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(grp * mg, mg),
+                scales.Length == 1 ? scales : scales.Slice(grp * mg, mg), outputZeroPoint, min, max,
+                y.Slice(grp * mg * g.OutPixels, mg * g.OutPixels));
+        }
+    }
+
+    /// <summary>patches[p, (c, kh, kw)] = x[group's channel c, input row of (oh, kh), input column of (ow, kw)], or the
+    /// zero point in the padding.</summary>
+    private static void Gather(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, int group, sbyte zeroPoint, Span<sbyte> patches)
+    {
+        int plane = g.Height * g.Width, kh = g.KernelH, kw = g.KernelW, k = g.PatchSize;
+        for (int oh = 0; oh < g.OutH; oh++)
+            for (int ow = 0; ow < g.OutW; ow++)
+            {
+                var patch = patches.Slice((oh * g.OutW + ow) * k, k);
+                int q = 0;
+                for (int c = 0; c < g.GroupChannels; c++)
+                {
+                    var src = x.Slice((group * g.GroupChannels + c) * plane, plane);
+                    for (int i = 0; i < kh; i++)
+                    {
+                        int ih = g.RowMap[oh * kh + i];
+                        if (ih < 0) { patch.Slice(q, kw).Fill(zeroPoint); q += kw; continue; }
+                        int first = g.ColMap[ow * kw], last = g.ColMap[ow * kw + kw - 1];
+                        if (first >= 0 && last - first == kw - 1) // inside the image, undilated: one copy
+                        {
+                            src.Slice(ih * g.Width + first, kw).CopyTo(patch.Slice(q, kw));
+                            q += kw;
+                            continue;
+                        }
+                        for (int j = 0; j < kw; j++, q++)
+                        {
+                            int iw = g.ColMap[ow * kw + j];
+                            patch[q] = iw < 0 ? zeroPoint : src[ih * g.Width + iw];
+                        }
+                    }
+                }
+            }
+    }
+
+    /// <summary>The reference: the definition of a convolution on the zero-point-shifted input, in int32, then the same
+    /// requantization. Tests compare <see cref="Run"/> on every path with it.</summary>
+    public static void Reference(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> biasWithoutCorrection,
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y)
+    {
+        int plane = g.Height * g.Width;
+        for (int m = 0; m < g.OutChannels; m++)
+        {
+            int grp = m / g.GroupOutChannels;
+            for (int oh = 0; oh < g.OutH; oh++)
+                for (int ow = 0; ow < g.OutW; ow++)
+                {
+                    int sum = biasWithoutCorrection.IsEmpty ? 0 : biasWithoutCorrection[m];
+                    for (int c = 0; c < g.GroupChannels; c++)
+                        for (int i = 0; i < g.KernelH; i++)
+                            for (int j = 0; j < g.KernelW; j++)
+                            {
+                                int ih = g.RowMap[oh * g.KernelH + i], iw = g.ColMap[ow * g.KernelW + j];
+                                int xv = ih < 0 || iw < 0 ? 0 : x[(grp * g.GroupChannels + c) * plane + ih * g.Width + iw] - inputZeroPoint;
+                                sum += xv * w[((m * g.GroupChannels + c) * g.KernelH + i) * g.KernelW + j];
+                            }
+                    y[(m * g.OutH + oh) * g.OutW + ow] = Requantize.One(sum, scales[scales.Length == 1 ? 0 : m], outputZeroPoint, min, max);
+                }
+        }
+    }
+
+    /// <summary>bias[m] - zero_point · Σ w[m, :]: the build-time correction that lets the kernels multiply raw int8 inputs.</summary>
+    public static int[] FoldZeroPoint(ReadOnlySpan<int> bias, ReadOnlySpan<sbyte> w, int outChannels, int zeroPoint)
+    {
+        int k = w.Length / outChannels;
+        var folded = new int[outChannels];
+        for (int m = 0; m < outChannels; m++)
+        {
+            int s = 0;
+            foreach (sbyte v in w.Slice(m * k, k)) s += v;
+            folded[m] = (bias.IsEmpty ? 0 : bias[m]) - zeroPoint * s;
+        }
+        return folded;
+    }
+}

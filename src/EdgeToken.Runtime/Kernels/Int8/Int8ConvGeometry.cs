@@ -1,0 +1,66 @@
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+/// <summary>Shapes of one int8 convolution of a single image: x [C, H, W], w [M, C/group, kH, kW], y [M, OH, OW].
+/// A 1-D convolution is the case H = kH = 1. Pads are explicit (the importer resolves auto_pad).
+/// For every (output row, kernel row) the input row it reads is precomputed, or -1 in the padding; likewise for
+/// columns, so the patch gather has no bounds arithmetic.</summary>
+public sealed class Int8ConvGeometry
+{
+    public int Channels { get; private init; }
+    public int Height { get; private init; }
+    public int Width { get; private init; }
+    public int OutChannels { get; private init; }
+    public int KernelH { get; private init; }
+    public int KernelW { get; private init; }
+    public int Group { get; private init; }
+    public int OutH { get; private init; }
+    public int OutW { get; private init; }
+    internal int[] RowMap { get; private init; } = [];
+    internal int[] ColMap { get; private init; } = [];
+
+    public int GroupChannels => Channels / Group;
+    public int GroupOutChannels => OutChannels / Group;
+    /// <summary>Length of one patch, the GEMM's k: (channel in group, kh, kw).</summary>
+    public int PatchSize => GroupChannels * KernelH * KernelW;
+    public int OutPixels => OutH * OutW;
+    /// <summary>True for a depthwise convolution (one input and one output channel per group).</summary>
+    public bool IsDepthwise => Group == Channels && GroupOutChannels == 1;
+
+    /// <summary>Scratch the convolution needs: the patches of one group [OutPixels, PatchSize] as bytes, then the int32
+    /// accumulators of one group [GroupOutChannels, OutPixels], 64-byte aligned.</summary>
+    public int ScratchBytes => Align64(OutPixels * PatchSize) + GroupOutChannels * OutPixels * sizeof(int);
+    internal int PatchBytes => Align64(OutPixels * PatchSize);
+
+    private static int Align64(int n) => (n + 63) & ~63;
+
+    /// <param name="pads">[top, left, bottom, right] (for 1-D: [0, begin, 0, end]).</param>
+    public static Int8ConvGeometry Create(int channels, int height, int width, int outChannels, int kernelH, int kernelW, int group,
+        (int H, int W) strides, (int H, int W) dilations, (int Top, int Left, int Bottom, int Right) pads)
+    {
+        if (group <= 0 || channels % group != 0 || outChannels % group != 0)
+            throw new ArgumentException($"{channels} input and {outChannels} output channels do not divide into {group} groups");
+        var (outH, rowMap) = Axis(height, kernelH, strides.H, dilations.H, pads.Top, pads.Bottom);
+        var (outW, colMap) = Axis(width, kernelW, strides.W, dilations.W, pads.Left, pads.Right);
+        return new Int8ConvGeometry
+        {
+            Channels = channels, Height = height, Width = width, OutChannels = outChannels, KernelH = kernelH, KernelW = kernelW,
+            Group = group, OutH = outH, OutW = outW, RowMap = rowMap, ColMap = colMap,
+        };
+    }
+
+    private static (int Out, int[] Map) Axis(int size, int kernel, int stride, int dilation, int padBegin, int padEnd)
+    {
+        if (stride <= 0 || dilation <= 0) throw new ArgumentException("strides and dilations must be positive");
+        int span = (kernel - 1) * dilation + 1;
+        int outSize = (size + padBegin + padEnd - span) / stride + 1;
+        if (outSize <= 0) throw new ArgumentException($"a kernel spanning {span} does not fit an input of {size} padded by {padBegin}+{padEnd}");
+        var map = new int[outSize * kernel];
+        for (int o = 0; o < outSize; o++)
+            for (int k = 0; k < kernel; k++)
+            {
+                int i = o * stride - padBegin + k * dilation;
+                map[o * kernel + k] = i >= 0 && i < size ? i : -1;
+            }
+        return (outSize, map);
+    }
+}

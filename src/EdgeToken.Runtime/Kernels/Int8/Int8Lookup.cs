@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+/// <summary>Any element-wise function of an int8 tensor as a 256-entry table: entry q holds
+/// <c>quantize_y(f(dequantize_x(q)))</c>, computed once in double at build time, so Sigmoid, Tanh, Gelu or HardSwish cost
+/// one load per element on the device and are exactly as accurate as the output's quantization allows.</summary>
+public sealed class Int8Lookup
+{
+    private readonly sbyte[] _table = new sbyte[256];
+
+    /// <param name="function">The float function (double in, double out).</param>
+    public Int8Lookup(Func<double, double> function, double scaleX, int zeroX, double scaleY, int zeroY)
+    {
+        for (int q = sbyte.MinValue; q <= sbyte.MaxValue; q++)
+        {
+            double y = function(scaleX * (q - zeroX));
+            double r = Math.Round(y / scaleY, MidpointRounding.AwayFromZero) + zeroY;
+            _table[(byte)(sbyte)q] = (sbyte)Math.Clamp(r, sbyte.MinValue, sbyte.MaxValue);
+        }
+    }
+
+    /// <summary>The table, indexed by the input byte's bit pattern (q as byte).</summary>
+    public ReadOnlySpan<sbyte> Table => _table;
+
+    public void Run(ReadOnlySpan<sbyte> x, Span<sbyte> y)
+    {
+        var bytes = MemoryMarshal.AsBytes(x);
+        var t = _table;
+        for (int i = 0; i < bytes.Length; i++) y[i] = t[bytes[i]];
+    }
+
+    /// <summary>The float functions the quantizer tabulates (double precision, definitions from the ONNX operator spec).</summary>
+    public static class Functions
+    {
+        public static double Sigmoid(double x) => 1 / (1 + Math.Exp(-x));
+        public static double Tanh(double x) => Math.Tanh(x);
+        /// <summary>Exact Gelu: x · Φ(x), Φ through erf computed by Abramowitz–Stegun 7.1.26 refined (|error| &lt; 1.5e-7,
+        /// far below an int8 step).</summary>
+        public static double Gelu(double x) => 0.5 * x * (1 + Erf(x / Math.Sqrt(2)));
+        public static double HardSwish(double x) => x * Math.Clamp(x / 6 + 0.5, 0, 1);
+        public static double HardSigmoid(double x) => Math.Clamp(0.2 * x + 0.5, 0, 1);
+
+        private static double Erf(double x)
+        {
+            double s = Math.Sign(x), a = Math.Abs(x);
+            double t = 1 / (1 + 0.3275911 * a);
+            double p = ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t;
+            return s * (1 - p * Math.Exp(-a * a));
+        }
+    }
+}

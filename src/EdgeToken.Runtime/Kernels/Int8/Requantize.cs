@@ -1,0 +1,41 @@
+using System.Runtime.CompilerServices;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+/// <summary>int32 accumulators to int8: y = clamp(zero_point + round(acc · scale), min, max), the scale a
+/// <see cref="FixedPointMultiplier"/> per output channel or one for all, rounding halves away from zero. The clamp bounds
+/// carry a fused Relu (min = zero point) or Clip; without one they are -128 and 127.</summary>
+public static class Requantize
+{
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static sbyte One(int accumulator, FixedPointMultiplier scale, int zeroPoint, int min, int max)
+    {
+        long v = scale.Apply(accumulator) + zeroPoint;
+        return (sbyte)(v < min ? min : v > max ? max : v);
+    }
+
+    /// <summary>One row of <paramref name="accumulators"/>, element n with <c>bias[n]</c> added first and channel n's scale
+    /// (or <c>scales[0]</c> when there is one scale).</summary>
+    public static void Row(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales,
+        int zeroPoint, int min, int max, Span<sbyte> y)
+    {
+        bool perChannel = scales.Length > 1;
+        for (int n = 0; n < accumulators.Length; n++)
+            y[n] = One(accumulators[n] + (bias.IsEmpty ? 0 : bias[n]), scales[perChannel ? n : 0], zeroPoint, min, max);
+    }
+
+    /// <summary>A channel-major block ([channels, pixels], as a convolution writes it): every accumulator of channel c
+    /// gets <c>bias[c]</c> and <c>scales[c]</c>.</summary>
+    public static void Channels(ReadOnlySpan<int> accumulators, int channels, int pixels, ReadOnlySpan<int> bias,
+        ReadOnlySpan<FixedPointMultiplier> scales, int zeroPoint, int min, int max, Span<sbyte> y)
+    {
+        bool perChannel = scales.Length > 1;
+        for (int c = 0; c < channels; c++)
+        {
+            int b = bias.IsEmpty ? 0 : bias[c];
+            var s = scales[perChannel ? c : 0];
+            for (int p = 0; p < pixels; p++)
+                y[c * pixels + p] = One(accumulators[c * pixels + p] + b, s, zeroPoint, min, max);
+        }
+    }
+}

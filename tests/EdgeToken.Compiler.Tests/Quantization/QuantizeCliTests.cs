@@ -1,0 +1,53 @@
+using System.Text.Json;
+using EdgeToken.Compiler.Tests.Cli;
+
+namespace EdgeToken.Compiler.Tests.Quantization;
+
+public class QuantizeCliTests
+{
+    [Fact]
+    public void Compile_quantize_report_json_has_per_layer_rows_and_totals_and_emits_qdq_onnx()
+    {
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(QuantModels.Mlp(), dir);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(20, 64, 7));
+        string onnx = Path.Combine(dir, "q.onnx");
+        var (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--calibration", "Percentile", "--emit-onnx", onnx, "--report", "--json");
+        Assert.True(exit == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var q = doc.RootElement.GetProperty("quantization");
+        Assert.Equal(3, q.GetProperty("layers").GetInt32());
+        Assert.Equal("Percentile", q.GetProperty("method").GetString());
+        Assert.Equal(4.0, q.GetProperty("weightSizeRatio").GetDouble());
+        Assert.InRange(q.GetProperty("sizeRatio").GetDouble(), 3.0, 4.0);
+        Assert.True(q.GetProperty("arenaBytes").GetInt64() > 0);
+        foreach (var layer in q.GetProperty("perLayer").EnumerateArray())
+        {
+            Assert.True(layer.GetProperty("sqnrDb").GetDouble() > 20);
+            Assert.True(layer.GetProperty("macs").GetInt64() > 0);
+            Assert.True(layer.GetProperty("maxError").GetDouble() >= 0);
+        }
+        Assert.Equal(onnx, doc.RootElement.GetProperty("emittedOnnx").GetString());
+        Assert.True(new FileInfo(onnx).Length > 0);
+    }
+
+    [Fact]
+    public void Text_report_and_user_errors()
+    {
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(QuantModels.Mlp(), dir);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(5, 64, 7));
+        var (exit, stdout, _) = CliProcess.Run("compile", model, "--quantize", calib, "--report");
+        Assert.Equal(0, exit);
+        Assert.Contains("quantized 3 layers to INT8", stdout);
+        Assert.Contains("weights alone 4.00x", stdout);
+
+        (exit, _, var stderr) = CliProcess.Run("compile", model, "--report");
+        Assert.Equal(2, exit);
+        Assert.Contains("--quantize", stderr);
+        File.WriteAllBytes(Path.Combine(dir, "bad.f32"), new byte[12]);
+        (exit, _, stderr) = CliProcess.Run("compile", model, "--quantize", Path.Combine(dir, "bad.f32"));
+        Assert.Equal(2, exit);
+        Assert.Contains("bad.f32: 12 bytes is not a whole number of samples of 64 float32 values", stderr);
+    }
+}
