@@ -21,17 +21,18 @@ internal static class ManifestCompile
     {
         if (!File.Exists(manifestPath)) throw new FileNotFoundException($"{manifestPath}: manifest not found");
         var result = ManifestCompiler.Compile(manifestPath, new CompileOptions { Optimize = optimize, DisabledPasses = disabledPasses });
+        string dir = outputDir ?? Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
+        string planPath = Path.Combine(dir, BaseName(manifestPath) + ".etplan");
+        string genPath = Path.Combine(dir, BaseName(manifestPath) + GenerationModelWriter.FileSuffix);
+        Directory.CreateDirectory(dir);
         if (!result.Succeeded)
         {
+            File.WriteAllText(genPath, GenerationModelWriter.WriteErrors(manifestPath, result.Diagnostics));
             if (json) JsonOutput.Write(new ManifestCompileReport(manifestPath, null, null, 0, 0, result.Diagnostics));
             foreach (var d in result.Diagnostics) Console.Error.WriteLine(d.ToMsBuildFormat());
             return CliErrors.BadInput;
         }
         var compilation = result.Compilation!;
-        string dir = outputDir ?? Path.GetDirectoryName(Path.GetFullPath(manifestPath))!;
-        Directory.CreateDirectory(dir);
-        string planPath = Path.Combine(dir, BaseName(manifestPath) + ".etplan");
-        string genPath = Path.Combine(dir, BaseName(manifestPath) + GenerationModelWriter.FileSuffix);
         PlanFile.Save(compilation.Model.Plan, planPath);
         File.WriteAllText(genPath, GenerationModelWriter.Write(compilation));
         var plan = compilation.Model.Plan;

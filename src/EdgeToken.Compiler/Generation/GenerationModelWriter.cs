@@ -60,6 +60,19 @@ public static class GenerationModelWriter
         return sb.ToString();
     }
 
+    /// <summary>A generation model that carries only the manifest's problems, so the generator reports them at
+    /// their place in the manifest (the IDE shows them even when the build step's own errors scroll past).</summary>
+    public static string WriteErrors(string manifestPath, IEnumerable<ManifestDiagnostic> diagnostics)
+    {
+        var sb = new StringBuilder();
+        sb.Append("etgen\t").Append(FormatVersion).Append('\n');
+        sb.Append("manifest\t").Append(Escape(Path.GetFullPath(manifestPath))).Append('\n');
+        foreach (var d in diagnostics)
+            sb.Append($"error\t{d.Id}\t{d.Line}\t{d.Column}\t{Escape(d.Message)}\n");
+        sb.Append("end\n");
+        return sb.ToString();
+    }
+
     public static string Escape(string s) => Uri.EscapeDataString(s);
 
     private static string AttributeText(AttributeValue v) => v.Kind switch
