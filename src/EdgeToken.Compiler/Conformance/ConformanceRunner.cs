@@ -66,28 +66,32 @@ public static class ConformanceRunner
 
     private static string? RunDataSet(ModelProto model, string testDirectory, string modelPath, string dataSet)
     {
-        try
+        // EdgeToken plans statically: axes, shapes, pads and modes must be known when compiling. A node test
+        // feeds them as graph inputs; when an operator asks, they become constants, as a manifest would fix
+        // them: first the integer and boolean inputs, then also scalars (a Dropout ratio).
+        for (var freeze = Freeze.None; ; freeze++)
         {
-            return RunDataSet(model, testDirectory, modelPath, dataSet, freezeIntegerInputs: false);
-        }
-        catch (UnsupportedModelException e) when (e.Message.Contains("computed at run time", StringComparison.Ordinal))
-        {
-            // EdgeToken plans statically: axes, shapes and pads must be known when compiling. A node test
-            // feeds them as graph inputs; here they become constants, as a manifest would fix them.
-            return RunDataSet(model, testDirectory, modelPath, dataSet, freezeIntegerInputs: true);
+            try
+            {
+                return RunDataSet(model, testDirectory, modelPath, dataSet, freeze);
+            }
+            catch (UnsupportedModelException e) when (freeze < Freeze.IntegersAndScalars && e.Message.Contains("computed at run time", StringComparison.Ordinal))
+            {
+            }
         }
     }
 
-    private static string? RunDataSet(ModelProto model, string testDirectory, string modelPath, string dataSet, bool freezeIntegerInputs)
+    private static string? RunDataSet(ModelProto model, string testDirectory, string modelPath, string dataSet, Freeze freeze)
     {
         // A fresh graph per data set: compilation binds shapes and rewrites the graph.
         var graph = OnnxImporter.Import(model, testDirectory, modelPath);
         var inputs = graph.Inputs.Select((v, i) => ReadTensor(Path.Combine(dataSet, $"input_{i}.pb"), modelPath)).ToArray();
         var byName = new Dictionary<string, ConstantTensor>(StringComparer.Ordinal);
         for (int i = 0; i < inputs.Length; i++) byName[graph.Inputs[i].Name] = inputs[i];
-        if (freezeIntegerInputs)
+        if (freeze != Freeze.None)
         {
-            foreach (var input in graph.Inputs.Where(v => v.Type is ElementType.Int64 or ElementType.Int32).ToArray())
+            foreach (var input in graph.Inputs.Where(v => v.Type is ElementType.Int64 or ElementType.Int32 or ElementType.Bool
+                                                          || (freeze == Freeze.IntegersAndScalars && byName[v.Name].ElementCount == 1)).ToArray())
             {
                 input.Constant = byName[input.Name];
                 input.Dims = input.Constant.Dims;
@@ -129,6 +133,8 @@ public static class ConformanceRunner
         }
         return null;
     }
+
+    private enum Freeze { None, Integers, IntegersAndScalars }
 
     private static ConstantTensor ReadTensor(string path, string modelPath)
     {

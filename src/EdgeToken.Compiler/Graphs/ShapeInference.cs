@@ -34,6 +34,7 @@ public static class ShapeInference
     /// naming the node on any contradiction, <see cref="UnsupportedModelException"/> for what EdgeToken does not run.</summary>
     public static void Infer(Graph graph)
     {
+        var folded = new List<Node>();
         foreach (var node in graph.Nodes)
         {
             var context = CreateContext(graph, node, out var op);
@@ -47,7 +48,7 @@ public static class ShapeInference
             }
             catch (UnsupportedOperatorException e)
             {
-                throw new UnsupportedModelException($"{node}: {e.Message}");
+                throw new UnsupportedModelException(Prefixed(node, e.Message));
             }
             for (int o = 0; o < node.Outputs.Count; o++)
             {
@@ -58,7 +59,9 @@ public static class ShapeInference
                 value.Type = info.Type;
                 value.Dims = info.Dims;
             }
+            if (Passes.ConstantFolding.TryFold(graph, node)) folded.Add(node);
         }
+        foreach (var node in folded) graph.Nodes.Remove(node);
         foreach (var output in graph.Outputs)
         {
             if (output.Dims is null) throw new CompileException($"graph output '{output.Name}' has no inferred shape");
@@ -68,6 +71,10 @@ public static class ShapeInference
                         throw new CompileException($"graph output '{output.Name}' is declared {string.Join("x", declared)} but computes to {Shape.Format(output.Dims)}");
         }
     }
+
+    /// <summary>Names the node in a message, unless the operator already did.</summary>
+    private static string Prefixed(Node node, string message) =>
+        message.Contains($"'{node.Name}'", StringComparison.Ordinal) ? message : $"{node}: {message}";
 
     /// <summary>The operator's view of a node whose inputs are already typed.</summary>
     public static NodeContext CreateContext(Graph graph, Node node, out OperatorDefinition op)
@@ -94,7 +101,7 @@ public static class ShapeInference
         var context = CreateContext(graph, node, out op);
         try { op.InferOutputs(context); }
         catch (ShapeException e) { throw new CompileException($"{node}: {e.Message}"); }
-        catch (UnsupportedOperatorException e) { throw new UnsupportedModelException($"{node}: {e.Message}"); }
+        catch (UnsupportedOperatorException e) { throw new UnsupportedModelException(Prefixed(node, e.Message)); }
         for (int o = 0; o < node.Outputs.Count; o++)
             if (node.Outputs[o] is null) context.MarkOutputUnused(o);
         return context;
