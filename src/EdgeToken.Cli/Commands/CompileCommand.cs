@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeToken.Compiler;
+using EdgeToken.Compiler.Manifests;
 using EdgeToken.Compiler.Quantization;
 using EdgeToken.Runtime.Plans;
 
@@ -13,7 +14,9 @@ public sealed record CompileReport(string Model, string Plan, long PlanBytes, Me
     public string? EmittedOnnx { get; init; }
 }
 
-/// <summary><c>edgetoken compile MODEL.onnx -o MODEL.etplan</c>: the compiled plan a device loads without a rebuild.</summary>
+/// <summary><c>edgetoken compile MODEL.onnx -o MODEL.etplan</c>: the compiled plan a device loads without a rebuild.
+/// <c>edgetoken compile NAME.edgemodel.json -o DIR</c>: the manifest's model compiled with its bindings, as a plan
+/// and the generation model the source generator reads (see <see cref="ManifestCompile"/>).</summary>
 internal static class CompileCommand
 {
     public static Command Create()
@@ -21,7 +24,7 @@ internal static class CompileCommand
         var model = CliOptions.Model();
         var json = CliOptions.Json();
         var bind = CliOptions.Bind();
-        var output = new Option<string?>("--output", "-o") { Description = "Where to write the plan (default: the model's path with .etplan)." };
+        var output = new Option<string?>("--output", "-o") { Description = "Where to write the plan (default: the model's path with .etplan). For a manifest: the output folder (default: the manifest's folder)." };
         var noOptimize = new Option<bool>("--no-optimize") { Description = "Compile the graph as imported, without fusion or folding passes." };
         var disable = new Option<string[]>("--disable-pass") { Description = "Leave out a pass by name (repeatable).", AllowMultipleArgumentsPerToken = true };
         var quantize = new Option<string?>("--quantize") { Description = "Quantize to INT8, calibrating on this file: .f32 (raw float32 little-endian, whole inputs back to back) or .csv (one input per line)." };
@@ -30,13 +33,16 @@ internal static class CompileCommand
         var exclude = new Option<string[]>("--exclude") { Description = "Leave a layer (node name) in float (repeatable).", AllowMultipleArgumentsPerToken = true };
         var emitOnnx = new Option<string?>("--emit-onnx") { Description = "Also write the quantized model as a QDQ ONNX file (for ONNX Runtime and NPU providers)." };
         var report = new Option<bool>("--report") { Description = "Per quantized layer: bytes float/int8, MACs, SQNR and largest error against the float model; totals." };
-        var command = new Command("compile", "Compile an ONNX model into a statically planned .etplan file (weights, schedule, arena layout, checksum).")
+        var command = new Command("compile", "Compile an ONNX model into a statically planned .etplan file (weights, schedule, arena layout, checksum), or a *.edgemodel.json manifest into a plan and the generation model its source generator reads.")
         {
             model, output, json, bind, noOptimize, disable, quantize, method, perTensor, exclude, emitOnnx, report,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
             string path = parse.GetValue(model)!;
+            if (path.EndsWith(ManifestParser.FileSuffix, StringComparison.OrdinalIgnoreCase))
+                return ManifestCompile.Run(path, parse.GetValue(output), parse.GetValue(json), !parse.GetValue(noOptimize),
+                    new HashSet<string>(parse.GetValue(disable) ?? [], StringComparer.Ordinal));
             string? calibration = parse.GetValue(quantize);
             if (parse.GetValue(report) && calibration is null) throw new CompileException("--report describes quantization; give --quantize CALIBRATION too");
             var quantizeOptions = new QuantizeOptions

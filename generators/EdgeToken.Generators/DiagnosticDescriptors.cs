@@ -1,0 +1,60 @@
+using System.Collections.Generic;
+using Microsoft.CodeAnalysis;
+
+namespace EdgeToken.Generators
+{
+    /// <summary>
+    /// Every diagnostic the EdgeToken generator reports. ET0001-ET0010, ET0013 and ET0014 are found by the build
+    /// step (which knows JSON and the model) and recorded in the generation model; the generator reports them again
+    /// at the same place in the manifest so the IDE shows them too. ET0011 and ET0012 the generator finds itself.
+    /// Each id has a page docs/diagnostics/ETnnnn.md with the bad input and the fix.
+    /// </summary>
+    internal static class DiagnosticDescriptors
+    {
+        /// <summary>Where the pages live; the repository's docs/diagnostics folder.</summary>
+        public const string HelpBase = "https://github.com/edgetoken/edgetoken/blob/main/docs/diagnostics/";
+        private const string Category = "EdgeToken";
+
+        public static readonly DiagnosticDescriptor InvalidJson = Error("ET0001", "Manifest is not valid JSON");
+        public static readonly DiagnosticDescriptor UnknownField = Error("ET0002", "Unknown manifest field");
+        public static readonly DiagnosticDescriptor InvalidValue = Error("ET0003", "Manifest field has the wrong type or value");
+        public static readonly DiagnosticDescriptor MissingField = Error("ET0004", "Required manifest field is missing");
+        public static readonly DiagnosticDescriptor ModelNotFound = Error("ET0005", "Model file not found");
+        public static readonly DiagnosticDescriptor ModelUnreadable = Error("ET0006", "Model file cannot be read");
+        public static readonly DiagnosticDescriptor ShapeMismatch = Error("ET0007", "Manifest input disagrees with the model's input shape");
+        public static readonly DiagnosticDescriptor UnboundDimension = Error("ET0008", "Dynamic dimension not bound");
+        public static readonly DiagnosticDescriptor UnsupportedOperator = Error("ET0009", "Operator not supported by the generated backend");
+        public static readonly DiagnosticDescriptor OutputMismatch = Error("ET0010", "Output section disagrees with the model's output");
+        public static readonly DiagnosticDescriptor NotCompiled = Error("ET0011", "Manifest has no compiled model");
+        public static readonly DiagnosticDescriptor CompiledModelUnreadable = Error("ET0012", "Compiled model cannot be read");
+        public static readonly DiagnosticDescriptor ModelDoesNotCompile = Error("ET0013", "Model does not compile");
+        public static readonly DiagnosticDescriptor BackendUnavailable = Error("ET0014", "Backend not available");
+
+        private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new Dictionary<string, DiagnosticDescriptor>
+        {
+            [InvalidJson.Id] = InvalidJson,
+            [UnknownField.Id] = UnknownField,
+            [InvalidValue.Id] = InvalidValue,
+            [MissingField.Id] = MissingField,
+            [ModelNotFound.Id] = ModelNotFound,
+            [ModelUnreadable.Id] = ModelUnreadable,
+            [ShapeMismatch.Id] = ShapeMismatch,
+            [UnboundDimension.Id] = UnboundDimension,
+            [UnsupportedOperator.Id] = UnsupportedOperator,
+            [OutputMismatch.Id] = OutputMismatch,
+            [NotCompiled.Id] = NotCompiled,
+            [CompiledModelUnreadable.Id] = CompiledModelUnreadable,
+            [ModelDoesNotCompile.Id] = ModelDoesNotCompile,
+            [BackendUnavailable.Id] = BackendUnavailable,
+        };
+
+        public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;
+
+        /// <summary>The descriptor of an id the build step recorded; an id this generator does not know (a newer
+        /// compiler) is reported as ET0012 rather than dropped.</summary>
+        public static DiagnosticDescriptor For(string id) => s_byId.TryGetValue(id, out var d) ? d : CompiledModelUnreadable;
+
+        private static DiagnosticDescriptor Error(string id, string title) =>
+            new DiagnosticDescriptor(id, title, "{0}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + id + ".md");
+    }
+}

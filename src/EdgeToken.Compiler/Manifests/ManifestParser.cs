@@ -1,0 +1,282 @@
+using System.Text.Json;
+
+namespace EdgeToken.Compiler.Manifests;
+
+/// <summary>The result of reading a manifest: the manifest when it is valid, and every problem found (all of
+/// them, not just the first, so one build shows everything to fix).</summary>
+public sealed record ManifestParseResult(Manifest? Manifest, IReadOnlyList<ManifestDiagnostic> Diagnostics)
+{
+    public bool Succeeded => Manifest is not null && Diagnostics.Count == 0;
+}
+
+/// <summary>Reads <c>*.edgemodel.json</c> files (docs/manifest.md). Checks only the file itself; what needs the
+/// model (shapes, operators, dimensions) is <see cref="ManifestCompiler"/>'s job.</summary>
+public static class ManifestParser
+{
+    public const string FileSuffix = ".edgemodel.json";
+
+    public static ManifestParseResult ParseFile(string path) => Parse(path, File.ReadAllBytes(path));
+
+    public static ManifestParseResult Parse(string path, byte[] utf8)
+    {
+        var errors = new ManifestErrors(path, new TextPositions(utf8));
+        JsonElementAt root;
+        try
+        {
+            root = JsonElementAt.Parse(utf8);
+        }
+        catch (JsonException e)
+        {
+            var (line, column) = errors.Positions.AtLine(e.LineNumber ?? 0, e.BytePositionInLine ?? 0);
+            errors.List.Add(new ManifestDiagnostic(ManifestDiagnosticIds.InvalidJson, path, line, column, $"invalid JSON: {CleanMessage(e.Message)}"));
+            return new ManifestParseResult(null, errors.List);
+        }
+        if (root.Kind != JsonTokenType.StartObject)
+        {
+            errors.Add(ManifestDiagnosticIds.InvalidValue, root.Offset, $"a manifest is a JSON object ({{ \"name\": ..., \"model\": ... }}), not {root.KindName}");
+            return new ManifestParseResult(null, errors.List);
+        }
+        var top = new ManifestObject(root, "", errors);
+        var manifest = Read(path, top, errors);
+        top.Finish();
+        return new ManifestParseResult(errors.List.Count == 0 ? manifest : null, errors.List);
+    }
+
+    private static Manifest? Read(string path, ManifestObject top, ManifestErrors errors)
+    {
+        string? name = top.String("name", true, "\"BearingClassifier\"");
+        CheckIdentifier(top, "name", name, errors, dotted: false);
+        string? ns = top.String("namespace", true, "\"Acme.Rail.Bearings\"");
+        CheckIdentifier(top, "namespace", ns, errors, dotted: true);
+        string? model = top.String("model", true, "\"bearing.onnx\"");
+        if (model is { Length: 0 }) errors.Add(ManifestDiagnosticIds.InvalidValue, top.Property("model")!.Value.Offset, "'model' is empty; give the ONNX file's path relative to the manifest");
+        var dimensions = ReadDimensions(top.Object("dimensions", false, "{ \"batch\": 1 }"), errors);
+        var input = ReadInput(top.Object("input", true, "{ \"channels\": 1, \"sampleRate\": 25600, \"window\": 1024, \"hop\": 512 }"), errors);
+        var preprocess = ReadPreprocess(top.Array("preprocess", false, "[ { \"op\": \"standardize\", \"mean\": 0, \"std\": 1 } ]"), input?.Channels, errors);
+        top.Object("optimization", false, "{ }"); // reserved for quantization and pruning: accepted, not read yet
+        var backend = ReadBackend(top.Object("backend", false, "{ \"kind\": \"generated\" }"), errors);
+        var output = ReadOutput(top.Object("output", true, "{ \"kind\": \"classes\", \"labels\": [\"normal\", \"fault\"] }"), errors);
+
+        if (name is null || ns is null || model is null || input is null || preprocess is null || backend is null || output is null)
+            return null;
+        var positions = new ManifestPositions(
+            At(top, "model", errors), At(top, "input", errors), At(top, "dimensions", errors), At(top, "backend", errors), At(top, "output", errors));
+        return new Manifest(path, name, ns, model, dimensions, input, preprocess, backend, output) { Positions = positions };
+    }
+
+    private static (int, int) At(ManifestObject obj, string field, ManifestErrors errors)
+    {
+        var p = obj.Property(field);
+        return errors.Positions.At(p?.NameOffset ?? obj.Element.Offset);
+    }
+
+    private static Dictionary<string, int> ReadDimensions(ManifestObject? obj, ManifestErrors errors)
+    {
+        var result = new Dictionary<string, int>(StringComparer.Ordinal);
+        if (obj is null) return result;
+        foreach (var p in obj.Element.Properties)
+        {
+            int? size = obj.Integer(p.Name, true, "1", min: 1);
+            if (size is int s) result[p.Name] = s;
+        }
+        return result;
+    }
+
+    private static SensorInput? ReadInput(ManifestObject? obj, ManifestErrors errors)
+    {
+        if (obj is null) return null;
+        int? channels = obj.Integer("channels", true, "3", min: 1);
+        double? rate = obj.Number("sampleRate", true, "25600", min: 0, exclusiveMin: true);
+        int? window = obj.Integer("window", true, "1024", min: 1);
+        int? hop = obj.Integer("hop", false, "512", min: 1);
+        string? layoutText = obj.String("layout", false, "\"channels-last\"");
+        double? scale = obj.Number("scale", false, "0.001");
+        double? offset = obj.Number("offset", false, "0");
+        obj.Finish();
+        var layout = InputLayout.ChannelsLast;
+        if (layoutText is not null)
+        {
+            if (layoutText == "channels-first") layout = InputLayout.ChannelsFirst;
+            else if (layoutText != "channels-last")
+                errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("layout")!.Value.Offset, $"'input.layout' is \"{layoutText}\"; use \"channels-last\" (model input [..., window, channels]) or \"channels-first\" ([..., channels, window])");
+        }
+        if (hop is int h && window is int w && h > w)
+        {
+            errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("hop")!.Value.Offset, $"'input.hop' is {h}, longer than the window ({w}); windows would skip samples. Use a hop of at most {w}");
+            return null;
+        }
+        if (channels is null || rate is null || window is null) return null;
+        if (obj.Has("hop") && hop is null) return null;
+        return new SensorInput(channels.Value, rate.Value, window.Value, hop ?? window.Value, layout, scale ?? 1, offset ?? 0);
+    }
+
+    private static List<PreprocessStep>? ReadPreprocess(List<JsonElementAt>? items, int? channels, ManifestErrors errors)
+    {
+        var steps = new List<PreprocessStep>();
+        if (items is null) return steps;
+        bool ok = true;
+        for (int i = 0; i < items.Count; i++)
+        {
+            string where = $"preprocess[{i}]";
+            if (items[i].Kind != JsonTokenType.StartObject)
+            {
+                errors.Add(ManifestDiagnosticIds.InvalidValue, items[i].Offset, $"'{where}' should be an object such as {{ \"op\": \"scale\", \"factor\": 2 }}, not {items[i].KindName}");
+                ok = false;
+                continue;
+            }
+            var obj = new ManifestObject(items[i], where, errors);
+            string? op = obj.String("op", true, "\"standardize\"");
+            switch (op)
+            {
+                case null:
+                    ok = false;
+                    break;
+                case "scale":
+                {
+                    double? factor = obj.Number("factor", false, "2");
+                    double? offset = obj.Number("offset", false, "0");
+                    if ((obj.Has("factor") && factor is null) || (obj.Has("offset") && offset is null)) ok = false;
+                    else steps.Add(new ScaleStep(factor ?? 1, offset ?? 0));
+                    break;
+                }
+                case "standardize":
+                {
+                    double[]? mean = obj.Numbers("mean", true, "[0.0, 0.0, 0.0]");
+                    double[]? std = obj.Numbers("std", true, "[1.0, 1.0, 1.0]");
+                    ok &= CheckPerChannel(obj, "mean", mean, channels, errors) & CheckPerChannel(obj, "std", std, channels, errors);
+                    if (std is not null && std.Any(s => s == 0))
+                    {
+                        errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("std")!.Value.Offset, $"'{where}.std' contains 0; a standard deviation divides, so it must not be zero");
+                        ok = false;
+                    }
+                    if (mean is not null && std is not null) steps.Add(new StandardizeStep(mean, std));
+                    else ok = false;
+                    break;
+                }
+                default:
+                    errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("op")!.Value.Offset, $"'{where}.op' is \"{op}\"; this version knows \"scale\" and \"standardize\"");
+                    ok = false;
+                    break;
+            }
+            obj.Finish();
+        }
+        return ok ? steps : null;
+    }
+
+    private static bool CheckPerChannel(ManifestObject obj, string field, double[]? values, int? channels, ManifestErrors errors)
+    {
+        if (values is null || channels is null || values.Length == 1 || values.Length == channels) return true;
+        errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property(field)!.Value.Offset,
+            $"{obj.Describe(field)} has {values.Length} values but the input has {channels} channels; give one value for all or one per channel");
+        return false;
+    }
+
+    private static BackendChoice? ReadBackend(ManifestObject? obj, ManifestErrors errors)
+    {
+        if (obj is null) return new BackendChoice(BackendKind.Generated, []);
+        string? kind = obj.String("kind", false, "\"generated\"");
+        var providers = obj.Array("executionProviders", false, "[\"qnn\", \"xnnpack\", \"cpu\"]");
+        obj.Finish();
+        var list = new List<string>();
+        foreach (var p in providers ?? [])
+        {
+            if (p.Kind == JsonTokenType.String && p.String.Length > 0) list.Add(p.String);
+            else errors.Add(ManifestDiagnosticIds.InvalidValue, p.Offset, $"'backend.executionProviders' holds provider names such as \"xnnpack\", not {p.KindName}");
+        }
+        switch (kind)
+        {
+            case null or "generated":
+                if (list.Count > 0)
+                    errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("executionProviders")!.Value.Offset, "'backend.executionProviders' applies only to \"kind\": \"onnxruntime\"; remove it or switch the backend");
+                return new BackendChoice(BackendKind.Generated, []);
+            case "onnxruntime":
+                return new BackendChoice(BackendKind.OnnxRuntime, list.Count == 0 ? ["cpu"] : list);
+            default:
+                errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("kind")!.Value.Offset, $"'backend.kind' is \"{kind}\"; use \"generated\" or \"onnxruntime\"");
+                return null;
+        }
+    }
+
+    private static OutputMeaning? ReadOutput(ManifestObject? obj, ManifestErrors errors)
+    {
+        if (obj is null) return null;
+        string? kind = obj.String("kind", true, "\"classes\"");
+        OutputMeaning? result = null;
+        switch (kind)
+        {
+            case "classes":
+            {
+                var labels = obj.Array("labels", true, "[\"normal\", \"inner-race\", \"outer-race\"]");
+                double? threshold = obj.Number("threshold", false, "0.5");
+                int? debounce = obj.Integer("debounce", false, "3", min: 1);
+                var names = new List<string>();
+                foreach (var l in labels ?? [])
+                {
+                    if (l.Kind != JsonTokenType.String || LabelIdentifier(l.String).Length == 0)
+                        errors.Add(ManifestDiagnosticIds.InvalidValue, l.Offset, $"'output.labels' holds class names (strings with a letter or digit), not {(l.Kind == JsonTokenType.String ? $"\"{l.String}\"" : l.KindName)}");
+                    else if (names.Any(n => LabelIdentifier(n) == LabelIdentifier(l.String)))
+                        errors.Add(ManifestDiagnosticIds.InvalidValue, l.Offset, $"'output.labels' has \"{l.String}\" twice (labels become enum members, so they must differ after dropping punctuation)");
+                    else names.Add(l.String);
+                }
+                if (labels is { Count: 0 }) errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("labels")!.Value.Offset, "'output.labels' is empty; name one label per class score");
+                if (labels is not null && names.Count == labels.Count && names.Count > 0 && (threshold is not null || !obj.Has("threshold")) && (debounce is not null || !obj.Has("debounce")))
+                    result = new OutputMeaning(OutputKind.Classes, names, threshold ?? 0, debounce ?? 1);
+                break;
+            }
+            case "anomaly":
+            {
+                double? threshold = obj.Number("threshold", true, "0.8");
+                int? debounce = obj.Integer("debounce", false, "3", min: 1);
+                if (threshold is not null && (debounce is not null || !obj.Has("debounce")))
+                    result = new OutputMeaning(OutputKind.Anomaly, [], threshold.Value, debounce ?? 1);
+                break;
+            }
+            case "regression":
+                result = new OutputMeaning(OutputKind.Regression, [], 0, 1);
+                break;
+            case null:
+                break;
+            default:
+                errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("kind")!.Value.Offset, $"'output.kind' is \"{kind}\"; use \"classes\", \"anomaly\" or \"regression\"");
+                break;
+        }
+        obj.Finish();
+        return result;
+    }
+
+    /// <summary>The C# enum member a label becomes: letters and digits of each word, words capitalised
+    /// ("inner-race" becomes InnerRace), prefixed with '_' when it would start with a digit.</summary>
+    public static string LabelIdentifier(string label)
+    {
+        var sb = new System.Text.StringBuilder();
+        bool upper = true;
+        foreach (char c in label)
+        {
+            if (char.IsLetterOrDigit(c) && c < 128)
+            {
+                sb.Append(upper ? char.ToUpperInvariant(c) : c);
+                upper = false;
+            }
+            else upper = true;
+        }
+        if (sb.Length > 0 && char.IsDigit(sb[0])) sb.Insert(0, '_');
+        return sb.ToString();
+    }
+
+    private static void CheckIdentifier(ManifestObject obj, string field, string? value, ManifestErrors errors, bool dotted)
+    {
+        if (value is null) return;
+        bool ok = value.Length > 0 && value.Split('.').All(part =>
+            part.Length > 0 && (char.IsLetter(part[0]) || part[0] == '_') && part.All(c => char.IsLetterOrDigit(c) || c == '_'));
+        if (!ok || (!dotted && value.Contains('.')))
+            errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property(field)!.Value.Offset,
+                $"'{field}' is \"{value}\"; it becomes a C# {(dotted ? "namespace" : "class name")}, so use {(dotted ? "dotted identifiers such as \"Acme.Rail\"" : "an identifier such as \"BearingClassifier\"")}");
+    }
+
+    // System.Text.Json appends its own "LineNumber: 3 | BytePositionInLine: 7." which repeats the position in bytes.
+    private static string CleanMessage(string message)
+    {
+        int at = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+        return (at > 0 ? message[..at] : message).TrimEnd('.', ' ');
+    }
+}

@@ -1,0 +1,58 @@
+using Microsoft.CodeAnalysis;
+
+namespace EdgeToken.Generators.Tests;
+
+/// <summary>The diagnostics the generator reports: its own (ET0011, ET0012) and the build step's, re-reported in place.</summary>
+public sealed class GeneratorDiagnosticTests
+{
+    [Fact]
+    public void ET0011_manifest_without_compiled_model()
+    {
+        var (_, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation("class C {}"), new InMemoryText("/p/a.edgemodel.json", "{}"));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("ET0011", d.Id);
+        Assert.Equal("/p/a.edgemodel.json", d.Location.GetLineSpan().Path);
+    }
+
+    [Fact]
+    public void ET0012_compiled_model_of_another_format_version()
+    {
+        var (_, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation("class C {}"),
+            new InMemoryText("/p/a.edgemodel.json", "{}"), new InMemoryText("/obj/a.edgemodel.etgen", "etgen\t99\nend\n"));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("ET0012", d.Id);
+        Assert.Contains("format 99", d.GetMessage());
+        Assert.Equal("/p/a.edgemodel.json", d.Location.GetLineSpan().Path);
+    }
+
+    [Fact]
+    public void Build_step_errors_are_reported_at_their_line_and_column()
+    {
+        string manifest = TestPipelines.WriteProject(TestPipelines.TwoClassModel(), TestPipelines.TwoClassManifest.Replace("\"window\": 64", "\"window\": true"));
+        var result = EdgeToken.Compiler.Manifests.ManifestCompiler.Compile(manifest);
+        string etgen = EdgeToken.Compiler.Generation.GenerationModelWriter.WriteErrors(manifest, result.Diagnostics);
+        var (_, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation("class C {}"),
+            TestPipelines.ManifestText(manifest), new InMemoryText("/obj/bearing.edgemodel.etgen", etgen));
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("ET0003", d.Id);
+        var span = d.Location.GetLineSpan();
+        Assert.Equal(manifest, span.Path);
+        Assert.Equal((5, 59), (span.StartLinePosition.Line, span.StartLinePosition.Character));
+        Assert.Equal(DiagnosticDescriptors.HelpBase + "ET0003.md", d.Descriptor.HelpLinkUri);
+    }
+
+    [Fact]
+    public void Every_id_has_a_documentation_page()
+    {
+        string docs = Path.Combine(RepoRoot(), "docs", "diagnostics");
+        foreach (var d in DiagnosticDescriptors.All)
+            Assert.True(File.Exists(Path.Combine(docs, d.Id + ".md")), $"docs/diagnostics/{d.Id}.md is missing");
+    }
+
+    internal static string RepoRoot()
+    {
+        var dir = new DirectoryInfo(AppContext.BaseDirectory);
+        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EdgeToken.sln"))) dir = dir.Parent;
+        return dir?.FullName ?? throw new InvalidOperationException("EdgeToken.sln not found above the test folder");
+    }
+}

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using EdgeToken.Runtime.Execution;
+
+namespace EdgeToken.Generators.Tests;
+
+/// <summary>Packs the EdgeToken package into a local folder and builds and runs a consumer project from it,
+/// exactly as a user's project would: PackageReference, a manifest and a model, dotnet build, dotnet run.</summary>
+public sealed class PackageIntegrationTests
+{
+    [Fact]
+    public void Consumer_builds_from_the_packed_package_runs_and_gets_manifest_errors_at_their_place()
+    {
+        string root = GeneratorDiagnosticTests.RepoRoot();
+        string work = TestPipelines.TempDir();
+        string feed = Path.Combine(work, "feed");
+        // A version of its own, so the machine's package cache never serves an older build of this package.
+        string version = "0.1.0-it" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
+        string cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "edgetoken", version);
+        try
+        {
+            Dotnet(root, $"pack src/EdgeToken -c Release -o \"{feed}\" -p:Version={version} -v q -nologo");
+
+            string app = Path.Combine(work, "app");
+            Directory.CreateDirectory(app);
+            string manifest = TestPipelines.WriteProject(TestPipelines.TwoClassModel(), TestPipelines.TwoClassManifest, app);
+            File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
+                <?xml version="1.0" encoding="utf-8"?>
+                <configuration>
+                  <packageSources>
+                    <add key="edgetoken-local" value="{feed}" />
+                  </packageSources>
+                </configuration>
+                """);
+            File.WriteAllText(Path.Combine(app, "App.csproj"), $"""
+                <Project Sdk="Microsoft.NET.Sdk">
+                  <PropertyGroup>
+                    <OutputType>Exe</OutputType>
+                    <TargetFramework>net10.0</TargetFramework>
+                    <Nullable>enable</Nullable>
+                    <ImplicitUsings>enable</ImplicitUsings>
+                    <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                    <ManagePackageVersionsCentrally>false</ManagePackageVersionsCentrally>
+                  </PropertyGroup>
+                  <ItemGroup>
+                    <PackageReference Include="EdgeToken" Version="{version}" />
+                  </ItemGroup>
+                </Project>
+                """);
+            // Keep the repository's Directory.*.props out of the consumer (it lives under /tmp anyway).
+            File.WriteAllText(Path.Combine(app, "Directory.Build.props"), "<Project />");
+            File.WriteAllText(Path.Combine(app, "Directory.Packages.props"), "<Project />");
+            File.WriteAllText(Path.Combine(app, "Program.cs"), """
+                using System.Globalization;
+                using Acme.Rail;
+
+                var pipeline = new BearingClassifier();
+                var window = new float[BearingClassifier.InputLength];
+                for (int i = 0; i < window.Length; i++) window[i] = (float)Math.Sin(i * 0.37) * 2;
+                var scores = new float[BearingClassifier.OutputLength];
+                pipeline.Infer(window, scores);
+                Console.WriteLine("scores " + string.Join(" ", scores.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
+                ReadOnlySpan<float> samples = window;
+                int windows = 0;
+                while (pipeline.Push(ref samples, out var result)) { windows++; Console.WriteLine($"window {result.Window} top {result.Top}"); }
+                Console.WriteLine($"windows {windows}");
+                """);
+
+            string run = Dotnet(app, "run -c Release -nologo");
+            var expected = Reference(window: Enumerable.Range(0, 128).Select(i => (float)Math.Sin(i * 0.37) * 2).ToArray(), manifest);
+            Assert.Contains("scores " + string.Join(" ", expected.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture))), run);
+            Assert.Contains("windows 1", run);
+
+            // Incremental: an unchanged manifest and model do not run the compiler again.
+            string etgen = Directory.GetFiles(Path.Combine(app, "obj"), "bearing.edgemodel.etgen", SearchOption.AllDirectories).Single();
+            var stamp = File.GetLastWriteTimeUtc(etgen);
+            Dotnet(app, "build -c Release -nologo -v q");
+            Assert.Equal(stamp, File.GetLastWriteTimeUtc(etgen));
+
+            // A manifest error is a build error at the manifest's line and column.
+            File.WriteAllText(manifest, TestPipelines.TwoClassManifest.Replace("\"window\": 64", "\"window\": \"64\""));
+            var (code, output) = DotnetResult(app, "build -c Release -nologo -v q");
+            Assert.NotEqual(0, code);
+            Assert.Contains("bearing.edgemodel.json(6,60): error ET0003", output);
+        }
+        finally
+        {
+            if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+        }
+    }
+
+    private static float[] Reference(float[] window, string manifest)
+    {
+        var c = TestPipelines.Compile(manifest);
+        var executor = new PlanExecutor(c.Model.Plan);
+        c.Preprocess.Apply(window, executor.Input<float>(0), c.Manifest.Input.Window, c.Manifest.Input.Layout);
+        executor.Run();
+        return executor.Output<float>(0).ToArray();
+    }
+
+    private static string Dotnet(string dir, string args)
+    {
+        var (code, output) = DotnetResult(dir, args);
+        Assert.True(code == 0, $"dotnet {args} exited {code}:\n{output}");
+        return output;
+    }
+
+    private static (int Code, string Output) DotnetResult(string dir, string args)
+    {
+        var start = new ProcessStartInfo("dotnet", args) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        // The test host's MSBuild variables would leak into the child build.
+        start.Environment.Remove("MSBuildSDKsPath");
+        start.Environment.Remove("MSBUILD_EXE_PATH");
+        start.Environment.Remove("MSBuildExtensionsPath");
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, stdout + stderr.Result);
+    }
+}
