@@ -7,5 +7,7 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     VerifyCommand.Create(),
     CompileCommand.Create(),
     ConformanceCommand.Create(),
+    RecordCommand.Create(),
+    ReplayCommand.Create(),
 };
 return root.Parse(args).Invoke();
