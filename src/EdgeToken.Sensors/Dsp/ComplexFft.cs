@@ -27,6 +27,7 @@ public sealed class ComplexFft
     private readonly float[] _scratchIm;
     private readonly float[] _genericRe;
     private readonly float[] _genericIm;
+    private readonly float[]?[] _narrowTwiddles;
 
     /// <summary>Creates a plan for transforms of <paramref name="length"/> points.</summary>
     /// <exception cref="ArgumentException">The length has a prime factor above 31.</exception>
@@ -54,6 +55,21 @@ public sealed class ComplexFft
         _scratchIm = new float[length];
         _genericRe = new float[FftFactorization.MaxGenericRadix];
         _genericIm = new float[FftFactorization.MaxGenericRadix];
+
+        // Radix-4 passes whose stride is 1 or 4 run on expanded twiddles (FftButterflies.Radix4Narrow) when AVX is there
+        // and the pass has at least one full vector of butterflies.
+        _narrowTwiddles = new float[_radices.Length][];
+        int stride = 1;
+        for (int i = 0; i < _radices.Length; i++)
+        {
+            int m = length / (stride * _radices[i]);
+            if (_radices[i] == 4 && stride is 1 or 4 && stride * m % 8 == 0 && FftButterflies.NarrowRadix4Supported)
+            {
+                _narrowTwiddles[i] = FftButterflies.ExpandNarrowTwiddles(_twiddleRe, _twiddleIm, stride, m);
+            }
+
+            stride *= _radices[i];
+        }
     }
 
     /// <summary>Transform length.</summary>
@@ -93,12 +109,14 @@ public sealed class ComplexFft
         Span<float> outIm = _scratchIm;
         int stride = 1;
         int remaining = Length;
-        foreach (int radix in _radices)
+        for (int i = 0; i < _radices.Length; i++)
         {
+            int radix = _radices[i];
             int m = remaining / radix;
             var pass = new FftPass(inRe, inIm, outRe, outIm, _twiddleRe, _twiddleIm, stride, m);
             switch (radix)
             {
+                case 4 when _narrowTwiddles[i] is { } expanded: FftButterflies.Radix4Narrow(pass, expanded); break;
                 case 2: FftButterflies.Radix2(pass); break;
                 case 3: FftButterflies.Radix3(pass); break;
                 case 4: FftButterflies.Radix4(pass); break;
