@@ -6,7 +6,7 @@ namespace EdgeToken.Sensors.Benchmarks;
 
 /// <summary>
 /// Our real FFT against MathNet.Numerics' <c>Fourier.ForwardReal</c> (its managed provider) on the
-/// same block: power-of-two sizes and 1920 = 4^3·2·3·5 (mixed radix). MathNet transforms in place,
+/// same block: power-of-two sizes 1920 = 4^3·2·3·5 (mixed radix) and 2062 = 2·1031 (a prime half length: chirp-z). MathNet transforms in place,
 /// so its benchmark includes copying the block into its buffer (a few hundred nanoseconds at most).
 /// </summary>
 [MemoryDiagnoser]
@@ -18,7 +18,7 @@ public class FftBenchmarks
     private float[] _im = null!;
     private float[] _mathNet = null!;
 
-    [Params(1024, 1920, 2048, 4096)]
+    [Params(1024, 1920, 2048, 2062, 4096)]
     public int Length { get; set; }
 
     [GlobalSetup]

@@ -10,6 +10,7 @@ namespace EdgeToken.Sensors.Dsp;
 /// comes out in natural order without a bit-reversal pass, and any length whose prime factors
 /// are 2, 3, 5 (or small primes up to <see cref="FftFactorization.MaxGenericRadix"/>) works.
 /// Radix-4, 2, 3 and 5 have hand-written butterflies; other primes use a generic DFT butterfly.
+/// Lengths with a larger prime factor go through <see cref="BluesteinFft"/>.
 /// </para>
 /// <para>
 /// Twiddles W_N^k are computed once in double precision and stored as float. The plan owns its
@@ -28,19 +29,26 @@ public sealed class ComplexFft
     private readonly float[] _genericRe;
     private readonly float[] _genericIm;
     private readonly float[]?[] _narrowTwiddles;
+    private readonly BluesteinFft? _bluestein;
 
     /// <summary>Creates a plan for transforms of <paramref name="length"/> points.</summary>
-    /// <exception cref="ArgumentException">The length has a prime factor above 31.</exception>
+    /// <remarks>
+    /// Lengths with a prime factor above <see cref="FftFactorization.MaxGenericRadix"/> use
+    /// Bluestein's chirp-z algorithm (<see cref="UsesChirpZ"/>): exact in the same way, but several
+    /// times slower than a smooth length of similar size.
+    /// </remarks>
     public ComplexFft(int length)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        Length = length;
         Span<int> radices = stackalloc int[32];
         if (!FftFactorization.TryFactor(length, radices, out int count))
         {
-            throw new ArgumentException($"FFT length {length} has a prime factor above {FftFactorization.MaxGenericRadix}; choose a length made of 2, 3 and 5 (e.g. 2048, 1920, 2000).", nameof(length));
+            _bluestein = new BluesteinFft(length);
+            count = 0;
+            length = 0; // no twiddles or scratch of our own: the chirp-z plan owns its buffers
         }
 
-        Length = length;
         _radices = radices[..count].ToArray();
         _twiddleRe = new float[length];
         _twiddleIm = new float[length];
@@ -75,7 +83,10 @@ public sealed class ComplexFft
     /// <summary>Transform length.</summary>
     public int Length { get; }
 
-    /// <summary>Radices of the passes, in order (for diagnostics and benchmarks).</summary>
+    /// <summary>Whether the length has a large prime factor and runs as Bluestein's chirp-z convolution.</summary>
+    public bool UsesChirpZ => _bluestein is not null;
+
+    /// <summary>Radices of the passes, in order (for diagnostics and benchmarks); empty for a chirp-z plan.</summary>
     public ReadOnlySpan<int> Radices => _radices;
 
     /// <summary>Forward transform in place.</summary>
@@ -100,6 +111,12 @@ public sealed class ComplexFft
     {
         if (Length == 1)
         {
+            return;
+        }
+
+        if (_bluestein is not null)
+        {
+            _bluestein.Forward(real, imaginary);
             return;
         }
 

@@ -21,7 +21,7 @@ public sealed class RealFft
     private readonly float[] _splitRe;
     private readonly float[] _splitIm;
 
-    /// <summary>Creates a plan for real blocks of <paramref name="length"/> samples (even; N/2 must factor into small primes).</summary>
+    /// <summary>Creates a plan for real blocks of <paramref name="length"/> samples (even; N/2 made of small primes is fastest, any N/2 works).</summary>
     public RealFft(int length)
     {
         if (length < 2 || length % 2 != 0)
