@@ -6,10 +6,11 @@ namespace EdgeToken.Sensors.Benchmarks;
 
 /// <summary>
 /// Our real FFT against MathNet.Numerics' <c>Fourier.ForwardReal</c> (its managed provider) on the
-/// same block: power-of-two sizes 1920 = 4^3·2·3·5 (mixed radix) and 2062 = 2·1031 (a prime half length: chirp-z). MathNet transforms in place,
+/// same block: power-of-two sizes, 1920 = 4^3·2·3·5 (mixed radix) and 2062 = 2·1031 (a prime half length: chirp-z). MathNet transforms in place,
 /// so its benchmark includes copying the block into its buffer (a few hundred nanoseconds at most).
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 public class FftBenchmarks
 {
     private RealFft _fft = null!;

@@ -8,6 +8,7 @@ namespace EdgeToken.Sensors.Benchmarks;
 /// window per call. Samples per second = 3072 / Mean.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 public class FrontEndBenchmarks
 {
     /// <summary>Samples consumed per benchmark call.</summary>

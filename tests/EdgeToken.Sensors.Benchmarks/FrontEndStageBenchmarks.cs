@@ -5,6 +5,7 @@ namespace EdgeToken.Sensors.Benchmarks;
 
 /// <summary>The stages of one channel of the bearing front end at N = 2048, to see where a window's time goes.</summary>
 [MemoryDiagnoser]
+[MinColumn, MedianColumn]
 public class FrontEndStageBenchmarks
 {
     private const int N = 2048;
