@@ -97,4 +97,48 @@ public sealed class SerialRecordCliTests
         // Samples inside a frame are never torn: the recording only jumps where whole frames went missing.
         Assert.InRange(breaks, 1, link.GetProperty("sequenceGaps").GetInt64());
     }
+
+    [Fact]
+    public async Task RecordsCsvTextLinesFromAPtyCountingMalformedOnes()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return;
+        }
+
+        using var pty = new PseudoTerminal();
+        SerialSensorSource.SerialPortOpener(pty.SlavePath, 115200)().Dispose();
+        string csv = Path.Combine(CliProcess.TempDir(), "lines.csv");
+        var cli = Task.Run(() => CliProcess.Run("record", "--source", $"serial:{pty.SlavePath}", "--protocol", "csv", "--channels", "3",
+            "--rate", "1000", "--duration", "0.5", "--out", csv, "--timeout", "30", "--json"));
+
+        // The device prints "x,y,z" lines, 20 per 20 ms burst; every 50th line is garbled.
+        int malformed = 0;
+        for (int k = 0; !cli.IsCompleted && k < 20_000; k++)
+        {
+            string line = k % 50 == 25 ? "1.5,oops,2\n" : string.Create(CultureInfo.InvariantCulture, $"{k * 0.25},{-k * 0.25},9.81\n");
+            malformed += k % 50 == 25 ? 1 : 0;
+            pty.Write(System.Text.Encoding.ASCII.GetBytes(line));
+            if (k % 20 == 19)
+            {
+                Thread.Sleep(20);
+            }
+        }
+
+        var (code, stdout, stderr) = await cli;
+        Assert.True(code == 0, $"exit {code}: {stderr}");
+        JsonElement report = JsonDocument.Parse(stdout).RootElement;
+        Assert.Equal(500, report.GetProperty("instants").GetInt64());
+        Assert.Equal(3, report.GetProperty("channels").GetInt32());
+        Assert.True(report.GetProperty("link").GetProperty("malformedLines").GetInt64() >= 5, $"{malformed} garbled lines were sent");
+
+        string[] lines = File.ReadAllLines(csv);
+        Assert.Equal(501, lines.Length);
+        foreach (string row in lines.Skip(1))
+        {
+            float[] v = [.. row.Split(',').Skip(1).Select(c => float.Parse(c, CultureInfo.InvariantCulture))];
+            Assert.Equal(-v[0], v[1]);
+            Assert.Equal(9.81f, v[2]);
+        }
+    }
 }
