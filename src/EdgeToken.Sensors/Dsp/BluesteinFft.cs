@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace EdgeToken.Sensors.Dsp;
 
 /// <summary>
@@ -85,12 +88,36 @@ internal sealed class BluesteinFft
     /// <summary>(a + ib)(c + id) element-wise; the destination may be the first operand.</summary>
     private static void ComplexMultiply(ReadOnlySpan<float> aRe, ReadOnlySpan<float> aIm, ReadOnlySpan<float> bRe, ReadOnlySpan<float> bIm, Span<float> re, Span<float> im)
     {
-        for (int i = 0; i < aRe.Length; i++)
+        int n = aRe.Length;
+        if (aIm.Length != n || bRe.Length < n || bIm.Length < n || re.Length < n || im.Length < n)
         {
-            float r = (aRe[i] * bRe[i]) - (aIm[i] * bIm[i]);
-            float s = (aRe[i] * bIm[i]) + (aIm[i] * bRe[i]);
-            re[i] = r;
-            im[i] = s;
+            throw new ArgumentException("Complex product operands differ in length.");
+        }
+
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            ref float ar = ref MemoryMarshal.GetReference(aRe);
+            ref float ai = ref MemoryMarshal.GetReference(aIm);
+            ref float br = ref MemoryMarshal.GetReference(bRe);
+            ref float bi = ref MemoryMarshal.GetReference(bIm);
+            ref float r = ref MemoryMarshal.GetReference(re);
+            ref float m = ref MemoryMarshal.GetReference(im);
+            for (; i <= n - Vector<float>.Count; i += Vector<float>.Count)
+            {
+                Vector<float> xr = Vector.LoadUnsafe(ref ar, (nuint)i), xi = Vector.LoadUnsafe(ref ai, (nuint)i);
+                Vector<float> yr = Vector.LoadUnsafe(ref br, (nuint)i), yi = Vector.LoadUnsafe(ref bi, (nuint)i);
+                ((xr * yr) - (xi * yi)).StoreUnsafe(ref r, (nuint)i);
+                ((xr * yi) + (xi * yr)).StoreUnsafe(ref m, (nuint)i);
+            }
+        }
+
+        for (; i < n; i++)
+        {
+            float x = (aRe[i] * bRe[i]) - (aIm[i] * bIm[i]);
+            float y = (aRe[i] * bIm[i]) + (aIm[i] * bRe[i]);
+            re[i] = x;
+            im[i] = y;
         }
     }
 }
