@@ -9,5 +9,7 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     ConformanceCommand.Create(),
     CollectorCommand.Create(),
     FleetCommand.Create(),
+    RecordCommand.Create(),
+    ReplayCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -64,12 +64,33 @@ public sealed class AnalyticEnvelope
         }
 
         _forward.Forward(source, _re.AsSpan(0, half + 1), _im.AsSpan(0, half + 1));
-        for (int k = 1; k < half; k++)
+        FromOwnSpectrum(destination);
+    }
+
+    /// <summary>
+    /// Envelope of the block whose real FFT (bins 0..N/2, as <see cref="RealFft.Forward"/> writes
+    /// them) is given, for a caller that has transformed the block already.
+    /// </summary>
+    public void ComputeFromSpectrum(ReadOnlySpan<float> real, ReadOnlySpan<float> imaginary, Span<float> destination)
+    {
+        int n = Length;
+        int half = n / 2;
+        if (real.Length < half + 1 || imaginary.Length < half + 1 || destination.Length < n)
         {
-            _re[k] *= 2f;
-            _im[k] *= 2f;
+            throw new ArgumentException($"Envelope plan is for {half + 1} bins into {n} samples; got real {real.Length}, imaginary {imaginary.Length}, destination {destination.Length}.");
         }
 
+        real[..(half + 1)].CopyTo(_re);
+        imaginary[..(half + 1)].CopyTo(_im);
+        FromOwnSpectrum(destination);
+    }
+
+    private void FromOwnSpectrum(Span<float> destination)
+    {
+        int n = Length;
+        int half = n / 2;
+        System.Numerics.Tensors.TensorPrimitives.Multiply(_re.AsSpan(1, half - 1), 2f, _re.AsSpan(1, half - 1));
+        System.Numerics.Tensors.TensorPrimitives.Multiply(_im.AsSpan(1, half - 1), 2f, _im.AsSpan(1, half - 1));
         _re.AsSpan(0, _firstBin).Clear();
         _im.AsSpan(0, _firstBin).Clear();
         _re.AsSpan(_lastBin + 1).Clear();

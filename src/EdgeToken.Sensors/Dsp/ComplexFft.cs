@@ -10,6 +10,7 @@ namespace EdgeToken.Sensors.Dsp;
 /// comes out in natural order without a bit-reversal pass, and any length whose prime factors
 /// are 2, 3, 5 (or small primes up to <see cref="FftFactorization.MaxGenericRadix"/>) works.
 /// Radix-4, 2, 3 and 5 have hand-written butterflies; other primes use a generic DFT butterfly.
+/// Lengths with a larger prime factor go through <see cref="BluesteinFft"/>.
 /// </para>
 /// <para>
 /// Twiddles W_N^k are computed once in double precision and stored as float. The plan owns its
@@ -27,19 +28,27 @@ public sealed class ComplexFft
     private readonly float[] _scratchIm;
     private readonly float[] _genericRe;
     private readonly float[] _genericIm;
+    private readonly float[]?[] _narrowTwiddles;
+    private readonly BluesteinFft? _bluestein;
 
     /// <summary>Creates a plan for transforms of <paramref name="length"/> points.</summary>
-    /// <exception cref="ArgumentException">The length has a prime factor above 31.</exception>
+    /// <remarks>
+    /// Lengths with a prime factor above <see cref="FftFactorization.MaxGenericRadix"/> use
+    /// Bluestein's chirp-z algorithm (<see cref="UsesChirpZ"/>): exact in the same way, but several
+    /// times slower than a smooth length of similar size.
+    /// </remarks>
     public ComplexFft(int length)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(length, 1);
+        Length = length;
         Span<int> radices = stackalloc int[32];
         if (!FftFactorization.TryFactor(length, radices, out int count))
         {
-            throw new ArgumentException($"FFT length {length} has a prime factor above {FftFactorization.MaxGenericRadix}; choose a length made of 2, 3 and 5 (e.g. 2048, 1920, 2000).", nameof(length));
+            _bluestein = new BluesteinFft(length);
+            count = 0;
+            length = 0; // no twiddles or scratch of our own: the chirp-z plan owns its buffers
         }
 
-        Length = length;
         _radices = radices[..count].ToArray();
         _twiddleRe = new float[length];
         _twiddleIm = new float[length];
@@ -54,12 +63,30 @@ public sealed class ComplexFft
         _scratchIm = new float[length];
         _genericRe = new float[FftFactorization.MaxGenericRadix];
         _genericIm = new float[FftFactorization.MaxGenericRadix];
+
+        // Radix-4 passes whose stride is 1 or 4 run on expanded twiddles (FftButterflies.Radix4Narrow) when AVX is there
+        // and the pass has at least one full vector of butterflies.
+        _narrowTwiddles = new float[_radices.Length][];
+        int stride = 1;
+        for (int i = 0; i < _radices.Length; i++)
+        {
+            int m = length / (stride * _radices[i]);
+            if (_radices[i] == 4 && stride is 1 or 4 && stride * m % 8 == 0 && FftButterflies.NarrowRadix4Supported)
+            {
+                _narrowTwiddles[i] = FftButterflies.ExpandNarrowTwiddles(_twiddleRe, _twiddleIm, stride, m);
+            }
+
+            stride *= _radices[i];
+        }
     }
 
     /// <summary>Transform length.</summary>
     public int Length { get; }
 
-    /// <summary>Radices of the passes, in order (for diagnostics and benchmarks).</summary>
+    /// <summary>Whether the length has a large prime factor and runs as Bluestein's chirp-z convolution.</summary>
+    public bool UsesChirpZ => _bluestein is not null;
+
+    /// <summary>Radices of the passes, in order (for diagnostics and benchmarks); empty for a chirp-z plan.</summary>
     public ReadOnlySpan<int> Radices => _radices;
 
     /// <summary>Forward transform in place.</summary>
@@ -87,18 +114,26 @@ public sealed class ComplexFft
             return;
         }
 
+        if (_bluestein is not null)
+        {
+            _bluestein.Forward(real, imaginary);
+            return;
+        }
+
         Span<float> inRe = real;
         Span<float> inIm = imaginary;
         Span<float> outRe = _scratchRe;
         Span<float> outIm = _scratchIm;
         int stride = 1;
         int remaining = Length;
-        foreach (int radix in _radices)
+        for (int i = 0; i < _radices.Length; i++)
         {
+            int radix = _radices[i];
             int m = remaining / radix;
             var pass = new FftPass(inRe, inIm, outRe, outIm, _twiddleRe, _twiddleIm, stride, m);
             switch (radix)
             {
+                case 4 when _narrowTwiddles[i] is { } expanded: FftButterflies.Radix4Narrow(pass, expanded); break;
                 case 2: FftButterflies.Radix2(pass); break;
                 case 3: FftButterflies.Radix3(pass); break;
                 case 4: FftButterflies.Radix4(pass); break;

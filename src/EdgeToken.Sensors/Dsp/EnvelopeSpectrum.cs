@@ -68,6 +68,26 @@ public sealed class EnvelopeSpectrum
         }
 
         _envelope.Compute(source, _buffer);
+        SpectrumOfEnvelope(amplitude);
+    }
+
+    /// <summary>
+    /// As <see cref="Compute"/>, for a caller that already holds the block's real FFT
+    /// (<see cref="RealFft.Forward"/> bins 0..N/2): saves one forward transform.
+    /// </summary>
+    public void ComputeFromSpectrum(ReadOnlySpan<float> real, ReadOnlySpan<float> imaginary, Span<float> amplitude)
+    {
+        if (amplitude.Length < BinCount)
+        {
+            throw new ArgumentException($"Envelope spectrum has {BinCount} bins; destination has {amplitude.Length}.", nameof(amplitude));
+        }
+
+        _envelope.ComputeFromSpectrum(real, imaginary, _buffer);
+        SpectrumOfEnvelope(amplitude);
+    }
+
+    private void SpectrumOfEnvelope(Span<float> amplitude)
+    {
         MeanRemoval.Apply(_buffer, _buffer);
         _window.Apply(_buffer, _buffer);
         _fft.Forward(_buffer, _re, _im);

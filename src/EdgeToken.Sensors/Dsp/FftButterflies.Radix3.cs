@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace EdgeToken.Sensors.Dsp;
 
 internal static partial class FftButterflies
@@ -14,7 +16,30 @@ internal static partial class FftButterflies
             float w2r = pass.TwiddleRe[2 * p * s], w2i = pass.TwiddleIm[2 * p * s];
             int i0 = s * p, i1 = s * (p + m), i2 = s * (p + (2 * m));
             int o0 = s * 3 * p, o1 = o0 + s, o2 = o1 + s;
-            for (int q = 0; q < s; q++)
+            int q = 0;
+            if (Vector.IsHardwareAccelerated && s >= Vector<float>.Count)
+            {
+                Vector<float> v1r = new(w1r), v1i = new(w1i), v2r = new(w2r), v2i = new(w2i), half = new(0.5f), sin60 = new(Sin60);
+                for (; q <= s - Vector<float>.Count; q += Vector<float>.Count)
+                {
+                    Vector<float> a0r = Load(pass.InRe, i0 + q), a0i = Load(pass.InIm, i0 + q);
+                    Vector<float> a1r = Load(pass.InRe, i1 + q), a1i = Load(pass.InIm, i1 + q);
+                    Vector<float> a2r = Load(pass.InRe, i2 + q), a2i = Load(pass.InIm, i2 + q);
+                    Vector<float> tr = a1r + a2r, ti = a1i + a2i;
+                    Vector<float> dr = a1r - a2r, di = a1i - a2i;
+                    Vector<float> cr = a0r - (half * tr), ci = a0i - (half * ti);
+                    Store(a0r + tr, pass.OutRe, o0 + q);
+                    Store(a0i + ti, pass.OutIm, o0 + q);
+                    Vector<float> b1r = cr + (sin60 * di), b1i = ci - (sin60 * dr);
+                    Vector<float> b2r = cr - (sin60 * di), b2i = ci + (sin60 * dr);
+                    Store((b1r * v1r) - (b1i * v1i), pass.OutRe, o1 + q);
+                    Store((b1r * v1i) + (b1i * v1r), pass.OutIm, o1 + q);
+                    Store((b2r * v2r) - (b2i * v2i), pass.OutRe, o2 + q);
+                    Store((b2r * v2i) + (b2i * v2r), pass.OutIm, o2 + q);
+                }
+            }
+
+            for (; q < s; q++)
             {
                 float a0r = pass.InRe[i0 + q], a0i = pass.InIm[i0 + q];
                 float a1r = pass.InRe[i1 + q], a1i = pass.InIm[i1 + q];

@@ -7,10 +7,10 @@ namespace EdgeToken.Sensors.Dsp;
 /// <summary>Stockham butterflies for <see cref="ComplexFft"/>.</summary>
 /// <remarks>
 /// Within a pass the twiddle depends only on <c>p</c>, so the <c>q</c> loop over interleaved
-/// sub-transforms is a plain element-wise loop over contiguous memory. Radix 4 and 2, which carry
-/// power-of-two lengths, run it on <see cref="Vector{T}"/> once the stride reaches a vector
-/// (all passes after the first one or two); the early passes and radix 3/5 stay scalar because
-/// their strides are too short to fill a vector.
+/// sub-transforms is a plain element-wise loop over contiguous memory, run on
+/// <see cref="Vector{T}"/> once the stride reaches a vector (every radix). The first radix-4
+/// passes, whose strides (1 and 4) are shorter than a vector, are vectorised across butterflies
+/// instead (<see cref="Radix4Narrow"/>); the rest of the short-stride work stays scalar.
 /// </remarks>
 internal static partial class FftButterflies
 {

@@ -29,13 +29,11 @@ public sealed class BearingFrontEnd
     private readonly BearingFrontEndOptions _options;
     private readonly float[][] _history;
     private readonly LinearDetrend _detrend;
-    private readonly Window _hann;
     private readonly RealFft _fft;
     private readonly EnvelopeSpectrum _envelope;
     private readonly BandEnergies _spectrumBands;
     private readonly BandEnergies _envelopeBands;
     private readonly float[] _detrended;
-    private readonly float[] _windowed;
     private readonly float[] _re;
     private readonly float[] _im;
     private readonly float[] _power;
@@ -61,7 +59,6 @@ public sealed class BearingFrontEnd
         }
 
         _detrend = new LinearDetrend(n);
-        _hann = new Window(WindowKind.Hann, n);
         _fft = new RealFft(n);
         _envelope = options.DemodulationBand is { } band
             ? new EnvelopeSpectrum(n, options.SampleRateHz, band)
@@ -70,11 +67,10 @@ public sealed class BearingFrontEnd
         _spectrumBands = new BandEnergies(options.SpectrumBands, _fft.BinCount, binHz);
         _envelopeBands = new BandEnergies(options.EnvelopeBands, _fft.BinCount, binHz);
         _detrended = new float[n];
-        _windowed = new float[n];
         _re = new float[_fft.BinCount];
         _im = new float[_fft.BinCount];
         _power = new float[_fft.BinCount];
-        _powerScale = (float)(2.0 / ((double)n * n * _hann.EnergyGain));
+        _powerScale = (float)(2.0 / ((double)n * n * new Window(WindowKind.Hann, n).EnergyGain));
     }
 
     /// <summary>The configuration.</summary>
@@ -163,13 +159,13 @@ public sealed class BearingFrontEnd
             _detrend.Apply(_history[c], _detrended);
             TimeDomainStatistics.Compute(_detrended).CopyTo(output);
 
-            _hann.Apply(_detrended, _windowed);
-            _fft.Forward(_windowed, _re, _im);
-            Spectrum.Power(_re, _im, _power);
-            TensorPrimitives.Multiply(_power, _powerScale, _power);
+            // One FFT of the detrended block serves both analyses: the Hann window is applied in
+            // frequency (HannSpectrum) and the envelope starts from the same bins.
+            _fft.Forward(_detrended, _re, _im);
+            HannSpectrum.Power(_re, _im, _power, _powerScale);
             _spectrumBands.Compute(_power, output.Slice(TimeDomainStatistics.Count, bands));
 
-            _envelope.Compute(_detrended, _power);
+            _envelope.ComputeFromSpectrum(_re, _im, _power);
             TensorPrimitives.Multiply(_power, _power, _power);
             _envelopeBands.Compute(_power, output[(TimeDomainStatistics.Count + bands)..]);
         }

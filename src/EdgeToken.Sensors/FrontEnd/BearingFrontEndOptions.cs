@@ -4,7 +4,7 @@ namespace EdgeToken.Sensors.FrontEnd;
 
 /// <summary>Configuration of a <see cref="BearingFrontEnd"/>.</summary>
 /// <param name="SampleRateHz">Sample rate of every channel.</param>
-/// <param name="WindowLength">Samples per analysis window (even; N/2 must factor into 2, 3, 5).</param>
+/// <param name="WindowLength">Samples per analysis window (even; N/2 made of 2, 3 and 5 is fastest, other lengths run through the chirp-z transform).</param>
 /// <param name="Hop">New samples between windows; WindowLength/2 gives 50 % overlap, which with Hann keeps every sample equally weighted.</param>
 /// <param name="ChannelCount">Interleaved channels (e.g. 3 for an X/Y/Z accelerometer).</param>
 /// <param name="SpectrumBands">Bands of the vibration power spectrum to sum.</param>

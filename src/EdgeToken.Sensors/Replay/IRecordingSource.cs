@@ -1,7 +1,7 @@
 namespace EdgeToken.Sensors.Replay;
 
-/// <summary>A recording read front to back as interleaved float samples.</summary>
-public interface IRecordingSource
+/// <summary>A recording read front to back as interleaved float samples; disposing closes its file.</summary>
+public interface IRecordingSource : IDisposable
 {
     /// <summary>Sample rate of the recording.</summary>
     double SampleRateHz { get; }

@@ -7,7 +7,7 @@ namespace EdgeToken.Sensors.Replay;
 /// (±1.0) and round to nearest. The RIFF and data sizes are patched on <see cref="Dispose"/>, so the
 /// stream must be seekable.
 /// </summary>
-public sealed class WavWriter : IDisposable
+public sealed class WavWriter : IRecordingSink
 {
     private readonly Stream _stream;
     private readonly bool _ownsStream;

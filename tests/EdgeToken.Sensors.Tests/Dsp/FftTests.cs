@@ -74,12 +74,70 @@ public sealed class FftTests
         }
     }
 
-    [Fact]
-    public void RejectsLengthsWithLargePrimeFactors()
+    public static TheoryData<int> ChirpZLengths => new() { 37, 74, 101, 2 * 37 * 3, 1009, 2 * 1031, 4099 };
+
+    [Theory]
+    [MemberData(nameof(ChirpZLengths))]
+    public void LargePrimeLengthsRunAsChirpZAndMatchMathNet(int n)
     {
-        ArgumentException error = Assert.Throws<ArgumentException>(() => new ComplexFft(2 * 37));
-        Assert.Contains("prime factor", error.Message);
+        var fft = new ComplexFft(n);
+        Assert.True(fft.UsesChirpZ);
+        float[] re = Signals.Random(n, n);
+        float[] im = Signals.Random(n, n + 1);
+        Complex[] reference = new Complex[n];
+        for (int i = 0; i < n; i++)
+        {
+            reference[i] = new Complex(re[i], im[i]);
+        }
+
+        Fourier.Forward(reference, FourierOptions.Matlab);
+        fft.Forward(re, im);
+
+        // Rounding follows the inner transform of M >= 2N-1 points and three complex products, so allow log2(M).
+        double scale = reference.Max(c => c.Magnitude);
+        double tolerance = 2e-6 * scale * Math.Log2(4 * n);
+        for (int k = 0; k < n; k++)
+        {
+            Assert.True(Math.Abs(re[k] - reference[k].Real) <= tolerance, $"n={n} bin {k} real {re[k]} vs {reference[k].Real}");
+            Assert.True(Math.Abs(im[k] - reference[k].Imaginary) <= tolerance, $"n={n} bin {k} imag {im[k]} vs {reference[k].Imaginary}");
+        }
+
+        float[] re0 = Signals.Random(n, n), im0 = Signals.Random(n, n + 1);
+        fft.Inverse(re, im);
+        for (int i = 0; i < n; i++)
+        {
+            Assert.Equal(re0[i], re[i], 1e-5f);
+            Assert.Equal(im0[i], im[i], 1e-5f);
+        }
+    }
+
+    [Theory]
+    [InlineData(74)]
+    [InlineData(2 * 1031)]
+    public void RealFftOfAPrimeHalfLengthMatchesMathNet(int n) => RealForwardMatchesMathNet(n);
+
+    [Fact]
+    public void SmoothLengthsDoNotUseChirpZAndOddRealLengthsAreRejected()
+    {
+        Assert.False(new ComplexFft(2 * 31).UsesChirpZ);
+        Assert.False(new ComplexFft(4800).UsesChirpZ);
         Assert.Throws<ArgumentException>(() => new RealFft(7));
+    }
+
+    [Fact]
+    public void ChirpZTransformsDoNotAllocate()
+    {
+        var fft = new ComplexFft(1009);
+        float[] re = Signals.Random(1009, 1), im = Signals.Random(1009, 2);
+        fft.Forward(re, im);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++)
+        {
+            fft.Forward(re, im);
+            fft.Inverse(re, im);
+        }
+
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
     [Fact]
