@@ -34,6 +34,7 @@ public static class ShapeInference
     /// naming the node on any contradiction, <see cref="UnsupportedModelException"/> for what EdgeToken does not run.</summary>
     public static void Infer(Graph graph)
     {
+        var folded = new List<Node>();
         foreach (var node in graph.Nodes)
         {
             var context = CreateContext(graph, node, out var op);
@@ -58,7 +59,9 @@ public static class ShapeInference
                 value.Type = info.Type;
                 value.Dims = info.Dims;
             }
+            if (Passes.ConstantFolding.TryFold(graph, node)) folded.Add(node);
         }
+        foreach (var node in folded) graph.Nodes.Remove(node);
         foreach (var output in graph.Outputs)
         {
             if (output.Dims is null) throw new CompileException($"graph output '{output.Name}' has no inferred shape");

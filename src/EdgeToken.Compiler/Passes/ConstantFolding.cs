@@ -24,30 +24,39 @@ public sealed class ConstantFolding : IGraphPass
         int folded = 0;
         foreach (var node in graph.Nodes.ToArray())
         {
-            if (NonDeterministic.Contains(node.OpType)) continue;
-            if (!node.Inputs.All(v => v is null || v.IsConstant)) continue;
-            if (node.Outputs.Any(o => o is not null && o.Dims is not null && o.Info.ByteCount > MaxFoldedBytes)) continue;
-            var inputs = node.Inputs.Select(v => v?.Constant).ToArray();
-            Runtime.Tensors.ConstantTensor[] results;
-            try
-            {
-                results = SingleNodeRunner.Run(node.OpType, node.Attributes, inputs, node.Outputs.Count, graph.Opset, node.Name);
-            }
-            catch (UnsupportedOperatorException)
-            {
-                continue; // left in the graph; compilation reports it with the node's name
-            }
-            for (int o = 0; o < node.Outputs.Count; o++)
-            {
-                if (node.Outputs[o] is not { } value) continue;
-                value.Constant = results[o];
-                value.Type = results[o].Type;
-                value.Dims = results[o].Dims;
-                value.Producer = null;
-            }
+            if (!TryFold(graph, node)) continue;
             graph.Nodes.Remove(node);
             folded++;
         }
         return folded;
+    }
+
+    /// <summary>Computes a node whose inputs are all constants and makes its outputs constants. The caller
+    /// removes the node. Shape inference calls this too, so that shape-defining inputs computed from
+    /// constants (an Unsqueeze's axes from a Constant node) are known before the next node is inferred.</summary>
+    public static bool TryFold(Graph graph, Node node)
+    {
+        if (NonDeterministic.Contains(node.OpType)) return false;
+        if (!node.Inputs.All(v => v is null || v.IsConstant)) return false;
+        if (node.Outputs.Any(o => o is not null && o.Dims is not null && o.Info.ByteCount > MaxFoldedBytes)) return false;
+        var inputs = node.Inputs.Select(v => v?.Constant).ToArray();
+        Runtime.Tensors.ConstantTensor[] results;
+        try
+        {
+            results = SingleNodeRunner.Run(node.OpType, node.Attributes, inputs, node.Outputs.Count, graph.Opset, node.Name);
+        }
+        catch (UnsupportedOperatorException)
+        {
+            return false; // left in the graph; compilation reports it with the node's name
+        }
+        for (int o = 0; o < node.Outputs.Count; o++)
+        {
+            if (node.Outputs[o] is not { } value) continue;
+            value.Constant = results[o];
+            value.Type = results[o].Type;
+            value.Dims = results[o].Dims;
+            value.Producer = null;
+        }
+        return true;
     }
 }

@@ -18,5 +18,6 @@ public static partial class OperatorRegistry
         ops.Add(new NegOperator());
         ops.Add(new ErfOperator());
         ops.Add(new CastOperator());
+        foreach (var op in new[] { "Max", "Min", "Sum", "Mean" }) ops.Add(new VariadicOperator(op));
     }
 }

@@ -1,0 +1,3 @@
+using BenchmarkDotNet.Running;
+
+BenchmarkSwitcher.FromAssembly(typeof(EdgeToken.Sensors.Benchmarks.FftBenchmarks).Assembly).Run(args);
