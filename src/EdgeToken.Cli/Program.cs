@@ -7,5 +7,6 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     VerifyCommand.Create(),
     CompileCommand.Create(),
     ConformanceCommand.Create(),
+    AgentCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -1,0 +1,33 @@
+namespace EdgeToken.Agent.Configuration;
+
+/// <summary>agent.json, validated (see <see cref="AgentConfigReader"/> and docs/agent.md).</summary>
+public sealed record AgentConfig(
+    string DeviceId,
+    IReadOnlyList<SourceConfig> Sources,
+    IReadOnlyList<PipelineConfig> Pipelines,
+    TimeSpan SummaryInterval,
+    TimeSpan HeartbeatInterval,
+    OutboxConfig Outbox,
+    UplinkConfig Uplink);
+
+/// <summary>A sensor source. <c>simulator</c>: the bearing machinery simulator (optionally with a fault).</summary>
+public sealed record SourceConfig(string Name, string Kind, double SampleRateHz, ulong Seed, bool RealTime, double? FaultOnsetSeconds, int RingFrames);
+
+/// <summary>A pipeline bound to a source: an .etplan file run by the plan executor, or a pipeline class the
+/// host application registered under <see cref="Type"/>.</summary>
+public sealed record PipelineConfig(string Name, string Source, string? Plan, string? Type, double Threshold, int DebounceWindows, string[]? Labels, int ContextLength);
+
+public sealed record OutboxConfig(string Path, long DiskBudgetBytes);
+
+public sealed record UplinkConfig(HttpUplinkConfig? Http, MqttUplinkConfig? Mqtt, TimeSpan MaxBackoff, long? BandwidthBytesPerSecond);
+
+public sealed record HttpUplinkConfig(Uri Collector, string? Token, bool Gzip, string? ClientCertificate, string? ClientKey);
+
+public sealed record MqttUplinkConfig(string Host, int Port, string? Username, string? Password, bool Tls);
+
+/// <summary>agent.json is wrong: every problem, each naming its key by JSON path.</summary>
+public sealed class AgentConfigException(string file, IReadOnlyList<string> problems)
+    : Exception($"{file}: {problems.Count} problem(s) in the agent configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
