@@ -50,7 +50,10 @@ public sealed class UplinkSender
             while (!stop.IsCancellationRequested)
             {
                 var appended = _outbox.WhenAppended; // before Peek, so an append in between is not missed
-                var result = await SendOneAsync(stop).ConfigureAwait(false);
+                UplinkResult? result;
+                try { result = await SendOneAsync(stop).ConfigureAwait(false); }
+                catch (OperationCanceledException) when (stop.IsCancellationRequested) { break; } // unacknowledged: resent later
+
                 if (result is null) { await WhenAny(appended, stopped.Task).ConfigureAwait(false); continue; }
                 if (result.Value.Outcome == UplinkOutcome.Delivered) { backoff.Reset(); continue; }
                 var delay = backoff.Next();
@@ -58,7 +61,8 @@ public sealed class UplinkSender
                 if (backoff.Failures == 1 || result.Value.Outcome == UplinkOutcome.Refused)
                     _logger.LogWarning("uplink {Uplink}: {Outcome} ({Detail}); {Backlog} records wait in the outbox, retrying in {Delay:F1} s",
                         _uplink.Name, result.Value.Outcome, result.Value.Detail, _outbox.Count, delay.TotalSeconds);
-                await WhenAny(Task.Delay(delay, stop), stopped.Task).ConfigureAwait(false);
+                try { await WhenAny(Task.Delay(delay, stop), stopped.Task).ConfigureAwait(false); }
+                catch (OperationCanceledException) { break; }
             }
         }
         finally
