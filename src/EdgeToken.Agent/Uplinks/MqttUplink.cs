@@ -72,6 +72,9 @@ public sealed class MqttUplink(MqttUplinkOptions options) : IUplink
     private byte[] Lifecycle(string reason) =>
         JsonSerializer.SerializeToUtf8Bytes(new LifecyclePayload(options.AgentVersion, reason), WireJsonContext.Default.LifecyclePayload);
 
+    /// <summary>Drops the connection without an MQTT DISCONNECT, as a crash or a power cut would (tests: the will).</summary>
+    internal void Abandon() => _client.Dispose();
+
     public async ValueTask DisposeAsync()
     {
         if (_client.IsConnected)
