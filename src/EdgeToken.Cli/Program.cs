@@ -8,5 +8,6 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     CompileCommand.Create(),
     ConformanceCommand.Create(),
     AgentCommand.Create(),
+    AgentBenchCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -24,12 +24,15 @@ public sealed class PipelineRunner
     private readonly Debouncer _debouncer;
     private readonly bool _classifier;
     private readonly double _windowSeconds;
+    private readonly long _intervalTokens;
     private Thread? _thread;
     private volatile bool _stop;
 
     public PipelineRunner(PipelineConfig config, IPipeline pipeline, FrameRing ring, double sampleRateHz, int channels,
-        TimeSpan summaryInterval, Action<UplinkRecord> produce, int classCount)
+        TimeSpan summaryInterval, Action<UplinkRecord> produce, int classCount, bool dataTimeIntervals = false)
     {
+        // Replay and benchmarks run faster than real time: their intervals are measured in samples, not on the clock.
+        _intervalTokens = dataTimeIntervals ? (long)(summaryInterval.TotalSeconds * sampleRateHz * channels) : long.MaxValue;
         _config = config;
         _pipeline = pipeline;
         _ring = ring;
@@ -83,7 +86,7 @@ public sealed class PipelineRunner
             else if (_stop) break;
             else idle.SpinOnce(sleep1Threshold: 10);
 
-            if (Stopwatch.GetElapsedTime(intervalStart) >= _interval)
+            if (tokens >= _intervalTokens || (_intervalTokens == long.MaxValue && Stopwatch.GetElapsedTime(intervalStart) >= _interval))
             {
                 EmitSummary(ref from, ref tokens, ref gapsAtStart, ref jumpsAtStart, ref lostAtStart);
                 intervalStart = Stopwatch.GetTimestamp();
