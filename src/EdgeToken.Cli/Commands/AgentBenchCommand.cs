@@ -16,13 +16,20 @@ internal static class AgentBenchCommand
         var plan = new Option<string?>("--plan") { Description = "The .etplan to run (input: the bearing front-end's features). Default: a built-in linear anomaly score." };
         var seconds = new Option<double>("--seconds") { Description = "How long to run flat out.", DefaultValueFactory = _ => 10 };
         var interval = new Option<double>("--summary-interval") { Description = "Summary interval in seconds of sensor time.", DefaultValueFactory = _ => 60 };
+        var writePlan = new Option<string?>("--write-plan") { Description = "Write the built-in plan to this path (for agent.json) and exit." };
         var json = CliOptions.Json();
         var command = new Command("agent-bench", "Benchmark the agent end to end on the bearing simulator: tokens/s per core, resident memory, gen2 GCs, uplink bytes per million tokens.")
         {
-            plan, seconds, interval, json,
+            plan, seconds, interval, writePlan, json,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
+            if (parse.GetValue(writePlan) is { } target)
+            {
+                EdgeToken.Runtime.Plans.PlanFile.Save(BuiltInPlan(), target);
+                Console.WriteLine($"wrote {target}");
+                return 0;
+            }
             double s = parse.GetValue(seconds), i = parse.GetValue(interval);
             if (s <= 0 || i <= 0) throw new CliUsageException("--seconds and --summary-interval must be positive");
             var pipeline = parse.GetValue(plan) is { } path ? PlanPipeline.Load(path) : BuiltInScore();
@@ -49,7 +56,9 @@ internal static class AgentBenchCommand
     }
 
     /// <summary>A linear anomaly score over the default front-end's features (Mul + ReduceMean + Sigmoid), compiled here.</summary>
-    private static PlanPipeline BuiltInScore()
+    private static PlanPipeline BuiltInScore() => new(BuiltInPlan(), "built-in");
+
+    private static EdgeToken.Runtime.Plans.Plan BuiltInPlan()
     {
         int features = BearingFrontEndOptions.Default(20480).FeatureCount;
         var b = new OnnxModelBuilder("bearing-score", 17);
@@ -62,7 +71,7 @@ internal static class AgentBenchCommand
         b.Output("score", ElementType.Float32, 1, 1);
         string onnx = Path.Combine(Path.GetTempPath(), $"edgetoken-bench-{Environment.ProcessId}.onnx");
         b.Save(onnx);
-        try { return new PlanPipeline(ModelCompiler.CompileFile(onnx).Plan, "built-in"); }
+        try { return ModelCompiler.CompileFile(onnx).Plan; }
         finally { File.Delete(onnx); }
     }
 }
