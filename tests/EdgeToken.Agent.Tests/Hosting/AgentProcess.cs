@@ -38,6 +38,16 @@ internal sealed class AgentProcess : IDisposable
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
+    public async Task WaitForOutputAsync(string text, TimeSpan within)
+    {
+        var deadline = DateTime.UtcNow + within;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the agent did not print '{text}':\n{Output}");
+            await Task.Delay(10);
+        }
+    }
+
     /// <summary>SIGKILL: no chance to flush anything.</summary>
     public void KillHard()
     {
