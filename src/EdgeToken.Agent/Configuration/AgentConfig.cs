@@ -10,8 +10,15 @@ public sealed record AgentConfig(
     OutboxConfig Outbox,
     UplinkConfig Uplink);
 
-/// <summary>A sensor source. <c>simulator</c>: the bearing machinery simulator (optionally with a fault).</summary>
-public sealed record SourceConfig(string Name, string Kind, double SampleRateHz, ulong Seed, bool RealTime, double? FaultOnsetSeconds, int RingFrames);
+/// <summary>A sensor source. <c>simulator</c>: the bearing machinery simulator (optionally with a fault);
+/// <c>serial</c>: COBS + CRC-16 frames on a serial port.</summary>
+public sealed record SourceConfig(string Name, string Kind, double SampleRateHz, ulong Seed, bool RealTime, double? FaultOnsetSeconds, int RingFrames)
+{
+    public string? Port { get; init; }
+    public int BaudRate { get; init; } = 921_600;
+    public int Channels { get; init; } = 3;
+    public double Int16Scale { get; init; } = 1;
+}
 
 /// <summary>A pipeline bound to a source: an .etplan file run by the plan executor, or a pipeline class the
 /// host application registered under <see cref="Type"/>.</summary>

@@ -41,15 +41,22 @@ public static class AgentConfigReader
         var sources = new List<SourceConfig>();
         foreach (var s in root.Objects("sources", required: true))
         {
-            s.AllowOnly("name", "kind", "sampleRateHz", "seed", "realTime", "faultOnsetSeconds", "ringFrames");
+            s.AllowOnly("name", "kind", "sampleRateHz", "seed", "realTime", "faultOnsetSeconds", "ringFrames", "port", "baudRate", "channels", "int16Scale");
             string? name = s.String("name", required: true);
             string? kind = s.String("kind", required: true);
-            if (kind is not null and not "simulator") s.Problem("kind", $"unknown source kind '{kind}'; expected simulator");
+            if (kind is not null and not ("simulator" or "serial")) s.Problem("kind", $"unknown source kind '{kind}'; expected simulator or serial");
+            string? port = s.String("port", required: kind == "serial");
             double rate = s.Number("sampleRateHz", 100, 1e6) ?? 20480;
             if (name is not null && sources.Any(x => x.Name == name)) s.Problem("name", $"a source named '{name}' is already defined");
             if (name is not null && kind is not null)
                 sources.Add(new SourceConfig(name, kind, rate, (ulong)(s.Number("seed", 0, 1e15) ?? 1), s.Bool("realTime") ?? true,
-                    s.Number("faultOnsetSeconds", 0, 1e9), (int)(s.Number("ringFrames", 2, 1 << 20) ?? 64)));
+                    s.Number("faultOnsetSeconds", 0, 1e9), (int)(s.Number("ringFrames", 2, 1 << 20) ?? 64))
+                {
+                    Port = port,
+                    BaudRate = (int)(s.Number("baudRate", 300, 16_000_000) ?? 921_600),
+                    Channels = (int)(s.Number("channels", 1, 16) ?? 3),
+                    Int16Scale = s.Number("int16Scale", 1e-12, 1e12) ?? 1,
+                });
         }
 
         var pipelines = new List<PipelineConfig>();

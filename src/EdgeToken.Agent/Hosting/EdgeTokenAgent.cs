@@ -50,13 +50,16 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
     {
         _uptime.Start();
         var sourcesByName = new Dictionary<string, ISensorSource>(StringComparer.Ordinal);
-        foreach (var s in _config.Sources) sourcesByName[s.Name] = new SimulatorSource(s);
+        foreach (var s in _config.Sources)
+            sourcesByName[s.Name] = s.Kind == "serial"
+                ? new SerialSource(s.Name, Sensors.Serial.SerialSensorSource.SerialPortOpener(s.Port!, s.BaudRate), s.SampleRateHz, s.Channels, int16Scale: (float)s.Int16Scale)
+                : new SimulatorSource(s);
         foreach (var p in _config.Pipelines)
         {
             var source = sourcesByName[p.Source];
             var (pipeline, classes) = p.Plan is not null ? LoadPlan(p.Plan) : _registry.Create(p.Type!);
             _runners.Add(new PipelineRunner(p, pipeline, source.Subscribe(lossless: false), source.SampleRateHz, source.ChannelCount,
-                _config.SummaryInterval, Produce, classes));
+                _config.SummaryInterval, Produce, classes, sourceHealth: () => source.Health));
         }
         _sources.AddRange(sourcesByName.Values);
 

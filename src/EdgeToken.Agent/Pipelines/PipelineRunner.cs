@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeToken.Agent.Configuration;
+using EdgeToken.Agent.Sources;
 using EdgeToken.Contracts;
 using EdgeToken.Sensors.FrontEnd;
 using EdgeToken.Sensors.Tokens;
@@ -25,12 +26,15 @@ public sealed class PipelineRunner
     private readonly bool _classifier;
     private readonly double _windowSeconds;
     private readonly long _intervalTokens;
+    private readonly Func<SourceHealth> _sourceHealth;
+    private SourceHealth _healthAtStart;
     private Thread? _thread;
     private volatile bool _stop;
 
     public PipelineRunner(PipelineConfig config, IPipeline pipeline, FrameRing ring, double sampleRateHz, int channels,
-        TimeSpan summaryInterval, Action<UplinkRecord> produce, int classCount, bool dataTimeIntervals = false)
+        TimeSpan summaryInterval, Action<UplinkRecord> produce, int classCount, bool dataTimeIntervals = false, Func<SourceHealth>? sourceHealth = null)
     {
+        _sourceHealth = sourceHealth ?? (() => default);
         // Replay and benchmarks run faster than real time: their intervals are measured in samples, not on the clock.
         _intervalTokens = dataTimeIntervals ? (long)(summaryInterval.TotalSeconds * sampleRateHz * channels) : long.MaxValue;
         _config = config;
@@ -130,7 +134,10 @@ public sealed class PipelineRunner
         var to = DateTimeOffset.UtcNow;
         long lostNow = _ring.TotalLost * _ring.MaxValuesPerFrame;
         Metrics.SetDropped(lostNow);
-        var health = new FrontEndHealth(_timeline.SequenceGaps - gaps, _timeline.ClockJumps - jumps, 0, 0, lostNow - lost);
+        var link = _sourceHealth();
+        var health = new FrontEndHealth(_timeline.SequenceGaps - gaps, _timeline.ClockJumps - jumps, link.CrcErrors - _healthAtStart.CrcErrors,
+            link.Garbage - _healthAtStart.Garbage, lostNow - lost);
+        _healthAtStart = link;
         _produce(new UplinkRecord(0, RecordKind.Summary, to, Summary: new SummaryPayload(_config.Name, from, to, tokens, _statistics.Windows,
             _statistics.Score(), _statistics.ClassHistogram(_config.Labels, _classifier), _statistics.WindowsAbove * _windowSeconds, health, _statistics.Latency())));
         _statistics.Reset();

@@ -9,6 +9,9 @@ public interface ISensorSource
     double SampleRateHz { get; }
     int ChannelCount { get; }
 
+    /// <summary>Totals since start; summaries report the difference per interval.</summary>
+    SourceHealth Health { get; }
+
     /// <summary>A ring for one more consumer. Lossless rings block the source when full (benchmarks, replay
     /// flat out); the others drop their oldest frame and count it.</summary>
     FrameRing Subscribe(bool lossless);

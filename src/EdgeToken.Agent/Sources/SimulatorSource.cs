@@ -29,6 +29,7 @@ public sealed class SimulatorSource : ISensorSource
     public double SampleRateHz => _config.SampleRateHz;
     public int ChannelCount => _simulator.ChannelCount;
     public long Frames { get; private set; }
+    public SourceHealth Health => default; // a simulator has no link to fail
 
     public FrameRing Subscribe(bool lossless)
     {
