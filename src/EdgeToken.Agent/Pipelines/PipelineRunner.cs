@@ -99,7 +99,7 @@ public sealed class PipelineRunner
         EmitSummary(ref from, ref tokens, ref gapsAtStart, ref jumpsAtStart, ref lostAtStart);
     }
 
-    private void Process(ReadOnlySpan<float> samples, Span<float> features)
+    internal void Process(ReadOnlySpan<float> samples, Span<float> features)
     {
         int featureCount = _frontEnd.FeatureCount;
         while (!samples.IsEmpty)
