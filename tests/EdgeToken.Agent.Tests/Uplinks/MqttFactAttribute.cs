@@ -5,7 +5,7 @@ public sealed class MqttFactAttribute : FactAttribute
 {
     public MqttFactAttribute()
     {
-        if (Broker is null) Skip = "NO MQTT BROKER: set EDGETOKEN_MQTT=127.0.0.1:PORT (tests/run.sh starts Mosquitto via tests/setup.d/30-mosquitto.sh)";
+        if (Broker is null) Skip = "NO MQTT BROKER: set EDGETOKEN_MQTT=127.0.0.1:PORT (tests/run.sh starts Mosquitto via tests/setup.d/50-collector.sh)";
     }
 
     public static (string Host, int Port)? Broker =>
