@@ -9,5 +9,7 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     ConformanceCommand.Create(),
     AgentCommand.Create(),
     AgentBenchCommand.Create(),
+    CollectorCommand.Create(),
+    FleetCommand.Create(),
 };
 return root.Parse(args).Invoke();

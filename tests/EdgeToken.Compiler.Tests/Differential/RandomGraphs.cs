@@ -97,9 +97,14 @@ public static class RandomGraphs
             int group = depthwise ? c : 1;
             if (depthwise) outC = c * Pick(rng, 1, 2);
             var w = b.Initializer(b.Fresh("w"), Weights(rng, outC * (c / group) * k, 1f / MathF.Sqrt(c / group * k)), outC, c / group, k);
+            bool same = rng.Next(3) == 0;
+            if (same) dilation = 1; // ONNX Runtime rejects dilated convolutions with SAME padding
+            int padEnd = rng.Next(0, k);
+            if (length + pad + padEnd - dilation * (k - 1) - 1 < 0) { pad = k; padEnd = k; }
             var attrs = new List<(string, object)> { ("kernel_shape", new[] { k }), ("strides", new[] { stride }), ("dilations", new[] { dilation }), ("group", group) };
-            if (rng.Next(3) == 0) attrs.Add(("auto_pad", "SAME_UPPER"));
-            else attrs.Add(("pads", new[] { pad, rng.Next(0, k) }));
+            if (same) attrs.Add(("auto_pad", "SAME_UPPER"));
+            else attrs.Add(("pads", new[] { pad, padEnd }));
+            int convLength = same ? (length + stride - 1) / stride : (length + pad + padEnd - dilation * (k - 1) - 1) / stride + 1;
             var inputs = rng.Next(3) == 0 ? new[] { h, w } : [h, w, b.Initializer(b.Fresh("b"), Weights(rng, outC, 0.3f), outC)];
             h = b.Op("Conv", inputs, attrs.ToArray());
             if (rng.Next(2) == 0)
@@ -109,8 +114,7 @@ public static class RandomGraphs
                     b.Initializer(b.Fresh("mean"), Weights(rng, outC, 0.2f), outC),
                     b.Initializer(b.Fresh("var"), Weights(rng, outC, 0.4f).Select(v => 1f + v).ToArray(), outC)], ("epsilon", 1e-5f));
             h = Activation(b, rng, h);
-            int padTotal = 0; // lengths are tracked loosely; pooling is only added when long enough
-            length = Math.Max(1, (length + padTotal) / stride);
+            length = convLength;
             if (rng.Next(3) == 0 && length >= 4)
             {
                 h = b.Op(Pick(rng, "MaxPool", "AveragePool"), [h], ("kernel_shape", new[] { 2 }), ("strides", new[] { 2 }));

@@ -44,7 +44,7 @@ public class ConcatTests
             var v = KernelAssert.Random((int)Shape.ElementCount(dims), seed: i);
             inputs[i] = T.F(dims, v);
         }
-        var y = new NodeHarness("Concat", inputs).With("axis", axis).Run(out long allocated)[0];
+        var y = new LayoutHarness("Concat", inputs).With("axis", axis).Run(out long allocated)[0];
         Assert.Equal(Reference(inputs, a), T.Floats(y));
         Assert.Equal(6, y.Dims[a]);
         Assert.Equal(0, allocated);
@@ -53,8 +53,8 @@ public class ConcatTests
     [Fact]
     public void Rejects_mismatched_inputs()
     {
-        Assert.Throws<ShapeException>(() => new NodeHarness("Concat", T.Arange(2, 3), T.Arange(3, 3)).With("axis", 1L).Run0());
-        Assert.Throws<ShapeException>(() => new NodeHarness("Concat", T.Arange(2, 3), T.Of(ElementType.Int32, [2, 3], new int[6])).With("axis", 0L).Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Concat", T.Arange(2, 3), T.Arange(3, 3)).With("axis", 1L).Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Concat", T.Arange(2, 3), T.Of(ElementType.Int32, [2, 3], new int[6])).With("axis", 0L).Run0());
     }
 }
 
@@ -119,7 +119,7 @@ public class SliceTests
         var inputs = new List<ConstantTensor?> { x, T.I64(starts), T.I64(ends) };
         if (axes is not null || steps is not null) inputs.Add(axes is null ? null : T.I64(axes));
         if (steps is not null) inputs.Add(T.I64(steps));
-        var y = new NodeHarness("Slice", inputs.ToArray()).Run(out long allocated)[0];
+        var y = new LayoutHarness("Slice", inputs.ToArray()).Run(out long allocated)[0];
         var expected = Reference(x, starts, ends, axes ?? Enumerable.Range(0, starts.Length).Select(i => (long)i).ToArray(),
             steps ?? starts.Select(_ => 1L).ToArray(), out var dims);
         Assert.Equal(dims, y.Dims);
@@ -131,18 +131,18 @@ public class SliceTests
     public void Int32_parameters_and_old_attribute_form()
     {
         var x = T.Arange(4, 6);
-        var y = new NodeHarness("Slice", x, T.I32(1, 2), T.I32(3, 5)).Run0();
+        var y = new LayoutHarness("Slice", x, T.I32(1, 2), T.I32(3, 5)).Run0();
         Assert.Equal(new[] { 2, 3 }, y.Dims);
         Assert.Equal(new float[] { 8, 9, 10, 14, 15, 16 }, T.Floats(y));
-        var old = new NodeHarness("Slice", x) { Opset = 9 }.With("starts", new long[] { 1 }).With("ends", new long[] { 3 }).With("axes", new long[] { 1 }).Run0();
+        var old = new LayoutHarness("Slice", x) { Opset = 9 }.With("starts", new long[] { 1 }).With("ends", new long[] { 3 }).With("axes", new long[] { 1 }).Run0();
         Assert.Equal(new float[] { 1, 2, 7, 8, 13, 14, 19, 20 }, T.Floats(old));
     }
 
     [Fact]
     public void Rejects_zero_steps_and_runtime_starts()
     {
-        Assert.Throws<ShapeException>(() => new NodeHarness("Slice", T.Arange(4), T.I64(0), T.I64(4), T.I64(0), T.I64(0)).Run0());
-        Assert.Throws<UnsupportedOperatorException>(() => new NodeHarness("Slice", T.Arange(4), T.I64(0), T.I64(4)) { RuntimeInputs = [1] }.Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Slice", T.Arange(4), T.I64(0), T.I64(4), T.I64(0), T.I64(0)).Run0());
+        Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("Slice", T.Arange(4), T.I64(0), T.I64(4)) { RuntimeInputs = [1] }.Run0());
     }
 }
 
@@ -177,7 +177,7 @@ public class GatherTests
         foreach (bool int32 in new[] { false, true })
         {
             var idx = int32 ? T.I32(indices.Select(v => (int)v).ToArray()) : T.I64(indices);
-            var y = new NodeHarness("Gather", data, idx) { RuntimeInputs = runtime ? [1] : [] }.With("axis", (long)axis).Run(out long allocated)[0];
+            var y = new LayoutHarness("Gather", data, idx) { RuntimeInputs = runtime ? [1] : [] }.With("axis", (long)axis).Run(out long allocated)[0];
             var expected = Reference(data, indices, [indices.Length], axis < 0 ? axis + 4 : axis, out var dims);
             Assert.Equal(dims, y.Dims);
             Assert.Equal(expected, T.Floats(y));
@@ -191,7 +191,7 @@ public class GatherTests
         // test_gather_2d_indices: data [3, 3], indices [[0, 2]], axis 1.
         var data = T.Arange(3, 3);
         var indices = T.Of(ElementType.Int64, [1, 2], new long[] { 0, 2 });
-        var y = new NodeHarness("Gather", data, indices).With("axis", 1L).Run0();
+        var y = new LayoutHarness("Gather", data, indices).With("axis", 1L).Run0();
         Assert.Equal(new[] { 3, 1, 2 }, y.Dims);
         Assert.Equal(new float[] { 0, 2, 3, 5, 6, 8 }, T.Floats(y));
     }
@@ -200,14 +200,14 @@ public class GatherTests
     public void Negative_indices_count_from_the_end()
     {
         // test_gather_negative_indices: arange(10), indices [0, -9, -10].
-        var y = new NodeHarness("Gather", T.Arange(10), T.I64(0, -9, -10)).Run0();
+        var y = new LayoutHarness("Gather", T.Arange(10), T.I64(0, -9, -10)).Run0();
         Assert.Equal(new float[] { 0, 1, 0 }, T.Floats(y));
     }
 
     [Fact]
     public void Out_of_range_indices_are_reported()
     {
-        Assert.Throws<ShapeException>(() => new NodeHarness("Gather", T.Arange(4), T.I64(4)).Run0());
-        Assert.Throws<IndexOutOfRangeException>(() => new NodeHarness("Gather", T.Arange(4), T.I64(-5)) { RuntimeInputs = [1] }.Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Gather", T.Arange(4), T.I64(4)).Run0());
+        Assert.Throws<IndexOutOfRangeException>(() => new LayoutHarness("Gather", T.Arange(4), T.I64(-5)) { RuntimeInputs = [1] }.Run0());
     }
 }

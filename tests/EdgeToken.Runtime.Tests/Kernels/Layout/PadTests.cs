@@ -46,7 +46,7 @@ public class PadTests
         var x = T.F([1, 3, 4, 5], KernelAssert.Random(60, seed: 3));
         long[] pads = mode == "constant" ? [0, 0, 1, 3, 0, 0, 2, 4] : [0, 0, 1, 1, 0, 0, 1, 1];
         var inputs = mode == "constant" ? new ConstantTensor?[] { x, T.I64(pads), T.Scalar(1.2f) } : [x, T.I64(pads)];
-        var y = new NodeHarness("Pad", inputs).With("mode", mode).Run(out long allocated)[0];
+        var y = new LayoutHarness("Pad", inputs).With("mode", mode).Run(out long allocated)[0];
         var expected = Reference(x, pads[..4], pads[4..], mode, 1.2f, out var dims);
         Assert.Equal(dims, y.Dims);
         Assert.Equal(expected, T.Floats(y));
@@ -63,7 +63,7 @@ public class PadTests
         // Pads wider than the axis make reflect and wrap go round more than once; negative pads crop.
         var x = T.F([3, 4], KernelAssert.Random(12, seed: 5));
         long[] begin = [5, -1], end = [-2, 9];
-        var y = new NodeHarness("Pad", x, T.I64([.. begin, .. end])).With("mode", mode).Run0();
+        var y = new LayoutHarness("Pad", x, T.I64([.. begin, .. end])).With("mode", mode).Run0();
         Assert.Equal(Reference(x, begin, end, mode, 0f, out var dims), T.Floats(y));
         Assert.Equal(dims, y.Dims);
     }
@@ -76,7 +76,7 @@ public class PadTests
         var expected = Reference(x, [0, 0, 0, 3], [0, 0, 0, 4], "constant", 1.2f, out var dims);
         foreach (var axes in new[] { new long[] { 1, 3 }, [-3, -1] })
         {
-            var y = new NodeHarness("Pad", x, T.I64(0, 3, 0, 4), T.Scalar(1.2f), T.I64(axes)).Run0();
+            var y = new LayoutHarness("Pad", x, T.I64(0, 3, 0, 4), T.Scalar(1.2f), T.I64(axes)).Run0();
             Assert.Equal(new[] { 1, 3, 4, 12 }, y.Dims);
             Assert.Equal(expected, T.Floats(y));
         }
@@ -86,19 +86,19 @@ public class PadTests
     public void Other_types_and_the_old_attribute_form()
     {
         var x = T.Of(ElementType.Int32, [2, 2], new[] { 1, 2, 3, 4 });
-        var y = new NodeHarness("Pad", x, T.I64(1, 0, 0, 1), T.Of(ElementType.Int32, [], new[] { -7 })).Run0();
+        var y = new LayoutHarness("Pad", x, T.I64(1, 0, 0, 1), T.Of(ElementType.Int32, [], new[] { -7 })).Run0();
         Assert.Equal(new[] { -7, -7, -7, 1, 2, -7, 3, 4, -7 }, y.AsSpan<int>().ToArray());
-        var old = new NodeHarness("Pad", x) { Opset = 2 }.With("pads", new long[] { 0, 1, 0, 0 }).With("value", 9f).Run0();
+        var old = new LayoutHarness("Pad", x) { Opset = 2 }.With("pads", new long[] { 0, 1, 0, 0 }).With("value", 9f).Run0();
         Assert.Equal(new[] { 9, 1, 2, 9, 3, 4 }, old.AsSpan<int>().ToArray());
-        var runtimeValue = new NodeHarness("Pad", x, T.I64(0, 0, 1, 0), T.Of(ElementType.Int32, [], new[] { 5 })) { RuntimeInputs = [2] }.Run0();
+        var runtimeValue = new LayoutHarness("Pad", x, T.I64(0, 0, 1, 0), T.Of(ElementType.Int32, [], new[] { 5 })) { RuntimeInputs = [2] }.Run0();
         Assert.Equal(new[] { 1, 2, 3, 4, 5, 5 }, runtimeValue.AsSpan<int>().ToArray());
     }
 
     [Fact]
     public void Rejects_bad_pads()
     {
-        Assert.Throws<ShapeException>(() => new NodeHarness("Pad", T.Arange(2, 2), T.I64(1, 1)).Run0());
-        Assert.Throws<ShapeException>(() => new NodeHarness("Pad", T.Arange(2, 2), T.I64(-3, 0, 0, 0)).Run0());
-        Assert.Throws<UnsupportedOperatorException>(() => new NodeHarness("Pad", T.Arange(2, 2), T.I64(1, 0, 0, 0)).With("mode", "mirror").Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Pad", T.Arange(2, 2), T.I64(1, 1)).Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Pad", T.Arange(2, 2), T.I64(-3, 0, 0, 0)).Run0());
+        Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("Pad", T.Arange(2, 2), T.I64(1, 0, 0, 0)).With("mode", "mirror").Run0());
     }
 }

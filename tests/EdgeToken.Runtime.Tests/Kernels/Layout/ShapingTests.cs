@@ -9,16 +9,16 @@ public class ConstantAndShapeTests
     public void Constant_emits_each_value_attribute()
     {
         var tensor = T.Of(ElementType.Int32, [2], new[] { 4, -5 });
-        var y = new NodeHarness("Constant").With("value", tensor).Run0();
+        var y = new LayoutHarness("Constant").With("value", tensor).Run0();
         Assert.Equal(new[] { 4, -5 }, y.AsSpan<int>().ToArray());
         Assert.Equal(new[] { 2 }, y.Dims);
-        var f = new NodeHarness("Constant").With("value_float", 2.5f).Run0();
+        var f = new LayoutHarness("Constant").With("value_float", 2.5f).Run0();
         Assert.Equal((ElementType.Float32, 0, 2.5f), (f.Type, f.Dims.Length, f.AsSpan<float>()[0]));
-        Assert.Equal(new[] { 1f, 2f }, T.Floats(new NodeHarness("Constant").With("value_floats", new[] { 1f, 2f }).Run0()));
-        var i = new NodeHarness("Constant").With("value_int", 7L).Run0();
+        Assert.Equal(new[] { 1f, 2f }, T.Floats(new LayoutHarness("Constant").With("value_floats", new[] { 1f, 2f }).Run0()));
+        var i = new LayoutHarness("Constant").With("value_int", 7L).Run0();
         Assert.Equal((ElementType.Int64, 7L), (i.Type, i.AsSpan<long>()[0]));
-        Assert.Equal(new[] { 3L, 4L }, new NodeHarness("Constant").With("value_ints", new long[] { 3, 4 }).Run0().AsSpan<long>().ToArray());
-        Assert.Throws<UnsupportedOperatorException>(() => new NodeHarness("Constant").With("value_string", "a").Run0());
+        Assert.Equal(new[] { 3L, 4L }, new LayoutHarness("Constant").With("value_ints", new long[] { 3, 4 }).Run0().AsSpan<long>().ToArray());
+        Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("Constant").With("value_string", "a").Run0());
     }
 
     [Theory]
@@ -29,7 +29,7 @@ public class ConstantAndShapeTests
     [InlineData(2L, 1L, new long[0])]
     public void Shape_writes_the_dimensions_between_start_and_end(long? start, long? end, long[] expected)
     {
-        var h = new NodeHarness("Shape", T.Arange(3, 4, 5));
+        var h = new LayoutHarness("Shape", T.Arange(3, 4, 5));
         if (start is { } s) h.With("start", s);
         if (end is { } e) h.With("end", e);
         var y = h.Run0();
@@ -44,18 +44,18 @@ public class SplitTests
     public void Splits_equally_by_sizes_or_by_num_outputs()
     {
         var x = T.Arange(2, 6);
-        var equal = new NodeHarness("Split", x) { Outputs = 3 }.With("axis", 1L).Run();
+        var equal = new LayoutHarness("Split", x) { Outputs = 3 }.With("axis", 1L).Run();
         Assert.Equal(new float[] { 0, 1, 6, 7 }, T.Floats(equal[0]));
         Assert.Equal(new float[] { 4, 5, 10, 11 }, T.Floats(equal[2]));
-        var sized = new NodeHarness("Split", x, T.I64(1, 5)) { Outputs = 2 }.With("axis", -1L).Run();
+        var sized = new LayoutHarness("Split", x, T.I64(1, 5)) { Outputs = 2 }.With("axis", -1L).Run();
         Assert.Equal(new[] { 2, 5 }, sized[1].Dims);
         Assert.Equal(new float[] { 1, 2, 3, 4, 5, 7, 8, 9, 10, 11 }, T.Floats(sized[1]));
-        var old = new NodeHarness("Split", x) { Opset = 11, Outputs = 2 }.With("axis", 1L).With("split", new long[] { 4, 2 }).Run();
+        var old = new LayoutHarness("Split", x) { Opset = 11, Outputs = 2 }.With("axis", 1L).With("split", new long[] { 4, 2 }).Run();
         Assert.Equal(new float[] { 4, 5, 10, 11 }, T.Floats(old[1]));
-        var uneven = new NodeHarness("Split", T.Arange(7)) { Outputs = 3 }.With("num_outputs", 3L).Run();
+        var uneven = new LayoutHarness("Split", T.Arange(7)) { Outputs = 3 }.With("num_outputs", 3L).Run();
         Assert.Equal(new[] { 3, 3, 1 }, uneven.Select(t => t.Dims[0]).ToArray());
         Assert.Equal(new float[] { 6 }, T.Floats(uneven[2]));
-        Assert.Throws<ShapeException>(() => new NodeHarness("Split", T.Arange(7)) { Outputs = 3 }.Run());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Split", T.Arange(7)) { Outputs = 3 }.Run());
     }
 }
 
@@ -83,7 +83,7 @@ public class ExpandTileTests
     public void Expand_broadcasts_both_ways(int[] inDims, long[] shape, int[] outDims)
     {
         var x = T.Arange(inDims);
-        var y = new NodeHarness("Expand", x, T.I64(shape)).Run(out long allocated)[0];
+        var y = new LayoutHarness("Expand", x, T.I64(shape)).Run(out long allocated)[0];
         Assert.Equal(outDims, y.Dims);
         Assert.Equal(Broadcast(x, outDims), T.Floats(y));
         Assert.Equal(0, allocated);
@@ -93,14 +93,14 @@ public class ExpandTileTests
     public void Tile_repeats_every_axis()
     {
         var x = T.Arange(2, 3);
-        var y = new NodeHarness("Tile", x, T.I64(2, 3)).Run0();
+        var y = new LayoutHarness("Tile", x, T.I64(2, 3)).Run0();
         Assert.Equal(new[] { 4, 9 }, y.Dims);
         var expected = new float[36];
         for (int i = 0; i < 4; i++)
             for (int j = 0; j < 9; j++) expected[i * 9 + j] = (i % 2) * 3 + j % 3;
         Assert.Equal(expected, T.Floats(y));
-        Assert.Empty(T.Floats(new NodeHarness("Tile", x, T.I64(0, 1)).Run0()));
-        Assert.Throws<ShapeException>(() => new NodeHarness("Tile", x, T.I64(2)).Run0());
+        Assert.Empty(T.Floats(new LayoutHarness("Tile", x, T.I64(0, 1)).Run0()));
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Tile", x, T.I64(2)).Run0());
     }
 }
 
@@ -117,7 +117,7 @@ public class WhereTests
         for (int i = 0; i < cond.Length; i++) cond[i] = (byte)(i % 3 == 0 ? 1 : 0);
         var x = T.Arange(xDims);
         var y = T.F(yDims, Enumerable.Range(0, (int)Shape.ElementCount(yDims)).Select(i => -1f - i).ToArray());
-        var r = new NodeHarness("Where", T.Of(ElementType.Bool, condDims, cond), x, y).Run(out long allocated)[0];
+        var r = new LayoutHarness("Where", T.Of(ElementType.Bool, condDims, cond), x, y).Run(out long allocated)[0];
         Assert.Equal(outDims, r.Dims);
         var expected = new float[Shape.ElementCount(outDims)];
         for (int o = 0; o < expected.Length; o++)

@@ -40,7 +40,7 @@ public class TransposeTests
         var x = T.Arange(2, 3, 4);
         foreach (var perm in Permutations(3))
         {
-            var y = new NodeHarness("Transpose", x).With("perm", Array.ConvertAll(perm, p => (long)p)).Run0();
+            var y = new LayoutHarness("Transpose", x).With("perm", Array.ConvertAll(perm, p => (long)p)).Run0();
             Assert.Equal(Reference(T.Floats(x), x.Dims, perm), T.Floats(y));
             Assert.Equal(new[] { x.Dims[perm[0]], x.Dims[perm[1]], x.Dims[perm[2]] }, y.Dims);
         }
@@ -50,7 +50,7 @@ public class TransposeTests
     public void Default_reverses_the_axes()
     {
         var x = T.Arange(2, 3, 4);
-        var y = new NodeHarness("Transpose", x).Run0();
+        var y = new LayoutHarness("Transpose", x).Run0();
         Assert.Equal(new[] { 4, 3, 2 }, y.Dims);
         Assert.Equal(Reference(T.Floats(x), x.Dims, [2, 1, 0]), T.Floats(y));
     }
@@ -68,7 +68,7 @@ public class TransposeTests
             var x = new ConstantTensor(type, dims, bytes);
             foreach (var perm in Permutations(4))
             {
-                var y = new NodeHarness("Transpose", x).With("perm", Array.ConvertAll(perm, p => (long)p)).Run(out long allocated)[0];
+                var y = new LayoutHarness("Transpose", x).With("perm", Array.ConvertAll(perm, p => (long)p)).Run(out long allocated)[0];
                 var expected = new byte[bytes.Length];
                 Transpose.Scalar(bytes, expected, dims, perm, size);
                 Assert.Equal(expected, y.Bytes.ToArray());
@@ -85,7 +85,7 @@ public class TransposeTests
     public void Matrix_transpose_crosses_tile_edges(int rows, int cols)
     {
         var x = T.Arange(rows, cols);
-        var y = new NodeHarness("Transpose", x).With("perm", new long[] { 1, 0 }).Run0();
+        var y = new LayoutHarness("Transpose", x).With("perm", new long[] { 1, 0 }).Run0();
         Assert.Equal(Reference(T.Floats(x), x.Dims, [1, 0]), T.Floats(y));
     }
 
@@ -114,8 +114,8 @@ public class TransposeTests
     [Fact]
     public void Rejects_a_perm_that_is_not_a_permutation()
     {
-        Assert.Throws<ShapeException>(() => new NodeHarness("Transpose", T.Arange(2, 3)).With("perm", new long[] { 0, 0 }).Run0());
-        Assert.Throws<ShapeException>(() => new NodeHarness("Transpose", T.Arange(2, 3)).With("perm", new long[] { 0 }).Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Transpose", T.Arange(2, 3)).With("perm", new long[] { 0, 0 }).Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("Transpose", T.Arange(2, 3)).With("perm", new long[] { 0 }).Run0());
     }
 
     [Fact]

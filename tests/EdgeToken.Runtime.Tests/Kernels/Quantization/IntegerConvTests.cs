@@ -14,7 +14,7 @@ public class IntegerConvTests
     [Fact]
     public void ConvInteger_without_padding_conformance_case()
     {
-        var y = new NodeHarness("ConvInteger", X3, W1, One).Run0();
+        var y = new LayoutHarness("ConvInteger", X3, W1, One).Run0();
         Assert.Equal(new[] { 1, 1, 2, 2 }, y.Dims);
         Assert.Equal(new[] { 12, 16, 24, 28 }, y.AsSpan<int>().ToArray());
     }
@@ -23,7 +23,7 @@ public class IntegerConvTests
     public void ConvInteger_with_padding_conformance_case()
     {
         // The padding is x_zero_point, so it contributes nothing once shifted.
-        var y = new NodeHarness("ConvInteger", X3, W1, One).With("pads", new long[] { 1, 1, 1, 1 }).Run0();
+        var y = new LayoutHarness("ConvInteger", X3, W1, One).With("pads", new long[] { 1, 1, 1, 1 }).Run0();
         Assert.Equal(new[] { 1, 1, 4, 4 }, y.Dims);
         Assert.Equal(new[] { 1, 3, 5, 3, 5, 12, 16, 9, 11, 24, 28, 15, 7, 15, 17, 9 }, y.AsSpan<int>().ToArray());
     }
@@ -96,9 +96,9 @@ public class IntegerConvTests
         var (ow, pw) = Axis(autoPad, xd[3], wd[3], strides[1], dilations[1], (int)p[1], (int)p[3]);
         var expected = Convolve(x, xd, w, wd, xz, oc => wz[oc], group, strides, dilations, [ph, pw], oh, ow);
 
-        NodeHarness Node(string op, params ConstantTensor?[] inputs)
+        LayoutHarness Node(string op, params ConstantTensor?[] inputs)
         {
-            var h = new NodeHarness(op, inputs).With("group", (long)group).With("strides", strides.Select(v => (long)v).ToArray())
+            var h = new LayoutHarness(op, inputs).With("group", (long)group).With("strides", strides.Select(v => (long)v).ToArray())
                 .With("dilations", dilations.Select(v => (long)v).ToArray()).With("auto_pad", autoPad);
             if (pads is not null) h.With("pads", pads);
             return h;
@@ -150,6 +150,6 @@ public class IntegerConvTests
     {
         var x = T.Of(ElementType.UInt8, [1, 1, 5], new byte[5]);
         var w = T.Of(ElementType.UInt8, [1, 1, 2], new byte[2]);
-        Assert.Throws<UnsupportedOperatorException>(() => new NodeHarness("ConvInteger", x, w).Run0());
+        Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("ConvInteger", x, w).Run0());
     }
 }

@@ -28,7 +28,7 @@ public class IntegerMatMulTests
     {
         var a = T.Of(ElementType.UInt8, [4, 3], new byte[] { 11, 7, 3, 10, 6, 2, 9, 5, 1, 8, 4, 0 });
         var b = T.Of(ElementType.UInt8, [3, 2], new byte[] { 1, 4, 2, 5, 3, 6 });
-        var y = new NodeHarness("MatMulInteger", a, b, T.Of(ElementType.UInt8, [], new byte[] { 12 }), T.Of(ElementType.UInt8, [], new byte[] { 0 })).Run0();
+        var y = new LayoutHarness("MatMulInteger", a, b, T.Of(ElementType.UInt8, [], new byte[] { 12 }), T.Of(ElementType.UInt8, [], new byte[] { 0 })).Run0();
         Assert.Equal(new[] { 4, 2 }, y.Dims);
         Assert.Equal(new[] { -38, -83, -44, -98, -50, -113, -56, -128 }, y.AsSpan<int>().ToArray());
     }
@@ -79,7 +79,7 @@ public class IntegerMatMulTests
         var az = perRow ? Enumerable.Range(0, m).Select(_ => Rand(ta)).ToArray() : [Rand(ta)];
         var bz = perRow ? Enumerable.Range(0, n).Select(_ => Rand(tb)).ToArray() : [Rand(tb)];
         var expected = Product(a, aDims, b, bDims, (_, r, _) => az[perRow ? r : 0], (_, _, c) => bz[perRow ? c : 0], out var outDims, out _, out _);
-        var y = new NodeHarness("MatMulInteger", QuantizeLinearTests.Tensor(ta, aDims, a), QuantizeLinearTests.Tensor(tb, bDims, b),
+        var y = new LayoutHarness("MatMulInteger", QuantizeLinearTests.Tensor(ta, aDims, a), QuantizeLinearTests.Tensor(tb, bDims, b),
             QuantizeLinearTests.Tensor(ta, [az.Length], az), QuantizeLinearTests.Tensor(tb, [bz.Length], bz)).Run(out long allocated)[0];
         Assert.Equal(outDims, y.Dims);
         Assert.Equal(expected, y.AsSpan<int>().ToArray().Select(v => (long)v).ToArray());
@@ -95,7 +95,7 @@ public class IntegerMatMulTests
         var b = Enumerable.Range(0, 12).Select(i => (long)(i * 29 % 256)).ToArray();
         long[] az = [3, 250, 17, 128];
         var expected = Product(a, aDims, b, bDims, (batch, r, _) => az[batch * 2 + r], (_, _, _) => 0, out _, out _, out _);
-        var y = new NodeHarness("MatMulInteger", QuantizeLinearTests.Tensor(ElementType.UInt8, aDims, a), QuantizeLinearTests.Tensor(ElementType.UInt8, bDims, b),
+        var y = new LayoutHarness("MatMulInteger", QuantizeLinearTests.Tensor(ElementType.UInt8, aDims, a), QuantizeLinearTests.Tensor(ElementType.UInt8, bDims, b),
             QuantizeLinearTests.Tensor(ElementType.UInt8, [2, 2, 1], az)).Run0();
         Assert.Equal(expected, y.AsSpan<int>().ToArray().Select(v => (long)v).ToArray());
     }
@@ -105,10 +105,10 @@ public class IntegerMatMulTests
     {
         var a = QuantizeLinearTests.Tensor(ElementType.UInt8, [3], [1, 2, 3]);
         var b = QuantizeLinearTests.Tensor(ElementType.UInt8, [3, 2], [1, 2, 3, 4, 5, 6]);
-        var y = new NodeHarness("MatMulInteger", a, b).Run0();
+        var y = new LayoutHarness("MatMulInteger", a, b).Run0();
         Assert.Equal(new[] { 2 }, y.Dims);
         Assert.Equal(new[] { 22, 28 }, y.AsSpan<int>().ToArray());
-        Assert.Throws<ShapeException>(() => new NodeHarness("MatMulInteger", b, b).Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("MatMulInteger", b, b).Run0());
     }
 
     [Fact]
@@ -116,7 +116,7 @@ public class IntegerMatMulTests
     {
         var a = T.Of(ElementType.UInt8, [2, 4], new byte[] { 208, 236, 0, 238, 3, 214, 255, 29 });
         var b = T.Of(ElementType.UInt8, [4, 3], new byte[] { 152, 51, 244, 60, 26, 255, 0, 127, 246, 127, 254, 247 });
-        var y = new NodeHarness("QLinearMatMul", a, T.Scalar(0.0066f), T.Of(ElementType.UInt8, [], new byte[] { 113 }),
+        var y = new LayoutHarness("QLinearMatMul", a, T.Scalar(0.0066f), T.Of(ElementType.UInt8, [], new byte[] { 113 }),
             b, T.Scalar(0.00705f), T.Of(ElementType.UInt8, [], new byte[] { 114 }),
             T.Scalar(0.0107f), T.Of(ElementType.UInt8, [], new byte[] { 118 })).Run0();
         Assert.Equal(new byte[] { 168, 115, 255, 1, 66, 151 }, y.Bytes.ToArray());
@@ -150,7 +150,7 @@ public class IntegerMatMulTests
         }
         ConstantTensor Scale(int[] shape, params float[] v) => scaleType == ElementType.Float32
             ? T.F(shape, v) : T.Of(ElementType.Float16, shape, v.Select(f => (Half)f).ToArray());
-        var y = new NodeHarness("QLinearMatMul",
+        var y = new LayoutHarness("QLinearMatMul",
             QuantizeLinearTests.Tensor(type, aDims, a), Scale([], aScale), QuantizeLinearTests.Tensor(type, [], [az]),
             QuantizeLinearTests.Tensor(type, bDims, b), Scale([5], bScales), QuantizeLinearTests.Tensor(type, [], [bz]),
             Scale([], yScale), QuantizeLinearTests.Tensor(type, [], [yz])).Run(out long allocated)[0];

@@ -15,7 +15,7 @@ public class QuantizeLinearTests
     [Fact]
     public void Per_tensor_uint8_from_the_conformance_case()
     {
-        var y = new NodeHarness("QuantizeLinear", T.F([6], 0, 2, 3, 1000, -254, -1000), T.Scalar(2f), T.Of(ElementType.UInt8, [], new byte[] { 128 })).Run0();
+        var y = new LayoutHarness("QuantizeLinear", T.F([6], 0, 2, 3, 1000, -254, -1000), T.Scalar(2f), T.Of(ElementType.UInt8, [], new byte[] { 128 })).Run0();
         Assert.Equal(ElementType.UInt8, y.Type);
         Assert.Equal(new byte[] { 128, 129, 130, 255, 1, 0 }, y.Bytes.ToArray());
     }
@@ -24,7 +24,7 @@ public class QuantizeLinearTests
     public void Per_axis_from_the_conformance_case()
     {
         var x = T.F([1, 3, 3, 2], -162, 10, -100, 232, -20, -50, -76, 0, 0, 252, 32, -44, 245, -485, -960, -270, -375, -470);
-        var y = new NodeHarness("QuantizeLinear", x, T.F([3], 2, 4, 5), T.Of(ElementType.UInt8, [3], new byte[] { 84, 24, 196 })).Run0();
+        var y = new LayoutHarness("QuantizeLinear", x, T.F([3], 2, 4, 5), T.Of(ElementType.UInt8, [3], new byte[] { 84, 24, 196 })).Run0();
         Assert.Equal(new byte[] { 3, 89, 34, 200, 74, 59, 5, 24, 24, 87, 32, 13, 245, 99, 4, 142, 121, 102 }, y.Bytes.ToArray());
     }
 
@@ -40,7 +40,7 @@ public class QuantizeLinearTests
         var scales = new[] { 1.5f, 2f, 250f, 0.5f, 3f, 7f, 120f, 1f, 0.25f };
         long[] zps = [1, 0, 7, 12, 0, 5, 3, 2, 1];
         var zp = Tensor(type, [3, 3], zps);
-        var y = new NodeHarness("QuantizeLinear", x, T.F([3, 3], scales), zp).With("axis", 1L).With("block_size", 2L).Run0();
+        var y = new LayoutHarness("QuantizeLinear", x, T.F([3, 3], scales), zp).With("axis", 1L).With("block_size", 2L).Run0();
         var actual = Values(y);
         for (int r = 0; r < 3; r++)
             for (int c = 0; c < 5; c++)
@@ -65,7 +65,7 @@ public class QuantizeLinearTests
             var x = new float[n];
             for (int i = 0; i < n; i++) x[i] = (rng.Next(-(int)(hi - lo) - 40, (int)(hi - lo) + 40) + (i % 3 == 0 ? 0.5f : 0f)) * scale;
             long zp = (lo + hi) / 3;
-            var y = new NodeHarness("QuantizeLinear", T.F([n], x), T.Scalar(scale), Tensor(type, [], [zp])).Run(out long allocated)[0];
+            var y = new LayoutHarness("QuantizeLinear", T.F([n], x), T.Scalar(scale), Tensor(type, [], [zp])).Run(out long allocated)[0];
             var actual = Values(y);
             for (int i = 0; i < n; i++) Assert.Equal(Reference(x[i], scale, zp, lo, hi), actual[i]);
             Assert.Equal(0, allocated);
@@ -89,13 +89,13 @@ public class QuantizeLinearTests
     public void Output_type_follows_the_zero_point_then_output_dtype()
     {
         var x = T.F([2], -300, 300);
-        Assert.Equal(new byte[] { 0, 150 }, new NodeHarness("QuantizeLinear", x, T.Scalar(2f)).Run0().Bytes.ToArray());
-        var i8 = new NodeHarness("QuantizeLinear", x, T.Scalar(2f)).With("output_dtype", (long)ElementType.Int8).Run0();
+        Assert.Equal(new byte[] { 0, 150 }, new LayoutHarness("QuantizeLinear", x, T.Scalar(2f)).Run0().Bytes.ToArray());
+        var i8 = new LayoutHarness("QuantizeLinear", x, T.Scalar(2f)).With("output_dtype", (long)ElementType.Int8).Run0();
         Assert.Equal(ElementType.Int8, i8.Type);
         Assert.Equal(new sbyte[] { -128, 127 }, i8.AsSpan<sbyte>().ToArray());
-        Assert.Throws<UnsupportedOperatorException>(() => new NodeHarness("QuantizeLinear", x, T.Scalar(2f)).With("output_dtype", 17L).Run0());
-        Assert.Throws<UnsupportedOperatorException>(() => new NodeHarness("QuantizeLinear", T.Of(ElementType.Float16, [1], new Half[] { (Half)1 }), T.Scalar(2f)).Run0());
-        Assert.Throws<ShapeException>(() => new NodeHarness("QuantizeLinear", T.Arange(2, 3), T.F([2], 1, 1)).Run0());
+        Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("QuantizeLinear", x, T.Scalar(2f)).With("output_dtype", 17L).Run0());
+        Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("QuantizeLinear", T.Of(ElementType.Float16, [1], new Half[] { (Half)1 }), T.Scalar(2f)).Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("QuantizeLinear", T.Arange(2, 3), T.F([2], 1, 1)).Run0());
     }
 
     internal static ConstantTensor Tensor(ElementType type, int[] shape, long[] values) => type switch
@@ -121,7 +121,7 @@ public class DequantizeLinearTests
     [Fact]
     public void Per_tensor_uint8_from_the_conformance_case()
     {
-        var y = new NodeHarness("DequantizeLinear", T.Of(ElementType.UInt8, [4], new byte[] { 0, 3, 128, 255 }), T.Scalar(2f), T.Of(ElementType.UInt8, [], new byte[] { 128 })).Run0();
+        var y = new LayoutHarness("DequantizeLinear", T.Of(ElementType.UInt8, [4], new byte[] { 0, 3, 128, 255 }), T.Scalar(2f), T.Of(ElementType.UInt8, [], new byte[] { 128 })).Run0();
         Assert.Equal(new float[] { -256, -250, 0, 254 }, T.Floats(y));
     }
 
@@ -152,7 +152,7 @@ public class DequantizeLinearTests
             var scales = Enumerable.Range(0, count).Select(i => 0.125f * (i + 1)).ToArray();
             var zps = Enumerable.Range(0, count).Select(i => zpValue(i)).ToArray();
             int axis = shape.Length == 3 && shape[1] == 2 ? 1 : shape.Length == 3 ? 2 : 1;
-            var h = new NodeHarness("DequantizeLinear", xt, T.F(shape, scales), QuantizeLinearTests.Tensor(type, shape, zps)).With("axis", (long)axis);
+            var h = new LayoutHarness("DequantizeLinear", xt, T.F(shape, scales), QuantizeLinearTests.Tensor(type, shape, zps)).With("axis", (long)axis);
             if (block > 0) h.With("block_size", block);
             var y = T.Floats(h.Run(out long allocated)[0]);
             for (int a = 0; a < 2; a++)
@@ -191,9 +191,9 @@ public class DequantizeLinearTests
     public void Rejects_unsupported_types_and_mismatched_zero_points()
     {
         var x = T.Of(ElementType.UInt8, [2], new byte[] { 1, 2 });
-        Assert.Throws<ShapeException>(() => new NodeHarness("DequantizeLinear", x, T.Scalar(1f), T.Of(ElementType.Int8, [], new sbyte[] { 0 })).Run0());
-        Assert.Throws<UnsupportedOperatorException>(() => new NodeHarness("DequantizeLinear", x, T.Of(ElementType.Float16, [], new Half[] { (Half)1 })).Run0());
-        Assert.Throws<UnsupportedOperatorException>(() => new NodeHarness("DequantizeLinear", x, T.Scalar(1f)) { Opset = 25 }.With("output_dtype", 10L).Run0());
+        Assert.Throws<ShapeException>(() => new LayoutHarness("DequantizeLinear", x, T.Scalar(1f), T.Of(ElementType.Int8, [], new sbyte[] { 0 })).Run0());
+        Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("DequantizeLinear", x, T.Of(ElementType.Float16, [], new Half[] { (Half)1 })).Run0());
+        Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("DequantizeLinear", x, T.Scalar(1f)) { Opset = 25 }.With("output_dtype", 10L).Run0());
     }
 }
 
@@ -206,7 +206,7 @@ public class DynamicQuantizeLinearTests
         new byte[] { 64, 134, 83, 159, 213, 255, 96, 166, 249, 255, 191, 149 })]
     public void Conformance_cases(float[] x, float scale, byte zeroPoint, byte[] expected)
     {
-        var y = new NodeHarness("DynamicQuantizeLinear", T.F([x.Length], x)) { Outputs = 3 }.Run(out long allocated);
+        var y = new LayoutHarness("DynamicQuantizeLinear", T.F([x.Length], x)) { Outputs = 3 }.Run(out long allocated);
         Assert.Equal(expected, y[0].Bytes.ToArray());
         Assert.Equal(scale, y[1].AsSpan<float>()[0], 6);
         Assert.Equal(zeroPoint, y[2].Bytes.Span[0]);
@@ -216,7 +216,7 @@ public class DynamicQuantizeLinearTests
     [Fact]
     public void All_zero_input_gives_scale_one_and_zero_point_zero()
     {
-        var y = new NodeHarness("DynamicQuantizeLinear", T.F([3], 0, 0, 0)) { Outputs = 3 }.Run();
+        var y = new LayoutHarness("DynamicQuantizeLinear", T.F([3], 0, 0, 0)) { Outputs = 3 }.Run();
         Assert.Equal(new byte[3], y[0].Bytes.ToArray());
         Assert.Equal(1f, y[1].AsSpan<float>()[0]);
         Assert.Equal(0, y[2].Bytes.Span[0]);

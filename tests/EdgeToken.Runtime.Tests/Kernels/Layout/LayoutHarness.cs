@@ -7,7 +7,7 @@ namespace EdgeToken.Runtime.Tests.Kernels.Layout;
 /// <summary>Runs one node like <see cref="Execution.SingleNodeRunner"/>, but lets a test keep inputs out of the
 /// node's constants (run-time values), place output 0 on input 0's buffer (a planned view), and count the bytes
 /// the kernel allocates on a second run.</summary>
-internal sealed class NodeHarness
+internal sealed class LayoutHarness
 {
     public string OpType = "";
     public int Opset = 22;
@@ -18,18 +18,18 @@ internal sealed class NodeHarness
     public int[] RuntimeInputs = [];
     public bool ShareInputWithOutput;
 
-    public NodeHarness(string opType, params ConstantTensor?[] inputs)
+    public LayoutHarness(string opType, params ConstantTensor?[] inputs)
     {
         OpType = opType;
         Inputs = inputs;
     }
 
-    public NodeHarness With(string name, long value) { Attributes[name] = AttributeValue.Of(value); return this; }
-    public NodeHarness With(string name, float value) { Attributes[name] = AttributeValue.Of(value); return this; }
-    public NodeHarness With(string name, string value) { Attributes[name] = AttributeValue.Of(value); return this; }
-    public NodeHarness With(string name, long[] value) { Attributes[name] = AttributeValue.Of(value); return this; }
-    public NodeHarness With(string name, float[] value) { Attributes[name] = AttributeValue.Of(value); return this; }
-    public NodeHarness With(string name, ConstantTensor value) { Attributes[name] = AttributeValue.Of(value); return this; }
+    public LayoutHarness With(string name, long value) { Attributes[name] = AttributeValue.Of(value); return this; }
+    public LayoutHarness With(string name, float value) { Attributes[name] = AttributeValue.Of(value); return this; }
+    public LayoutHarness With(string name, string value) { Attributes[name] = AttributeValue.Of(value); return this; }
+    public LayoutHarness With(string name, long[] value) { Attributes[name] = AttributeValue.Of(value); return this; }
+    public LayoutHarness With(string name, float[] value) { Attributes[name] = AttributeValue.Of(value); return this; }
+    public LayoutHarness With(string name, ConstantTensor value) { Attributes[name] = AttributeValue.Of(value); return this; }
 
     public NodeContext Context()
     {

@@ -1,0 +1,107 @@
+using EdgeToken.Runtime.Tensors;
+using static EdgeToken.Runtime.Tests.Kernels.NodeHarness;
+
+namespace EdgeToken.Runtime.Tests.Kernels;
+
+public class PoolingTests
+{
+    public static IEnumerable<object[]> Cases() => Enumerable.Range(0, 48).Select(i => new object[] { i });
+
+    /// <summary>Random 1-D..3-D pools against nested loops over the spec's window definition, with the output size
+    /// computed here from the spec's formula (ceil_mode and its last-window rule included).</summary>
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Random_windows_match_spec_reference(int caseIndex)
+    {
+        var rng = new Random(900 + caseIndex);
+        int r = 1 + caseIndex % 3, n = rng.Next(1, 3), c = rng.Next(1, 4);
+        bool ceil = caseIndex % 2 == 1, includePad = caseIndex % 4 >= 2;
+        var inS = new int[r]; var k = new int[r]; var s = new int[r]; var d = new int[r]; var pb = new int[r]; var pe = new int[r]; var outS = new int[r];
+        for (int i = 0; i < r; i++)
+        {
+            inS[i] = rng.Next(2, r == 3 ? 6 : 10); k[i] = rng.Next(1, 4); s[i] = rng.Next(1, 4); d[i] = rng.Next(1, 3);
+            pb[i] = rng.Next(0, k[i] / 2 + 1); pe[i] = rng.Next(0, k[i] / 2 + 1);
+            int eff = (k[i] - 1) * d[i] + 1;
+            if (eff > inS[i] + pb[i] + pe[i]) { d[i] = 1; k[i] = 1; eff = 1; }
+            double size = (double)(inS[i] + pb[i] + pe[i] - eff) / s[i] + 1;
+            outS[i] = ceil ? (int)Math.Ceiling(size) : (int)Math.Floor(size);
+            if (ceil && (outS[i] - 1) * s[i] >= inS[i] + pb[i]) outS[i]--;
+        }
+        int[] xDims = [n, c, .. inS];
+        var x = KernelAssert.Random(xDims.Aggregate(1, (a, b) => a * b), caseIndex, scale: 4f);
+        int[] In = ConvTests.Widen(inS), K = ConvTests.Widen(k), S = ConvTests.Widen(s), D = ConvTests.Widen(d), O = ConvTests.Widen(outS);
+        int[] PB = ConvTests.Widen(pb, 0), PE = ConvTests.Widen(pe, 0);
+        int plane = In[0] * In[1] * In[2], outPlane = O[0] * O[1] * O[2];
+        var maxY = new float[n * c * outPlane]; var maxI = new long[maxY.Length]; var avgY = new float[maxY.Length];
+        for (int p = 0; p < n * c; p++)
+            for (int od = 0; od < O[0]; od++)
+                for (int oh = 0; oh < O[1]; oh++)
+                    for (int ow = 0; ow < O[2]; ow++)
+                    {
+                        float best = float.NegativeInfinity; long at = -1; double sum = 0; int real = 0, padded = 0;
+                        for (int kd = 0; kd < K[0]; kd++)
+                            for (int kh = 0; kh < K[1]; kh++)
+                                for (int kw = 0; kw < K[2]; kw++)
+                                {
+                                    int[] pos = [od * S[0] - PB[0] + kd * D[0], oh * S[1] - PB[1] + kh * D[1], ow * S[2] - PB[2] + kw * D[2]];
+                                    bool inPadded = true, inReal = true;
+                                    for (int q = 0; q < 3; q++)
+                                    {
+                                        if (pos[q] < -PB[q] || pos[q] >= In[q] + PE[q]) inPadded = false;
+                                        if (pos[q] < 0 || pos[q] >= In[q]) inReal = false;
+                                    }
+                                    if (inPadded) padded++;
+                                    if (!inReal) continue;
+                                    real++;
+                                    int idx = (pos[0] * In[1] + pos[1]) * In[2] + pos[2];
+                                    float v = x[p * plane + idx];
+                                    sum += v;
+                                    if (v > best) { best = v; at = (long)p * plane + idx; }
+                                }
+                        int o = p * outPlane + (od * O[1] + oh) * O[2] + ow;
+                        // A dilated window can miss the input entirely; like onnxruntime the kernel then yields the lowest value.
+                        maxY[o] = at < 0 ? float.MinValue : best; maxI[o] = at < 0 ? (long)p * plane : at;
+                        avgY[o] = (float)(sum / (includePad ? padded : real));
+                    }
+        var attrs = new List<(string, object)> { ("kernel_shape", k), ("strides", s), ("pads", (int[])[.. pb, .. pe]), ("ceil_mode", ceil ? 1 : 0) };
+        var maxAttrs = Attrs([.. attrs, ("dilations", d)]);
+        var h = new NodeHarness("MaxPool", maxAttrs, [F(xDims, x)], false, outputCount: 2);
+        h.Run();
+        Assert.Equal([n, c, .. outS], h.Output(0).Dims);
+        Assert.Equal(maxY, h.OutputFloats(0));
+        Assert.Equal(maxI, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(h.OutputBytes(1)).ToArray());
+        var avg = RunFloats("AveragePool", Attrs([.. attrs, ("dilations", d), ("count_include_pad", includePad ? 1 : 0)]), [F(xDims, x)], false, out _);
+        KernelAssert.Close(avgY, avg, rtol: 1e-5f, atol: 1e-6f);
+    }
+
+    [Fact]
+    public void Ceil_mode_drops_a_window_that_would_start_in_the_end_padding()
+    {
+        // in 2, kernel 1, stride 2, pads (0, 1): ceil((2+1-1)/2 + 1) = 2, but window 1 starts at 2 >= 2 + 0 -> 1 output.
+        var y = RunFloats("MaxPool", Attrs(("kernel_shape", new[] { 1 }), ("strides", new[] { 2 }), ("pads", new[] { 0, 1 }), ("ceil_mode", 1)),
+            [F([1, 1, 2], [3, 4])], false, out var dims);
+        Assert.Equal(new[] { 1, 1, 1 }, dims);
+        Assert.Equal(new[] { 3f }, y);
+    }
+
+    [Fact]
+    public void Column_major_indices_and_uint8()
+    {
+        // 2x3 plane [[1 9 2] [8 3 7]], 2x2 window stride 1: maxima 9 at (0,1) and 9 at (0,1)... then 7? windows: cols 0-1 -> 9, cols 1-2 -> 9.
+        var x = ConstantTensor.FromArray(ElementType.UInt8, [1, 1, 2, 3], new byte[] { 1, 9, 2, 8, 3, 7 });
+        var h = new NodeHarness("MaxPool", Attrs(("kernel_shape", new[] { 2, 2 }), ("storage_order", 1)), [x], false, outputCount: 2);
+        h.Run();
+        Assert.Equal(new byte[] { 9, 9 }, h.OutputBytes(0));
+        // (h=0, w=1) column-major in a 2-row plane: w*H + h = 2.
+        Assert.Equal(new long[] { 2, 2 }, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(h.OutputBytes(1)).ToArray());
+    }
+
+    [Fact]
+    public void Global_pools_reduce_each_plane()
+    {
+        var x = F([1, 2, 2, 2], [1, 2, 3, 6, -1, -2, -3, -6]);
+        Assert.Equal(new[] { 3f, -3f }, RunFloats("GlobalAveragePool", Attrs(), [x], false, out var dims));
+        Assert.Equal(new[] { 1, 2, 1, 1 }, dims);
+        Assert.Equal(new[] { 6f, -1f }, RunFloats("GlobalMaxPool", Attrs(), [x], false, out _));
+    }
+}

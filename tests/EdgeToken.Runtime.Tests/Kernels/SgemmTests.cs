@@ -1,0 +1,66 @@
+using EdgeToken.Runtime.Kernels.Linear;
+
+namespace EdgeToken.Runtime.Tests.Kernels;
+
+public class SgemmTests
+{
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(1, 37, 300)]   // matrix-vector, k past one KC slice
+    [InlineData(5, 16, 7)]     // fewer rows than a tile
+    [InlineData(6, 16, 256)]   // exactly one tile and one slice
+    [InlineData(7, 17, 257)]   // one past everything
+    [InlineData(13, 50, 3)]
+    [InlineData(31, 33, 520)]
+    [InlineData(2, 1, 9)]
+    public void Packed_multiply_matches_reference(int m, int n, int k)
+    {
+        foreach (bool transA in new[] { false, true })
+            foreach (bool transB in new[] { false, true })
+            {
+                var a = KernelAssert.Random(m * k, seed: m * 31 + k);
+                var b = KernelAssert.Random(k * n, seed: n * 17 + k);
+                var c0 = KernelAssert.Random(m * n, seed: 5);
+                int aRow = transA ? 1 : k, aCol = transA ? m : 1, bRow = transB ? 1 : n, bCol = transB ? k : 1;
+                var expected = (float[])c0.Clone();
+                Sgemm.Reference(m, n, k, a, aRow, aCol, b, bRow, bCol, expected, n);
+                var actual = (float[])c0.Clone();
+                Sgemm.Multiply(m, n, k, a, aRow, aCol, b, bRow, bCol, actual, n);
+                KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-4f);
+            }
+    }
+
+    [Fact]
+    public void Every_size_up_to_two_tiles_matches_reference()
+    {
+        for (int m = 0; m <= 13; m++)
+            for (int n = 0; n <= 33; n += 1)
+            {
+                int k = (m * 7 + n) % 19 + 1;
+                var a = KernelAssert.Random(m * k, seed: m);
+                var b = KernelAssert.Random(k * n, seed: n);
+                // Write into a wider C (ldc > n) to check the kernels never touch columns past n.
+                int ldc = n + 3;
+                var expected = new float[Math.Max(0, m * ldc)];
+                var actual = new float[expected.Length];
+                Sgemm.Reference(m, n, k, a, k, 1, b, n, 1, expected, ldc);
+                Sgemm.Multiply(m, n, k, a, k, 1, b, n, 1, actual, ldc);
+                KernelAssert.Close(expected, actual, rtol: 1e-5f, atol: 1e-5f);
+            }
+    }
+
+    [Fact]
+    public void Alpha_scales_through_packing()
+    {
+        var a = new float[] { 1, 2, 3, 4 };
+        var b = new float[] { 5, 6, 7, 8 };
+        var pa = new float[Sgemm.PackedASize(2, 2)];
+        var pb = new float[Sgemm.PackedBSize(2, 2)];
+        Sgemm.PackA(a, 2, 2, 2, 1, 0.5f, pa);
+        Sgemm.PackB(b, 2, 2, 2, 1, 1f, pb);
+        var c = new float[] { 1, 1, 1, 1 };
+        Sgemm.MultiplyAdd(pa, pb, 2, 2, 2, c, 2);
+        // 0.5 * [[19, 22], [43, 50]] + 1
+        Assert.Equal(new float[] { 10.5f, 12f, 22.5f, 26f }, c);
+    }
+}
