@@ -7,6 +7,8 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     VerifyCommand.Create(),
     CompileCommand.Create(),
     ConformanceCommand.Create(),
+    AgentCommand.Create(),
+    AgentBenchCommand.Create(),
     CollectorCommand.Create(),
     FleetCommand.Create(),
     RecordCommand.Create(),

@@ -18,7 +18,7 @@ internal static class CliErrors
             return action();
         }
         catch (Exception e) when (e is ModelLoadException or CompileException or PlanFormatException or CliUsageException
-                                       or UnsupportedOperatorException or ShapeException or DirectoryNotFoundException or FileNotFoundException)
+                                       or UnsupportedOperatorException or ShapeException or EdgeToken.Agent.Configuration.AgentConfigException or DirectoryNotFoundException or FileNotFoundException)
         {
             Console.Error.WriteLine($"error: {e.Message}");
             return BadInput;

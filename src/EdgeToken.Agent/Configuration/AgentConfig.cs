@@ -1,0 +1,40 @@
+namespace EdgeToken.Agent.Configuration;
+
+/// <summary>agent.json, validated (see <see cref="AgentConfigReader"/> and docs/agent.md).</summary>
+public sealed record AgentConfig(
+    string DeviceId,
+    IReadOnlyList<SourceConfig> Sources,
+    IReadOnlyList<PipelineConfig> Pipelines,
+    TimeSpan SummaryInterval,
+    TimeSpan HeartbeatInterval,
+    OutboxConfig Outbox,
+    UplinkConfig Uplink);
+
+/// <summary>A sensor source. <c>simulator</c>: the bearing machinery simulator (optionally with a fault);
+/// <c>serial</c>: COBS + CRC-16 frames on a serial port.</summary>
+public sealed record SourceConfig(string Name, string Kind, double SampleRateHz, ulong Seed, bool RealTime, double? FaultOnsetSeconds, int RingFrames)
+{
+    public string? Port { get; init; }
+    public int BaudRate { get; init; } = 921_600;
+    public int Channels { get; init; } = 3;
+    public double Int16Scale { get; init; } = 1;
+}
+
+/// <summary>A pipeline bound to a source: an .etplan file run by the plan executor, or a pipeline class the
+/// host application registered under <see cref="Type"/>.</summary>
+public sealed record PipelineConfig(string Name, string Source, string? Plan, string? Type, double Threshold, int DebounceWindows, string[]? Labels, int ContextLength);
+
+public sealed record OutboxConfig(string Path, long DiskBudgetBytes);
+
+public sealed record UplinkConfig(HttpUplinkConfig? Http, MqttUplinkConfig? Mqtt, TimeSpan MaxBackoff, long? BandwidthBytesPerSecond);
+
+public sealed record HttpUplinkConfig(Uri Collector, string? Token, bool Gzip, string? ClientCertificate, string? ClientKey);
+
+public sealed record MqttUplinkConfig(string Host, int Port, string? Username, string? Password, bool Tls);
+
+/// <summary>agent.json is wrong: every problem, each naming its key by JSON path.</summary>
+public sealed class AgentConfigException(string file, IReadOnlyList<string> problems)
+    : Exception($"{file}: {problems.Count} problem(s) in the agent configuration:{Environment.NewLine}  " + string.Join(Environment.NewLine + "  ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}

@@ -1,0 +1,131 @@
+using System.Diagnostics;
+using EdgeToken.Agent.Configuration;
+using EdgeToken.Agent.Outbox;
+using EdgeToken.Agent.Pipelines;
+using EdgeToken.Agent.Sources;
+using EdgeToken.Agent.Uplinks;
+using EdgeToken.Contracts;
+using Microsoft.Extensions.Logging;
+using AgentOutbox = EdgeToken.Agent.Outbox.Outbox;
+
+namespace EdgeToken.Agent.Hosting;
+
+/// <summary>
+/// The whole agent for one device: sources -> pipeline runners -> outbox -> uplink sender, plus birth,
+/// heartbeats and death. <see cref="Start"/> opens the outbox and records the birth; <see cref="StopAsync"/>
+/// stops the sources, lets every pipeline finish its last interval, records the death and flushes the outbox
+/// upstream for a few seconds (what does not make it stays on disk for the next start).
+/// </summary>
+public sealed class EdgeTokenAgent : IAsyncDisposable
+{
+    public static readonly string AgentVersion = typeof(EdgeTokenAgent).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
+
+    private readonly AgentConfig _config;
+    private readonly PipelineRegistry _registry;
+    private readonly ILogger _logger;
+    private readonly List<ISensorSource> _sources = [];
+    private readonly List<PipelineRunner> _runners = [];
+    private readonly Stopwatch _uptime = new();
+    private readonly CancellationTokenSource _stop = new();
+    private AgentOutbox? _outbox;
+    private IUplink? _uplink;
+    private Task _sending = Task.CompletedTask, _heartbeats = Task.CompletedTask;
+    private bool _stopped;
+
+    public EdgeTokenAgent(AgentConfig config, PipelineRegistry registry, ILogger logger)
+    {
+        _config = config;
+        _registry = registry;
+        _logger = logger;
+    }
+
+    public AgentOutbox Outbox => _outbox ?? throw new InvalidOperationException("the agent has not started");
+    public UplinkSender? Sender { get; private set; }
+    public IReadOnlyList<PipelineRunner> Pipelines => _runners;
+
+    /// <summary>Raw sensor bytes the pipelines consumed (4 bytes per token: one float32 sample of one channel).</summary>
+    public long RawBytesProcessed => _runners.Sum(r => r.Metrics.Tokens) * sizeof(float);
+
+    public void Start()
+    {
+        _uptime.Start();
+        var sourcesByName = new Dictionary<string, ISensorSource>(StringComparer.Ordinal);
+        foreach (var s in _config.Sources)
+            sourcesByName[s.Name] = s.Kind == "serial"
+                ? new SerialSource(s.Name, Sensors.Serial.SerialSensorSource.SerialPortOpener(s.Port!, s.BaudRate), s.SampleRateHz, s.Channels, int16Scale: (float)s.Int16Scale)
+                : new SimulatorSource(s);
+        foreach (var p in _config.Pipelines)
+        {
+            var source = sourcesByName[p.Source];
+            var (pipeline, classes) = p.Plan is not null ? LoadPlan(p.Plan) : _registry.Create(p.Type!);
+            _runners.Add(new PipelineRunner(p, pipeline, source.Subscribe(lossless: false), source.SampleRateHz, source.ChannelCount,
+                _config.SummaryInterval, Produce, classes, sourceHealth: () => source.Health));
+        }
+        _sources.AddRange(sourcesByName.Values);
+
+        _outbox = AgentOutbox.Open(new OutboxOptions { Directory = _config.Outbox.Path, DiskBudgetBytes = _config.Outbox.DiskBudgetBytes });
+        _uplink = CreateUplink();
+        Sender = new UplinkSender(_outbox, _uplink, _config.DeviceId,
+            new UplinkSenderOptions { MaxBackoff = _config.Uplink.MaxBackoff, BandwidthBytesPerSecond = _config.Uplink.BandwidthBytesPerSecond }, _logger);
+        Produce(new UplinkRecord(0, RecordKind.Birth, DateTimeOffset.UtcNow, Lifecycle: new LifecyclePayload(AgentVersion, "started")));
+        _sending = Task.Run(() => Sender.RunAsync(_stop.Token));
+        _heartbeats = Task.Run(HeartbeatLoop);
+        foreach (var r in _runners) r.Start();
+        foreach (var s in _sources) s.Start();
+        _logger.LogInformation("agent {Device}: {Pipelines} pipeline(s) on {Sources} source(s), outbox {Outbox} holds {Backlog} record(s), uplink {Uplink}",
+            _config.DeviceId, _runners.Count, _sources.Count, _config.Outbox.Path, _outbox.Count, _uplink.Name);
+    }
+
+    public async Task StopAsync(TimeSpan flushWithin)
+    {
+        if (_stopped || _outbox is null) return;
+        _stopped = true;
+        foreach (var s in _sources) s.Stop();
+        foreach (var r in _runners) r.Stop();
+        _stop.Cancel();
+        await Task.WhenAll(_sending, _heartbeats).ConfigureAwait(false);
+        Produce(new UplinkRecord(0, RecordKind.Death, DateTimeOffset.UtcNow, Lifecycle: new LifecyclePayload(AgentVersion, "stopped")));
+        bool flushed = await Sender!.DrainAsync(flushWithin).ConfigureAwait(false);
+        _logger.LogInformation("agent {Device} stopped: {Backlog} record(s) left in the outbox{Note}; raw {Raw} bytes, uplink {Sent} bytes",
+            _config.DeviceId, _outbox.Count, flushed ? "" : " (link unavailable, kept for the next start)", RawBytesProcessed, Sender.Statistics.Bytes);
+    }
+
+    private void Produce(UplinkRecord draft) => _outbox!.Append(draft);
+
+    private async Task HeartbeatLoop()
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_config.HeartbeatInterval, _stop.Token).ConfigureAwait(false);
+                Produce(new UplinkRecord(0, RecordKind.Heartbeat, DateTimeOffset.UtcNow, Heartbeat: new HeartbeatPayload(AgentVersion,
+                    _runners.ToDictionary(r => r.Metrics.Name, r => r.Version), _uptime.Elapsed.TotalSeconds, _outbox!.Count, _outbox.Bytes,
+                    RawBytesProcessed, Sender!.Statistics.Bytes)));
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private static (IPipeline, int) LoadPlan(string path)
+    {
+        var pipeline = PlanPipeline.Load(path);
+        return (pipeline, pipeline.OutputLength);
+    }
+
+    private IUplink CreateUplink()
+    {
+        if (_config.Uplink.Http is { } h)
+            return new HttpUplink(new HttpUplinkOptions { Collector = h.Collector, Token = h.Token, Gzip = h.Gzip, ClientCertificatePath = h.ClientCertificate, ClientKeyPath = h.ClientKey });
+        var m = _config.Uplink.Mqtt!;
+        return new MqttUplink(new MqttUplinkOptions { Host = m.Host, Port = m.Port, Username = m.Username, Password = m.Password, Tls = m.Tls, DeviceId = _config.DeviceId, AgentVersion = AgentVersion });
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        if (_uplink is not null) await _uplink.DisposeAsync().ConfigureAwait(false);
+        _outbox?.Dispose();
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,19 @@
+namespace EdgeToken.Agent.Uplinks;
+
+/// <summary>The collector's address and this device's credential.</summary>
+public sealed class HttpUplinkOptions
+{
+    /// <summary>The collector's base address (http:// or https://); the batch goes to <c>WireFormat.IngestPath</c> under it.</summary>
+    public required Uri Collector { get; init; }
+
+    /// <summary>The device's bearer token.</summary>
+    public string? Token { get; init; }
+
+    /// <summary>A client certificate (PEM) and its key, for collectors that authenticate devices by TLS.</summary>
+    public string? ClientCertificatePath { get; init; }
+    public string? ClientKeyPath { get; init; }
+
+    public bool Gzip { get; init; } = true;
+
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);
+}
