@@ -46,8 +46,35 @@ public sealed record HeartbeatPayload(
     long RawBytesProcessed,
     long UplinkBytesSent);
 
-/// <summary>Birth or death of a device's agent.</summary>
-public sealed record LifecyclePayload(string AgentVersion, string Reason);
+/// <summary>Birth or death of a device's agent: a <see cref="RecordKind.Birth"/> / <see cref="RecordKind.Death"/>
+/// record, and the retained MQTT state (birth on connect, the will and a graceful stop are deaths).</summary>
+/// <param name="Reason">For humans: "started", "online", "stopped", "connection lost".</param>
+/// <param name="State">Since wire revision 2 (<see cref="WireFormat.Revision"/>): birth or death, explicitly. Null in
+/// revision 1 payloads; read them with <see cref="ResolveState"/>, never by parsing <paramref name="Reason"/> yourself.</param>
+/// <param name="Graceful">Since revision 2, deaths only: true for a stop that flushed the outbox, false for the MQTT
+/// will (the broker saw the connection drop: a crash, a power cut, a lost link).</param>
+public sealed record LifecyclePayload(string AgentVersion, string Reason, LifecycleState? State = null, bool? Graceful = null)
+{
+    /// <summary>A birth on start (record) or on connect (MQTT state).</summary>
+    public static LifecyclePayload Birth(string agentVersion, string reason) => new(agentVersion, reason, LifecycleState.Birth);
+
+    /// <summary>A death: <paramref name="graceful"/> for a stop, false for the MQTT will.</summary>
+    public static LifecyclePayload Death(string agentVersion, string reason, bool graceful) => new(agentVersion, reason, LifecycleState.Death, graceful);
+
+    /// <summary>The explicit <see cref="State"/>; for a revision 1 payload (no state), what its reason said: revision 1
+    /// agents wrote "online" or "started" for a birth and anything else ("stopped", "connection lost") for a death.</summary>
+    public LifecycleState ResolveState() => State ?? (Reason == "started" || Reason.Contains("online", StringComparison.OrdinalIgnoreCase)
+        || Reason.Contains("birth", StringComparison.OrdinalIgnoreCase)
+        ? LifecycleState.Birth
+        : LifecycleState.Death);
+}
+
+/// <summary>Whether a device's agent came online or went away (serialised "birth" / "death").</summary>
+public enum LifecycleState
+{
+    Birth,
+    Death,
+}
 
 /// <summary>Records the outbox dropped to stay within its disk budget, by kind, and the sequence range they came from.</summary>
 public sealed record DropReportPayload(IReadOnlyDictionary<string, long> DroppedByKind, long FirstSequence, long LastSequence, string Reason);

@@ -8,6 +8,13 @@ public static class WireFormat
 {
     public const string Version = "edgetoken.uplink/1";
 
+    /// <summary>
+    /// Additive revisions within <see cref="Version"/>: a receiver reads every earlier revision, and ignores
+    /// fields it does not know. 1: the first contract. 2: <see cref="LifecyclePayload.State"/> and
+    /// <see cref="LifecyclePayload.Graceful"/> (before, birth and death were told apart by the reason's text).
+    /// </summary>
+    public const int Revision = 2;
+
     /// <summary>HTTP: POST a JSON <see cref="UplinkBatch"/> (optionally Content-Encoding: gzip) with
     /// "Authorization: Bearer &lt;device token&gt;"; 200 with <see cref="IngestResponse"/>.</summary>
     public const string IngestPath = "/api/v1/ingest";

@@ -18,6 +18,11 @@ public static class Batches
     public static UplinkRecord Heartbeat(long sequence) => new(sequence, RecordKind.Heartbeat, T0.AddSeconds(sequence),
         Heartbeat: new HeartbeatPayload("0.1.0", new Dictionary<string, string> { ["bearing"] = "1" }, 60, 0, 0, 1_000_000, 1000));
 
+    /// <summary>A birth or death; <paramref name="revision1"/> leaves out the explicit state, as agents before wire revision 2 did.</summary>
+    public static UplinkRecord Lifecycle(long sequence, bool birth, bool revision1 = false) => new(sequence, birth ? RecordKind.Birth : RecordKind.Death, T0.AddSeconds(sequence),
+        Lifecycle: revision1 ? new LifecyclePayload("0.1.0", birth ? "started" : "stopped")
+            : birth ? LifecyclePayload.Birth("0.1.0", "started") : LifecyclePayload.Death("0.1.0", "stopped", graceful: true));
+
     public static UplinkBatch Of(string device, params UplinkRecord[] records) => new(WireFormat.Version, device, records);
 
     public static UplinkBatch Summaries(string device, long from, int count) =>

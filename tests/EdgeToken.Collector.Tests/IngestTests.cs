@@ -135,6 +135,25 @@ public abstract class IngestTests
         Assert.Equal(("anna", "bearing swapped at depot"), (acked.AcknowledgedBy, acked.Comment));
         Assert.NotNull(acked.AcknowledgedAt);
     }
+
+    [ServiceFact]
+    public async Task Birth_and_death_set_the_device_state_whether_explicit_or_revision_1()
+    {
+        await using var c = await Start();
+        string token = await c.RegisterAsync("wagon-10");
+        async Task<string?> StateAfter(UplinkRecord record)
+        {
+            await TestCollector.Accepted(await c.PostAsync(token, Batches.Of("wagon-10", record)));
+            return (await c.Store.DevicesAsync()).Single(d => d.DeviceId == "wagon-10").State;
+        }
+        Assert.Equal("birth", await StateAfter(Batches.Lifecycle(1, birth: true)));
+        Assert.Equal("death", await StateAfter(Batches.Lifecycle(2, birth: false)));
+        Assert.Equal("birth", await StateAfter(Batches.Lifecycle(3, birth: true, revision1: true)));
+        Assert.Equal("death", await StateAfter(Batches.Lifecycle(4, birth: false, revision1: true)));
+
+        var contradictory = Batches.Lifecycle(5, birth: true) with { Lifecycle = LifecyclePayload.Death("0.1.0", "stopped", graceful: true) };
+        Assert.Equal("payload_mismatch", (await TestCollector.Refused(await c.PostAsync(token, Batches.Of("wagon-10", contradictory)), 400)).Code);
+    }
 }
 
 public sealed class SqliteIngestTests : IngestTests

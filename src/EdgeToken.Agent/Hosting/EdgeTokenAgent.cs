@@ -67,7 +67,7 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
         _uplink = CreateUplink();
         Sender = new UplinkSender(_outbox, _uplink, _config.DeviceId,
             new UplinkSenderOptions { MaxBackoff = _config.Uplink.MaxBackoff, BandwidthBytesPerSecond = _config.Uplink.BandwidthBytesPerSecond }, _logger);
-        Produce(new UplinkRecord(0, RecordKind.Birth, DateTimeOffset.UtcNow, Lifecycle: new LifecyclePayload(AgentVersion, "started")));
+        Produce(new UplinkRecord(0, RecordKind.Birth, DateTimeOffset.UtcNow, Lifecycle: LifecyclePayload.Birth(AgentVersion, "started")));
         _sending = Task.Run(() => Sender.RunAsync(_stop.Token));
         _heartbeats = Task.Run(HeartbeatLoop);
         foreach (var r in _runners) r.Start();
@@ -84,7 +84,7 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
         foreach (var r in _runners) r.Stop();
         _stop.Cancel();
         await Task.WhenAll(_sending, _heartbeats).ConfigureAwait(false);
-        Produce(new UplinkRecord(0, RecordKind.Death, DateTimeOffset.UtcNow, Lifecycle: new LifecyclePayload(AgentVersion, "stopped")));
+        Produce(new UplinkRecord(0, RecordKind.Death, DateTimeOffset.UtcNow, Lifecycle: LifecyclePayload.Death(AgentVersion, "stopped", graceful: true)));
         bool flushed = await Sender!.DrainAsync(flushWithin).ConfigureAwait(false);
         _logger.LogInformation("agent {Device} stopped: {Backlog} record(s) left in the outbox{Note}; raw {Raw} bytes, uplink {Sent} bytes",
             _config.DeviceId, _outbox.Count, flushed ? "" : " (link unavailable, kept for the next start)", RawBytesProcessed, Sender.Statistics.Bytes);

@@ -57,20 +57,19 @@ public sealed class MqttUplink(MqttUplinkOptions options) : IUplink
                 .WithKeepAlivePeriod(TimeSpan.FromSeconds(30))
                 .WithTimeout(TimeSpan.FromSeconds(10))
                 .WithWillTopic(state)
-                .WithWillPayload(Lifecycle("connection lost"))
+                .WithWillPayload(Lifecycle(LifecyclePayload.Death(options.AgentVersion, "connection lost", graceful: false)))
                 .WithWillRetain()
                 .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
             if (options.Username is not null) builder = builder.WithCredentials(options.Username, options.Password);
             if (options.Tls) builder = builder.WithTlsOptions(o => o.UseTls());
             await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
-            await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(state).WithPayload(Lifecycle("online"))
+            await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(state).WithPayload(Lifecycle(LifecyclePayload.Birth(options.AgentVersion, "online")))
                 .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
         }
         finally { _connect.Release(); }
     }
 
-    private byte[] Lifecycle(string reason) =>
-        JsonSerializer.SerializeToUtf8Bytes(new LifecyclePayload(options.AgentVersion, reason), WireJsonContext.Default.LifecyclePayload);
+    private static byte[] Lifecycle(LifecyclePayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, WireJsonContext.Default.LifecyclePayload);
 
     /// <summary>Drops the connection without an MQTT DISCONNECT, as a crash or a power cut would (tests: the will).</summary>
     internal void Abandon() => _client.Dispose();
@@ -83,7 +82,7 @@ public sealed class MqttUplink(MqttUplinkOptions options) : IUplink
             try
             {
                 await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(WireFormat.StateTopic(options.DeviceId))
-                    .WithPayload(Lifecycle("stopped")).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()).ConfigureAwait(false);
+                    .WithPayload(Lifecycle(LifecyclePayload.Death(options.AgentVersion, "stopped", graceful: true))).WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build()).ConfigureAwait(false);
                 await _client.DisconnectAsync().ConfigureAwait(false);
             }
             catch (Exception e) when (e is MQTTnet.Exceptions.MqttCommunicationException or OperationCanceledException) { }

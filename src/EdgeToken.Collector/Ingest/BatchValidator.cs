@@ -58,10 +58,20 @@ public static class BatchValidator
             RecordKind.Summary => SummaryProblem(r.Summary!),
             RecordKind.Event => EventProblem(r.Event!),
             RecordKind.Heartbeat => r.Heartbeat!.AgentVersion is null || r.Heartbeat.PipelineVersions is null ? "heartbeat needs agentVersion and pipelineVersions" : null,
-            RecordKind.Birth or RecordKind.Death => r.Lifecycle!.AgentVersion is null || r.Lifecycle.Reason is null ? "lifecycle needs agentVersion and reason" : null,
+            RecordKind.Birth or RecordKind.Death => LifecycleProblem(r.Kind, r.Lifecycle!),
             RecordKind.DropReport => r.DropReport!.DroppedByKind is null || r.DropReport.Reason is null ? "dropReport needs droppedByKind and reason" : null,
             _ => $"unknown kind {r.Kind}",
         };
+    }
+
+    static string? LifecycleProblem(RecordKind kind, LifecyclePayload life)
+    {
+        if (life.AgentVersion is null || life.Reason is null) return "lifecycle needs agentVersion and reason";
+        // Revision 2 states it explicitly; a revision 1 payload (no state) is taken by its kind.
+        var expected = kind == RecordKind.Birth ? LifecycleState.Birth : LifecycleState.Death;
+        if (life.State is { } state && state != expected)
+            return $"kind is {Storage.SqlFleetStore.KindName(kind)} but lifecycle.state is {(state == LifecycleState.Birth ? "birth" : "death")}";
+        return null;
     }
 
     static string? SummaryProblem(SummaryPayload s)

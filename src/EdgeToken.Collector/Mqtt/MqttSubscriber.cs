@@ -135,8 +135,8 @@ public sealed class MqttSubscriber(CollectorOptions options, BatchIngestor inges
         {
             var life = JsonSerializer.Deserialize(payload, WireJsonContext.Default.LifecyclePayload);
             if (life is null) return true;
-            // The will is the same payload: a reason that says so marks the device gone.
-            string state = life.Reason.Contains("birth", StringComparison.OrdinalIgnoreCase) || life.Reason.Contains("online", StringComparison.OrdinalIgnoreCase) ? "birth" : "death";
+            // Revision 2 agents say birth or death explicitly (the will is a death); revision 1 payloads resolve by their reason.
+            string state = life.ResolveState() == LifecycleState.Birth ? "birth" : "death";
             await store.SetDeviceStateAsync(device, state, life.AgentVersion, DateTimeOffset.UtcNow, cancel);
         }
         catch (JsonException) { Refused(device, "malformed_state", "the state message is not a LifecyclePayload"); }

@@ -27,8 +27,8 @@ public sealed class AgentTests(ITestOutputHelper output)
 
         var records = collector.Records(config.DeviceId);
         Assert.Equal(Enumerable.Range(1, records.Count).Select(i => (long)i), records.Select(r => r.Sequence));
-        Assert.Equal(RecordKind.Birth, records[0].Kind);
-        Assert.Equal(RecordKind.Death, records[^1].Kind);
+        Assert.Equal((RecordKind.Birth, LifecycleState.Birth), (records[0].Kind, records[0].Lifecycle!.State));
+        Assert.Equal((RecordKind.Death, LifecycleState.Death, true), (records[^1].Kind, records[^1].Lifecycle!.State, records[^1].Lifecycle!.Graceful));
         Assert.Contains(records, r => r.Kind == RecordKind.Heartbeat && r.Heartbeat!.PipelineVersions.ContainsKey("bearing"));
         var summaries = records.Where(r => r.Kind == RecordKind.Summary).Select(r => r.Summary!).ToList();
         Assert.True(summaries.Count >= 3, $"{summaries.Count} summaries");

@@ -44,10 +44,10 @@ public sealed class MqttUplinkTests
         await HttpUplinkTests.Until(() => batches.Sum(b => b.Records.Count) >= 1500);
         Assert.Equal(Enumerable.Range(1, 1500).Select(i => (long)i), batches.SelectMany(b => b.Records).Select(r => r.Sequence));
         Assert.Equal(4, batches.Count);
-        Assert.Contains(states, s => s.Payload.Reason == "online");
+        Assert.Contains(states, s => s.Payload.State == LifecycleState.Birth && s.Payload.Reason == "online");
 
         uplink.Abandon(); // a crash: no DISCONNECT, so the broker publishes the will
-        await HttpUplinkTests.Until(() => states.Any(s => s.Payload.Reason == "connection lost"));
+        await HttpUplinkTests.Until(() => states.Any(s => s.Payload is { State: LifecycleState.Death, Graceful: false, Reason: "connection lost" }));
 
         // A late subscriber sees the last state retained: the device is gone.
         using var late = new MqttClientFactory().CreateMqttClient();
@@ -59,6 +59,7 @@ public sealed class MqttUplinkTests
         };
         await late.ConnectAsync(new MqttClientOptionsBuilder().WithTcpServer(host, port).WithClientId($"late-{device}").Build());
         await late.SubscribeAsync(WireFormat.StateTopic(device), MqttQualityOfServiceLevel.AtLeastOnce);
-        Assert.Equal("connection lost", (await retained.Task.WaitAsync(TimeSpan.FromSeconds(10))).Reason);
+        var last = await retained.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal((LifecycleState.Death, false), (last.ResolveState(), last.Graceful));
     }
 }
