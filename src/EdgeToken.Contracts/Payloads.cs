@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace EdgeToken.Contracts;
 
 /// <summary>One pipeline over one summary interval.</summary>
@@ -70,10 +72,11 @@ public sealed record LifecyclePayload(string AgentVersion, string Reason, Lifecy
 }
 
 /// <summary>Whether a device's agent came online or went away (serialised "birth" / "death").</summary>
+/// <remarks>Member names are spelled out: the context's camelCase enum policy does not reach a nullable enum property.</remarks>
 public enum LifecycleState
 {
-    Birth,
-    Death,
+    [JsonStringEnumMemberName("birth")] Birth,
+    [JsonStringEnumMemberName("death")] Death,
 }
 
 /// <summary>Records the outbox dropped to stay within its disk budget, by kind, and the sequence range they came from.</summary>
