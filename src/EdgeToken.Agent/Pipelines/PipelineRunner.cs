@@ -8,16 +8,17 @@ using EdgeToken.Sensors.Tokens;
 namespace EdgeToken.Agent.Pipelines;
 
 /// <summary>
-/// One pipeline on its own thread: frames from its ring -> the bearing front-end -> the pipeline per window
-/// -> interval statistics, debounced events, and a summary per interval, each handed to <c>produce</c>
-/// (the outbox). Stopping drains the ring and emits the last, partial interval.
+/// One pipeline on its own thread: frames from its ring -> the bearing front-end (or raw sample windows, for
+/// pipelines that take samples) -> the pipeline per window -> interval statistics, debounced events, and a
+/// summary per interval, each handed to <c>produce</c> (the outbox). Stopping drains the ring and emits the
+/// last, partial interval.
 /// </summary>
 public sealed class PipelineRunner
 {
     private readonly PipelineConfig _config;
     private readonly IPipeline _pipeline;
     private readonly FrameRing _ring;
-    private readonly BearingFrontEnd _frontEnd;
+    private readonly IWindowing _windowing;
     private readonly TimelineMonitor _timeline;
     private readonly Action<UplinkRecord> _produce;
     private readonly TimeSpan _interval;
@@ -40,16 +41,26 @@ public sealed class PipelineRunner
         _config = config;
         _pipeline = pipeline;
         _ring = ring;
-        _frontEnd = new BearingFrontEnd(BearingFrontEndOptions.Default(sampleRateHz) with { ChannelCount = channels });
-        if (pipeline.InputLength != _frontEnd.FeatureCount)
-            throw new AgentConfigException("agent.json", [$"$.pipelines[{config.Name}]: the pipeline takes {pipeline.InputLength} features, but the bearing front-end gives {_frontEnd.FeatureCount} for {channels} channels; compile the model for that input"]);
+        if (pipeline.SampleWindow is { } window)
+        {
+            if (window.Channels != channels || pipeline.InputLength != window.Values)
+                throw new AgentConfigException("agent.json", [$"$.pipelines[{config.Name}]: the pipeline takes windows of {window.Frames} frames of {window.Channels} channels ({pipeline.InputLength} values), but its source '{config.Source}' has {channels} channels"]);
+            _windowing = new SampleWindower(window);
+        }
+        else
+        {
+            var frontEnd = new BearingFrontEnd(BearingFrontEndOptions.Default(sampleRateHz) with { ChannelCount = channels });
+            if (pipeline.InputLength != frontEnd.FeatureCount)
+                throw new AgentConfigException("agent.json", [$"$.pipelines[{config.Name}]: the pipeline takes {pipeline.InputLength} features, but the bearing front-end gives {frontEnd.FeatureCount} for {channels} channels; compile the model for that input"]);
+            _windowing = new FrontEndWindowing(frontEnd);
+        }
         _timeline = new TimelineMonitor(sampleRateHz);
         _produce = produce;
         _interval = summaryInterval;
         _classifier = classCount > 1;
         _statistics = new IntervalStatistics(classCount);
         _debouncer = new Debouncer(config.DebounceWindows);
-        _windowSeconds = _frontEnd.Options.Hop / sampleRateHz;
+        _windowSeconds = _windowing.Hop / sampleRateHz;
         Metrics = new PipelineMetrics(config.Name);
     }
 
@@ -72,7 +83,7 @@ public sealed class PipelineRunner
     private void Run()
     {
         var frame = new float[_ring.MaxValuesPerFrame];
-        var features = new float[_frontEnd.FeatureCount * 4];
+        var features = new float[_windowing.WindowValues * 4];
         var from = DateTimeOffset.UtcNow;
         long intervalStart = Stopwatch.GetTimestamp();
         long tokens = 0, gapsAtStart = 0, jumpsAtStart = 0, lostAtStart = 0;
@@ -101,11 +112,11 @@ public sealed class PipelineRunner
 
     internal void Process(ReadOnlySpan<float> samples, Span<float> features)
     {
-        int featureCount = _frontEnd.FeatureCount;
+        int featureCount = _windowing.WindowValues;
         while (!samples.IsEmpty)
         {
-            var progress = _frontEnd.Process(samples, features);
-            samples = samples[(progress.InstantsConsumed * _frontEnd.Options.ChannelCount)..];
+            var progress = _windowing.Process(samples, features);
+            samples = samples[(progress.InstantsConsumed * _windowing.ChannelCount)..];
             for (int w = 0; w < progress.WindowsWritten; w++)
             {
                 var window = features.Slice(w * featureCount, featureCount);
@@ -124,9 +135,11 @@ public sealed class PipelineRunner
     private void EmitEvent(float score, int classIndex, ReadOnlySpan<float> window)
     {
         string? label = classIndex < 0 ? null : _config.Labels is { } l && classIndex < l.Length ? l[classIndex] : $"class{classIndex}";
-        var context = window[..Math.Min(window.Length, _config.ContextLength)].ToArray();
+        // Features are already a summary of the window: send the first ones. Raw samples are downsampled.
+        bool raw = _windowing is SampleWindower;
+        var context = raw ? EventContext.RmsSnippet(window, _windowing.ChannelCount, _config.ContextLength) : window[..Math.Min(window.Length, _config.ContextLength)].ToArray();
         _produce(new UplinkRecord(0, RecordKind.Event, DateTimeOffset.UtcNow,
-            Event: new EventPayload(_config.Name, label, score, _config.Threshold, _debouncer.State, "features", context)));
+            Event: new EventPayload(_config.Name, label, score, _config.Threshold, _debouncer.State, raw ? EventContext.RmsSnippetKind : EventContext.FeaturesKind, context)));
     }
 
     private void EmitSummary(ref DateTimeOffset from, ref long tokens, ref long gaps, ref long jumps, ref long lost)

@@ -32,10 +32,6 @@ public sealed class PlanPipeline : IPipeline
     {
         features.CopyTo(_executor.Input<float>(0));
         _executor.Run();
-        var output = _executor.Output<float>(0);
-        if (output.Length == 1) { classIndex = -1; return output[0]; }
-        classIndex = 0;
-        for (int i = 1; i < output.Length; i++) if (output[i] > output[classIndex]) classIndex = i;
-        return output[classIndex];
+        return ModelOutput.Decide(_executor.Output<float>(0), out classIndex);
     }
 }
