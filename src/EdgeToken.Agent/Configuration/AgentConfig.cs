@@ -11,13 +11,24 @@ public sealed record AgentConfig(
     UplinkConfig Uplink);
 
 /// <summary>A sensor source. <c>simulator</c>: the bearing machinery simulator (optionally with a fault);
-/// <c>serial</c>: COBS + CRC-16 frames on a serial port.</summary>
+/// <c>serial</c>: COBS + CRC-16 frames on a serial port; <c>replay</c>: a CSV or WAV recording;
+/// <c>i2c</c>: a LIS3DH accelerometer on an I2C bus.</summary>
 public sealed record SourceConfig(string Name, string Kind, double SampleRateHz, ulong Seed, bool RealTime, double? FaultOnsetSeconds, int RingFrames)
 {
     public string? Port { get; init; }
     public int BaudRate { get; init; } = 921_600;
     public int Channels { get; init; } = 3;
     public double Int16Scale { get; init; } = 1;
+
+    /// <summary>replay: the recording (.csv or .wav), absolute. Its <see cref="SampleRateHz"/> is the file's.</summary>
+    public string? Path { get; init; }
+
+    /// <summary>i2c: the bus number (<c>/dev/i2c-{Bus}</c>) and the chip's 7-bit address.</summary>
+    public int Bus { get; init; } = 1;
+    public int Address { get; init; } = 0x18;
+
+    /// <summary>i2c: the LIS3DH's range in g (2, 4, 8 or 16).</summary>
+    public int FullScaleG { get; init; } = 4;
 }
 
 /// <summary>A pipeline bound to a source: an .etplan file run by the plan executor, or a pipeline class the

@@ -41,12 +41,27 @@ public static class AgentConfigReader
         var sources = new List<SourceConfig>();
         foreach (var s in root.Objects("sources", required: true))
         {
-            s.AllowOnly("name", "kind", "sampleRateHz", "seed", "realTime", "faultOnsetSeconds", "ringFrames", "port", "baudRate", "channels", "int16Scale");
+            s.AllowOnly("name", "kind", "sampleRateHz", "seed", "realTime", "faultOnsetSeconds", "ringFrames", "port", "baudRate", "channels", "int16Scale",
+                "path", "bus", "address", "fullScaleG");
             string? name = s.String("name", required: true);
             string? kind = s.String("kind", required: true);
-            if (kind is not null and not ("simulator" or "serial")) s.Problem("kind", $"unknown source kind '{kind}'; expected simulator or serial");
+            if (kind is not null and not ("simulator" or "serial" or "replay" or "i2c")) s.Problem("kind", $"unknown source kind '{kind}'; expected simulator, serial, replay or i2c");
             string? port = s.String("port", required: kind == "serial");
-            double rate = s.Number("sampleRateHz", 100, 1e6) ?? 20480;
+            double? givenRate = s.Number("sampleRateHz", kind == "i2c" ? 1 : 100, 1e6);
+            double rate = givenRate ?? (kind == "i2c" ? 1344 : 20480);
+            string? path = s.String("path", required: kind == "replay");
+            if (kind == "replay" && path is not null)
+            {
+                path = Path.GetFullPath(path, baseDirectory);
+                if (SourceChecks.RecordingProblem(path, givenRate) is { } problem) s.Problem("path", problem);
+                else rate = SourceChecks.RecordingRate(path, givenRate);
+            }
+            int fullScale = (int)(s.Number("fullScaleG", 2, 16) ?? 4);
+            if (kind == "i2c")
+            {
+                if (SourceChecks.Lis3dhRate(rate) is null) s.Problem("sampleRateHz", $"the LIS3DH samples at 1, 10, 25, 50, 100, 200, 400 or 1344 Hz, not {rate}");
+                if (SourceChecks.Lis3dhScale(fullScale) is null) s.Problem("fullScaleG", $"the LIS3DH's range is 2, 4, 8 or 16 g, not {fullScale}");
+            }
             if (name is not null && sources.Any(x => x.Name == name)) s.Problem("name", $"a source named '{name}' is already defined");
             if (name is not null && kind is not null)
                 sources.Add(new SourceConfig(name, kind, rate, (ulong)(s.Number("seed", 0, 1e15) ?? 1), s.Bool("realTime") ?? true,
@@ -56,6 +71,10 @@ public static class AgentConfigReader
                     BaudRate = (int)(s.Number("baudRate", 300, 16_000_000) ?? 921_600),
                     Channels = (int)(s.Number("channels", 1, 16) ?? 3),
                     Int16Scale = s.Number("int16Scale", 1e-12, 1e12) ?? 1,
+                    Path = path,
+                    Bus = (int)(s.Number("bus", 0, 1023) ?? 1),
+                    Address = (int)(s.Number("address", 0x03, 0x77) ?? 0x18),
+                    FullScaleG = fullScale,
                 });
         }
 

@@ -50,16 +50,15 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
     {
         _uptime.Start();
         var sourcesByName = new Dictionary<string, ISensorSource>(StringComparer.Ordinal);
-        foreach (var s in _config.Sources)
-            sourcesByName[s.Name] = s.Kind == "serial"
-                ? new SerialSource(s.Name, Sensors.Serial.SerialSensorSource.SerialPortOpener(s.Port!, s.BaudRate), s.SampleRateHz, s.Channels, int16Scale: (float)s.Int16Scale)
-                : new SimulatorSource(s);
+        for (int i = 0; i < _config.Sources.Count; i++)
+            sourcesByName[_config.Sources[i].Name] = OpenSource(_config.Sources[i], i);
         foreach (var p in _config.Pipelines)
         {
             var source = sourcesByName[p.Source];
             var (pipeline, classes) = p.Plan is not null ? LoadPlan(p.Plan) : _registry.Create(p.Type!);
+            // A recording played flat out has no clock to go by: its summary intervals are measured in samples.
             _runners.Add(new PipelineRunner(p, pipeline, source.Subscribe(lossless: false), source.SampleRateHz, source.ChannelCount,
-                _config.SummaryInterval, Produce, classes, sourceHealth: () => source.Health));
+                _config.SummaryInterval, Produce, classes, dataTimeIntervals: source is ReplaySource { RealTime: false }, sourceHealth: () => source.Health));
         }
         _sources.AddRange(sourcesByName.Values);
 
@@ -88,6 +87,33 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
         bool flushed = await Sender!.DrainAsync(flushWithin).ConfigureAwait(false);
         _logger.LogInformation("agent {Device} stopped: {Backlog} record(s) left in the outbox{Note}; raw {Raw} bytes, uplink {Sent} bytes",
             _config.DeviceId, _outbox.Count, flushed ? "" : " (link unavailable, kept for the next start)", RawBytesProcessed, Sender.Statistics.Bytes);
+    }
+
+    /// <summary>Opens I2C devices; tests put a simulated chip here.</summary>
+    internal Func<SourceConfig, System.Device.I2c.I2cDevice> OpenI2cDevice { get; set; } =
+        s => System.Device.I2c.I2cDevice.Create(new System.Device.I2c.I2cConnectionSettings(s.Bus, s.Address));
+
+    private ISensorSource OpenSource(SourceConfig s, int index)
+    {
+        switch (s.Kind)
+        {
+            case "serial":
+                return new SerialSource(s.Name, Sensors.Serial.SerialSensorSource.SerialPortOpener(s.Port!, s.BaudRate), s.SampleRateHz, s.Channels, int16Scale: (float)s.Int16Scale);
+            case "replay":
+                return new ReplaySource(s.Name, s.Path!, s.RealTime, s.SampleRateHz);
+            case "i2c":
+                try
+                {
+                    return new Lis3dhSource(s.Name, OpenI2cDevice(s), SourceChecks.Lis3dhRate(s.SampleRateHz)!.Value, SourceChecks.Lis3dhScale(s.FullScaleG)!.Value);
+                }
+                catch (Exception e) when (e is InvalidOperationException or IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+                {
+                    // A missing bus, no permission for /dev/i2c-N, or another chip at the address: a configuration problem, named.
+                    throw new AgentConfigException("agent.json", [$"$.sources[{index}].bus: cannot open the LIS3DH on I2C bus {s.Bus} at address 0x{s.Address:X2}: {e.Message}"]);
+                }
+            default:
+                return new SimulatorSource(s);
+        }
     }
 
     private void Produce(UplinkRecord draft) => _outbox!.Append(draft);
