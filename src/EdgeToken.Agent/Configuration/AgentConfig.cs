@@ -39,9 +39,19 @@ public sealed record OutboxConfig(string Path, long DiskBudgetBytes);
 
 public sealed record UplinkConfig(HttpUplinkConfig? Http, MqttUplinkConfig? Mqtt, TimeSpan MaxBackoff, long? BandwidthBytesPerSecond);
 
-public sealed record HttpUplinkConfig(Uri Collector, string? Token, bool Gzip, string? ClientCertificate, string? ClientKey);
+/// <param name="ClientCertificate">PEM client certificate (absolute path), with <paramref name="ClientKey"/> unless the key is in the same file.</param>
+public sealed record HttpUplinkConfig(Uri Collector, string? Token, bool Gzip, string? ClientCertificate, string? ClientKey)
+{
+    /// <summary>PEM certificate(s) trusted for the collector instead of the system's store (absolute path).</summary>
+    public string? CaCertificate { get; init; }
+}
 
-public sealed record MqttUplinkConfig(string Host, int Port, string? Username, string? Password, bool Tls);
+public sealed record MqttUplinkConfig(string Host, int Port, string? Username, string? Password, bool Tls)
+{
+    public string? CaCertificate { get; init; }
+    public string? ClientCertificate { get; init; }
+    public string? ClientKey { get; init; }
+}
 
 /// <summary>agent.json is wrong: every problem, each naming its key by JSON path.</summary>
 public sealed class AgentConfigException(string file, IReadOnlyList<string> problems)

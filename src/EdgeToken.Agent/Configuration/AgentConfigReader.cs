@@ -121,7 +121,7 @@ public static class AgentConfigReader
             MqttUplinkConfig? mqtt = null;
             if (u.Object("http") is { } h)
             {
-                h.AllowOnly("collector", "token", "tokenFile", "gzip", "clientCertificate", "clientKey");
+                h.AllowOnly("collector", "token", "tokenFile", "gzip", "clientCertificate", "clientKey", "caCertificate");
                 string? collector = h.String("collector", required: true);
                 string? token = h.String("token");
                 if (h.String("tokenFile") is { } tokenFile)
@@ -133,18 +133,35 @@ public static class AgentConfigReader
                 if (collector is not null && (!Uri.TryCreate(collector, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")))
                     h.Problem("collector", $"expected an http:// or https:// address, got '{collector}'");
                 else if (collector is not null)
-                    http = new HttpUplinkConfig(new Uri(collector), token, h.Bool("gzip") ?? true, h.String("clientCertificate"), h.String("clientKey"));
+                {
+                    var (certificate, key, ca) = (PemFile(h, "clientCertificate", baseDirectory), PemFile(h, "clientKey", baseDirectory), PemFile(h, "caCertificate", baseDirectory));
+                    if (key is not null && certificate is null) h.Problem("clientKey", "a client key needs its 'clientCertificate'");
+                    CheckTls(h, certificate, key, ca);
+                    if ((certificate is not null || ca is not null) && !collector.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
+                        h.Problem("collector", "certificates need an https:// collector address");
+                    http = new HttpUplinkConfig(new Uri(collector), token, h.Bool("gzip") ?? true, certificate, key) { CaCertificate = ca };
+                }
             }
             if (u.Object("mqtt") is { } m)
             {
-                m.AllowOnly("broker", "username", "password", "tls");
+                m.AllowOnly("broker", "username", "password", "tls", "caCertificate", "clientCertificate", "clientKey");
+                var (certificate, key, ca) = (PemFile(m, "clientCertificate", baseDirectory), PemFile(m, "clientKey", baseDirectory), PemFile(m, "caCertificate", baseDirectory));
+                bool tls = m.Bool("tls") ?? false;
+                if ((certificate is not null || ca is not null) && !tls) m.Problem("tls", "certificates are given, so set \"tls\": true");
+                if (key is not null && certificate is null) m.Problem("clientKey", "a client key needs its 'clientCertificate'");
+                CheckTls(m, certificate, key, ca);
                 string? broker = m.String("broker", required: true);
                 if (broker is not null)
                 {
                     int colon = broker.LastIndexOf(':');
                     if (colon <= 0 || !int.TryParse(broker.AsSpan(colon + 1), out int port) || port is < 1 or > 65535)
                         m.Problem("broker", $"expected HOST:PORT, got '{broker}'");
-                    else mqtt = new MqttUplinkConfig(broker[..colon], port, m.String("username"), m.String("password"), m.Bool("tls") ?? false);
+                    else mqtt = new MqttUplinkConfig(broker[..colon], port, m.String("username"), m.String("password"), tls)
+                    {
+                        CaCertificate = ca,
+                        ClientCertificate = certificate,
+                        ClientKey = key,
+                    };
                 }
             }
             if (http is null && mqtt is null && !errors.Any(e => e.StartsWith("$.uplink.", StringComparison.Ordinal)))
@@ -156,6 +173,33 @@ public static class AgentConfigReader
 
         if (errors.Count > 0) throw new AgentConfigException(file, errors);
         return new AgentConfig(deviceId!, sources, pipelines, TimeSpan.FromSeconds(summary), TimeSpan.FromSeconds(heartbeat), outbox!, uplink!);
+    }
+
+    /// <summary>A PEM file's absolute path, relative to agent.json; a problem when it does not exist.</summary>
+    private static string? PemFile(ConfigNode node, string key, string baseDirectory)
+    {
+        if (node.String(key) is not { } path) return null;
+        path = Path.GetFullPath(path, baseDirectory);
+        if (!File.Exists(path)) node.Problem(key, $"the file {path} does not exist");
+        return path;
+    }
+
+    /// <summary>Loads the PEM files once, so a wrong file stops the agent at start rather than at its first upload.</summary>
+    private static void CheckTls(ConfigNode node, string? certificate, string? key, string? ca)
+    {
+        if (certificate is not null && File.Exists(certificate) && (key is null || File.Exists(key)))
+        {
+            try { using var _ = Uplinks.TlsTrust.ClientCertificate(certificate, key); }
+            catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or ArgumentException) { node.Problem("clientCertificate", $"not a PEM certificate with its private key{(key is null ? " (give 'clientKey' if the key is in its own file)" : "")}: {e.Message}"); }
+        }
+        if (ca is not null && File.Exists(ca))
+        {
+            try
+            {
+                if (Uplinks.TlsTrust.Roots(ca).Count == 0) node.Problem("caCertificate", "the file holds no PEM certificate");
+            }
+            catch (System.Security.Cryptography.CryptographicException e) { node.Problem("caCertificate", $"not a PEM certificate: {e.Message}"); }
+        }
     }
 
     // The root node was created before the error list existed; give it this parse's list.

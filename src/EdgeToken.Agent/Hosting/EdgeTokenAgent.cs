@@ -142,9 +142,17 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
     private IUplink CreateUplink()
     {
         if (_config.Uplink.Http is { } h)
-            return new HttpUplink(new HttpUplinkOptions { Collector = h.Collector, Token = h.Token, Gzip = h.Gzip, ClientCertificatePath = h.ClientCertificate, ClientKeyPath = h.ClientKey });
+            return new HttpUplink(new HttpUplinkOptions
+            {
+                Collector = h.Collector, Token = h.Token, Gzip = h.Gzip,
+                ClientCertificatePath = h.ClientCertificate, ClientKeyPath = h.ClientKey, CaCertificatePath = h.CaCertificate,
+            });
         var m = _config.Uplink.Mqtt!;
-        return new MqttUplink(new MqttUplinkOptions { Host = m.Host, Port = m.Port, Username = m.Username, Password = m.Password, Tls = m.Tls, DeviceId = _config.DeviceId, AgentVersion = AgentVersion });
+        return new MqttUplink(new MqttUplinkOptions
+        {
+            Host = m.Host, Port = m.Port, Username = m.Username, Password = m.Password, DeviceId = _config.DeviceId, AgentVersion = AgentVersion,
+            Tls = m.Tls, CaCertificatePath = m.CaCertificate, ClientCertificatePath = m.ClientCertificate, ClientKeyPath = m.ClientKey,
+        });
     }
 
     public async ValueTask DisposeAsync()

@@ -1,13 +1,12 @@
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
-using System.Security.Cryptography.X509Certificates;
 using EdgeToken.Contracts;
 
 namespace EdgeToken.Agent.Uplinks;
 
 /// <summary>POSTs batches to the collector's ingest endpoint (docs/wire-format.md). TLS is HttpClient's own:
-/// an https:// address is verified against the system's trust store.</summary>
+/// an https:// address is verified against the system's trust store, or against the CA agent.json names.</summary>
 public sealed class HttpUplink : IUplink
 {
     private readonly HttpClient _client;
@@ -25,7 +24,12 @@ public sealed class HttpUplink : IUplink
             ConnectTimeout = TimeSpan.FromSeconds(10),
         };
         if (options.ClientCertificatePath is not null)
-            handler.SslOptions.ClientCertificates = [X509Certificate2.CreateFromPemFile(options.ClientCertificatePath, options.ClientKeyPath)];
+            handler.SslOptions.ClientCertificates = [TlsTrust.ClientCertificate(options.ClientCertificatePath, options.ClientKeyPath)];
+        if (options.CaCertificatePath is not null)
+        {
+            var roots = TlsTrust.Roots(options.CaCertificatePath);
+            handler.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) => TlsTrust.IsTrusted(certificate, errors, roots);
+        }
         _client = new HttpClient(handler) { Timeout = options.Timeout };
     }
 

@@ -13,6 +13,10 @@ public sealed class HttpUplinkOptions
     public string? ClientCertificatePath { get; init; }
     public string? ClientKeyPath { get; init; }
 
+    /// <summary>PEM certificate(s) to trust for the collector instead of the system's store: the fleet's CA, or
+    /// the collector's self-signed certificate. The certificate must still name the host dialled.</summary>
+    public string? CaCertificatePath { get; init; }
+
     public bool Gzip { get; init; } = true;
 
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(30);

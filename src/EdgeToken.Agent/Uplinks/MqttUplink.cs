@@ -61,12 +61,24 @@ public sealed class MqttUplink(MqttUplinkOptions options) : IUplink
                 .WithWillRetain()
                 .WithWillQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce);
             if (options.Username is not null) builder = builder.WithCredentials(options.Username, options.Password);
-            if (options.Tls) builder = builder.WithTlsOptions(o => o.UseTls());
+            if (options.Tls) builder = builder.WithTlsOptions(Tls);
             await _client.ConnectAsync(builder.Build(), cancellationToken).ConfigureAwait(false);
             await _client.PublishAsync(new MqttApplicationMessageBuilder().WithTopic(state).WithPayload(Lifecycle(LifecyclePayload.Birth(options.AgentVersion, "online")))
                 .WithRetainFlag().WithQualityOfServiceLevel(MqttQualityOfServiceLevel.AtLeastOnce).Build(), cancellationToken).ConfigureAwait(false);
         }
         finally { _connect.Release(); }
+    }
+
+    private void Tls(MqttClientTlsOptionsBuilder tls)
+    {
+        tls.UseTls().WithTargetHost(options.Host);
+        if (options.ClientCertificatePath is not null)
+            tls.WithClientCertificates([TlsTrust.ClientCertificate(options.ClientCertificatePath, options.ClientKeyPath)]);
+        if (options.CaCertificatePath is not null)
+        {
+            var roots = TlsTrust.Roots(options.CaCertificatePath);
+            tls.WithCertificateValidationHandler(e => TlsTrust.IsTrusted(e.Certificate, e.SslPolicyErrors, roots));
+        }
     }
 
     private static byte[] Lifecycle(LifecyclePayload payload) => JsonSerializer.SerializeToUtf8Bytes(payload, WireJsonContext.Default.LifecyclePayload);

@@ -9,4 +9,11 @@ public sealed class MqttUplinkOptions
     public string? Username { get; init; }
     public string? Password { get; init; }
     public bool Tls { get; init; }
+
+    /// <summary>With <see cref="Tls"/>: PEM certificate(s) to trust for the broker instead of the system's store.</summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary>With <see cref="Tls"/>: the device's client certificate and key (PEM), for brokers that authenticate devices by TLS.</summary>
+    public string? ClientCertificatePath { get; init; }
+    public string? ClientKeyPath { get; init; }
 }

@@ -1,8 +1,10 @@
 using System.IO.Compression;
+using System.Security.Cryptography.X509Certificates;
 using EdgeToken.Contracts;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeToken.Agent.Tests.Receiver;
@@ -20,12 +22,22 @@ public sealed class LoopbackCollector : IAsyncDisposable
     private readonly Dictionary<string, SortedDictionary<long, UplinkRecord>> _stored = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _highest = new(StringComparer.Ordinal);
 
-    public LoopbackCollector(string token = "device-token", int port = 0)
+    /// <param name="tls">HTTPS with this server certificate, and a client certificate required of every device
+    /// (any is accepted; the subjects seen are in <see cref="ClientCertificates"/>).</param>
+    public LoopbackCollector(string token = "device-token", int port = 0, X509Certificate2? tls = null)
     {
         Token = token;
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port));
+        builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, port, listen =>
+        {
+            if (tls is not null)
+                listen.UseHttps(tls, https =>
+                {
+                    https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                    https.ClientCertificateValidation = (_, _, _) => true;
+                });
+        }));
         _app = builder.Build();
         _app.MapPost(WireFormat.IngestPath, (Delegate)Ingest);
     }
@@ -36,6 +48,9 @@ public sealed class LoopbackCollector : IAsyncDisposable
     public long Duplicates { get; private set; }
     public long Requests { get; private set; }
     public long BodyBytes { get; private set; }
+    /// <summary>Subjects of the client certificates that came with accepted requests.</summary>
+    public IReadOnlyCollection<string> ClientCertificates { get { lock (_gate) return _clientCertificates.ToList(); } }
+    private readonly HashSet<string> _clientCertificates = new(StringComparer.Ordinal);
     /// <summary>Batches whose new records did not continue right after the highest stored one (a reordering).</summary>
     public long OutOfOrder { get; private set; }
 
@@ -67,6 +82,7 @@ public sealed class LoopbackCollector : IAsyncDisposable
         int accepted = 0, duplicates = 0;
         lock (_gate)
         {
+            if (context.Connection.ClientCertificate is { } client) _clientCertificates.Add(client.Subject);
             Requests++;
             BodyBytes += context.Request.ContentLength ?? 0;
             if (!_stored.TryGetValue(batch.DeviceId, out var device)) _stored[batch.DeviceId] = device = new();
