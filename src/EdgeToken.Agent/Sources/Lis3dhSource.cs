@@ -67,7 +67,8 @@ public sealed class Lis3dhSource : ISensorSource
         uint sequence = 0;
         long startNanos = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1_000_000;
         // Half the time the FIFO takes to fill: drained well before it overruns, without polling the bus flat out.
-        var pause = TimeSpan.FromSeconds(Lis3dh.FifoDepth / 2 / SampleRateHz);
+        // At most 50 ms, so a slow rate (16 s at 1 Hz) does not hold up a stop.
+        var pause = TimeSpan.FromSeconds(Math.Min(Lis3dh.FifoDepth / 2 / SampleRateHz, 0.05));
         while (!_stop)
         {
             if (_chip.ReadFifoStatus().Overrun)
