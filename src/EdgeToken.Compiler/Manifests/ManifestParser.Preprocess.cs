@@ -151,7 +151,8 @@ public static partial class ManifestParser
 
     private static string Suggest(string op)
     {
-        string? near = PreprocessOps.FirstOrDefault(o => string.Equals(o, op, StringComparison.OrdinalIgnoreCase) || o.StartsWith(op, StringComparison.OrdinalIgnoreCase) || op.StartsWith(o, StringComparison.OrdinalIgnoreCase));
+        string? near = PreprocessOps.FirstOrDefault(o => string.Equals(o, op, StringComparison.OrdinalIgnoreCase))
+            ?? PreprocessOps.FirstOrDefault(o => o.StartsWith(op, StringComparison.OrdinalIgnoreCase) || op.StartsWith(o, StringComparison.OrdinalIgnoreCase));
         return near is null ? "" : $" (did you mean \"{near}\"?)";
     }
 
