@@ -244,6 +244,9 @@ internal static class DspChains
         var (output, diagnostics, driver) = TestPipelines.Run(TestPipelines.NewCompilation(Harness),
             TestPipelines.ManifestText(manifest), TestPipelines.GenerationText(manifest, compilation));
         Assert.Empty(diagnostics);
+        // Consumers build with warnings as errors: the generated class must compile clean.
+        var generatedTree = output.SyntaxTrees.Last();
+        Assert.Empty(output.GetDiagnostics().Where(d => d.Severity >= Microsoft.CodeAnalysis.DiagnosticSeverity.Warning && d.Location.SourceTree == generatedTree));
         var assembly = TestPipelines.EmitAndLoad(output);
         string source = driver.GetRunResult().Results[0].GeneratedSources.Single().SourceText.ToString();
         return (assembly.GetType("Harness")!, compilation, source);
