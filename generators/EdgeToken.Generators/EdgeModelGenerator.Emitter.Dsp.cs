@@ -92,7 +92,7 @@ namespace EdgeToken.Generators
             private static void WriteFields(IndentedTextWriter w, DspStageModel stage, int i)
             {
                 string Field(string type, string name, string value) => $"private readonly {type} {name}{i} = new {type}({value});";
-                bool buffer = stage.OutputKind != "Samples" && stage.OutputKind != "Bins" && stage.Op != "affine";
+                bool buffer = stage.OutputKind != "Samples" && stage.OutputKind != "Bins" && stage.Op != "affine" && stage.Op != "standardizer";
                 switch (stage.Op)
                 {
                     case "detrend":
@@ -123,6 +123,17 @@ namespace EdgeToken.Generators
                     case "mfcc":
                         w.WriteLine(Field(Sensors + "Mfcc", "_mfcc", $"{stage["n"]}, {Emitter.Double(stage["rate"])}, {stage["bins"]}, {stage["coefficients"]}, {Emitter.Double(stage["low"])}, {Emitter.Double(stage["high"])}"));
                         break;
+                    case "standardizer":
+                        // One Standardizer per channel, over that channel's slice of the per-value means and deviations.
+                        var mean = stage["mean"].Split(',');
+                        var std = stage["std"].Split(',');
+                        int perChannel = stage.InputLength;
+                        w.WriteLine($"private readonly {Sensors}Standardizer[] _standardizer{i} = new {Sensors}Standardizer[]");
+                        w.WriteLine("{");
+                        for (int c = 0; c < mean.Length / perChannel; c++)
+                            w.WriteLine($"    new {Sensors}Standardizer(new float[] {{ {string.Join(", ", mean.Skip(c * perChannel).Take(perChannel).Select(Emitter.Float))} }}, new float[] {{ {string.Join(", ", std.Skip(c * perChannel).Take(perChannel).Select(Emitter.Float))} }}),");
+                        w.WriteLine("};");
+                        break;
                     case "bearingFrontEnd":
                         string options = $"new {FrontEnd}BearingFrontEndOptions({Emitter.Double(stage["rate"])}, {stage["n"]}, {stage["n"]}, 1, {Bands(stage["spectrum"])}, {Bands(stage["envelope"])})"
                             + (stage.Has("demodulate") ? $" {{ DemodulationBand = {Band(stage["demodulate"])} }}" : "");
@@ -143,6 +154,9 @@ namespace EdgeToken.Generators
                             w.WriteLine($"{Sensors}ScaleOffset.Apply(x, {Emitter.Float(stage["scale"].Split(',')[0])}, {Emitter.Float(stage["offset"].Split(',')[0])}, x);");
                         else
                             w.WriteLine($"{Sensors}ScaleOffset.Apply(x, Scale{i}[c], Offset{i}[c], x);");
+                        return null;
+                    case "standardizer":
+                        w.WriteLine($"_standardizer{i}[c].Apply(x, x);");
                         return null;
                     case "removeMean":
                         w.WriteLine($"{Sensors}MeanRemoval.Apply(x, x);");

@@ -14,6 +14,7 @@ public sealed class DspChainTests
         data.Add(DspChains.Spectrum.Name, true);
         data.Add(DspChains.Bins.Name, true);
         data.Add(DspChains.FrontEnd.Name, true);
+        data.Add(DspChains.PerValue.Name, true);
         return data;
     }
 
@@ -80,6 +81,7 @@ public sealed class DspChainTests
     [InlineData("bearingFrontEnd")]
     [InlineData("scaled")]
     [InlineData("fft")]
+    [InlineData("perValue")]
     public void Ten_thousand_windows_allocate_nothing_and_collect_nothing(string name)
     {
         var chain = DspChains.Named(name);

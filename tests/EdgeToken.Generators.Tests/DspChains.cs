@@ -111,7 +111,21 @@ internal static class DspChains
             return [.. re, .. im];
         });
 
-    public static readonly Case[] All = [Spectrum, Statistics, Envelope, LogMel, Mfcc, FrontEnd, Scaled, Bins];
+    /// <summary>A standardize with one mean and deviation per model input (in the model input's order), after a scale.</summary>
+    public static readonly Case PerValue = new("perValue",
+        """[ { "op": "stats", "features": ["rms", "kurtosis"] }, { "op": "scale", "factor": 2 }, { "op": "standardize", "mean": [1, 2, 3, 4], "std": [0.5, 1, 2, 4] } ]""",
+        2, (c, channel, x) =>
+        {
+            var s = TimeDomainStatistics.Compute(x);
+            float[] f = [s.Rms * 2, s.Kurtosis * 2];
+            bool rows = c.Manifest.Input.Layout == InputLayout.ChannelsFirst;
+            double[] mean = [1, 2, 3, 4], std = [0.5, 1, 2, 4];
+            float[] Slice(double[] v) => [(float)v[rows ? channel * 2 : channel], (float)v[rows ? channel * 2 + 1 : 2 + channel]];
+            new Standardizer(Slice(mean), Slice(std)).Apply(f, f);
+            return f;
+        });
+
+    public static readonly Case[] All = [Spectrum, Statistics, Envelope, LogMel, Mfcc, FrontEnd, Scaled, Bins, PerValue];
 
     public static Case Named(string name) => All.Single(c => c.Name == name);
 

@@ -75,6 +75,8 @@ public sealed class PreprocessDiagnosticTests
     [InlineData("""[ { "op": "stats", "features": ["rms", "variance"] } ]""", "holds \"variance\"; the statistics are")]
     [InlineData("""[ { "op": "envelopeSpectrum", "demodulate": [3000, 5000] } ]""", "must lie below Nyquist")]
     [InlineData("""[ { "op": "bearingFrontEnd" } ]""", "envelopeBands[4] [100, 125] Hz holds no FFT bin")]
+    [InlineData("""[ { "op": "stats", "features": ["rms", "kurtosis"] }, { "op": "standardize", "mean": [1, 2, 3], "std": 1 } ]""", "mean has 3 values; here each of the 2 channel(s) has 2, so give 1, 2 (one per channel) or 4 (one per model input, in its order)")]
+    [InlineData("""[ { "op": "detrend" }, { "op": "standardize", "mean": [1, 2, 3], "std": 1 }, { "op": "powerSpectrum" } ]""", "only a standardize at the end of the chain can have")]
     public void ET0018_parameter_out_of_range_says_which_and_why(string chain, string message)
     {
         var d = Single(chain);
@@ -105,6 +107,14 @@ public sealed class PreprocessDiagnosticTests
         Assert.Equal("ET0019", d.Id);
         Assert.Equal(6, d.Line);
         Assert.Contains(message, d.Message);
+    }
+
+    [Fact]
+    public void Without_dsp_steps_standardize_takes_one_value_or_one_per_channel()
+    {
+        var d = Single("""[ { "op": "standardize", "mean": [1, 2, 3], "std": 1 } ]""");
+        Assert.Equal("ET0003", d.Id);
+        Assert.Contains("has 3 values but the input has 2 channels", d.Message);
     }
 
     [Fact]

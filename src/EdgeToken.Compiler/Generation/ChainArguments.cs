@@ -25,6 +25,7 @@ internal static class ChainArguments
             MfccStep m => $"n={n};rate={rate};bins={m.Bins};coefficients={m.Coefficients};low={D(m.LowHz)};high={D(m.HighHz!.Value)}",
             BearingFrontEndStep f => $"n={n};rate={rate};spectrum={Ranges(f.SpectrumBands!)};envelope={Ranges(f.EnvelopeBands!)}"
                 + (f.Demodulate is HertzRange d ? $";demodulate={Ranges([d])}" : ""),
+            StandardizerStep z => $"mean={string.Join(',', z.Mean.SelectMany(m => m).Select(F))};std={string.Join(',', z.Std.SelectMany(m => m).Select(F))}",
             AffineStep a => $"scale={string.Join(',', a.Scale.Select(F))};offset={string.Join(',', a.Offset.Select(F))}",
             _ => "",
         };

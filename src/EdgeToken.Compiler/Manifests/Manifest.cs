@@ -59,10 +59,14 @@ public sealed record ScaleStep(double Factor, double Offset) : PreprocessStep("s
     public override bool IsAffine => true;
 }
 
-/// <summary>(x - mean[c]) / std[c], one value per channel or one for all.</summary>
+/// <summary>(x - mean[c]) / std[c], one value per channel or one for all; at the end of a chain with DSP steps also
+/// one value per model input, in the model input's order (EdgeToken.Sensors.Dsp.Standardizer per channel).</summary>
 public sealed record StandardizeStep(double[] Mean, double[] Std) : PreprocessStep("standardize")
 {
     public override bool IsAffine => true;
+
+    /// <summary>True when mean or std has a value per model input rather than one for all or one per channel.</summary>
+    public bool IsPerValue(int channels) => Mean.Length is not 1 && Mean.Length != channels || Std.Length is not 1 && Std.Length != channels;
 }
 
 public enum BackendKind

@@ -31,7 +31,9 @@ public static partial class ManifestParser
             }
             var obj = new ManifestObject(items[i], where, errors);
             int before = errors.List.Count;
-            var step = ReadStep(obj, where, channels, errors);
+            // After a DSP step, standardize may hold one value per model input (checked by PreprocessChain).
+            bool afterDsp = steps.Any(x => !x.IsAffine);
+            var step = ReadStep(obj, where, afterDsp ? null : channels, errors);
             obj.Finish();
             if (step is null || errors.List.Count > before) ok = false;
             else steps.Add(step with { At = errors.Positions.At(items[i].Offset) });
@@ -198,6 +200,7 @@ public static partial class ManifestParser
         return new HertzRange(low, high);
     }
 
+    /// <summary>One value for all channels or one per channel; a null <paramref name="channels"/> defers the check.</summary>
     private static bool CheckPerChannel(ManifestObject obj, string field, double[]? values, int? channels, ManifestErrors errors)
     {
         if (values is null || channels is null || values.Length == 1 || values.Length == channels) return true;

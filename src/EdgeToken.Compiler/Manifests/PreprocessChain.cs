@@ -22,6 +22,13 @@ public sealed record AffineStep(float[] Scale, float[] Offset) : PreprocessStep(
     public override bool IsAffine => true;
 }
 
+/// <summary>A standardize with one value per model input, resolved per channel (channel c's means and standard
+/// deviations, in its own value order): EdgeToken.Sensors.Dsp.Standardizer, one per channel.</summary>
+public sealed record StandardizerStep(float[][] Mean, float[][] Std) : PreprocessStep("standardizer")
+{
+    public override bool IsAffine => true;
+}
+
 /// <summary>One resolved stage: its step (defaults filled in: mel range, front-end bands), what it takes and gives
 /// per channel, and the FFT length that frequencies refer to.</summary>
 public sealed record ChainStage(PreprocessStep Step, SignalKind Input, int InputLength, SignalKind Output, int OutputLength, int FftLength);
@@ -48,7 +55,7 @@ public sealed record PreprocessChain(SensorInput Input, PreprocessAffine Leading
 
     /// <summary>"window 1024 -> detrend 1024 -> powerSpectrum 513 -> bandEnergies 8", for messages.</summary>
     public string Describe() =>
-        string.Join(" -> ", new[] { $"window {Input.Window}" }.Concat(Stages.Where(s => s.Step is not AffineStep).Select(s => $"{s.Step.Op} {s.OutputLength}")));
+        string.Join(" -> ", new[] { $"window {Input.Window}" }.Concat(Stages.Where(s => s.Step is not (AffineStep or StandardizerStep)).Select(s => $"{s.Step.Op} {s.OutputLength}")));
 
     /// <summary>Resolves a chain the parser accepted (<see cref="Check"/> found nothing).</summary>
     public static PreprocessChain Resolve(string path, SensorInput input, IReadOnlyList<PreprocessStep> steps)
@@ -83,11 +90,18 @@ public sealed record PreprocessChain(SensorInput Input, PreprocessAffine Leading
             if (step.IsAffine)
             {
                 int end = i;
-                while (end < steps.Count && steps[end].IsAffine) end++;
+                while (end < steps.Count && steps[end].IsAffine && !(steps[end] is StandardizeStep p && p.IsPerValue(input.Channels))) end++;
                 if (kind == SignalKind.Bins)
                 {
                     Problem(ManifestDiagnosticIds.PreprocessOrder, step, $"{where} scales complex FFT bins; put \"magnitude\" or \"power\" before it, or scale the samples before the \"fft\"");
                     return null;
+                }
+                if (step is StandardizeStep z && z.IsPerValue(input.Channels))
+                {
+                    var standardizer = PerValue(z, i, length);
+                    if (standardizer is null) return null;
+                    stages.Add(new ChainStage(standardizer, kind, length, kind, length, fftLength));
+                    continue;
                 }
                 var identity = input with { Scale = 1, Offset = 0 };
                 var folded = PreprocessAffine.Fold(identity, steps.Skip(i).Take(end - i).ToList());
@@ -100,6 +114,27 @@ public sealed record PreprocessChain(SensorInput Input, PreprocessAffine Leading
             {
                 Problem(ManifestDiagnosticIds.PreprocessOrder, step, $"{where} follows \"{stages[^1].Step.Op}\", which gives features; only \"scale\" or \"standardize\" may follow features. Reorder the chain");
                 return null;
+            }
+
+            StandardizerStep? PerValue(StandardizeStep z, int index, int perChannel)
+            {
+                int values = input.Channels * perChannel;
+                string at = $"preprocess[{index}] (standardize)";
+                if (!steps.Skip(index + 1).All(x => x.IsAffine))
+                {
+                    Problem(ManifestDiagnosticIds.InvalidPreprocessParameter, z, $"{at} has one value per model input, which only a standardize at the end of the chain can have; move it to the end or give one value per channel");
+                    return null;
+                }
+                foreach (var (name, v) in new[] { ("mean", z.Mean), ("std", z.Std) })
+                    if (v.Length != 1 && v.Length != input.Channels && v.Length != values)
+                    {
+                        Problem(ManifestDiagnosticIds.InvalidPreprocessParameter, z, $"{at}.{name} has {v.Length} values; here each of the {input.Channels} channel(s) has {perChannel}, so give 1, {input.Channels} (one per channel) or {values} (one per model input, in its order)");
+                        return null;
+                    }
+                bool rows = input.Layout == InputLayout.ChannelsFirst || input.Channels == 1;
+                float[][] Split(double[] v) => Enumerable.Range(0, input.Channels).Select(c => Enumerable.Range(0, perChannel)
+                    .Select(k => (float)(v.Length == 1 ? v[0] : v.Length == input.Channels ? v[c] : v[rows ? c * perChannel + k : k * input.Channels + c])).ToArray()).ToArray();
+                return new StandardizerStep(Split(z.Mean), Split(z.Std)) { At = z.At };
             }
 
             bool Needs(params SignalKind[] kinds)
