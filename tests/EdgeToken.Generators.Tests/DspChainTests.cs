@@ -99,6 +99,9 @@ public sealed class DspChainAllocationTests
     [InlineData("scaled")]
     [InlineData("fft")]
     [InlineData("perValue")]
+    [InlineData("envelopeOfBins")]
+    [InlineData("powerOfBins")]
+    [InlineData("melOfMagnitude")]
     public void Ten_thousand_windows_allocate_nothing_and_collect_nothing(string name)
     {
         var chain = DspChains.Named(name);

@@ -125,7 +125,48 @@ internal static class DspChains
             return f;
         });
 
-    public static readonly Case[] All = [Spectrum, Statistics, Envelope, LogMel, Mfcc, FrontEnd, Scaled, Bins, PerValue];
+    /// <summary>The envelope from the bins of an earlier FFT (ComputeFromSpectrum), and a rectangular window.</summary>
+    public static readonly Case EnvelopeOfBins = new("envelopeOfBins",
+        """[ { "op": "detrend" }, { "op": "window", "kind": "rectangular" }, { "op": "fft" }, { "op": "envelopeSpectrum" }, { "op": "bandEnergies", "bands": [[0, 100], [100, 250], [250, 500]] } ]""",
+        3, (_, _, x) =>
+        {
+            new LinearDetrend(Window).Apply(x, x);
+            new EdgeToken.Sensors.Dsp.Window(WindowKind.Rectangular, Window).Apply(x, x);
+            var re = new float[Window / 2 + 1];
+            var im = new float[Window / 2 + 1];
+            new RealFft(Window).Forward(x, re, im);
+            var amplitude = new float[re.Length];
+            new EnvelopeSpectrum(Window).ComputeFromSpectrum(re, im, amplitude);
+            var result = new float[3];
+            new BandEnergies([new(0, 100), new(100, 250), new(250, 500)], amplitude.Length, SampleRate / Window).Compute(amplitude, result);
+            return result;
+        });
+
+    /// <summary>The power of an FFT's bins, and log-mel energies of a magnitude spectrum.</summary>
+    public static readonly Case PowerOfBins = new("powerOfBins",
+        """[ { "op": "fft" }, { "op": "power" }, { "op": "bandEnergies", "bands": [[0, 1000], [1000, 4000]] } ]""",
+        2, (_, _, x) =>
+        {
+            var result = new float[2];
+            new BandEnergies([new(0, 1000), new(1000, 4000)], Window / 2 + 1, SampleRate / Window).Compute(PowerSpectrum(x), result);
+            return result;
+        });
+
+    public static readonly Case MelOfMagnitude = new("melOfMagnitude",
+        """[ { "op": "magnitudeSpectrum" }, { "op": "logMel", "bins": 12, "lowHz": 100, "highHz": 3000 } ]""",
+        12, (_, _, x) =>
+        {
+            var re = new float[Window / 2 + 1];
+            var im = new float[Window / 2 + 1];
+            new RealFft(Window).Forward(x, re, im);
+            var magnitude = new float[re.Length];
+            EdgeToken.Sensors.Dsp.Spectrum.Magnitude(re, im, magnitude);
+            var result = new float[12];
+            new MelFilterbank(12, Window, SampleRate, 100, 3000).ApplyLog(magnitude, result);
+            return result;
+        });
+
+    public static readonly Case[] All = [Spectrum, Statistics, Envelope, LogMel, Mfcc, FrontEnd, Scaled, Bins, PerValue, EnvelopeOfBins, PowerOfBins, MelOfMagnitude];
 
     public static Case Named(string name) => All.Single(c => c.Name == name);
 
