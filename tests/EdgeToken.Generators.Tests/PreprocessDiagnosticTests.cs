@@ -99,6 +99,8 @@ public sealed class PreprocessDiagnosticTests
     [InlineData("""[ { "op": "powerSpectrum" }, { "op": "window", "kind": "hann" } ]""", "takes samples but gets a spectrum from \"powerSpectrum\"; it works on samples, so put it before the FFT")]
     [InlineData("""[ { "op": "stats", "features": ["rms"] }, { "op": "detrend" } ]""", "only \"scale\" or \"standardize\" may follow features")]
     [InlineData("""[ { "op": "detrend" }, { "op": "bearingFrontEnd" } ]""", "must be the first step after any scaling")]
+    [InlineData("""[ { "op": "stats", "features": ["rms"] }, { "op": "scale", "factor": 2 }, { "op": "detrend" } ]""", "preprocess[2] (detrend) follows \"stats\", which gives features")]
+    [InlineData("""[ { "op": "powerSpectrum" }, { "op": "scale", "factor": 2 }, { "op": "mfcc", "coefficients": 13 } ]""", "takes samples but gets a spectrum from \"powerSpectrum\"")]
     [InlineData("""[ { "op": "fft" }, { "op": "scale", "factor": 2 } ]""", "scales complex FFT bins")]
     [InlineData("""[ { "op": "magnitude" } ]""", "takes complex FFT bins but gets samples")]
     public void ET0019_step_that_cannot_take_its_input_says_how_to_reorder(string chain, string message)

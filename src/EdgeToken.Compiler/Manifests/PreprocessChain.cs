@@ -83,6 +83,9 @@ public sealed record PreprocessChain(SensorInput Input, PreprocessAffine Leading
         void Problem(string id, PreprocessStep step, string message) =>
             problems.Add(new ManifestDiagnostic(id, path, step.At.Line, step.At.Column, message));
 
+        // The step a message names as the source of the signal: the last one that changed it, not a scaling.
+        string LastOp() => stages.Last(s => s.Step is not (AffineStep or StandardizerStep)).Step.Op;
+
         for (int i = leading; i < steps.Count; i++)
         {
             var step = steps[i];
@@ -112,7 +115,7 @@ public sealed record PreprocessChain(SensorInput Input, PreprocessAffine Leading
 
             if (kind == SignalKind.Features)
             {
-                Problem(ManifestDiagnosticIds.PreprocessOrder, step, $"{where} follows \"{stages[^1].Step.Op}\", which gives features; only \"scale\" or \"standardize\" may follow features. Reorder the chain");
+                Problem(ManifestDiagnosticIds.PreprocessOrder, step, $"{where} follows \"{LastOp()}\", which gives features; only \"scale\" or \"standardize\" may follow features. Reorder the chain");
                 return null;
             }
 
@@ -141,7 +144,7 @@ public sealed record PreprocessChain(SensorInput Input, PreprocessAffine Leading
             {
                 if (kinds.Contains(kind)) return true;
                 Problem(ManifestDiagnosticIds.PreprocessOrder, step,
-                    $"{where} takes {string.Join(" or ", kinds.Select(Name))} but gets {Name(kind)}{(stages.Count > 0 ? $" from \"{stages[^1].Step.Op}\"" : "")}; {Hint(step.Op)}");
+                    $"{where} takes {string.Join(" or ", kinds.Select(Name))} but gets {Name(kind)}{(stages.Any(s => s.Step is not (AffineStep or StandardizerStep)) ? $" from \"{LastOp()}\"" : "")}; {Hint(step.Op)}");
                 return false;
             }
 
