@@ -4,7 +4,7 @@ using Microsoft.CodeAnalysis;
 namespace EdgeToken.Generators
 {
     /// <summary>
-    /// Every diagnostic the EdgeToken generator reports. ET0001-ET0010, ET0013 and ET0014 are found by the build
+    /// Every diagnostic the EdgeToken generator reports. ET0001-ET0010, ET0013, ET0014 and ET0016-ET0019 are found by the build
     /// step (which knows JSON and the model) and recorded in the generation model; the generator reports them again
     /// at the same place in the manifest so the IDE shows them too. ET0011 and ET0012 the generator finds itself.
     /// Each id has a page docs/diagnostics/ETnnnn.md with the bad input and the fix.
@@ -29,6 +29,11 @@ namespace EdgeToken.Generators
         public static readonly DiagnosticDescriptor CompiledModelUnreadable = Error("ET0012", "Compiled model cannot be read");
         public static readonly DiagnosticDescriptor ModelDoesNotCompile = Error("ET0013", "Model does not compile");
         public static readonly DiagnosticDescriptor BackendUnavailable = Error("ET0014", "Backend not available");
+        // ET0015: reserved for the accuracy-budget check (another branch).
+        public static readonly DiagnosticDescriptor PreprocessSizeMismatch = Error("ET0016", "Preprocessing chain output does not fit the model's input");
+        public static readonly DiagnosticDescriptor UnknownPreprocessOp = Error("ET0017", "Unknown preprocessing operator");
+        public static readonly DiagnosticDescriptor InvalidPreprocessParameter = Error("ET0018", "Preprocessing step parameter out of range");
+        public static readonly DiagnosticDescriptor PreprocessOrder = Error("ET0019", "Preprocessing step gets a signal it cannot take");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new Dictionary<string, DiagnosticDescriptor>
         {
@@ -46,6 +51,10 @@ namespace EdgeToken.Generators
             [CompiledModelUnreadable.Id] = CompiledModelUnreadable,
             [ModelDoesNotCompile.Id] = ModelDoesNotCompile,
             [BackendUnavailable.Id] = BackendUnavailable,
+            [PreprocessSizeMismatch.Id] = PreprocessSizeMismatch,
+            [UnknownPreprocessOp.Id] = UnknownPreprocessOp,
+            [InvalidPreprocessParameter.Id] = InvalidPreprocessParameter,
+            [PreprocessOrder.Id] = PreprocessOrder,
         };
 
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

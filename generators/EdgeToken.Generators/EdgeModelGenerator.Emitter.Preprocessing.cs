@@ -7,11 +7,17 @@ namespace EdgeToken.Generators
     public sealed partial class EdgeModelGenerator
     {
         /// <summary>Preprocess(frames, firstFrame): raw interleaved frames -> the model's input tensor, with the
-        /// folded per-channel scale and offset as constants and the layout's index arithmetic specialised.</summary>
+        /// folded per-channel scale and offset as constants and the layout's index arithmetic specialised.
+        /// A chain with DSP stages is written by <see cref="Dsp"/> instead.</summary>
         internal static class Preprocessing
         {
             public static void Write(IndentedTextWriter w, PipelineModel m)
             {
+                if (m.Input.Chain.Count > 0)
+                {
+                    Dsp.Write(w, m);
+                    return;
+                }
                 var s = m.Input;
                 bool identity = s.Scale.All(v => v == "1") && s.Offset.All(v => v == "0");
                 bool inOrder = !s.ChannelsFirst || s.Channels == 1;

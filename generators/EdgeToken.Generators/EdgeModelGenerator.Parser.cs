@@ -11,7 +11,7 @@ namespace EdgeToken.Generators
         /// <summary>Generation model text (written by the compiler's GenerationModelWriter) -> <see cref="PipelineModel"/>.</summary>
         internal static class Parser
         {
-            public const int FormatVersion = 1;
+            public const int FormatVersion = 2;
 
             public static string NormalizePath(string path) => path.Replace('\\', '/');
 
@@ -66,6 +66,8 @@ namespace EdgeToken.Generators
                 var steps = new List<StepModel>();
                 var attributes = new List<List<AttributeModel>>();
                 var diagnostics = new List<DiagnosticInfo>();
+                var chain = new List<DspStageModel>();
+                int featuresPerChannel = -1;
                 byte[]? weights = null;
                 bool ended = false;
                 for (int i = 1; i < lines.Length; i++)
@@ -81,6 +83,8 @@ namespace EdgeToken.Generators
                             input = new SensorModel(Int(f[1]), f[2], Int(f[3]), Int(f[4]), f[5] == "channels-first", EquatableArray<string>.Empty, EquatableArray<string>.Empty);
                             break;
                         case "preprocess": preprocess = f; break;
+                        case "chain": featuresPerChannel = Int(f[1]); break;
+                        case "dsp": chain.Add(DspStage(f)); break;
                         case "backend": break;
                         case "output":
                             output = new OutputModel(f[1], f[2], Int(f[3]), Strings(f[4], unescape: true), Strings(f[5], unescape: false));
@@ -113,12 +117,30 @@ namespace EdgeToken.Generators
                     throw new FormatException("a required record is missing");
 
                 input = input with { Scale = Strings(preprocess[1], unescape: false), Offset = Strings(preprocess[2], unescape: false) };
+                if (chain.Count > 0)
+                {
+                    if (featuresPerChannel < 1) throw new FormatException("'dsp' records without a 'chain' record");
+                    input = input with { Chain = new EquatableArray<DspStageModel>(chain.ToArray()), FeaturesPerChannel = featuresPerChannel };
+                }
                 var stepArray = new StepModel[steps.Count];
                 for (int s = 0; s < steps.Count; s++)
                     stepArray[s] = steps[s] with { Attributes = new EquatableArray<AttributeModel>(attributes[s].ToArray()) };
                 var planModel = new PlanModel(Int(plan[1]), Int(plan[2]), Int(plan[3]), long.Parse(plan[4], CultureInfo.InvariantCulture), Int(plan[5]), Int(plan[6]),
                     new EquatableArray<TensorModel>(tensors.ToArray()), new EquatableArray<StepModel>(stepArray), new EquatableArray<byte>(weights));
                 return new CompiledResult(manifest, NormalizePath(path), new PipelineModel(manifest, name, ns, input, output, planModel), EquatableArray<DiagnosticInfo>.Empty);
+            }
+
+            /// <summary>dsp, op, input kind, input length, output kind, output length, key=value;... (escaped).</summary>
+            private static DspStageModel DspStage(string[] f)
+            {
+                var pairs = new List<DspArgument>();
+                foreach (var pair in Unescape(f[6]).Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries))
+                {
+                    int eq = pair.IndexOf('=');
+                    if (eq <= 0) throw new FormatException($"dsp argument '{pair}' is not key=value");
+                    pairs.Add(new DspArgument(pair.Substring(0, eq), pair.Substring(eq + 1)));
+                }
+                return new DspStageModel(f[1], f[2], Int(f[3]), f[4], Int(f[5]), new EquatableArray<DspArgument>(pairs.ToArray()));
             }
 
             private static CompiledResult Unreadable(string path, string message) =>

@@ -68,7 +68,7 @@ public sealed class IncrementalCachingTests
 
     private static readonly Type[] Forbidden = [typeof(ISymbol), typeof(Compilation), typeof(SyntaxNode), typeof(SyntaxTree), typeof(Location), typeof(AdditionalText)];
 
-    private static int Walk(object? value, HashSet<object> seen, string path)
+    internal static int Walk(object? value, HashSet<object> seen, string path)
     {
         if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum) return 0;
         foreach (var f in Forbidden)

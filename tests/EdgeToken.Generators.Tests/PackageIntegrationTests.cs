@@ -23,6 +23,11 @@ public sealed class PackageIntegrationTests
             string app = Path.Combine(work, "app");
             Directory.CreateDirectory(app);
             string manifest = TestPipelines.WriteProject(TestPipelines.TwoClassModel(), TestPipelines.TwoClassManifest, app);
+            // A second pipeline whose chain calls EdgeToken.Sensors: the package must bring that library along.
+            var chain = DspChains.FrontEnd;
+            DspChains.PassThrough(DspChains.Dims(chain, false)).Save(Path.Combine(app, "features.onnx"));
+            string featuresManifest = Path.Combine(app, "features.edgemodel.json");
+            File.WriteAllText(featuresManifest, DspChains.Manifest(chain).Replace("\"model.onnx\"", "\"features.onnx\""));
             File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
@@ -63,12 +68,22 @@ public sealed class PackageIntegrationTests
                 int windows = 0;
                 while (pipeline.Push(ref samples, out var result)) { windows++; Console.WriteLine($"window {result.Window} top {result.Top}"); }
                 Console.WriteLine($"windows {windows}");
+
+                var features = new Features();
+                var raw = new float[Features.InputLength];
+                for (int i = 0; i < raw.Length; i++) raw[i] = 40 + (float)Math.Sin(i * 0.37) * 20 + (i % 23 == 0 ? 15 : 0);
+                var values = new float[Features.OutputLength];
+                features.Infer(raw, values);
+                Console.WriteLine("features " + string.Join(" ", values.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
                 """);
 
             string run = Dotnet(app, "run -c Release -nologo");
             var expected = Reference(window: Enumerable.Range(0, 128).Select(i => (float)Math.Sin(i * 0.37) * 2).ToArray(), manifest);
             Assert.Contains("scores " + string.Join(" ", expected.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture))), run);
             Assert.Contains("windows 1", run);
+            var raw = Enumerable.Range(0, DspChains.Window * 2).Select(i => 40 + (float)Math.Sin(i * 0.37) * 20 + (i % 23 == 0 ? 15 : 0)).ToArray();
+            var features = DspChains.Features(TestPipelines.Compile(featuresManifest), chain, raw, channelsFirst: false);
+            Assert.Contains("features " + string.Join(" ", features.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture))), run);
 
             // Incremental: an unchanged manifest and model do not run the compiler again.
             string etgen = Directory.GetFiles(Path.Combine(app, "obj"), "bearing.edgemodel.etgen", SearchOption.AllDirectories).Single();

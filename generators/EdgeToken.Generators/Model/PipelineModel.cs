@@ -11,9 +11,14 @@ namespace EdgeToken.Generators.Model
         OutputModel Output,
         PlanModel Plan);
 
-    /// <summary>The sensor input and the folded preprocessing (model = raw * Scale[c] + Offset[c]).</summary>
+    /// <summary>The sensor input and the preprocessing: the folded input scaling (raw * Scale[c] + Offset[c]), then
+    /// the chain's DSP stages per channel (none for an affine-only chain), giving FeaturesPerChannel values each.</summary>
     internal sealed record SensorModel(int Channels, string SampleRate, int Window, int Hop, bool ChannelsFirst,
-        EquatableArray<string> Scale, EquatableArray<string> Offset);
+        EquatableArray<string> Scale, EquatableArray<string> Offset)
+    {
+        public EquatableArray<DspStageModel> Chain { get; init; } = EquatableArray<DspStageModel>.Empty;
+        public int FeaturesPerChannel { get; init; } = Window;
+    }
 
     /// <summary>The output's meaning: "classes", "anomaly" or "regression".</summary>
     internal sealed record OutputModel(string Kind, string Threshold, int Debounce, EquatableArray<string> Labels, EquatableArray<string> Members);

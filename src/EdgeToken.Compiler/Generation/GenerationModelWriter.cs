@@ -21,7 +21,7 @@ namespace EdgeToken.Compiler.Generation;
 /// </remarks>
 public static class GenerationModelWriter
 {
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2; // 2: the preprocessing chain's DSP stages (chain, dsp records)
     public const string FileSuffix = ".etgen";
 
     public static string Write(ManifestCompilation compilation)
@@ -38,6 +38,12 @@ public static class GenerationModelWriter
         var s = m.Input;
         Line("input", s.Channels, s.SampleRate, s.Window, s.Hop, s.Layout == InputLayout.ChannelsLast ? "channels-last" : "channels-first");
         Line("preprocess", Floats(compilation.Preprocess.Scale), Floats(compilation.Preprocess.Offset));
+        if (compilation.Chain.HasDsp)
+        {
+            Line("chain", compilation.Chain.LengthPerChannel);
+            foreach (var stage in compilation.Chain.Stages)
+                Line("dsp", stage.Step.Op, stage.Input.ToString(), stage.InputLength, stage.Output.ToString(), stage.OutputLength, Escape(ChainArguments.Of(stage, s)));
+        }
         Line("backend", "generated");
         var o = m.Output;
         Line("output", o.Kind.ToString().ToLowerInvariant(), (float)o.Threshold, o.Debounce,

@@ -22,7 +22,12 @@ public sealed record Manifest(
 
 /// <summary>Line and column of the sections later checks point at.</summary>
 public sealed record ManifestPositions((int Line, int Column) Model, (int Line, int Column) Input,
-    (int Line, int Column) Dimensions, (int Line, int Column) Backend, (int Line, int Column) Output);
+    (int Line, int Column) Dimensions, (int Line, int Column) Backend, (int Line, int Column) Output)
+{
+    /// <summary>The <c>preprocess</c> field (the input's position when there is none): where a chain whose
+    /// output does not fit the model is reported.</summary>
+    public (int Line, int Column) Preprocess { get; init; } = Input;
+}
 
 /// <summary>How samples arrive: frames of <see cref="Channels"/> values (interleaved) at <see cref="SampleRate"/>;
 /// the model sees <see cref="Window"/> frames, a new window every <see cref="Hop"/> frames.</summary>
@@ -37,14 +42,32 @@ public enum InputLayout
     ChannelsFirst,
 }
 
-/// <summary>One stage of the preprocessing chain, applied per channel in model units.</summary>
-public abstract record PreprocessStep(string Op);
+/// <summary>One stage of the preprocessing chain, applied per channel in model units. The affine stages
+/// (<see cref="ScaleStep"/>, <see cref="StandardizeStep"/>) are here; the DSP stages are in PreprocessSteps.Dsp.cs.</summary>
+public abstract record PreprocessStep(string Op)
+{
+    /// <summary>Line and column of the step's object in the manifest, for the chain's diagnostics.</summary>
+    public (int Line, int Column) At { get; init; }
+
+    /// <summary>True for stages that are x * a[c] + b[c] and fold into their neighbours.</summary>
+    public virtual bool IsAffine => false;
+}
 
 /// <summary>x * factor + offset.</summary>
-public sealed record ScaleStep(double Factor, double Offset) : PreprocessStep("scale");
+public sealed record ScaleStep(double Factor, double Offset) : PreprocessStep("scale")
+{
+    public override bool IsAffine => true;
+}
 
-/// <summary>(x - mean[c]) / std[c], one value per channel or one for all.</summary>
-public sealed record StandardizeStep(double[] Mean, double[] Std) : PreprocessStep("standardize");
+/// <summary>(x - mean[c]) / std[c], one value per channel or one for all; at the end of a chain with DSP steps also
+/// one value per model input, in the model input's order (EdgeToken.Sensors.Dsp.Standardizer per channel).</summary>
+public sealed record StandardizeStep(double[] Mean, double[] Std) : PreprocessStep("standardize")
+{
+    public override bool IsAffine => true;
+
+    /// <summary>True when mean or std has a value per model input rather than one for all or one per channel.</summary>
+    public bool IsPerValue(int channels) => Mean.Length is not 1 && Mean.Length != channels || Std.Length is not 1 && Std.Length != channels;
+}
 
 public enum BackendKind
 {

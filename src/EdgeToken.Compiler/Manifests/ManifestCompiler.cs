@@ -4,10 +4,16 @@ using EdgeToken.Runtime.Tensors;
 
 namespace EdgeToken.Compiler.Manifests;
 
-/// <summary>A manifest compiled together with its model: everything the generator emits code from.</summary>
-public sealed record ManifestCompilation(Manifest Manifest, CompiledModel Model, PreprocessAffine Preprocess)
+/// <summary>A manifest compiled together with its model: everything the generator emits code from.
+/// <see cref="Preprocess"/> is the input scaling with the chain's leading affine steps folded in; <see cref="Chain"/>
+/// holds the DSP stages after it (none for an affine-only chain).</summary>
+public sealed record ManifestCompilation(Manifest Manifest, CompiledModel Model, PreprocessChain Chain)
 {
+    public PreprocessAffine Preprocess => Chain.Leading;
+    /// <summary>Raw values in one window: channels x window.</summary>
     public int InputLength => Manifest.Input.Channels * Manifest.Input.Window;
+    /// <summary>Values the model's input holds: what the chain makes of one window.</summary>
+    public int ModelInputLength => Chain.OutputLength;
     public int OutputLength => (int)Model.Plan.Output(0).Info.ElementCount;
 }
 
@@ -94,7 +100,18 @@ public static class ManifestCompiler
         string expected = s.Layout == InputLayout.ChannelsLast ? $"[..., {s.Window}, {s.Channels}]" : $"[..., {s.Channels}, {s.Window}]";
         if (inputTensor.Type != ElementType.Float32)
             return Fail(ManifestDiagnosticIds.ShapeMismatch, pos.Input, $"model input '{inputTensor.Name}' is {inputTensor.Type.OnnxName()}; a sensor pipeline needs a float input");
-        if (!LayoutFits(inputTensor.Dims, s))
+        var chain = PreprocessChain.Resolve(manifest.Path, s, manifest.Preprocess);
+        if (chain.HasDsp)
+        {
+            if (!LayoutFits(inputTensor.Dims, s.Channels, chain.LengthPerChannel, s.Layout))
+            {
+                int f = chain.LengthPerChannel;
+                string wanted = s.Channels == 1 ? $"{f} values" : s.Layout == InputLayout.ChannelsLast ? $"[..., {f}, {s.Channels}]" : $"[..., {s.Channels}, {f}]";
+                return Fail(ManifestDiagnosticIds.PreprocessSizeMismatch, pos.Preprocess,
+                    $"the preprocess chain gives {s.Channels} channel(s) x {f} values = {chain.OutputLength} ({chain.Describe()}), so the model input should be {wanted}, but '{inputTensor.Name}' is {Shape.Format(inputTensor.Dims)} ({Shape.ElementCount(inputTensor.Dims)} values); change the chain's parameters (bands, bins, coefficients, statistics), 'input.window' or 'input.layout' to fit the model");
+            }
+        }
+        else if (!LayoutFits(inputTensor.Dims, s.Channels, s.Window, s.Layout))
             return Fail(ManifestDiagnosticIds.ShapeMismatch, pos.Input,
                 $"the manifest's input ({s.Channels} channels x window {s.Window}, {(s.Layout == InputLayout.ChannelsLast ? "channels-last" : "channels-first")}) expects a model input {expected}, but '{inputTensor.Name}' is {Shape.Format(inputTensor.Dims)}; fix 'input.window', 'input.channels' or 'input.layout'");
 
@@ -110,16 +127,18 @@ public static class ManifestCompiler
             return Fail(ManifestDiagnosticIds.OutputMismatch, pos.Output,
                 $"an anomaly output is one score, but the model's output '{output.Name}' is {Shape.Format(output.Dims)}; use \"kind\": \"regression\" for several values");
 
-        return new ManifestCompileResult(new ManifestCompilation(manifest, compiled, PreprocessAffine.Fold(s, manifest.Preprocess)), problems);
+        return new ManifestCompileResult(new ManifestCompilation(manifest, compiled, chain), problems);
     }
 
-    private static bool LayoutFits(int[] dims, SensorInput s)
+    /// <summary>Whether a model input holds <paramref name="channels"/> x <paramref name="perChannel"/> values in the
+    /// layout's order (the window's frames, or the chain's values per channel).</summary>
+    private static bool LayoutFits(int[] dims, int channels, int perChannel, InputLayout layout)
     {
-        if (Shape.ElementCount(dims) != (long)s.Channels * s.Window) return false;
-        if (s.Channels == 1) return true; // [..., window] and [..., window, 1] and [..., 1, window] all hold one channel in order
+        if (Shape.ElementCount(dims) != (long)channels * perChannel) return false;
+        if (channels == 1) return true; // [..., n] and [..., n, 1] and [..., 1, n] all hold one channel in order
         if (dims.Length < 2) return false;
-        return s.Layout == InputLayout.ChannelsLast
-            ? dims[^1] == s.Channels && dims[^2] == s.Window
-            : dims[^1] == s.Window && dims[^2] == s.Channels;
+        return layout == InputLayout.ChannelsLast
+            ? dims[^1] == channels && dims[^2] == perChannel
+            : dims[^1] == perChannel && dims[^2] == channels;
     }
 }

@@ -32,4 +32,13 @@ public static class ManifestDiagnosticIds
     public const string ModelDoesNotCompile = "ET0013";
     /// <summary>A backend this version cannot build yet.</summary>
     public const string BackendUnavailable = "ET0014";
+    // ET0015 is left to the accuracy-budget check (quantization), which is being added on another branch.
+    /// <summary>The preprocessing chain's output (channels x values per channel) does not fit the model's input.</summary>
+    public const string PreprocessSizeMismatch = "ET0016";
+    /// <summary>A preprocessing step names an operator EdgeToken does not have.</summary>
+    public const string UnknownPreprocessOp = "ET0017";
+    /// <summary>A preprocessing step's parameter is out of range (a band above Nyquist, an odd FFT length, too many coefficients).</summary>
+    public const string InvalidPreprocessParameter = "ET0018";
+    /// <summary>A preprocessing step gets a kind of signal it cannot take (bands of samples, a window on a spectrum).</summary>
+    public const string PreprocessOrder = "ET0019";
 }

@@ -11,7 +11,7 @@ public sealed record ManifestParseResult(Manifest? Manifest, IReadOnlyList<Manif
 
 /// <summary>Reads <c>*.edgemodel.json</c> files (docs/manifest.md). Checks only the file itself; what needs the
 /// model (shapes, operators, dimensions) is <see cref="ManifestCompiler"/>'s job.</summary>
-public static class ManifestParser
+public static partial class ManifestParser
 {
     public const string FileSuffix = ".edgemodel.json";
 
@@ -53,6 +53,8 @@ public static class ManifestParser
         var dimensions = ReadDimensions(top.Object("dimensions", false, "{ \"batch\": 1 }"), errors);
         var input = ReadInput(top.Object("input", true, "{ \"channels\": 1, \"sampleRate\": 25600, \"window\": 1024, \"hop\": 512 }"), errors);
         var preprocess = ReadPreprocess(top.Array("preprocess", false, "[ { \"op\": \"standardize\", \"mean\": 0, \"std\": 1 } ]"), input?.Channels, errors);
+        if (input is not null && preprocess is not null && !PreprocessChain.Check(path, input, preprocess, errors.List))
+            preprocess = null;
         top.Object("optimization", false, "{ }"); // reserved for quantization and pruning: accepted, not read yet
         var backend = ReadBackend(top.Object("backend", false, "{ \"kind\": \"generated\" }"), errors);
         var output = ReadOutput(top.Object("output", true, "{ \"kind\": \"classes\", \"labels\": [\"normal\", \"fault\"] }"), errors);
@@ -60,7 +62,10 @@ public static class ManifestParser
         if (name is null || ns is null || model is null || input is null || preprocess is null || backend is null || output is null)
             return null;
         var positions = new ManifestPositions(
-            At(top, "model", errors), At(top, "input", errors), At(top, "dimensions", errors), At(top, "backend", errors), At(top, "output", errors));
+            At(top, "model", errors), At(top, "input", errors), At(top, "dimensions", errors), At(top, "backend", errors), At(top, "output", errors))
+        {
+            Preprocess = top.Property("preprocess") is null ? At(top, "input", errors) : At(top, "preprocess", errors),
+        };
         return new Manifest(path, name, ns, model, dimensions, input, preprocess, backend, output) { Positions = positions };
     }
 
@@ -108,67 +113,6 @@ public static class ManifestParser
         if (channels is null || rate is null || window is null) return null;
         if (obj.Has("hop") && hop is null) return null;
         return new SensorInput(channels.Value, rate.Value, window.Value, hop ?? window.Value, layout, scale ?? 1, offset ?? 0);
-    }
-
-    private static List<PreprocessStep>? ReadPreprocess(List<JsonElementAt>? items, int? channels, ManifestErrors errors)
-    {
-        var steps = new List<PreprocessStep>();
-        if (items is null) return steps;
-        bool ok = true;
-        for (int i = 0; i < items.Count; i++)
-        {
-            string where = $"preprocess[{i}]";
-            if (items[i].Kind != JsonTokenType.StartObject)
-            {
-                errors.Add(ManifestDiagnosticIds.InvalidValue, items[i].Offset, $"'{where}' should be an object such as {{ \"op\": \"scale\", \"factor\": 2 }}, not {items[i].KindName}");
-                ok = false;
-                continue;
-            }
-            var obj = new ManifestObject(items[i], where, errors);
-            string? op = obj.String("op", true, "\"standardize\"");
-            switch (op)
-            {
-                case null:
-                    ok = false;
-                    break;
-                case "scale":
-                {
-                    double? factor = obj.Number("factor", false, "2");
-                    double? offset = obj.Number("offset", false, "0");
-                    if ((obj.Has("factor") && factor is null) || (obj.Has("offset") && offset is null)) ok = false;
-                    else steps.Add(new ScaleStep(factor ?? 1, offset ?? 0));
-                    break;
-                }
-                case "standardize":
-                {
-                    double[]? mean = obj.Numbers("mean", true, "[0.0, 0.0, 0.0]");
-                    double[]? std = obj.Numbers("std", true, "[1.0, 1.0, 1.0]");
-                    ok &= CheckPerChannel(obj, "mean", mean, channels, errors) & CheckPerChannel(obj, "std", std, channels, errors);
-                    if (std is not null && std.Any(s => s == 0))
-                    {
-                        errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("std")!.Value.Offset, $"'{where}.std' contains 0; a standard deviation divides, so it must not be zero");
-                        ok = false;
-                    }
-                    if (mean is not null && std is not null) steps.Add(new StandardizeStep(mean, std));
-                    else ok = false;
-                    break;
-                }
-                default:
-                    errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property("op")!.Value.Offset, $"'{where}.op' is \"{op}\"; this version knows \"scale\" and \"standardize\"");
-                    ok = false;
-                    break;
-            }
-            obj.Finish();
-        }
-        return ok ? steps : null;
-    }
-
-    private static bool CheckPerChannel(ManifestObject obj, string field, double[]? values, int? channels, ManifestErrors errors)
-    {
-        if (values is null || channels is null || values.Length == 1 || values.Length == channels) return true;
-        errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Property(field)!.Value.Offset,
-            $"{obj.Describe(field)} has {values.Length} values but the input has {channels} channels; give one value for all or one per channel");
-        return false;
     }
 
     private static BackendChoice? ReadBackend(ManifestObject? obj, ManifestErrors errors)
