@@ -11,8 +11,12 @@ namespace EdgeToken.Generators
     /// </summary>
     internal static class DiagnosticDescriptors
     {
-        /// <summary>Where the pages live; the repository's docs/diagnostics folder.</summary>
-        public const string HelpBase = "https://github.com/edgetoken/edgetoken/blob/main/docs/diagnostics/";
+        /// <summary>
+        /// Where the pages live: the repository's docs/diagnostics folder, as a path relative to the repository root.
+        /// The project has no public web address yet, so a relative link is the one that is true everywhere (a clone,
+        /// a fork, a package's source link); IDEs show it as text and a reader opens the page in the checkout.
+        /// </summary>
+        public const string HelpBase = "docs/diagnostics/";
         private const string Category = "EdgeToken";
 
         public static readonly DiagnosticDescriptor InvalidJson = Error("ET0001", "Manifest is not valid JSON");
