@@ -67,6 +67,7 @@ namespace EdgeToken.Generators
                 var attributes = new List<List<AttributeModel>>();
                 var diagnostics = new List<DiagnosticInfo>();
                 byte[]? weights = null;
+                var backend = BackendModel.Generated;
                 bool ended = false;
                 for (int i = 1; i < lines.Length; i++)
                 {
@@ -81,7 +82,11 @@ namespace EdgeToken.Generators
                             input = new SensorModel(Int(f[1]), f[2], Int(f[3]), Int(f[4]), f[5] == "channels-first", EquatableArray<string>.Empty, EquatableArray<string>.Empty);
                             break;
                         case "preprocess": preprocess = f; break;
-                        case "backend": break;
+                        case "backend":
+                            backend = f[1] == "onnxruntime"
+                                ? new BackendModel(f[1], Strings(f.Length > 2 ? f[2] : "", unescape: false))
+                                : BackendModel.Generated;
+                            break;
                         case "output":
                             output = new OutputModel(f[1], f[2], Int(f[3]), Strings(f[4], unescape: true), Strings(f[5], unescape: false));
                             break;
@@ -118,7 +123,7 @@ namespace EdgeToken.Generators
                     stepArray[s] = steps[s] with { Attributes = new EquatableArray<AttributeModel>(attributes[s].ToArray()) };
                 var planModel = new PlanModel(Int(plan[1]), Int(plan[2]), Int(plan[3]), long.Parse(plan[4], CultureInfo.InvariantCulture), Int(plan[5]), Int(plan[6]),
                     new EquatableArray<TensorModel>(tensors.ToArray()), new EquatableArray<StepModel>(stepArray), new EquatableArray<byte>(weights));
-                return new CompiledResult(manifest, NormalizePath(path), new PipelineModel(manifest, name, ns, input, output, planModel), EquatableArray<DiagnosticInfo>.Empty);
+                return new CompiledResult(manifest, NormalizePath(path), new PipelineModel(manifest, name, ns, input, output, planModel) { Backend = backend }, EquatableArray<DiagnosticInfo>.Empty);
             }
 
             private static CompiledResult Unreadable(string path, string message) =>

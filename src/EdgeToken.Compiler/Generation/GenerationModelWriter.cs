@@ -38,7 +38,8 @@ public static class GenerationModelWriter
         var s = m.Input;
         Line("input", s.Channels, s.SampleRate, s.Window, s.Hop, s.Layout == InputLayout.ChannelsLast ? "channels-last" : "channels-first");
         Line("preprocess", Floats(compilation.Preprocess.Scale), Floats(compilation.Preprocess.Offset));
-        Line("backend", "generated");
+        if (m.Backend.Kind == BackendKind.OnnxRuntime) Line("backend", "onnxruntime", string.Join(',', m.Backend.ExecutionProviders));
+        else Line("backend", "generated");
         var o = m.Output;
         Line("output", o.Kind.ToString().ToLowerInvariant(), (float)o.Threshold, o.Debounce,
             string.Join(',', o.Labels.Select(Escape)), string.Join(',', o.Labels.Select(l => ManifestParser.LabelIdentifier(l))));

@@ -30,6 +30,6 @@ public static class ManifestDiagnosticIds
     public const string CompiledModelUnreadable = "ET0012";
     /// <summary>The model loads but does not compile (shapes that contradict an operator).</summary>
     public const string ModelDoesNotCompile = "ET0013";
-    /// <summary>A backend this version cannot build yet.</summary>
+    /// <summary>An execution provider name the onnxruntime backend does not know.</summary>
     public const string BackendUnavailable = "ET0014";
 }
