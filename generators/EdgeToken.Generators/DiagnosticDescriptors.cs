@@ -32,7 +32,7 @@ namespace EdgeToken.Generators
         public static readonly DiagnosticDescriptor NotCompiled = Error("ET0011", "Manifest has no compiled model");
         public static readonly DiagnosticDescriptor CompiledModelUnreadable = Error("ET0012", "Compiled model cannot be read");
         public static readonly DiagnosticDescriptor ModelDoesNotCompile = Error("ET0013", "Model does not compile");
-        public static readonly DiagnosticDescriptor BackendUnavailable = Error("ET0014", "Backend not available");
+        public static readonly DiagnosticDescriptor BackendUnavailable = Error("ET0014", "Unknown execution provider");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new Dictionary<string, DiagnosticDescriptor>
         {
