@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using EdgeToken.Compiler;
 using EdgeToken.Compiler.Manifests;
@@ -59,8 +58,7 @@ internal static class BenchManifest
     {
         var result = ManifestCompiler.Compile(manifestPath);
         if (!result.Succeeded)
-            throw new Commands.CliUsageException(string.Join(Environment.NewLine, result.Diagnostics.Select(d =>
-                string.Create(CultureInfo.InvariantCulture, $"{d.Path}({d.Line},{d.Column}): {d.Id}: {d.Message}"))));
+            throw new Commands.CliUsageException(string.Join(Environment.NewLine, result.Diagnostics.Select(d => d.ToMsBuildFormat())));
         return result.Compilation!;
     }
 }
