@@ -11,8 +11,12 @@ namespace EdgeToken.Generators
     /// </summary>
     internal static class DiagnosticDescriptors
     {
-        /// <summary>Where the pages live; the repository's docs/diagnostics folder.</summary>
-        public const string HelpBase = "https://github.com/edgetoken/edgetoken/blob/main/docs/diagnostics/";
+        /// <summary>
+        /// Where the pages live: the repository's docs/diagnostics folder, as a path relative to the repository root.
+        /// The project has no public web address yet, so a relative link is the one that is true everywhere (a clone,
+        /// a fork, a package's source link); IDEs show it as text and a reader opens the page in the checkout.
+        /// </summary>
+        public const string HelpBase = "docs/diagnostics/";
         private const string Category = "EdgeToken";
 
         public static readonly DiagnosticDescriptor InvalidJson = Error("ET0001", "Manifest is not valid JSON");
@@ -28,7 +32,7 @@ namespace EdgeToken.Generators
         public static readonly DiagnosticDescriptor NotCompiled = Error("ET0011", "Manifest has no compiled model");
         public static readonly DiagnosticDescriptor CompiledModelUnreadable = Error("ET0012", "Compiled model cannot be read");
         public static readonly DiagnosticDescriptor ModelDoesNotCompile = Error("ET0013", "Model does not compile");
-        public static readonly DiagnosticDescriptor BackendUnavailable = Error("ET0014", "Backend not available");
+        public static readonly DiagnosticDescriptor BackendUnavailable = Error("ET0014", "Unknown execution provider");
         // ET0015: reserved for the accuracy-budget check (another branch).
         public static readonly DiagnosticDescriptor PreprocessSizeMismatch = Error("ET0016", "Preprocessing chain output does not fit the model's input");
         public static readonly DiagnosticDescriptor UnknownPreprocessOp = Error("ET0017", "Unknown preprocessing operator");

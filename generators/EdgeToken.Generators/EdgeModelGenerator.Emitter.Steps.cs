@@ -21,7 +21,7 @@ namespace EdgeToken.Generators
             private const string Act = "global::EdgeToken.Runtime.Kernels.Activations.";
             private static readonly HashSet<string> s_views = new HashSet<string> { "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout" };
 
-            private enum Form { Specialised, View, Kernel }
+            private enum Form { Specialised, View, Dense, Kernel }
 
             private static Form FormOf(PipelineModel m, StepModel step)
             {
@@ -36,6 +36,7 @@ namespace EdgeToken.Generators
                     if (y != null && step.Inputs.Count == 1 && arenaFloat(step.Inputs[0]) && arenaFloat(step.Outputs[0]) && Call(step, "x", "y") != null)
                         return Form.Specialised;
                 }
+                if (DenseLayers.Lines(m, step) != null) return Form.Dense;
                 return Form.Kernel;
             }
 
@@ -119,6 +120,12 @@ namespace EdgeToken.Generators
                 w.WriteLine("private static global::System.Span<float> F(global::System.Span<byte> arena, int offset, int length) =>");
                 w.WriteLine($"    {Emitter.MarshalName}.Cast<byte, float>(arena.Slice(offset, length));");
                 w.WriteLine();
+                if (m.Plan.Steps.Any(step => FormOf(m, step) == Form.Dense))
+                {
+                    w.WriteLine("private static global::System.ReadOnlySpan<float> W(global::System.ReadOnlySpan<byte> weights, int offset, int length) =>");
+                    w.WriteLine($"    {Emitter.MarshalName}.Cast<byte, float>(weights.Slice(offset, length));");
+                    w.WriteLine();
+                }
                 w.WriteLine("/// <summary>The plan's steps in schedule order; every offset and length is a constant.</summary>");
                 w.WriteLine("private void Run()");
                 w.WriteLine("{");
@@ -140,6 +147,9 @@ namespace EdgeToken.Generators
                             var x = t[step.Inputs[0]];
                             var y = t[step.Outputs[0]];
                             w.WriteLine(Call(step, $"F(arena, {x.Offset}, {x.Length})", $"F(arena, {y.Offset}, {y.Length})"));
+                            break;
+                        case Form.Dense:
+                            foreach (var line in DenseLayers.Lines(m, step)!) w.WriteLine(line);
                             break;
                         default:
                             w.WriteLine($"_step{s}.Run(new {Ops}KernelArgs(arena, weights, s_step{s}Inputs, s_step{s}Outputs, new global::System.Span<byte>(_scratch, 0, _step{s}.ScratchBytes)));");

@@ -61,7 +61,8 @@ namespace EdgeToken.Generators
                 w.WriteLine($"/// {plan.Steps.Count} planned steps, {plan.ArenaBytes} arena bytes, {plan.WeightBytes} weight bytes (static data, never on the heap).");
                 w.WriteLine("/// One instance per thread: it owns its arena and streaming state. Nothing allocates after construction.</summary>");
                 w.WriteLine("[global::System.CodeDom.Compiler.GeneratedCode(\"EdgeToken.Generators\", \"0.1.0\")]");
-                w.WriteLine($"public sealed partial class {m.Name}");
+                bool ort = m.Backend.IsOnnxRuntime;
+                w.WriteLine(ort ? $"public sealed partial class {m.Name} : global::System.IDisposable" : $"public sealed partial class {m.Name}");
                 w.WriteLine("{");
                 w.Indent++;
                 w.WriteLine($"public const int Channels = {m.Input.Channels};");
@@ -85,7 +86,8 @@ namespace EdgeToken.Generators
                 w.WriteLine($"private const int InputOffset = {input.Offset};");
                 w.WriteLine($"private const int OutputOffset = {output.Offset};");
                 w.WriteLine();
-                Steps.WriteFields(w, m);
+                if (ort) OnnxRuntime.WriteFields(w, m);
+                else Steps.WriteFields(w, m);
                 w.WriteLine("private readonly byte[] _arena;");
                 w.WriteLine("private readonly byte[] _scratch;");
                 w.WriteLine("private readonly float[] _ring = new float[InputLength];");
@@ -95,13 +97,18 @@ namespace EdgeToken.Generators
                 w.WriteLine("private long _windows;");
                 if (m.Output.Kind != "regression") w.WriteLine($"private {Generated}Debouncer _debouncer = new {Generated}Debouncer(Debounce);");
                 w.WriteLine();
-                w.WriteLine("/// <summary>Allocates the arena (one pinned buffer, planned to the byte) and builds the steps that run as runtime kernels.</summary>");
-                w.WriteLine($"public {m.Name}()");
+                if (ort) OnnxRuntime.WriteConstructorHeader(w, m);
+                else
+                {
+                    w.WriteLine("/// <summary>Allocates the arena (one pinned buffer, planned to the byte) and builds the steps that run as runtime kernels.</summary>");
+                    w.WriteLine($"public {m.Name}()");
+                }
                 w.WriteLine("{");
                 w.Indent++;
                 w.WriteLine("_arena = global::System.GC.AllocateArray<byte>(ArenaBytes, pinned: true);");
                 w.WriteLine("_scratch = new byte[ScratchBytes];");
-                Steps.WriteConstruction(w, m);
+                if (ort) OnnxRuntime.WriteConstruction(w, m);
+                else Steps.WriteConstruction(w, m);
                 w.Indent--;
                 w.WriteLine("}");
                 w.WriteLine();
@@ -109,7 +116,8 @@ namespace EdgeToken.Generators
                 Preprocessing.Write(w, m);
                 Streaming.Write(w, m);
                 ResultTypes.WriteDecide(w, m);
-                Steps.WriteRun(w, m);
+                if (ort) OnnxRuntime.WriteRun(w, m);
+                else Steps.WriteRun(w, m);
                 w.WriteLine("private static void ThrowLength(string what, int actual, int expected) =>");
                 w.WriteLine("    throw new global::System.ArgumentException($\"{what} has {actual} values; this pipeline needs {expected}\", what);");
                 w.Indent--;

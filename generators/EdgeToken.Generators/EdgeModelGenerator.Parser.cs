@@ -69,6 +69,7 @@ namespace EdgeToken.Generators
                 var chain = new List<DspStageModel>();
                 int featuresPerChannel = -1;
                 byte[]? weights = null;
+                var backend = BackendModel.Generated;
                 bool ended = false;
                 for (int i = 1; i < lines.Length; i++)
                 {
@@ -85,7 +86,11 @@ namespace EdgeToken.Generators
                         case "preprocess": preprocess = f; break;
                         case "chain": featuresPerChannel = Int(f[1]); break;
                         case "dsp": chain.Add(DspStage(f)); break;
-                        case "backend": break;
+                        case "backend":
+                            backend = f[1] == "onnxruntime"
+                                ? new BackendModel(f[1], Strings(f.Length > 2 ? f[2] : "", unescape: false))
+                                : BackendModel.Generated;
+                            break;
                         case "output":
                             output = new OutputModel(f[1], f[2], Int(f[3]), Strings(f[4], unescape: true), Strings(f[5], unescape: false));
                             break;
@@ -127,7 +132,7 @@ namespace EdgeToken.Generators
                     stepArray[s] = steps[s] with { Attributes = new EquatableArray<AttributeModel>(attributes[s].ToArray()) };
                 var planModel = new PlanModel(Int(plan[1]), Int(plan[2]), Int(plan[3]), long.Parse(plan[4], CultureInfo.InvariantCulture), Int(plan[5]), Int(plan[6]),
                     new EquatableArray<TensorModel>(tensors.ToArray()), new EquatableArray<StepModel>(stepArray), new EquatableArray<byte>(weights));
-                return new CompiledResult(manifest, NormalizePath(path), new PipelineModel(manifest, name, ns, input, output, planModel), EquatableArray<DiagnosticInfo>.Empty);
+                return new CompiledResult(manifest, NormalizePath(path), new PipelineModel(manifest, name, ns, input, output, planModel) { Backend = backend }, EquatableArray<DiagnosticInfo>.Empty);
             }
 
             /// <summary>dsp, op, input kind, input length, output kind, output length, key=value;... (escaped).</summary>

@@ -13,5 +13,6 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     FleetCommand.Create(),
     RecordCommand.Create(),
     ReplayCommand.Create(),
+    BenchCommand.Create(),
 };
 return root.Parse(args).Invoke();

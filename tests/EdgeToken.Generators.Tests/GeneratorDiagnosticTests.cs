@@ -46,7 +46,12 @@ public sealed class GeneratorDiagnosticTests
     {
         string docs = Path.Combine(RepoRoot(), "docs", "diagnostics");
         foreach (var d in DiagnosticDescriptors.All)
+        {
             Assert.True(File.Exists(Path.Combine(docs, d.Id + ".md")), $"docs/diagnostics/{d.Id}.md is missing");
+            // The help link is a repository-relative path to that very page, not a web address that may not exist.
+            Assert.Equal("docs/diagnostics/" + d.Id + ".md", d.HelpLinkUri);
+            Assert.True(File.Exists(Path.Combine(RepoRoot(), d.HelpLinkUri)), $"{d.Id}'s help link {d.HelpLinkUri} does not resolve");
+        }
     }
 
     internal static string RepoRoot()

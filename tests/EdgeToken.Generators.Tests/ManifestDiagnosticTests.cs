@@ -131,11 +131,13 @@ public sealed class ManifestDiagnosticTests
     }
 
     [Fact]
-    public void ET0014_onnxruntime_backend_is_not_in_this_version()
+    public void ET0014_unknown_execution_provider()
     {
-        var d = Single(Valid(s => s.Replace("\"output\":", "\"backend\": { \"kind\": \"onnxruntime\", \"executionProviders\": [\"xnnpack\", \"cpu\"] },\n  \"output\":")));
+        var d = Single(Valid(s => s.Replace("\"output\":", "\"backend\": { \"kind\": \"onnxruntime\", \"executionProviders\": [\"tpu\", \"cpu\"] },\n  \"output\":")));
         Assert.Equal("ET0014", d.Id);
-        Assert.Equal((8, 3), At(d));
+        Assert.Equal((8, 62), At(d)); // the "tpu" string itself
+        Assert.Contains("\"tpu\"", d.Message);
+        Assert.Contains("\"xnnpack\"", d.Message);
     }
 
     [Fact]

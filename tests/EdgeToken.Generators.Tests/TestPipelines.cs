@@ -86,6 +86,7 @@ internal static class TestPipelines
         var paths = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator).ToList();
         paths.Add(typeof(EdgeToken.Runtime.Plans.Plan).Assembly.Location);
         paths.Add(typeof(EdgeToken.Sensors.Dsp.RealFft).Assembly.Location);
+        paths.Add(typeof(EdgeToken.Runtime.OnnxRuntime.OnnxRuntimePipeline).Assembly.Location);
         return paths.Distinct().Select(p => (MetadataReference)MetadataReference.CreateFromFile(p)).ToArray();
     });
 

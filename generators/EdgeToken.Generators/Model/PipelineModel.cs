@@ -9,7 +9,18 @@ namespace EdgeToken.Generators.Model
         string Namespace,
         SensorModel Input,
         OutputModel Output,
-        PlanModel Plan);
+        PlanModel Plan)
+    {
+        /// <summary>Which engine runs the model; the default is the generated code.</summary>
+        public BackendModel Backend { get; init; } = BackendModel.Generated;
+    }
+
+    /// <summary>The manifest's backend: "generated", or "onnxruntime" with its execution providers in order of preference.</summary>
+    internal sealed record BackendModel(string Kind, EquatableArray<string> Providers)
+    {
+        public static readonly BackendModel Generated = new BackendModel("generated", EquatableArray<string>.Empty);
+        public bool IsOnnxRuntime => Kind == "onnxruntime";
+    }
 
     /// <summary>The sensor input and the preprocessing: the folded input scaling (raw * Scale[c] + Offset[c]), then
     /// the chain's DSP stages per channel (none for an affine-only chain), giving FeaturesPerChannel values each.</summary>

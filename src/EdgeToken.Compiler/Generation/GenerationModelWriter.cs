@@ -44,7 +44,8 @@ public static class GenerationModelWriter
             foreach (var stage in compilation.Chain.Stages)
                 Line("dsp", stage.Step.Op, stage.Input.ToString(), stage.InputLength, stage.Output.ToString(), stage.OutputLength, Escape(ChainArguments.Of(stage, s)));
         }
-        Line("backend", "generated");
+        if (m.Backend.Kind == BackendKind.OnnxRuntime) Line("backend", "onnxruntime", string.Join(',', m.Backend.ExecutionProviders));
+        else Line("backend", "generated");
         var o = m.Output;
         Line("output", o.Kind.ToString().ToLowerInvariant(), (float)o.Threshold, o.Debounce,
             string.Join(',', o.Labels.Select(Escape)), string.Join(',', o.Labels.Select(l => ManifestParser.LabelIdentifier(l))));

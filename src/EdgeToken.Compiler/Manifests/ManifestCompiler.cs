@@ -44,9 +44,6 @@ public static class ManifestCompiler
         }
 
         var pos = manifest.Positions;
-        if (manifest.Backend.Kind == BackendKind.OnnxRuntime)
-            return Fail(ManifestDiagnosticIds.BackendUnavailable, pos.Backend,
-                "the onnxruntime backend is not in this version of EdgeToken yet; use \"backend\": { \"kind\": \"generated\" }");
 
         string modelPath = manifest.ModelFullPath;
         if (!File.Exists(modelPath))
@@ -75,7 +72,14 @@ public static class ManifestCompiler
         }
 
         CompiledModel compiled;
-        try
+        if (manifest.Backend.Kind == BackendKind.OnnxRuntime)
+        {
+            // ONNX Runtime runs the model: EdgeToken only needs the shapes at its two ends, not its operators.
+            var io = OnnxRuntimeIo.Plan(graph, manifest.Dimensions, File.ReadAllBytes(modelPath), out string? problem);
+            if (io is null) return Fail(ManifestDiagnosticIds.UnboundDimension, manifest.Dimensions.Count > 0 ? pos.Dimensions : pos.Model, problem!);
+            compiled = io;
+        }
+        else try
         {
             compiled = ModelCompiler.Compile(graph, new CompileOptions
             {

@@ -30,7 +30,7 @@ public static class ManifestDiagnosticIds
     public const string CompiledModelUnreadable = "ET0012";
     /// <summary>The model loads but does not compile (shapes that contradict an operator).</summary>
     public const string ModelDoesNotCompile = "ET0013";
-    /// <summary>A backend this version cannot build yet.</summary>
+    /// <summary>An execution provider name the onnxruntime backend does not know.</summary>
     public const string BackendUnavailable = "ET0014";
     // ET0015 is left to the accuracy-budget check (quantization), which is being added on another branch.
     /// <summary>The preprocessing chain's output (channels x values per channel) does not fit the model's input.</summary>

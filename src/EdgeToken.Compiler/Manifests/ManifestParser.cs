@@ -124,7 +124,12 @@ public static partial class ManifestParser
         var list = new List<string>();
         foreach (var p in providers ?? [])
         {
-            if (p.Kind == JsonTokenType.String && p.String.Length > 0) list.Add(p.String);
+            if (p.Kind == JsonTokenType.String && p.String.Length > 0)
+            {
+                if (OnnxRuntimeIo.KnownProviders.Contains(p.String)) list.Add(p.String);
+                else errors.Add(ManifestDiagnosticIds.BackendUnavailable, p.Offset,
+                    $"execution provider \"{p.String}\" is not one EdgeToken knows; use {string.Join(", ", OnnxRuntimeIo.KnownProviders.Select(k => $"\"{k}\""))}");
+            }
             else errors.Add(ManifestDiagnosticIds.InvalidValue, p.Offset, $"'backend.executionProviders' holds provider names such as \"xnnpack\", not {p.KindName}");
         }
         switch (kind)

@@ -1,0 +1,78 @@
+using System.Diagnostics;
+
+namespace EdgeToken.Cli.Bench;
+
+/// <summary>Figures of one target: latency percentiles over the timed calls and managed bytes allocated per call.</summary>
+public sealed record TargetFigures(string Target, double P50Microseconds, double P99Microseconds, double MeanMicroseconds,
+    double AllocatedBytesPerInference, int Gen0Collections, double P50RatioToGenerated, double MaxAbsDifferenceToExecutor);
+
+/// <summary>
+/// Times several targets on one thread, interleaved call by call (generated, executor, ORT, generated, ...) so
+/// that noise from other processes on a shared machine lands on all of them alike. Allocation is counted in a
+/// separate untimed pass per target with <see cref="GC.GetAllocatedBytesForCurrentThread"/>, which is exact.
+/// </summary>
+internal static class LatencyBench
+{
+    public static TargetFigures[] Run(IReadOnlyList<BenchTarget> targets, int inputLength, int outputLength, double seconds, int seed, out int iterations)
+    {
+        var rng = new Random(seed);
+        var window = new float[inputLength];
+        for (int i = 0; i < window.Length; i++) window[i] = (float)(rng.NextDouble() * 2 - 1);
+        var outputs = targets.Select(_ => new float[outputLength]).ToArray();
+
+        // Warm-up: JIT tiers and ORT's first-run allocations; also gives the per-call estimate for the budget.
+        var perCall = new double[targets.Count];
+        for (int t = 0; t < targets.Count; t++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            int calls = 0;
+            while (calls < 30 || (Stopwatch.GetElapsedTime(start).TotalSeconds < 0.3 && calls < 5000))
+            {
+                targets[t].Infer(window, outputs[t]);
+                calls++;
+            }
+            perCall[t] = Stopwatch.GetElapsedTime(start).TotalSeconds / calls;
+        }
+        int n = (int)Math.Clamp(seconds / perCall.Sum(), 200, 200_000);
+        iterations = n;
+
+        var samples = targets.Select(_ => new long[n]).ToArray();
+        var gen0 = new int[targets.Count];
+        for (int i = 0; i < n; i++)
+            for (int t = 0; t < targets.Count; t++)
+            {
+                int before = GC.CollectionCount(0);
+                long t0 = Stopwatch.GetTimestamp();
+                targets[t].Infer(window, outputs[t]);
+                samples[t][i] = Stopwatch.GetTimestamp() - t0;
+                gen0[t] += GC.CollectionCount(0) - before;
+            }
+
+        var allocated = new double[targets.Count];
+        int allocationCalls = Math.Min(n, 1000);
+        for (int t = 0; t < targets.Count; t++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < allocationCalls; i++) targets[t].Infer(window, outputs[t]);
+            allocated[t] = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)allocationCalls;
+        }
+
+        int executor = targets.ToList().FindIndex(t => t is ExecutorTarget);
+        var figures = new TargetFigures[targets.Count];
+        double generatedP50 = 0;
+        for (int t = 0; t < targets.Count; t++)
+        {
+            Array.Sort(samples[t]);
+            double p50 = Micro(samples[t][n / 2]);
+            if (t == 0) generatedP50 = p50;
+            double diff = 0;
+            if (executor >= 0)
+                for (int k = 0; k < outputLength; k++) diff = Math.Max(diff, Math.Abs(outputs[t][k] - outputs[executor][k]));
+            figures[t] = new TargetFigures(targets[t].Name, p50, Micro(samples[t][Math.Min(n - 1, (int)(n * 0.99))]),
+                Micro((long)samples[t].Average()), allocated[t], gen0[t], p50 / generatedP50, diff);
+        }
+        return figures;
+    }
+
+    private static double Micro(long ticks) => ticks * 1e6 / Stopwatch.Frequency;
+}
