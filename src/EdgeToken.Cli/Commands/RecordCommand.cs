@@ -16,10 +16,10 @@ internal static class RecordCommand
 
     public static Command Create()
     {
-        var source = new Option<string>("--source", "-s") { Description = "simulator | serial:/dev/ttyUSB0[:BAUD] | replay:FILE.wav (or .csv).", Required = true };
+        var source = new Option<string>("--source", "-s") { Description = "simulator | serial:/dev/ttyUSB0[:BAUD] | replay:FILE.wav (or .csv) | i2c:BUS:ADDRESS[:adxl345|lis3dh] (e.g. i2c:1:0x53).", Required = true };
         var duration = new Option<double>("--duration", "-d") { Description = "Seconds of samples to record (at the source's sample rate).", Required = true };
         var output = new Option<string>("--out", "-o") { Description = "Recording to write: .csv (time column + one column per channel) or .wav.", Required = true };
-        var rate = new Option<double?>("--rate") { Description = "Sample rate in Hz: of the simulator (default 20480), of the serial device (required), or of a CSV source without a time column." };
+        var rate = new Option<double?>("--rate") { Description = "Sample rate in Hz: of the simulator (default 20480), of the serial device (required), of the I2C accelerometer (a rate the part has; default ADXL345 800, LIS3DH 400), or of a CSV source without a time column." };
         var channels = new Option<int?>("--channels") { Description = "Channels: of the simulator (default 3), or expected from the serial device (default: what the frames say; 3 for --protocol csv)." };
         var seed = new Option<ulong>("--seed") { Description = "Simulator random seed; the same seed and options give the same samples.", DefaultValueFactory = _ => 1 };
         var fault = new Option<string?>("--fault") { Description = "Simulated bearing fault: outer | inner | ball | cage (default: healthy)." };
@@ -28,9 +28,9 @@ internal static class RecordCommand
         var encoding = new Option<string>("--encoding") { Description = "WAV sample encoding: float32 | pcm16 | pcm24 (PCM clips at ±1.0).", DefaultValueFactory = _ => "float32" };
         var protocol = new Option<string>("--protocol") { Description = "Serial protocol: frames (COBS + CRC-16) | csv (text lines).", DefaultValueFactory = _ => "frames" };
         var scale = new Option<float>("--scale") { Description = "Engineering units per count of int16 serial frames (e.g. 0.00390625 = 1/256 g for an ADXL345).", DefaultValueFactory = _ => 1f };
-        var timeout = new Option<double?>("--timeout") { Description = "Serial only: give up after this many wall-clock seconds (default: duration + 10)." };
+        var timeout = new Option<double?>("--timeout") { Description = "Serial and I2C: give up after this many wall-clock seconds (default: duration + 10)." };
         var json = CliOptions.Json();
-        var command = new Command("record", "Capture a sensor source (machinery simulator, serial port, or another recording) to a CSV or WAV recording.")
+        var command = new Command("record", "Capture a sensor source (machinery simulator, serial port, I2C accelerometer, or another recording) to a CSV or WAV recording.")
         {
             source, duration, output, rate, channels, seed, fault, faultStart, faultAmplitude, encoding, protocol, scale, timeout, json,
         };
@@ -61,6 +61,13 @@ internal static class RecordCommand
                     break;
                 case SensorSourceKind.Replay:
                     result = SensorCapture.FromRecording(spec.Path!, parse.GetValue(rate), seconds, path, wav);
+                    break;
+                case SensorSourceKind.I2c:
+                    using (var chip = I2cAccelerometer.Open(OpenI2c(spec), spec.I2cPart, parse.GetValue(rate) ?? I2cAccelerometer.DefaultRateHz(spec.I2cPart), spec.ToString()))
+                    {
+                        result = SensorCapture.FromI2c(chip, seconds, TimeSpan.FromSeconds(parse.GetValue(timeout) ?? seconds + 10), path, wav);
+                    }
+
                     break;
                 default:
                     double serialRate = parse.GetValue(rate) ?? throw new CliUsageException($"--source {spec}: pass --rate with the device's sample rate in Hz (timestamps and the recording's time column come from it)");
@@ -99,6 +106,26 @@ internal static class RecordCommand
         // Further axes see the bearing through more of the housing; beyond the default three, the weakest gain repeats.
         double[] gains = Enumerable.Range(0, channels).Select(c => machine.ChannelGains[Math.Min(c, machine.ChannelGains.Length - 1)]).ToArray();
         return machine with { SampleRateHz = rateHz, ChannelGains = gains };
+    }
+
+    /// <summary>The bus device for the spec; a bus that does not exist or an address that does not acknowledge is
+    /// a user error naming both.</summary>
+    private static System.Device.I2c.I2cDevice OpenI2c(SensorSourceSpec spec)
+    {
+        string device = $"/dev/i2c-{spec.I2cBus}";
+        if (OperatingSystem.IsLinux() && !File.Exists(device))
+        {
+            throw new CliUsageException($"--source {spec}: {device} does not exist (is the I2C bus enabled, e.g. dtparam=i2c_arm=on, and is the i2c-dev module loaded?)");
+        }
+
+        try
+        {
+            return System.Device.I2c.I2cDevice.Create(new System.Device.I2c.I2cConnectionSettings(spec.I2cBus, spec.I2cAddress));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or PlatformNotSupportedException)
+        {
+            throw new CliUsageException($"--source {spec}: cannot open {device} at 0x{spec.I2cAddress:X2}: {e.Message}");
+        }
     }
 
     private static BearingFaultKind ParseFault(string text) => text switch

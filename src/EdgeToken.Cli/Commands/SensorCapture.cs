@@ -60,6 +60,38 @@ internal static class SensorCapture
     }
 
     /// <summary>
+    /// Drains the accelerometer's FIFO until <paramref name="seconds"/> of samples (at the part's data rate) are
+    /// written or <paramref name="timeout"/> of wall-clock time has passed. Between bursts it waits about half the
+    /// time the FIFO takes to fill, so the part never overruns and the bus is not polled flat out.
+    /// </summary>
+    public static CaptureResult FromI2c(I2cAccelerometer chip, double seconds, TimeSpan timeout, string output, WavEncoding encoding)
+    {
+        long instants = (long)Math.Round(seconds * chip.SampleRateHz);
+        var pause = TimeSpan.FromSeconds(Math.Min(I2cAccelerometer.FifoDepth / 2 / chip.SampleRateHz, 0.05));
+        float[] burst = new float[I2cAccelerometer.FifoDepth * 3];
+        long done = 0;
+        var clock = Stopwatch.StartNew();
+        using (IRecordingSink sink = RecordingFile.Create(output, chip.SampleRateHz, 3, encoding))
+        {
+            while (done < instants && clock.Elapsed < timeout)
+            {
+                int read = chip.ReadFifo(burst);
+                if (read == 0)
+                {
+                    Thread.Sleep(pause);
+                    continue;
+                }
+
+                int take = (int)Math.Min(read, instants - done);
+                sink.Write(burst.AsSpan(0, take * 3));
+                done += take;
+            }
+        }
+
+        return new CaptureResult(chip.SampleRateHz, 3, done, done == instants, null);
+    }
+
+    /// <summary>
     /// Reads the port on a background thread through the decoder into a frame ring, and writes the
     /// frames to the file until <paramref name="seconds"/> of samples (at the declared rate) have
     /// arrived or <paramref name="timeout"/> of wall-clock time has passed. Frames lost on the link
