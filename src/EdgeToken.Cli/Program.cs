@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeToken.Cli.Commands;
+using EdgeToken.Cli.Demo;
 
 var root = new RootCommand("EdgeToken: compile trained ONNX models into statically planned, allocation-free pipelines for edge devices.")
 {
@@ -13,5 +14,6 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     FleetCommand.Create(),
     RecordCommand.Create(),
     ReplayCommand.Create(),
+    DemoCommand.Create(),
 };
 return root.Parse(args).Invoke();

@@ -12,9 +12,9 @@ public static class TrainingRun
 
     public static (BearingClassifier Model, FeatureSet Training) Train(TrainingOptions options, double seconds = 1, BearingFaultKind? excluded = null, Action<int, double>? progress = null)
     {
-        var training = BearingRecorder.Record(DatasetSplit.Training(options.Seed, seconds, excluded));
+        var training = BearingRecorder.Record(DatasetSplit.Training(options.Seed, seconds, excluded), evidenceOnly: true);
         return (ClassifierTrainer.Train(training, options, progress), training);
     }
 
-    public static FeatureSet Validation(ulong seed, double seconds = 1) => BearingRecorder.Record(DatasetSplit.Validation(seed, seconds));
+    public static FeatureSet Validation(ulong seed, double seconds = 1) => BearingRecorder.Record(DatasetSplit.Validation(seed, seconds), evidenceOnly: false);
 }

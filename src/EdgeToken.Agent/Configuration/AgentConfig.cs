@@ -18,6 +18,21 @@ public sealed record SourceConfig(string Name, string Kind, double SampleRateHz,
     public int BaudRate { get; init; } = 921_600;
     public int Channels { get; init; } = 3;
     public double Int16Scale { get; init; } = 1;
+
+    /// <summary>Simulator: axle rotation rate in Hz (sets the fault frequencies).</summary>
+    public double ShaftHz { get; init; } = 10;
+
+    /// <summary>Simulator: where the defect that starts at <see cref="FaultOnsetSeconds"/> sits.</summary>
+    public Sensors.Machinery.BearingFaultKind FaultKind { get; init; } = Sensors.Machinery.BearingFaultKind.OuterRace;
+
+    /// <summary>Simulator: seconds for the defect to grow from nothing to <see cref="FaultAmplitude"/>.</summary>
+    public double FaultGrowthSeconds { get; init; } = 30;
+
+    /// <summary>Simulator: peak impact acceleration (g) of the fully grown defect.</summary>
+    public double FaultAmplitude { get; init; } = 1.0;
+
+    /// <summary>Simulator with <see cref="RealTime"/>: sensor seconds per wall second (a demo runs days of wear in minutes).</summary>
+    public double Speedup { get; init; } = 1;
 }
 
 /// <summary>A pipeline bound to a source: an .etplan file run by the plan executor, or a pipeline class the

@@ -41,7 +41,18 @@ public static class AgentConfigReader
         var sources = new List<SourceConfig>();
         foreach (var s in root.Objects("sources", required: true))
         {
-            s.AllowOnly("name", "kind", "sampleRateHz", "seed", "realTime", "faultOnsetSeconds", "ringFrames", "port", "baudRate", "channels", "int16Scale");
+            s.AllowOnly("name", "kind", "sampleRateHz", "seed", "realTime", "faultOnsetSeconds", "ringFrames", "port", "baudRate", "channels", "int16Scale",
+                "shaftHz", "fault", "faultGrowthSeconds", "faultAmplitude", "speedup");
+            string? fault = s.String("fault");
+            var faultKind = fault switch
+            {
+                null or "outer" => Sensors.Machinery.BearingFaultKind.OuterRace,
+                "inner" => Sensors.Machinery.BearingFaultKind.InnerRace,
+                "ball" => Sensors.Machinery.BearingFaultKind.RollingElement,
+                "cage" => Sensors.Machinery.BearingFaultKind.Cage,
+                _ => (Sensors.Machinery.BearingFaultKind?)null,
+            };
+            if (faultKind is null) s.Problem("fault", $"unknown fault '{fault}'; expected outer, inner, ball or cage");
             string? name = s.String("name", required: true);
             string? kind = s.String("kind", required: true);
             if (kind is not null and not ("simulator" or "serial")) s.Problem("kind", $"unknown source kind '{kind}'; expected simulator or serial");
@@ -56,6 +67,11 @@ public static class AgentConfigReader
                     BaudRate = (int)(s.Number("baudRate", 300, 16_000_000) ?? 921_600),
                     Channels = (int)(s.Number("channels", 1, 16) ?? 3),
                     Int16Scale = s.Number("int16Scale", 1e-12, 1e12) ?? 1,
+                    ShaftHz = s.Number("shaftHz", 0.5, 200) ?? 10,
+                    FaultKind = faultKind ?? Sensors.Machinery.BearingFaultKind.OuterRace,
+                    FaultGrowthSeconds = s.Number("faultGrowthSeconds", 0, 1e9) ?? 30,
+                    FaultAmplitude = s.Number("faultAmplitude", 0, 100) ?? 1.0,
+                    Speedup = s.Number("speedup", 0.01, 1e4) ?? 1,
                 });
         }
 

@@ -43,6 +43,9 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
     public UplinkSender? Sender { get; private set; }
     public IReadOnlyList<PipelineRunner> Pipelines => _runners;
 
+    /// <summary>The sensor sources, once started (in the order of the configuration's sources).</summary>
+    public IReadOnlyList<ISensorSource> Sources => _sources;
+
     /// <summary>Raw sensor bytes the pipelines consumed (4 bytes per token: one float32 sample of one channel).</summary>
     public long RawBytesProcessed => _runners.Sum(r => r.Metrics.Tokens) * sizeof(float);
 

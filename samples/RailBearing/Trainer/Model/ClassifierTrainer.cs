@@ -22,6 +22,7 @@ public static class ClassifierTrainer
         var deltas = activations.Select(a => new float[a.Length]).ToArray();
         var probabilities = new float[model.ClassCount];
         var order = Enumerable.Range(0, training.Count).ToArray();
+        var classWeights = ClassWeights(training);
 
         for (int epoch = 0; epoch < options.Epochs; epoch++)
         {
@@ -37,9 +38,10 @@ public static class ClassifierTrainer
                     int row = order[k];
                     int label = training.Labels[row];
                     model.Forward(training.Row(row), activations, probabilities);
-                    loss -= Math.Log(Math.Max(probabilities[label], 1e-12f));
-                    // d(cross-entropy)/d(logits) = p − onehot.
-                    for (int c = 0; c < probabilities.Length; c++) deltas[^1][c] = probabilities[c] - (c == label ? 1 : 0);
+                    float weight = classWeights[label];
+                    loss -= weight * Math.Log(Math.Max(probabilities[label], 1e-12f));
+                    // d(cross-entropy)/d(logits) = p − onehot, scaled by the class weight.
+                    for (int c = 0; c < probabilities.Length; c++) deltas[^1][c] = weight * (probabilities[c] - (c == label ? 1 : 0));
                     for (int l = layers.Length - 1; l >= 0; l--)
                     {
                         var dx = l > 0 ? deltas[l].AsSpan() : Span<float>.Empty;
@@ -60,5 +62,25 @@ public static class ClassifierTrainer
             progress?.Invoke(epoch, loss / training.Count);
         }
         return model;
+    }
+
+    /// <summary>
+    /// Loss weights that give healthy windows half of the total weight and split the other half evenly over the
+    /// fault classes present. A false alarm on a wagon costs a maintenance visit, and healthy windows are the
+    /// minority of the training set (every fault has three severities), so unweighted training flags too much.
+    /// </summary>
+    public static float[] ClassWeights(FeatureSet set)
+    {
+        var counts = new int[BearingLabels.Count];
+        foreach (int label in set.Labels) counts[label]++;
+        int faultClasses = counts.Skip(1).Count(c => c > 0);
+        var weights = new float[counts.Length];
+        for (int c = 0; c < counts.Length; c++)
+        {
+            if (counts[c] == 0) continue;
+            double share = c == 0 ? 0.5 : 0.5 / faultClasses;
+            weights[c] = (float)(share * set.Count / counts[c]);
+        }
+        return weights;
     }
 }
