@@ -33,6 +33,10 @@ public sealed record SourceConfig(string Name, string Kind, double SampleRateHz,
 
     /// <summary>Simulator with <see cref="RealTime"/>: sensor seconds per wall second (a demo runs days of wear in minutes).</summary>
     public double Speedup { get; init; } = 1;
+
+    /// <summary>Simulator: a pipeline that falls behind holds the simulator back instead of losing frames. A
+    /// simulation has no real time to keep up with, and a lost frame would put a step into the next window.</summary>
+    public bool Lossless { get; init; }
 }
 
 /// <summary>A pipeline bound to a source: an .etplan file run by the plan executor, or a pipeline class the

@@ -42,7 +42,7 @@ public static class AgentConfigReader
         foreach (var s in root.Objects("sources", required: true))
         {
             s.AllowOnly("name", "kind", "sampleRateHz", "seed", "realTime", "faultOnsetSeconds", "ringFrames", "port", "baudRate", "channels", "int16Scale",
-                "shaftHz", "fault", "faultGrowthSeconds", "faultAmplitude", "speedup");
+                "shaftHz", "fault", "faultGrowthSeconds", "faultAmplitude", "speedup", "lossless");
             string? fault = s.String("fault");
             var faultKind = fault switch
             {
@@ -72,6 +72,7 @@ public static class AgentConfigReader
                     FaultGrowthSeconds = s.Number("faultGrowthSeconds", 0, 1e9) ?? 30,
                     FaultAmplitude = s.Number("faultAmplitude", 0, 100) ?? 1.0,
                     Speedup = s.Number("speedup", 0.01, 1e4) ?? 1,
+                    Lossless = s.Bool("lossless") ?? false,
                 });
         }
 

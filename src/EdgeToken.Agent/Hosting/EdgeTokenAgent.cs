@@ -60,8 +60,9 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
         foreach (var p in _config.Pipelines)
         {
             var source = sourcesByName[p.Source];
+            bool lossless = _config.Sources.First(s => s.Name == p.Source).Lossless;
             var (pipeline, classes) = p.Plan is not null ? LoadPlan(p.Plan) : _registry.Create(p.Type!);
-            _runners.Add(new PipelineRunner(p, pipeline, source.Subscribe(lossless: false), source.SampleRateHz, source.ChannelCount,
+            _runners.Add(new PipelineRunner(p, pipeline, source.Subscribe(lossless), source.SampleRateHz, source.ChannelCount,
                 _config.SummaryInterval, Produce, classes, sourceHealth: () => source.Health));
         }
         _sources.AddRange(sourcesByName.Values);

@@ -138,6 +138,7 @@ public static class DemoRun
             FaultGrowthSeconds = a.GrowthSeconds,
             FaultAmplitude = a.Amplitude,
             Speedup = options.Speedup,
+            Lossless = true, // on a busy machine the fleet's sensor time slows down rather than losing samples
         }).ToList();
         var pipelines = axles.Select(a => new PipelineConfig(a.Axle, a.Axle, Plan: null, PipelineType, options.Threshold, options.Debounce, Labels, ContextLength: 16)).ToList();
         return new AgentConfig(deviceId, sources, pipelines, SummaryInterval: TimeSpan.FromSeconds(1), HeartbeatInterval: TimeSpan.FromSeconds(5),
