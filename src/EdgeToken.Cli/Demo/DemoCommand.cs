@@ -42,7 +42,7 @@ internal static class DemoCommand
                 (address, password) =>
                 {
                     log.WriteLine($"dashboard: {address}  (log in as {DemoRun.User} / {password})");
-                    log.WriteLine($"fleet: {options.Trains} train(s) x {options.Wagons} wagon(s), {options.Axles} axle sensor(s) each; simulated time runs {options.Speedup:0.##}x faster than wall time");
+                    log.WriteLine($"fleet: {options.Trains} train(s) x {options.Wagons} wagon(s), {options.Axles} axle sensor(s) each; simulated time runs up to {options.Speedup:0.##}x faster than wall time (slower if this machine cannot keep up; no sample is dropped)");
                     log.WriteLine($"running for {options.DurationSeconds:0.#} s (Ctrl+C stops earlier); times below are sensor (simulated) seconds");
                 },
                 figures => log.WriteLine(DemoText.ProgressLine(figures)), cancel);

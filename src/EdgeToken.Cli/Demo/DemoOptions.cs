@@ -17,7 +17,7 @@ public sealed record DemoOptions
     /// <summary>Share of bearings that develop a fault during the run.</summary>
     public double FaultShare { get; init; } = 0.5;
     /// <summary>Windows in a row the anomaly must hold before an alert (the agent's debounce).</summary>
-    public int Debounce { get; init; } = 3;
+    public int Debounce { get; init; } = 10;
     public double Threshold { get; init; } = 0.5;
     /// <summary>Run the int8 plan (quantized at start from the sample's calibration windows) instead of float32.</summary>
     public bool Int8 { get; init; }
