@@ -36,6 +36,7 @@ public sealed record DemoReport(
     int Devices,
     int BearingCount,
     double RequestedSpeedup,
+    double IsolatedInferenceMicroseconds,
     long RecordsStored,
     int DevicesWithSummaries,
     DemoFigures Figures);

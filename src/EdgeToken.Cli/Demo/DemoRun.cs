@@ -36,6 +36,7 @@ public static class DemoRun
         var compiled = ModelCompiler.CompileFile(ModelPath, options.Int8 ? new CompileOptions { CalibrationPath = CalibrationPath } : null);
         Plan plan = compiled.Plan;
         string version = Convert.ToHexStringLower(SHA256.HashData(PlanFile.Write(plan)))[..12];
+        double isolatedUs = InferenceProbe.MedianMicroseconds(plan);
         var truths = FleetScenario.Create(options);
         string work = Directory.CreateTempSubdirectory("edgetoken-demo-").FullName;
         var agents = new List<EdgeTokenAgent>();
@@ -104,7 +105,7 @@ public static class DemoRun
                 if ((await collector.Store.SummariesAsync(device, 1, CancellationToken.None)).Count > 0) withSummaries++;
             }
             return new DemoReport(collector.Address.ToString(), User, password, Path.GetFileName(ModelPath), options.Int8 ? "int8" : "float32",
-                agents.Count, truths.Count, options.Speedup, stored, withSummaries, figures);
+                agents.Count, truths.Count, options.Speedup, isolatedUs, stored, withSummaries, figures);
         }
         finally
         {

@@ -18,7 +18,7 @@ internal static class DemoText
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  detection        {f.FaultsDetected} of {f.FaultsStarted} faults that started ({f.DetectionRate:P0})"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  false alarms     {f.FalseAlarms} in {f.HealthyBearingHours:F2} healthy bearing-hours ({f.FalseAlarmsPerBearingHour:F2} per bearing-hour)"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  time to alert    median {Seconds(f.MedianSecondsToAlert)}, max {Seconds(f.MaxSecondsToAlert)} after onset (sensor time; a fault grows from nothing)"));
-        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  inference        {f.MeanInferenceMicroseconds:F1} us per window (mean over {f.Windows:N0} windows)"));
+        o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  inference        {r.IsolatedInferenceMicroseconds:F1} us per window (median, one thread alone); {f.MeanInferenceMicroseconds:F1} us mean over {f.Windows:N0} windows in the fleet, including waits for a CPU ({Environment.ProcessorCount} cores)"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  uplink           {f.UplinkBytes:N0} bytes sent for {f.RawBytes:N0} raw sensor bytes: {f.Reduction:N0}x less"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  dropped          {f.DroppedShare:P2} of sensor samples (pipelines behind the accelerated sensors)"));
         o.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  collector        {r.RecordsStored:N0} records stored, {r.DevicesWithSummaries} of {r.Devices} devices with summaries"));
