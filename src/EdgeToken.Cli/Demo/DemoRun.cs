@@ -123,6 +123,20 @@ public static class DemoRun
             Database = new DatabaseLocation("sqlite", Path.Combine(work, "fleet.db")),
             InstanceName = "demo",
         };
+        // Checked first: Kestrel's own failure would also log a stack trace before the message below.
+        if (options.Port != 0)
+        {
+            try
+            {
+                var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, options.Port);
+                probe.Start();
+                probe.Stop();
+            }
+            catch (System.Net.Sockets.SocketException e)
+            {
+                throw new Commands.CliUsageException($"the collector cannot listen on 127.0.0.1:{options.Port} ({e.Message}); pass --port with a free port, or --port 0 for any");
+            }
+        }
         try { return await CollectorHost.StartAsync(collectorOptions, cancel); }
         catch (IOException e)
         {
