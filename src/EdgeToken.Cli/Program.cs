@@ -16,4 +16,6 @@ var root = new RootCommand("EdgeToken: compile trained ONNX models into statical
     ReplayCommand.Create(),
     DemoCommand.Create(),
 };
-return root.Parse(args).Invoke();
+// Ctrl+C cancels the running verb's token; System.CommandLine then waits this long before ending the process.
+// Its default of 2 s is shorter than a demo needs to stop its agents, flush them and print the final figures.
+return root.Parse(args).Invoke(new InvocationConfiguration { ProcessTerminationTimeout = TimeSpan.FromSeconds(20) });

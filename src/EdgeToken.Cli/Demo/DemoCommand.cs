@@ -38,14 +38,23 @@ internal static class DemoCommand
             bool asJson = parse.GetValue(json);
             // With --json, stdout carries only the final report; the running lines go to stderr.
             var log = asJson ? Console.Error : Console.Out;
-            var report = await DemoRun.RunAsync(options,
-                (address, password) =>
-                {
-                    log.WriteLine($"dashboard: {address}  (log in as {DemoRun.User} / {password})");
-                    log.WriteLine($"fleet: {options.Trains} train(s) x {options.Wagons} wagon(s), {options.Axles} axle sensor(s) each; simulated time runs up to {options.Speedup:0.##}x faster than wall time (slower if this machine cannot keep up; no sample is dropped)");
-                    log.WriteLine($"running for {options.DurationSeconds:0.#} s (Ctrl+C stops earlier); times below are sensor (simulated) seconds");
-                },
-                figures => log.WriteLine(DemoText.ProgressLine(figures)), cancel);
+            DemoReport report;
+            try
+            {
+                report = await DemoRun.RunAsync(options,
+                    (address, password) =>
+                    {
+                        log.WriteLine($"dashboard: {address}  (log in as {DemoRun.User} / {password})");
+                        log.WriteLine($"fleet: {options.Trains} train(s) x {options.Wagons} wagon(s), {options.Axles} axle sensor(s) each; simulated time runs up to {options.Speedup:0.##}x faster than wall time (slower if this machine cannot keep up; no sample is dropped)");
+                        log.WriteLine($"running for {options.DurationSeconds:0.#} s (Ctrl+C stops earlier); times below are sensor (simulated) seconds");
+                    },
+                    figures => log.WriteLine(DemoText.ProgressLine(figures)), cancel);
+            }
+            catch (OperationCanceledException)
+            {
+                log.WriteLine("demo: stopped before the fleet started");
+                return 130; // the shell's code for an interrupted command
+            }
             if (asJson) JsonOutput.Write(report);
             else DemoText.Print(report, Console.Out);
             return 0;

@@ -91,7 +91,8 @@ public static class DemoRun
                 catch (OperationCanceledException) { }
             }
 
-            // Stop the sensors first, so the last events and summaries reach the collector before the tally.
+            // Sensor time at the end of the run; then the agents stop and flush, so their last events and
+            // summaries reach the collector before the tally.
             double simulated = clocks.Values.Select(c => c.Source.SimulatedSeconds).DefaultIfEmpty(0).Min();
             double wallSeconds = wall.Elapsed.TotalSeconds;
             await Task.WhenAll(agents.Select(a => a.StopAsync(TimeSpan.FromSeconds(10))));
