@@ -29,6 +29,25 @@ public sealed record SourceConfig(string Name, string Kind, double SampleRateHz,
 
     /// <summary>i2c: the LIS3DH's range in g (2, 4, 8 or 16).</summary>
     public int FullScaleG { get; init; } = 4;
+
+    /// <summary>Simulator: axle rotation rate in Hz (sets the fault frequencies).</summary>
+    public double ShaftHz { get; init; } = 10;
+
+    /// <summary>Simulator: where the defect that starts at <see cref="FaultOnsetSeconds"/> sits.</summary>
+    public Sensors.Machinery.BearingFaultKind FaultKind { get; init; } = Sensors.Machinery.BearingFaultKind.OuterRace;
+
+    /// <summary>Simulator: seconds for the defect to grow from nothing to <see cref="FaultAmplitude"/>.</summary>
+    public double FaultGrowthSeconds { get; init; } = 30;
+
+    /// <summary>Simulator: peak impact acceleration (g) of the fully grown defect.</summary>
+    public double FaultAmplitude { get; init; } = 1.0;
+
+    /// <summary>Simulator with <see cref="RealTime"/>: sensor seconds per wall second (a demo runs days of wear in minutes).</summary>
+    public double Speedup { get; init; } = 1;
+
+    /// <summary>Simulator: a pipeline that falls behind holds the simulator back instead of losing frames. A
+    /// simulation has no real time to keep up with, and a lost frame would put a step into the next window.</summary>
+    public bool Lossless { get; init; }
 }
 
 /// <summary>A pipeline bound to a source: an .etplan file run by the plan executor, or a pipeline class the

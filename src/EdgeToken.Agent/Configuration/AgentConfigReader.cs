@@ -42,7 +42,18 @@ public static class AgentConfigReader
         foreach (var s in root.Objects("sources", required: true))
         {
             s.AllowOnly("name", "kind", "sampleRateHz", "seed", "realTime", "faultOnsetSeconds", "ringFrames", "port", "baudRate", "channels", "int16Scale",
-                "path", "bus", "address", "fullScaleG");
+                "path", "bus", "address", "fullScaleG",
+                "shaftHz", "fault", "faultGrowthSeconds", "faultAmplitude", "speedup", "lossless");
+            string? fault = s.String("fault");
+            var faultKind = fault switch
+            {
+                null or "outer" => Sensors.Machinery.BearingFaultKind.OuterRace,
+                "inner" => Sensors.Machinery.BearingFaultKind.InnerRace,
+                "ball" => Sensors.Machinery.BearingFaultKind.RollingElement,
+                "cage" => Sensors.Machinery.BearingFaultKind.Cage,
+                _ => (Sensors.Machinery.BearingFaultKind?)null,
+            };
+            if (faultKind is null) s.Problem("fault", $"unknown fault '{fault}'; expected outer, inner, ball or cage");
             string? name = s.String("name", required: true);
             string? kind = s.String("kind", required: true);
             if (kind is not null and not ("simulator" or "serial" or "replay" or "i2c")) s.Problem("kind", $"unknown source kind '{kind}'; expected simulator, serial, replay or i2c");
@@ -75,6 +86,12 @@ public static class AgentConfigReader
                     Bus = (int)(s.Number("bus", 0, 1023) ?? 1),
                     Address = (int)(s.Number("address", 0x03, 0x77) ?? 0x18),
                     FullScaleG = fullScale,
+                    ShaftHz = s.Number("shaftHz", 0.5, 200) ?? 10,
+                    FaultKind = faultKind ?? Sensors.Machinery.BearingFaultKind.OuterRace,
+                    FaultGrowthSeconds = s.Number("faultGrowthSeconds", 0, 1e9) ?? 30,
+                    FaultAmplitude = s.Number("faultAmplitude", 0, 100) ?? 1.0,
+                    Speedup = s.Number("speedup", 0.01, 1e4) ?? 1,
+                    Lossless = s.Bool("lossless") ?? false,
                 });
         }
 

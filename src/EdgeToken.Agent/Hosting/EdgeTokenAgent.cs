@@ -43,6 +43,9 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
     public UplinkSender? Sender { get; private set; }
     public IReadOnlyList<PipelineRunner> Pipelines => _runners;
 
+    /// <summary>The sensor sources, once started (in the order of the configuration's sources).</summary>
+    public IReadOnlyList<ISensorSource> Sources => _sources;
+
     /// <summary>Raw sensor bytes the pipelines consumed (4 bytes per token: one float32 sample of one channel).</summary>
     public long RawBytesProcessed => _runners.Sum(r => r.Metrics.Tokens) * sizeof(float);
 
@@ -55,9 +58,10 @@ public sealed class EdgeTokenAgent : IAsyncDisposable
         foreach (var p in _config.Pipelines)
         {
             var source = sourcesByName[p.Source];
+            bool lossless = _config.Sources.First(s => s.Name == p.Source).Lossless;
             var (pipeline, classes) = p.Plan is not null ? LoadPlan(p.Plan) : _registry.Create(p.Type!);
             // A recording played flat out has no clock to go by: its summary intervals are measured in samples.
-            _runners.Add(new PipelineRunner(p, pipeline, source.Subscribe(lossless: false), source.SampleRateHz, source.ChannelCount,
+            _runners.Add(new PipelineRunner(p, pipeline, source.Subscribe(lossless), source.SampleRateHz, source.ChannelCount,
                 _config.SummaryInterval, Produce, classes, dataTimeIntervals: source is ReplaySource { RealTime: false }, sourceHealth: () => source.Health));
         }
         _sources.AddRange(sourcesByName.Values);

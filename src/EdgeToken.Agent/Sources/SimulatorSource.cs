@@ -21,14 +21,17 @@ public sealed class SimulatorSource : ISensorSource
     public SimulatorSource(SourceConfig config)
     {
         _config = config;
-        var faults = config.FaultOnsetSeconds is double onset ? new[] { new BearingFault(BearingFaultKind.OuterRace, onset, 30, 1.0) } : [];
-        _simulator = new MachinerySimulator(MachineryOptions.AxleBox(config.Seed, faults) with { SampleRateHz = config.SampleRateHz });
+        var faults = config.FaultOnsetSeconds is double onset ? new[] { new BearingFault(config.FaultKind, onset, config.FaultGrowthSeconds, config.FaultAmplitude) } : [];
+        _simulator = new MachinerySimulator(MachineryOptions.AxleBox(config.Seed, faults) with { SampleRateHz = config.SampleRateHz, Shaft = RotatingShaft.Healthy(config.ShaftHz) });
     }
 
     public string Name => _config.Name;
     public double SampleRateHz => _config.SampleRateHz;
     public int ChannelCount => _simulator.ChannelCount;
     public long Frames { get; private set; }
+
+    /// <summary>Sensor time generated so far, in seconds (ahead of the wall clock by <see cref="SourceConfig.Speedup"/>).</summary>
+    public double SimulatedSeconds => _simulator.TimeSeconds;
     public SourceHealth Health => default; // a simulator has no link to fail
 
     public FrameRing Subscribe(bool lossless)
@@ -66,7 +69,7 @@ public sealed class SimulatorSource : ISensorSource
             Frames++;
             if (_config.RealTime)
             {
-                double due = (first + InstantsPerFrame) / SampleRateHz - System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+                double due = ((first + InstantsPerFrame) / SampleRateHz / _config.Speedup) - System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
                 if (due > 0) Thread.Sleep(TimeSpan.FromSeconds(due));
             }
         }
