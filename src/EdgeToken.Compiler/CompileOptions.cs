@@ -17,4 +17,7 @@ public sealed class CompileOptions
 
     /// <summary>How to quantize when <see cref="CalibrationPath"/> is set.</summary>
     public Quantization.QuantizeOptions Quantize { get; init; } = new();
+
+    /// <summary>Pruning after the passes and before quantization; null: none.</summary>
+    public Pruning.PruneOptions? Prune { get; init; }
 }

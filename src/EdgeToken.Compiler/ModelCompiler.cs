@@ -2,6 +2,7 @@ using EdgeToken.Compiler.Graphs;
 using EdgeToken.Compiler.Onnx;
 using EdgeToken.Compiler.Passes;
 using EdgeToken.Compiler.Planning;
+using EdgeToken.Compiler.Pruning;
 using EdgeToken.Compiler.Quantization;
 using EdgeToken.Runtime.Plans;
 
@@ -12,6 +13,8 @@ public sealed record CompiledModel(Graph Graph, Plan Plan, PlanStatistics Statis
 {
     /// <summary>The layers the quantizer rewrote, with their accuracy against the float model; empty when not quantized.</summary>
     public IReadOnlyList<QuantizedLayer> QuantizedLayers { get; init; } = [];
+    /// <summary>The layers pruning changed (channel pruning first, then magnitude); empty when not pruned.</summary>
+    public IReadOnlyList<PrunedLayer> PrunedLayers { get; init; } = [];
 }
 
 /// <summary>ONNX in, statically planned graph out: import, bind, infer, optimise, plan.</summary>
@@ -29,6 +32,7 @@ public static class ModelCompiler
             ? PassPipeline.Run(graph, PassPipeline.Default(), options.DisabledPasses)
             : [];
         List<QuantizedLayer> layers = [];
+        var pruned = options.Prune is { } prune ? Prune(graph, prune) : [];
         if (options.CalibrationPath is { } calibration)
         {
             var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"{calibration}: quantization calibrates models with one input; '{graph.Name}' has {graph.Inputs.Count}");
@@ -38,6 +42,13 @@ public static class ModelCompiler
             new DeadNodeElimination().Run(graph);
         }
         var (plan, stats) = PlanBuilder.Build(graph);
-        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers };
+        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned };
+    }
+
+    private static List<PrunedLayer> Prune(Graph graph, PruneOptions options)
+    {
+        var layers = ChannelPruner.Prune(graph, options.Channels, options.Exclude);
+        if (options.Pattern == PruningPattern.NM || options.Sparsity > 0) layers.AddRange(MagnitudePruner.Prune(graph, options));
+        return layers;
     }
 }
