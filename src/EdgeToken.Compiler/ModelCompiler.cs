@@ -15,6 +15,8 @@ public sealed record CompiledModel(Graph Graph, Plan Plan, PlanStatistics Statis
     public IReadOnlyList<QuantizedLayer> QuantizedLayers { get; init; } = [];
     /// <summary>The layers pruning changed (channel pruning first, then magnitude); empty when not pruned.</summary>
     public IReadOnlyList<PrunedLayer> PrunedLayers { get; init; } = [];
+    /// <summary>For each N:M-pruned layer: sparse kernel or dense, why, and its weight bytes both ways.</summary>
+    public IReadOnlyList<SparseLayer> SparseLayers { get; init; } = [];
 }
 
 /// <summary>ONNX in, statically planned graph out: import, bind, infer, optimise, plan.</summary>
@@ -41,8 +43,11 @@ public static class ModelCompiler
             QuantizationReport.Measure(graph, layers, floatOutputs, samples);
             new DeadNodeElimination().Run(graph);
         }
+        var sparse = options.Prune is { SparseKernels: true } p
+            ? SparseRewriter.Rewrite(graph, p, pruned.Where(l => l.Pattern != "channels").Select(l => l.Name).ToHashSet())
+            : [];
         var (plan, stats) = PlanBuilder.Build(graph);
-        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned };
+        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned, SparseLayers = sparse };
     }
 
     private static List<PrunedLayer> Prune(Graph graph, PruneOptions options)

@@ -36,6 +36,8 @@ public sealed class PruneOptions
     public int Panel { get; init; } = 8;
     /// <summary>Fraction of output channels removed by channel (structured) pruning; 0 turns it off.</summary>
     public double Channels { get; init; }
+    /// <summary>Run N:M-pruned fully connected layers on the sparse kernels where <c>SparseCostModel</c> says it pays.</summary>
+    public bool SparseKernels { get; init; } = true;
     /// <summary>Nodes (by name) left alone.</summary>
     public ISet<string> Exclude { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
