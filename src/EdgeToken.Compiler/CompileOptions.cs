@@ -20,4 +20,8 @@ public sealed class CompileOptions
 
     /// <summary>Pruning after the passes and before quantization; null: none.</summary>
     public Pruning.PruneOptions? Prune { get; init; }
+
+    /// <summary>Correct biases by the mean output shift pruning and quantization cause on the calibration data
+    /// (<see cref="Pruning.BiasCorrection"/>); needs <see cref="CalibrationPath"/>.</summary>
+    public bool BiasCorrection { get; init; }
 }

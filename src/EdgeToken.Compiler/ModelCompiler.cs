@@ -34,12 +34,13 @@ public static class ModelCompiler
             ? PassPipeline.Run(graph, PassPipeline.Default(), options.DisabledPasses)
             : [];
         List<QuantizedLayer> layers = [];
-        var pruned = options.Prune is { } prune ? Prune(graph, prune) : [];
-        if (options.CalibrationPath is { } calibration)
+        var samples = options.CalibrationPath is { } calibration ? LoadSamples(graph, calibration) : null;
+        if (options.BiasCorrection && samples is null) throw new CompileException("bias correction measures on calibration data; give a calibration file too");
+        var pruned = options.Prune is { } prune ? Prune(graph, prune, options.BiasCorrection ? samples : null) : [];
+        if (samples is not null && options.Quantize.Enabled)
         {
-            var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"{calibration}: quantization calibrates models with one input; '{graph.Name}' has {graph.Inputs.Count}");
-            var samples = CalibrationData.Load(calibration, checked((int)input.Info.ElementCount));
             (layers, var floatOutputs) = Quantizer.Quantize(graph, samples, options.Quantize);
+            if (options.BiasCorrection) BiasCorrection.AfterQuantization(graph, layers, floatOutputs, samples);
             QuantizationReport.Measure(graph, layers, floatOutputs, samples);
             new DeadNodeElimination().Run(graph);
         }
@@ -50,10 +51,21 @@ public static class ModelCompiler
         return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned, SparseLayers = sparse };
     }
 
-    private static List<PrunedLayer> Prune(Graph graph, PruneOptions options)
+    private static List<float[]> LoadSamples(Graph graph, string calibration)
+    {
+        var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"{calibration}: calibration needs a model with one input; '{graph.Name}' has {graph.Inputs.Count}");
+        return CalibrationData.Load(calibration, checked((int)input.Info.ElementCount));
+    }
+
+    private static List<PrunedLayer> Prune(Graph graph, PruneOptions options, IReadOnlyList<float[]>? samples)
     {
         var layers = ChannelPruner.Prune(graph, options.Channels, options.Exclude);
-        if (options.Pattern == PruningPattern.NM || options.Sparsity > 0) layers.AddRange(MagnitudePruner.Prune(graph, options));
+        if (options.Pattern == PruningPattern.NM || options.Sparsity > 0)
+        {
+            var before = samples is null ? null : BiasCorrection.Snapshot(graph, options.Exclude);
+            layers.AddRange(MagnitudePruner.Prune(graph, options));
+            if (before is not null) BiasCorrection.AfterPruning(graph, before, samples!);
+        }
         return layers;
     }
 }
