@@ -32,4 +32,6 @@ public static class ManifestDiagnosticIds
     public const string ModelDoesNotCompile = "ET0013";
     /// <summary>A backend this version cannot build yet.</summary>
     public const string BackendUnavailable = "ET0014";
+    /// <summary>The optimised model misses the manifest's accuracy budget on the validation data.</summary>
+    public const string AccuracyBudgetMissed = "ET0015";
 }
