@@ -53,7 +53,7 @@ internal static class CompileCommand
             string path = parse.GetValue(model)!;
             if (path.EndsWith(ManifestParser.FileSuffix, StringComparison.OrdinalIgnoreCase))
                 return ManifestCompile.Run(path, parse.GetValue(output), parse.GetValue(json), !parse.GetValue(noOptimize),
-                    new HashSet<string>(parse.GetValue(disable) ?? [], StringComparer.Ordinal));
+                    new HashSet<string>(parse.GetValue(disable) ?? [], StringComparer.Ordinal), parse.GetValue(report));
             string? calibration = parse.GetValue(quantize);
             var pruneOptions = PruneOptionsFrom(parse.GetValue(prune), parse.GetValue(pattern), parse.GetValue(panel), parse.GetValue(global),
                 parse.GetValue(pruneChannels), parse.GetValue(pruneExclude));
