@@ -7,7 +7,7 @@ namespace EdgeToken.Cli.Commands;
 public sealed record PrunedLayerReport(string Name, string Op, string Pattern, long Weights, double Sparsity, int RemovedChannels,
     string Kernel, long DenseBytes, long SparseBytes, string Reason);
 
-/// <summary>The pruning section of <c>compile --report</c>.</summary>
+/// <summary>The pruning section of <c>compile --report</c>. <see cref="DenseBytes"/> and <see cref="SparseBytes"/> total the layers that run sparse.</summary>
 public sealed record PruningSummary(int Layers, long Weights, long Zeros, double Sparsity, long DenseBytes, long SparseBytes, long PlanWeightBytes,
     IReadOnlyList<PrunedLayerReport> PerLayer)
 {
@@ -25,7 +25,7 @@ public sealed record PruningSummary(int Layers, long Weights, long Zeros, double
                 s?.DenseBytes ?? 0, s?.SparseBytes ?? 0, reason));
         }
         long w = rows.Where(r => r.Pattern != "channels").Sum(r => r.Weights), z = compiled.PrunedLayers.Where(r => r.Pattern != "channels").Sum(r => r.Zeros);
-        return new PruningSummary(rows.Count, w, z, w == 0 ? 0 : Math.Round((double)z / w, 4), rows.Sum(r => r.DenseBytes), rows.Sum(r => r.SparseBytes),
+        return new PruningSummary(rows.Count, w, z, w == 0 ? 0 : Math.Round((double)z / w, 4), rows.Where(r => r.Kernel == "sparse").Sum(r => r.DenseBytes), rows.Where(r => r.Kernel == "sparse").Sum(r => r.SparseBytes),
             compiled.Plan.Weights.Length, rows);
     }
 

@@ -50,7 +50,8 @@ public static class ChannelPruner
             if (bias is not null) Shrink(bias, 0, keep);
             Shrink(b.Weight, b.KMajor ? 0 : 1, keep);
             var after = LayerWeight.Of(node)!.Read();
-            result.Add(new PrunedLayer(node.Name, node.OpType, "channels", after.Length, after.LongCount(v => v == 0), remove));
+            double total = norms.Sum(), removedEnergy = norms[..remove].Sum();
+            result.Add(new PrunedLayer(node.Name, node.OpType, "channels", after.Length, after.LongCount(v => v == 0), remove, total == 0 ? 0 : removedEnergy / total));
         }
         if (result.Count > 0) ShapeInference.Infer(graph);
         return result;

@@ -24,19 +24,21 @@ public static class MagnitudePruner
             foreach (var layer in layers)
             {
                 var w = layer.Read();
+                double before = Energy(w);
                 // Ties at the threshold are pruned in layer order until the global count is met.
                 for (int i = 0; i < w.Length; i++)
                     if (Math.Abs(w[i]) < threshold || (Math.Abs(w[i]) == threshold && budget-- > 0)) w[i] = 0;
-                result.Add(Store(layer, w, "unstructured"));
+                result.Add(Store(layer, w, "unstructured", before));
             }
             return result;
         }
         foreach (var layer in layers)
         {
             var w = layer.Read();
+            double energy = Energy(w);
             if (options.Pattern == PruningPattern.Unstructured) PruneUnstructured(w, options.Sparsity);
             else PruneNM(w, layer.Rows, layer.Cols, options.N, options.M, options.Panel);
-            result.Add(Store(layer, w, options.Pattern == PruningPattern.Unstructured ? "unstructured" : $"{options.N}:{options.M}"));
+            result.Add(Store(layer, w, options.Pattern == PruningPattern.Unstructured ? "unstructured" : $"{options.N}:{options.M}", energy));
         }
         return result;
     }
@@ -109,9 +111,17 @@ public static class MagnitudePruner
         return sorted[count - 1];
     }
 
-    private static PrunedLayer Store(LayerWeight layer, float[] w, string pattern)
+    private static double Energy(float[] w)
+    {
+        double e = 0;
+        foreach (var v in w) e += (double)v * v;
+        return e;
+    }
+
+    private static PrunedLayer Store(LayerWeight layer, float[] w, string pattern, double before)
     {
         layer.Write(w);
-        return new PrunedLayer(layer.Node.Name, layer.Node.OpType, pattern, w.Length, w.LongCount(v => v == 0));
+        return new PrunedLayer(layer.Node.Name, layer.Node.OpType, pattern, w.Length, w.LongCount(v => v == 0), 0,
+            before == 0 ? 0 : 1 - Energy(w) / before);
     }
 }
