@@ -17,4 +17,11 @@ public sealed class CompileOptions
 
     /// <summary>How to quantize when <see cref="CalibrationPath"/> is set.</summary>
     public Quantization.QuantizeOptions Quantize { get; init; } = new();
+
+    /// <summary>Pruning after the passes and before quantization; null: none.</summary>
+    public Pruning.PruneOptions? Prune { get; init; }
+
+    /// <summary>Correct biases by the mean output shift pruning and quantization cause on the calibration data
+    /// (<see cref="Pruning.BiasCorrection"/>); needs <see cref="CalibrationPath"/>.</summary>
+    public bool BiasCorrection { get; init; }
 }

@@ -2,6 +2,7 @@ using EdgeToken.Compiler.Graphs;
 using EdgeToken.Compiler.Onnx;
 using EdgeToken.Compiler.Passes;
 using EdgeToken.Compiler.Planning;
+using EdgeToken.Compiler.Pruning;
 using EdgeToken.Compiler.Quantization;
 using EdgeToken.Runtime.Plans;
 
@@ -12,6 +13,10 @@ public sealed record CompiledModel(Graph Graph, Plan Plan, PlanStatistics Statis
 {
     /// <summary>The layers the quantizer rewrote, with their accuracy against the float model; empty when not quantized.</summary>
     public IReadOnlyList<QuantizedLayer> QuantizedLayers { get; init; } = [];
+    /// <summary>The layers pruning changed (channel pruning first, then magnitude); empty when not pruned.</summary>
+    public IReadOnlyList<PrunedLayer> PrunedLayers { get; init; } = [];
+    /// <summary>For each N:M-pruned layer: sparse kernel or dense, why, and its weight bytes both ways.</summary>
+    public IReadOnlyList<SparseLayer> SparseLayers { get; init; } = [];
 }
 
 /// <summary>ONNX in, statically planned graph out: import, bind, infer, optimise, plan.</summary>
@@ -29,15 +34,38 @@ public static class ModelCompiler
             ? PassPipeline.Run(graph, PassPipeline.Default(), options.DisabledPasses)
             : [];
         List<QuantizedLayer> layers = [];
-        if (options.CalibrationPath is { } calibration)
+        var samples = options.CalibrationPath is { } calibration ? LoadSamples(graph, calibration) : null;
+        if (options.BiasCorrection && samples is null) throw new CompileException("bias correction measures on calibration data; give a calibration file too");
+        var pruned = options.Prune is { } prune ? Prune(graph, prune, options.BiasCorrection ? samples : null) : [];
+        if (samples is not null && options.Quantize.Enabled)
         {
-            var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"{calibration}: quantization calibrates models with one input; '{graph.Name}' has {graph.Inputs.Count}");
-            var samples = CalibrationData.Load(calibration, checked((int)input.Info.ElementCount));
             (layers, var floatOutputs) = Quantizer.Quantize(graph, samples, options.Quantize);
+            if (options.BiasCorrection) BiasCorrection.AfterQuantization(graph, layers, floatOutputs, samples);
             QuantizationReport.Measure(graph, layers, floatOutputs, samples);
             new DeadNodeElimination().Run(graph);
         }
+        var sparse = options.Prune is { SparseKernels: true } p
+            ? SparseRewriter.Rewrite(graph, p, pruned.Where(l => l.Pattern != "channels").Select(l => l.Name).ToHashSet())
+            : [];
         var (plan, stats) = PlanBuilder.Build(graph);
-        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers };
+        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned, SparseLayers = sparse };
+    }
+
+    private static List<float[]> LoadSamples(Graph graph, string calibration)
+    {
+        var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"{calibration}: calibration needs a model with one input; '{graph.Name}' has {graph.Inputs.Count}");
+        return CalibrationData.Load(calibration, checked((int)input.Info.ElementCount));
+    }
+
+    private static List<PrunedLayer> Prune(Graph graph, PruneOptions options, IReadOnlyList<float[]>? samples)
+    {
+        var layers = ChannelPruner.Prune(graph, options.Channels, options.Exclude);
+        if (options.Pattern == PruningPattern.NM || options.Sparsity > 0)
+        {
+            var before = samples is null ? null : BiasCorrection.Snapshot(graph, options.Exclude);
+            layers.AddRange(MagnitudePruner.Prune(graph, options));
+            if (before is not null) BiasCorrection.AfterPruning(graph, before, samples!);
+        }
+        return layers;
     }
 }

@@ -16,6 +16,12 @@ public sealed record Manifest(
     /// <summary>Where fields sit in the file, for errors found after parsing (shape checks against the model).</summary>
     public required ManifestPositions Positions { get; init; }
 
+    /// <summary>Quantization, pruning and the accuracy budget; null: the model stays as it is.</summary>
+    public Optimization? Optimization { get; init; }
+
+    /// <summary>A path the manifest gives, made absolute against the manifest's folder.</summary>
+    public string Resolve(string relative) => System.IO.Path.GetFullPath(relative, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
+
     /// <summary>The model's full path: <see cref="ModelPath"/> is relative to the manifest.</summary>
     public string ModelFullPath => System.IO.Path.GetFullPath(ModelPath, System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
 }

@@ -15,6 +15,10 @@ public sealed record ManifestCompilation(Manifest Manifest, CompiledModel Model,
     /// <summary>Values the model's input holds: what the chain makes of one window.</summary>
     public int ModelInputLength => Chain.OutputLength;
     public int OutputLength => (int)Model.Plan.Output(0).Info.ElementCount;
+
+    /// <summary>Float against optimised on the manifest's validation data; null without an optimization section that
+    /// names validation data.</summary>
+    public Analysis.OptimizationValidation? Validation { get; init; }
 }
 
 /// <summary>The result of <see cref="ManifestCompiler.Compile(string, CompileOptions?)"/>: the compilation or the problems.</summary>
@@ -81,11 +85,19 @@ public static class ManifestCompiler
         }
         else try
         {
+            var o = manifest.Optimization;
             compiled = ModelCompiler.Compile(graph, new CompileOptions
             {
                 Bindings = manifest.Dimensions,
                 Optimize = options?.Optimize ?? true,
                 DisabledPasses = options?.DisabledPasses ?? new HashSet<string>(),
+                CalibrationPath = o?.Calibration is { } c ? manifest.Resolve(c) : null,
+                Quantize = o is null ? new() : new Quantization.QuantizeOptions
+                {
+                    Method = o.QuantizeOptions.Method, PerChannelWeights = o.QuantizeOptions.PerChannelWeights, Exclude = o.QuantizeOptions.Exclude, Enabled = o.Quantize,
+                },
+                Prune = o?.Prune,
+                BiasCorrection = o?.BiasCorrection ?? false,
             });
         }
         catch (UnsupportedModelException e)
@@ -131,7 +143,42 @@ public static class ManifestCompiler
             return Fail(ManifestDiagnosticIds.OutputMismatch, pos.Output,
                 $"an anomaly output is one score, but the model's output '{output.Name}' is {Shape.Format(output.Dims)}; use \"kind\": \"regression\" for several values");
 
-        return new ManifestCompileResult(new ManifestCompilation(manifest, compiled, chain), problems);
+        Analysis.OptimizationValidation? validation = null;
+        if (manifest.Optimization is { Validation: { } data } opt)
+        {
+            try
+            {
+                var reference = ModelCompiler.Compile(OnnxImporter.Load(modelPath), new CompileOptions
+                {
+                    Bindings = manifest.Dimensions, Optimize = options?.Optimize ?? true, DisabledPasses = options?.DisabledPasses ?? new HashSet<string>(),
+                });
+                var samples = Quantization.CalibrationData.Load(manifest.Resolve(data), checked((int)inputTensor.Info.ElementCount));
+                var labels = opt.ValidationLabels is { } l ? ReadLabels(manifest.Resolve(l)) : null;
+                validation = Analysis.OptimizationValidation.Measure(reference, compiled, samples, meaning.Kind == OutputKind.Classes, labels);
+            }
+            catch (CompileException e)
+            {
+                return Fail(ManifestDiagnosticIds.ModelDoesNotCompile, opt.Position, $"validation data: {e.Message}");
+            }
+            if (AccuracyBudgetCheck.Missed(opt.Budget, validation, compiled) is { } message)
+                return Fail(ManifestDiagnosticIds.AccuracyBudgetMissed, opt.Position, message);
+        }
+
+        return new ManifestCompileResult(new ManifestCompilation(manifest, compiled, chain) { Validation = validation }, problems);
+    }
+
+    private static List<int> ReadLabels(string path)
+    {
+        if (!File.Exists(path)) throw new CompileException($"{path}: labels file not found");
+        var labels = new List<int>();
+        int line = 0;
+        foreach (var text in File.ReadLines(path))
+        {
+            line++;
+            if (text.Trim() is { Length: > 0 } t && !t.StartsWith('#'))
+                labels.Add(int.TryParse(t, out int v) ? v : throw new CompileException($"{path}:{line}: '{t}' is not a class index"));
+        }
+        return labels;
     }
 
     /// <summary>Whether a model input holds <paramref name="channels"/> x <paramref name="perChannel"/> values in the

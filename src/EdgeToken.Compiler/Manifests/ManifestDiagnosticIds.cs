@@ -32,7 +32,8 @@ public static class ManifestDiagnosticIds
     public const string ModelDoesNotCompile = "ET0013";
     /// <summary>An execution provider name the onnxruntime backend does not know.</summary>
     public const string BackendUnavailable = "ET0014";
-    // ET0015 is left to the accuracy-budget check (quantization), which is being added on another branch.
+    /// <summary>The optimised model misses the manifest's accuracy budget on the validation data.</summary>
+    public const string AccuracyBudgetMissed = "ET0015";
     /// <summary>The preprocessing chain's output (channels x values per channel) does not fit the model's input.</summary>
     public const string PreprocessSizeMismatch = "ET0016";
     /// <summary>A preprocessing step names an operator EdgeToken does not have.</summary>

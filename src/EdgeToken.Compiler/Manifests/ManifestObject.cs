@@ -70,6 +70,24 @@ internal sealed class ManifestObject
         return v;
     }
 
+    public bool? Boolean(string name, bool required, string example)
+    {
+        var p = Property(name);
+        if (p is null) { ReportMissing(name, required, example); return null; }
+        if (p.Value.Kind is JsonTokenType.True or JsonTokenType.False) return p.Value.Kind == JsonTokenType.True;
+        { ReportWrongType(p, "true or false", example); return null; }
+    }
+
+    /// <summary>An array of strings (node names, ...).</summary>
+    public string[]? Strings(string name, bool required, string example)
+    {
+        var p = Property(name);
+        if (p is null) { ReportMissing(name, required, example); return null; }
+        if (p.Value.Kind == JsonTokenType.StartArray && p.Value.Items.All(i => i.Kind == JsonTokenType.String))
+            return p.Value.Items.Select(i => i.String!).ToArray();
+        { ReportWrongType(p, "an array of strings", example); return null; }
+    }
+
     public ManifestObject? Object(string name, bool required, string example)
     {
         var p = Property(name);

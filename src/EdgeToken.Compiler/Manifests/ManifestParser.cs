@@ -1,5 +1,8 @@
 using System.Text.Json;
 
+using EdgeToken.Compiler.Pruning;
+using EdgeToken.Compiler.Quantization;
+
 namespace EdgeToken.Compiler.Manifests;
 
 /// <summary>The result of reading a manifest: the manifest when it is valid, and every problem found (all of
@@ -55,7 +58,7 @@ public static partial class ManifestParser
         var preprocess = ReadPreprocess(top.Array("preprocess", false, "[ { \"op\": \"standardize\", \"mean\": 0, \"std\": 1 } ]"), input?.Channels, errors);
         if (input is not null && preprocess is not null && !PreprocessChain.Check(path, input, preprocess, errors.List))
             preprocess = null;
-        top.Object("optimization", false, "{ }"); // reserved for quantization and pruning: accepted, not read yet
+        var optimization = ReadOptimization(top.Object("optimization", false, "{ \"calibration\": \"calib.f32\", \"quantize\": { } }"), errors);
         var backend = ReadBackend(top.Object("backend", false, "{ \"kind\": \"generated\" }"), errors);
         var output = ReadOutput(top.Object("output", true, "{ \"kind\": \"classes\", \"labels\": [\"normal\", \"fault\"] }"), errors);
 
@@ -66,7 +69,74 @@ public static partial class ManifestParser
         {
             Preprocess = top.Property("preprocess") is null ? At(top, "input", errors) : At(top, "preprocess", errors),
         };
-        return new Manifest(path, name, ns, model, dimensions, input, preprocess, backend, output) { Positions = positions };
+        return new Manifest(path, name, ns, model, dimensions, input, preprocess, backend, output)
+        {
+            Positions = positions,
+            Optimization = optimization is null ? null : optimization with { Position = At(top, "optimization", errors) },
+        };
+    }
+
+    private static Optimization? ReadOptimization(ManifestObject? obj, ManifestErrors errors)
+    {
+        if (obj is null) return null;
+        string? calibration = obj.String("calibration", false, "\"calib.f32\"");
+        var quantize = obj.Object("quantize", false, "{ \"method\": \"MinMax\" }");
+        var quantizeOptions = new QuantizeOptions();
+        if (quantize is not null)
+        {
+            string? method = quantize.String("method", false, "\"MinMax\"");
+            bool perChannel = quantize.Boolean("perChannel", false, "true") ?? true;
+            var exclude = quantize.Strings("exclude", false, "[\"Gemm_0\"]") ?? [];
+            quantize.Finish();
+            var m = CalibrationMethod.MinMax;
+            if (method is not null && !Enum.TryParse(method, ignoreCase: true, out m))
+                errors.Add(ManifestDiagnosticIds.InvalidValue, quantize.Property("method")!.Value.Offset, $"'optimization.quantize.method' is \"{method}\"; use \"MinMax\", \"Percentile\" or \"Entropy\"");
+            quantizeOptions = new QuantizeOptions { Method = m, PerChannelWeights = perChannel, Exclude = new HashSet<string>(exclude, StringComparer.Ordinal) };
+        }
+        PruneOptions? prune = null;
+        if (obj.Object("prune", false, "{ \"pattern\": \"2:4\" }") is { } p)
+        {
+            double? sparsity = p.Number("sparsity", false, "0.5", min: 0);
+            string? pattern = p.String("pattern", false, "\"2:4\"");
+            int? panel = p.Integer("panel", false, "8", min: 1);
+            string? scope = p.String("scope", false, "\"layer\"");
+            double? channels = p.Number("channels", false, "0.25", min: 0);
+            var exclude = p.Strings("exclude", false, "[\"Gemm_0\"]") ?? [];
+            p.Finish();
+            var kind = (Pattern: PruningPattern.Unstructured, N: 2, M: 4);
+            try { if (pattern is not null) kind = PruneOptions.ParsePattern(pattern); }
+            catch (CompileException e) { errors.Add(ManifestDiagnosticIds.InvalidValue, p.Property("pattern")!.Value.Offset, $"'optimization.prune.pattern': {e.Message}"); }
+            if (scope is not null and not ("layer" or "global"))
+                errors.Add(ManifestDiagnosticIds.InvalidValue, p.Property("scope")!.Value.Offset, $"'optimization.prune.scope' is \"{scope}\"; use \"layer\" or \"global\"");
+            if (sparsity is >= 1 || channels is >= 1)
+                errors.Add(ManifestDiagnosticIds.InvalidValue, p.Element.Offset, "'optimization.prune' sparsity and channels are fractions below 1 (0.5 = half the weights)");
+            prune = new PruneOptions
+            {
+                Sparsity = sparsity ?? 0, Pattern = kind.Pattern, N = kind.Pattern == PruningPattern.NM ? kind.N : 2, M = kind.Pattern == PruningPattern.NM ? kind.M : 4,
+                Panel = panel ?? 8, Scope = scope == "global" ? PruningScope.Global : PruningScope.PerLayer, Channels = channels ?? 0,
+                Exclude = new HashSet<string>(exclude, StringComparer.Ordinal),
+            };
+        }
+        bool biasCorrection = obj.Boolean("biasCorrection", false, "true") ?? false;
+        string? validation = null, labels = null;
+        if (obj.Object("validation", false, "{ \"data\": \"validation.csv\" }") is { } v)
+        {
+            validation = v.String("data", true, "\"validation.csv\"");
+            labels = v.String("labels", false, "\"validation-labels.txt\"");
+            v.Finish();
+        }
+        var budget = new AccuracyBudget(null, null, null);
+        if (obj.Object("budget", false, "{ \"maxAccuracyDrop\": 0.5 }") is { } b)
+        {
+            budget = new AccuracyBudget(b.Number("maxAccuracyDrop", false, "0.5", min: 0), b.Number("minSqnrDb", false, "25"), b.Number("maxOutputError", false, "0.05", min: 0));
+            b.Finish();
+        }
+        obj.Finish();
+        if ((quantize is not null || biasCorrection) && calibration is null)
+            errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Element.Offset, "'optimization' quantizes or corrects biases but names no calibration data; add \"calibration\": \"calib.f32\" (relative to the manifest)");
+        if (budget is not (null, null, null) && validation is null)
+            errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Element.Offset, "'optimization.budget' is checked on validation data; add \"validation\": { \"data\": \"validation.csv\" }");
+        return new Optimization(calibration, quantize is not null, quantizeOptions, prune, biasCorrection, validation, labels, budget);
     }
 
     private static (int, int) At(ManifestObject obj, string field, ManifestErrors errors)

@@ -10,4 +10,6 @@ public sealed class QuantizeOptions
     public bool PerChannelWeights { get; init; } = true;
     /// <summary>Nodes (by name) left in float.</summary>
     public ISet<string> Exclude { get; init; } = new HashSet<string>(StringComparer.Ordinal);
+    /// <summary>False: the calibration file only serves pruning's bias correction; the model stays float.</summary>
+    public bool Enabled { get; init; } = true;
 }

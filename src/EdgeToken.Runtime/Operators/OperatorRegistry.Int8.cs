@@ -1,4 +1,5 @@
 using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Kernels.Sparse;
 
 namespace EdgeToken.Runtime.Operators;
 
@@ -8,5 +9,8 @@ public static partial class OperatorRegistry
     static partial void RegisterInt8(Dictionary<string, OperatorDefinition> ops)
     {
         ops.Add(new QGemmOperator());
+        // The sparse N:M layers the compiler's sparse rewrite writes after pruning.
+        ops.Add(new SparseGemmOperator());
+        ops.Add(new QSparseGemmOperator());
     }
 }

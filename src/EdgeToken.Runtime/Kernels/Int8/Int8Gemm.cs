@@ -50,11 +50,19 @@ public static partial class Int8Gemm
         switch (path)
         {
             case Int8Path.Avx512BW:
-                for (int j = 0; j < n; j++) Unsafe.Add(ref y, j) = DotAvx512BW(ref x, ref Unsafe.Add(ref w, j * k), k);
+            {
+                int j = 0;
+                for (; j <= n - 4; j += 4) Dot4Avx512BW(ref x, ref Unsafe.Add(ref w, j * k), k, ref Unsafe.Add(ref y, j));
+                for (; j < n; j++) Unsafe.Add(ref y, j) = DotAvx512BW(ref x, ref Unsafe.Add(ref w, j * k), k);
                 break;
+            }
             case Int8Path.Avx2:
-                for (int j = 0; j < n; j++) Unsafe.Add(ref y, j) = DotAvx2(ref x, ref Unsafe.Add(ref w, j * k), k);
+            {
+                int j = 0;
+                for (; j <= n - 4; j += 4) Dot4Avx2(ref x, ref Unsafe.Add(ref w, j * k), k, ref Unsafe.Add(ref y, j));
+                for (; j < n; j++) Unsafe.Add(ref y, j) = DotAvx2(ref x, ref Unsafe.Add(ref w, j * k), k);
                 break;
+            }
             case Int8Path.AvxVnni:
                 for (int j = 0; j < n; j++) Unsafe.Add(ref y, j) = DotAvxVnni(ref x, ref Unsafe.Add(ref w, j * k), k);
                 break;

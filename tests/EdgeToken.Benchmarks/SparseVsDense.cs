@@ -1,0 +1,79 @@
+using BenchmarkDotNet.Attributes;
+using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Kernels.Linear;
+using EdgeToken.Runtime.Kernels.Sparse;
+
+namespace EdgeToken.Benchmarks;
+
+/// <summary>One Gemm-heavy layer (x [1, k] · Wᵀ, W [k, k]) at 50 % sparsity: dense int8 against 2:4 sparse int8 with one
+/// mask per panel of 8 rows (what the pruner writes by default) and per row (panel 1, which the cost model keeps dense),
+/// and the same for float (dense: the runtime's packed Sgemm).</summary>
+/// <remarks>Run: dotnet run -c Release --project tests/EdgeToken.Benchmarks -- --filter '*SparseVsDense*'</remarks>
+[MemoryDiagnoser]
+public class SparseVsDense
+{
+    [Params(256, 512, 1024)]
+    public int K;
+
+    private sbyte[] _x = null!, _dense = null!, _values8 = null!, _values1 = null!, _scratch = null!;
+    private byte[] _findices = null!, _indices8 = null!, _indices1 = null!, _control8 = null!, _control1 = null!, _fcontrol8 = null!;
+    private int[] _y = null!;
+    private float[] _fx = null!, _fvalues8 = null!, _fy = null!, _fscratch = null!, _packedA = null!, _packedB = null!;
+    private int _block;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var rng = new Random(3);
+        _x = new sbyte[K];
+        rng.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_x.AsSpan()));
+        _dense = new sbyte[K * K];
+        rng.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_dense.AsSpan()));
+        _block = NmGather.Int8BlockFor(2, 4);
+        (_values8, _indices8, _control8) = Compress(_dense, 8);
+        (_values1, _indices1, _control1) = Compress(_dense, 1);
+        _y = new int[K];
+        _scratch = new sbyte[SparseInt8Gemm.ScratchBytes(K, 2, 4)];
+
+        _fx = _x.Select(v => v / 64f).ToArray();
+        var fdense = _dense.Select(v => v / 127f).ToArray();
+        var masked = NmSparse.Decompress<sbyte>(_values8, _indices8, K, K, 2, 4, 8).Select(v => v / 127f).ToArray();
+        NmSparse.TryCompress<float>(masked, K, K, 2, 4, 8, out _fvalues8, out _findices);
+        _fcontrol8 = NmSparse.GatherControl(_findices, K, K, 2, 4, 8, NmGather.FloatBlock, NmGather.FloatBlock);
+        _fy = new float[K];
+        _fscratch = new float[SparseGemm.ScratchFloats(K, 2, 4)];
+        _packedA = new float[Sgemm.PackedASize(1, K)];
+        _packedB = new float[Sgemm.PackedBSize(K, K)];
+        Sgemm.PackA(_fx, 1, K, K, 1, 1f, _packedA);
+        Sgemm.PackB(fdense, K, K, 1, K, 1f, _packedB); // Wᵀ: element (k, n) at n·K + k
+        Console.WriteLine($"// K={K}: int8 path {Int8Paths.Best}, gather block {_block}; dense int8 {K * K:N0} B, 2:4 panel 8 {_values8.Length + _indices8.Length:N0} B, per row {_values1.Length + _indices1.Length:N0} B; " +
+            $"cost model int8 panel 8: {SparseCostModel.Decide(true, K, K, 2, 4, 8).Reason}; panel 1: {SparseCostModel.Decide(true, K, K, 2, 4, 1).Reason}; float panel 8: {SparseCostModel.Decide(false, K, K, 2, 4, 8).Reason}");
+    }
+
+    private (sbyte[] Values, byte[] Indices, byte[] Control) Compress(sbyte[] dense, int panel)
+    {
+        var w = dense.Select(v => (float)v).ToArray();
+        EdgeToken.Compiler.Pruning.MagnitudePruner.PruneNM(w, K, K, 2, 4, panel);
+        var pruned = w.Select(v => (sbyte)v).ToArray();
+        NmSparse.TryCompress<sbyte>(pruned, K, K, 2, 4, panel, out var values, out var indices);
+        return (values, indices, NmSparse.GatherControl(indices, K, K, 2, 4, panel, _block, NmGather.Int8Block));
+    }
+
+    [Benchmark(Baseline = true, Description = "int8 dense")]
+    public void Int8Dense() => Int8Gemm.Run(_x, _dense, _y, 1, K, K);
+
+    [Benchmark(Description = "int8 2:4 panel 8")]
+    public void Int8SparsePanel8() =>
+        SparseInt8Gemm.Run(Int8Paths.Best, _x, _values8, _indices8, _control8, _y, 1, K, K, 2, 4, 8, _scratch, _block);
+
+    [Benchmark(Description = "int8 2:4 per row")]
+    public void Int8SparsePerRow() =>
+        SparseInt8Gemm.Run(Int8Paths.Best, _x, _values1, _indices1, _control1, _y, 1, K, K, 2, 4, 1, _scratch, _block);
+
+    [Benchmark(Description = "float dense (packed Sgemm)")]
+    public void FloatDense() => Sgemm.MultiplyAdd(_packedA, _packedB, 1, K, K, _fy, K);
+
+    [Benchmark(Description = "float 2:4 panel 8")]
+    public void FloatSparsePanel8() =>
+        SparseGemm.Run(_fx, _fvalues8, _findices, _fcontrol8, _fy, 1, K, K, 2, 4, 8, _fscratch);
+}
