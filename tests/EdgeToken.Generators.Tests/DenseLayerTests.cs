@@ -6,6 +6,7 @@ namespace EdgeToken.Generators.Tests;
 
 /// <summary>One-row Gemm emitted as direct Gemv calls: the generated source uses them, the result agrees with the
 /// plan executor within float rounding, and the steady state allocates nothing.</summary>
+[Collection(AllocationCollection.Name)]
 public sealed class DenseLayerTests
 {
     private const string Manifest = """

@@ -4,6 +4,7 @@ using EdgeToken.Compiler.Manifests;
 namespace EdgeToken.Generators.Tests;
 
 /// <summary>The generated class compiled and run: equal to the plan executor, allocation-free, streaming by hop.</summary>
+[Collection(AllocationCollection.Name)]
 public sealed class GeneratedPipelineTests
 {
     private const string Harness = """
