@@ -1,9 +1,9 @@
 namespace EdgeToken.Generators.Tests;
 
-/// <summary>Tests that count allocations and garbage collections run alone: collection counts are per process, so a
-/// test compiling with Roslyn on another thread would otherwise show up as a collection in theirs.</summary>
+/// <summary>Tests that assert GC.CollectionCount deltas: the counts are process-wide, so these run alone, after
+/// the parallel tests, where no other test's allocations can trigger a collection during the measurement.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class AllocationCollection
 {
-    public const string Name = "Allocation counting";
+    public const string Name = "Allocation-sensitive";
 }

@@ -4,6 +4,7 @@ namespace EdgeToken.Generators.Tests;
 
 /// <summary><c>edgetoken bench</c>: a bare model goes through the default manifest, the generator and Roslyn, and all
 /// targets run side by side. Latency is not asserted (a shared machine); allocation and agreement are.</summary>
+[Collection(AllocationCollection.Name)]
 public sealed class BenchTests
 {
     [Fact]

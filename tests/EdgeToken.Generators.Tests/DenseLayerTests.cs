@@ -6,9 +6,10 @@ namespace EdgeToken.Generators.Tests;
 
 /// <summary>One-row Gemm emitted as direct Gemv calls: the generated source uses them, the result agrees with the
 /// plan executor within float rounding, and the steady state allocates nothing.</summary>
+[Collection(AllocationCollection.Name)]
 public sealed class DenseLayerTests
 {
-    private const string Manifest = """
+    internal const string Manifest = """
         {
           "name": "DenseModel",
           "namespace": "Acme.Dense",
@@ -44,7 +45,7 @@ public sealed class DenseLayerTests
         """;
 
     /// <summary>24 -> 40 (Gemm + Relu, fused) -> 33 (Gemm transB=1, PyTorch's Linear, + LeakyRelu) -> 5 (Gemm without bias).</summary>
-    private static OnnxModelBuilder Model()
+    internal static OnnxModelBuilder Model()
     {
         var rng = new Random(5);
         float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.3f).ToArray();

@@ -6,6 +6,7 @@ using EdgeToken.Runtime.Tensors;
 namespace EdgeToken.Generators.Tests;
 
 /// <summary>Backend "onnxruntime": the same typed class over one ONNX Runtime session, providers tried in order.</summary>
+[Collection(AllocationCollection.Name)]
 public sealed class OnnxRuntimeBackendTests
 {
     private const string Backend = "\"backend\": { \"kind\": \"onnxruntime\", \"executionProviders\": [\"nnapi\", \"xnnpack\", \"cpu\"] },\n  \"output\":";

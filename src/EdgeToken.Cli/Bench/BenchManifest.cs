@@ -59,6 +59,8 @@ internal static class BenchManifest
         var result = ManifestCompiler.Compile(manifestPath);
         if (!result.Succeeded)
             throw new Commands.CliUsageException(string.Join(Environment.NewLine, result.Diagnostics.Select(d => d.ToMsBuildFormat())));
-        return result.Compilation!;
+        if (result.Compilation!.Manifest.Backend.Kind == BackendKind.OnnxRuntime)
+            throw new Commands.CliUsageException($"{manifestPath}: the manifest's backend is onnxruntime; bench measures the generated backend against ONNX Runtime, so give it a manifest with \"backend\": {{ \"kind\": \"generated\" }} (or the bare .onnx)");
+        return result.Compilation;
     }
 }
