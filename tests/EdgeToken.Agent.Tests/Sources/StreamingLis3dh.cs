@@ -6,7 +6,7 @@ namespace EdgeToken.Agent.Tests.Sources;
 
 /// <summary>
 /// The register-level simulated LIS3DH, measuring as time passes: each time the driver reads FIFO_SRC_REG the
-/// chip first measures the samples that came due at its data rate, but never more than the FIFO has room for,
+/// chip first measures the samples that came due at its data rate, but never enough to fill the FIFO,
 /// so a late poll on a loaded test machine does not overrun by accident (this wrapper counts what it measured
 /// into the FIFO and what the driver's bursts popped). Once <paramref name="overrunAfter"/> samples were
 /// measured, one poll finds 40 new samples: the 32-deep FIFO overruns exactly once, after the first frames.
@@ -31,7 +31,8 @@ internal sealed class StreamingLis3dh(double rateHz, long overrunAfter = -1) : I
         {
             _polls++;
             long due = (long)(_clock.Elapsed.TotalSeconds * rateHz) - _measured;
-            int n = (int)Math.Clamp(due, 0, Depth - _inFifo);
+            // Up to 31: a FIFO holding all 32 reports OVRN_FIFO (as the part does), which only the injected poll may cause.
+            int n = (int)Math.Clamp(due, 0, Depth - 1 - _inFifo);
             if (!_overran && overrunAfter >= 0 && _measured >= overrunAfter) { n = Depth + 8; _overran = true; }
             for (int i = 0; i < n; i++)
             {
