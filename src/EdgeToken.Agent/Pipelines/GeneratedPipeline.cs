@@ -1,18 +1,5 @@
 namespace EdgeToken.Agent.Pipelines;
 
-/// <summary>The inference method every generated pipeline class has: one window in, the model's output out.</summary>
-public delegate void InferWindow(ReadOnlySpan<float> window, Span<float> output);
-
-/// <summary>
-/// A generated pipeline class, as the agent sees it. Generated classes already have this method; declare it in
-/// the application to make one usable without a delegate: <c>public sealed partial class BearingClassifier : IGeneratedModel;</c>
-/// </summary>
-public interface IGeneratedModel
-{
-    /// <summary>One window of raw interleaved frames (or of features, see <see cref="GeneratedPipeline"/>) in, the model's output out.</summary>
-    void Infer(ReadOnlySpan<float> window, Span<float> output);
-}
-
 /// <summary>
 /// Runs an application's generated pipeline class in the agent, through its <c>Infer(ReadOnlySpan&lt;float&gt;,
 /// Span&lt;float&gt;)</c>. Register it with <see cref="Hosting.PipelineRegistry.AddGenerated(string, Func{InferWindow}, GeneratedPipelineShape)"/>.
@@ -43,15 +30,4 @@ public sealed class GeneratedPipeline : IPipeline
         _infer(features, _output);
         return ModelOutput.Decide(_output, out classIndex);
     }
-}
-
-/// <summary>What the agent must know about a generated pipeline class: its constants and a version.</summary>
-/// <param name="Samples">The raw windows the class takes: <c>new SampleWindow(X.Channels, X.Window, X.Hop)</c>.
-/// Null for a model built on the bearing front-end's features (its input is then <see cref="FeatureInputLength"/>).</param>
-/// <param name="OutputLength">The class's <c>OutputLength</c>: 1 for an anomaly score, the label count for classes.</param>
-/// <param name="Version">Reported in heartbeats: the model's hash or the application's build.</param>
-/// <param name="FeatureInputLength">Only when <paramref name="Samples"/> is null: the class's <c>InputLength</c>.</param>
-public sealed record GeneratedPipelineShape(SampleWindow? Samples, int OutputLength, string Version, int FeatureInputLength = 0)
-{
-    public int InputLength => Samples?.Values ?? FeatureInputLength;
 }

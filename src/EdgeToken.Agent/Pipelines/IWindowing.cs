@@ -21,12 +21,3 @@ internal interface IWindowing
     /// <paramref name="windows"/>; stops early, without losing input, when there is no room for another.</summary>
     FrontEndProgress Process(ReadOnlySpan<float> interleaved, Span<float> windows);
 }
-
-/// <summary>The bearing front-end's feature vectors, one per window.</summary>
-internal sealed class FrontEndWindowing(BearingFrontEnd frontEnd) : IWindowing
-{
-    public int WindowValues => frontEnd.FeatureCount;
-    public int Hop => frontEnd.Options.Hop;
-    public int ChannelCount => frontEnd.Options.ChannelCount;
-    public FrontEndProgress Process(ReadOnlySpan<float> interleaved, Span<float> windows) => frontEnd.Process(interleaved, windows);
-}

@@ -71,12 +71,14 @@ public sealed class Lis3dhSource : ISensorSource
         var pause = TimeSpan.FromSeconds(Math.Min(Lis3dh.FifoDepth / 2 / SampleRateHz, 0.05));
         while (!_stop)
         {
-            if (_chip.ReadFifoStatus().Overrun)
+            int read = _chip.ReadFifo(frame.AsSpan(filled * 3), out var status);
+            if (status.Overrun)
             {
                 FifoOverruns++;
-                sequence++; // the frame after a loss does not follow on: a counted gap
+                // The frame after a loss does not follow on: a counted gap. (A loss before the very first frame has
+                // nothing to be a gap from; it is counted in FifoOverruns only.)
+                sequence++;
             }
-            int read = _chip.ReadFifo(frame.AsSpan(filled * 3));
             filled += read;
             if (filled == InstantsPerFrame)
             {

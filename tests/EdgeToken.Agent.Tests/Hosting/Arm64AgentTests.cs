@@ -5,15 +5,21 @@ using Xunit.Abstractions;
 
 namespace EdgeToken.Agent.Tests.Hosting;
 
-/// <summary>A fact that needs qemu-user for linux-arm64; skipped, saying so, without it.</summary>
-public sealed class Arm64FactAttribute : FactAttribute
+/// <summary>
+/// A fact that publishes the agent for linux-arm64 and runs it under qemu-user. It costs about 2 min 17 s on the
+/// shared 2-vCPU machine (a 111 s publish, cold or warm, under a load average of 25), over the 2-minute CI budget,
+/// so it runs only when asked: EDGETOKEN_ARM64_AGENT=1. Its figures are recorded in docs/agent.md.
+/// </summary>
+public sealed class Arm64AgentFactAttribute : FactAttribute
 {
     public const string Qemu = "/usr/bin/qemu-aarch64-static";
 
-    public Arm64FactAttribute()
+    public Arm64AgentFactAttribute()
     {
         if (!File.Exists(Qemu))
-            Skip = "ARM64 WAS NOT RUN: qemu-aarch64-static is missing (tests/setup.d/20-arm64.sh installs it with the arm64 libraries).";
+            Skip = "ARM64 AGENT WAS NOT RUN: qemu-aarch64-static is missing (tests/setup.d/20-arm64.sh installs it with the arm64 libraries).";
+        else if (Environment.GetEnvironmentVariable("EDGETOKEN_ARM64_AGENT") != "1")
+            Skip = "ARM64 AGENT WAS NOT RUN: set EDGETOKEN_ARM64_AGENT=1 (publish + qemu run take over 2 minutes here; figures in docs/agent.md).";
     }
 }
 
@@ -23,19 +29,19 @@ public sealed class Arm64FactAttribute : FactAttribute
 /// </summary>
 public sealed class Arm64AgentTests(ITestOutputHelper output)
 {
-    [Arm64Fact]
+    [Arm64AgentFact]
     public async Task The_linux_arm64_agent_runs_under_qemu_and_its_records_arrive_in_order()
     {
         using var dir = new TempDirectory();
         TestPlans.WriteScorePlan(dir.Path);
         await using var collector = new LoopbackCollector();
         await collector.StartAsync();
-        string config = TestPlans.WriteAgentConfig(dir.Path, collector.Address, collector.Token, deviceId: "arm64-check", summarySeconds: 1, heartbeatSeconds: 2);
+        string config = TestPlans.WriteAgentConfig(dir.Path, collector.Address, collector.Token, deviceId: "arm64-check", summarySeconds: 0.3, heartbeatSeconds: 1);
 
         var clock = Stopwatch.StartNew();
         string agent = Publish();
         var published = clock.Elapsed;
-        var start = new ProcessStartInfo(Arm64FactAttribute.Qemu) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Arm64AgentFactAttribute.Qemu) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { "-cpu", "max", "-L", "/", agent, "--config", config }) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
         var log = new System.Text.StringBuilder();

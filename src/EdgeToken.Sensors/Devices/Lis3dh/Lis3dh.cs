@@ -105,9 +105,17 @@ public sealed class Lis3dh : IDisposable
     /// OUT_X_L with the auto-increment bit: the part wraps from OUT_Z_H back to OUT_X_L and pops
     /// the next FIFO entry, so n samples cost one transaction of 6n bytes instead of n.
     /// </summary>
-    public int ReadFifo(Span<float> xyz)
+    public int ReadFifo(Span<float> xyz) => ReadFifo(xyz, out _);
+
+    /// <summary>
+    /// <see cref="ReadFifo(Span{float})"/>, also returning the FIFO_SRC_REG it read first: a streaming reader learns
+    /// of an overrun (<see cref="FifoStatus.Overrun"/>: samples were lost) from the same transaction, without a
+    /// second status read between which the FIFO could fill and drain unnoticed.
+    /// </summary>
+    public int ReadFifo(Span<float> xyz, out FifoStatus status)
     {
-        int count = Math.Min(ReadFifoStatus().Samples, xyz.Length / 3);
+        status = ReadFifoStatus();
+        int count = Math.Min(status.Samples, xyz.Length / 3);
         if (count == 0)
         {
             return 0;
