@@ -119,7 +119,7 @@ public static class ManifestCompiler
         var chain = PreprocessChain.Resolve(manifest.Path, s, manifest.Preprocess);
         if (chain.HasDsp)
         {
-            if (!LayoutFits(inputTensor.Dims, s.Channels, chain.LengthPerChannel, s.Layout))
+            if (!LayoutFits(inputTensor.Dims, s.Channels, chain.LengthPerChannel, s.Layout, flatFeatures: true))
             {
                 int f = chain.LengthPerChannel;
                 string wanted = s.Channels == 1 ? $"{f} values" : s.Layout == InputLayout.ChannelsLast ? $"[..., {f}, {s.Channels}]" : $"[..., {s.Channels}, {f}]";
@@ -183,10 +183,13 @@ public static class ManifestCompiler
 
     /// <summary>Whether a model input holds <paramref name="channels"/> x <paramref name="perChannel"/> values in the
     /// layout's order (the window's frames, or the chain's values per channel).</summary>
-    private static bool LayoutFits(int[] dims, int channels, int perChannel, InputLayout layout)
+    /// <param name="flatFeatures">A DSP chain's features may also feed a flat input ([1, channels x features], the
+    /// usual input of a dense classifier), in the layout's order: channel-major for channels-first.</param>
+    private static bool LayoutFits(int[] dims, int channels, int perChannel, InputLayout layout, bool flatFeatures = false)
     {
         if (Shape.ElementCount(dims) != (long)channels * perChannel) return false;
         if (channels == 1) return true; // [..., n] and [..., n, 1] and [..., 1, n] all hold one channel in order
+        if (flatFeatures && dims.Length >= 1 && dims[^1] == channels * perChannel) return true;
         if (dims.Length < 2) return false;
         return layout == InputLayout.ChannelsLast
             ? dims[^1] == channels && dims[^2] == perChannel
