@@ -1,0 +1,40 @@
+using EdgeToken.Compiler.Manifests;
+
+namespace EdgeToken.Demo.Tests;
+
+/// <summary>samples/RailBearing/rail-bearing.edgemodel.json: raw axle-box windows through the bearing front end into
+/// the committed model, as a firmware team would build it.</summary>
+public class SampleManifestTests
+{
+    private static readonly string Manifest = Path.Combine(AppContext.BaseDirectory, "RailBearing", "rail-bearing.edgemodel.json");
+
+    [Fact]
+    public void ManifestCompilesWithTheFrontEndChainFeedingTheModelsFlatInput()
+    {
+        var result = ManifestCompiler.Compile(Manifest);
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics.Select(d => d.ToString())));
+        var c = result.Compilation!;
+        Assert.Equal(3 * 2048, c.InputLength);
+        Assert.Equal(90, c.ModelInputLength); // 3 axes x (6 statistics + 8 spectrum bands + 16 envelope bands)
+        Assert.Equal(5, c.OutputLength);
+    }
+
+    [Fact]
+    public void AChainThatDoesNotFitTheFlatInputIsET0016()
+    {
+        string dir = Directory.CreateTempSubdirectory("rail-bearing-manifest-").FullName;
+        try
+        {
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "RailBearing", "rail-bearing.onnx"), Path.Combine(dir, "rail-bearing.onnx"));
+            string path = Path.Combine(dir, "rail-bearing.edgemodel.json");
+            // Two axes give 60 features, the model takes 90.
+            File.WriteAllText(path, File.ReadAllText(Manifest).Replace("\"channels\": 3", "\"channels\": 2"));
+            var result = ManifestCompiler.Compile(path);
+            Assert.False(result.Succeeded);
+            var d = Assert.Single(result.Diagnostics);
+            Assert.Equal("ET0016", d.Id);
+            Assert.Contains("2 channel(s) x 30 values = 60", d.Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
+    }
+}
