@@ -25,7 +25,7 @@ for (int i = 0; i < args.Length; i++)
             case "--hold-out": holdOut = Value(); break;
             case "--help" or "-h":
                 Console.WriteLine("rail-bearing-trainer [--out DIR] [--seed S] [--hold-out outer|inner|ball|cage]");
-                Console.WriteLine("  --out       where to write rail-bearing.onnx, rail-bearing.calibration.f32 and rail-bearing.metrics.json (default: print only)");
+                Console.WriteLine("  --out       where to write rail-bearing.onnx, rail-bearing.calibration.f32, rail-bearing.validation.f32/.labels and rail-bearing.metrics.json (default: print only)");
                 Console.WriteLine("  --seed      training seed (default 7, the committed model)");
                 Console.WriteLine("  --hold-out  leave one fault type out of training and report how often it is still flagged as an anomaly");
                 return 0;
@@ -65,6 +65,7 @@ string onnx = Path.Combine(work, "rail-bearing.onnx");
 string calibration = Path.Combine(work, "rail-bearing.calibration.f32");
 OnnxExport.Build(model).Save(onnx);
 CalibrationSamples.Write(training, calibration, count: 256);
+ValidationFiles.Write(validation, Path.Combine(work, "rail-bearing.validation.f32"), Path.Combine(work, "rail-bearing.validation.labels"));
 var floatPlan = ModelCompiler.CompileFile(onnx).Plan;
 var int8Plan = ModelCompiler.CompileFile(onnx, new CompileOptions { CalibrationPath = calibration }).Plan;
 var planFloat = ClassificationMetrics.Measure(validation, new PlanClassifier(floatPlan).Classify, TrainingRun.AnomalyThreshold);
