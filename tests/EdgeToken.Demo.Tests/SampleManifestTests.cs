@@ -17,6 +17,28 @@ public class SampleManifestTests
         Assert.Equal(3 * 2048, c.InputLength);
         Assert.Equal(90, c.ModelInputLength); // 3 axes x (6 statistics + 8 spectrum bands + 16 envelope bands)
         Assert.Equal(5, c.OutputLength);
+        // The optimization section: int8 within the 0.5-point budget on the held-out windows.
+        var v = Assert.IsType<EdgeToken.Compiler.Analysis.OptimizationValidation>(c.Validation);
+        Assert.Equal(900, v.Samples);
+        Assert.True(v.AccuracyDrop <= 0.005, $"float {v.FloatAccuracy:P2}, int8 {v.OptimisedAccuracy:P2}");
+    }
+
+    [Fact]
+    public void PruningThisSmallModelToTwoOfFourMissesTheBudgetAndNamesTheLayers()
+    {
+        string dir = Directory.CreateTempSubdirectory("rail-bearing-manifest-").FullName;
+        try
+        {
+            foreach (var name in new[] { "rail-bearing.onnx", "rail-bearing.calibration.f32", "rail-bearing.validation.f32", "rail-bearing.validation.labels" })
+                File.Copy(Path.Combine(AppContext.BaseDirectory, "RailBearing", name), Path.Combine(dir, name));
+            string path = Path.Combine(dir, "rail-bearing.edgemodel.json");
+            File.WriteAllText(path, File.ReadAllText(Manifest).Replace("\"quantize\": {", "\"prune\": { \"pattern\": \"2:4\" }, \"quantize\": {"));
+            var result = ManifestCompiler.Compile(path);
+            var d = Assert.Single(result.Diagnostics);
+            Assert.Equal("ET0015", d.Id);
+            Assert.Contains("Gemm_11", d.Message);
+        }
+        finally { Directory.Delete(dir, recursive: true); }
     }
 
     [Fact]
@@ -25,7 +47,8 @@ public class SampleManifestTests
         string dir = Directory.CreateTempSubdirectory("rail-bearing-manifest-").FullName;
         try
         {
-            File.Copy(Path.Combine(AppContext.BaseDirectory, "RailBearing", "rail-bearing.onnx"), Path.Combine(dir, "rail-bearing.onnx"));
+            foreach (var name in new[] { "rail-bearing.onnx", "rail-bearing.calibration.f32", "rail-bearing.validation.f32", "rail-bearing.validation.labels" })
+                File.Copy(Path.Combine(AppContext.BaseDirectory, "RailBearing", name), Path.Combine(dir, name));
             string path = Path.Combine(dir, "rail-bearing.edgemodel.json");
             // Two axes give 60 features, the model takes 90.
             File.WriteAllText(path, File.ReadAllText(Manifest).Replace("\"channels\": 3", "\"channels\": 2"));
