@@ -8,7 +8,7 @@ namespace EdgeToken.Agent.Tests.Hosting;
 /// <summary>
 /// A fact that publishes the agent for linux-arm64 and runs it under qemu-user. It costs about 2 min 17 s on the
 /// shared 2-vCPU machine (a 111 s publish, cold or warm, under a load average of 25), over the 2-minute CI budget,
-/// so it runs only when asked: EDGETOKEN_ARM64_AGENT=1. Its figures are recorded in docs/agent.md.
+/// so it runs only when asked: EDGETOKEN_ARM64_AGENT=1, which tests/run.sh sets when qemu is installed (tests/setup.d/20-arm64.sh). Its figures are recorded in docs/agent.md.
 /// </summary>
 public sealed class Arm64AgentFactAttribute : FactAttribute
 {
