@@ -63,4 +63,14 @@ internal static class BenchManifest
             throw new Commands.CliUsageException($"{manifestPath}: the manifest's backend is onnxruntime; bench measures the generated backend against ONNX Runtime, so give it a manifest with \"backend\": {{ \"kind\": \"generated\" }} (or the bare .onnx)");
         return result.Compilation;
     }
+
+    /// <summary>For the side-by-side latency bench: the executor and ONNX Runtime take the model's input, so the
+    /// manifest must not preprocess beyond scaling (a DSP chain runs only in the generated class).</summary>
+    public static ManifestCompilation CompileForLatency(string manifestPath)
+    {
+        var compilation = Compile(manifestPath);
+        if (compilation.Chain.HasDsp)
+            throw new Commands.CliUsageException($"{manifestPath}: its preprocess chain has DSP steps ({compilation.Chain.Describe()}), which only the generated class runs, so the plan executor and ONNX Runtime cannot be timed on the same windows; bench the model alone (bench {compilation.Manifest.ModelPath}) or run the whole pipeline with `edgetoken agent-bench --manifest {manifestPath}`");
+        return compilation;
+    }
 }

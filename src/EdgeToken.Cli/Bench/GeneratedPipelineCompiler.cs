@@ -22,6 +22,7 @@ internal static class GeneratedPipelineCompiler
 
     public static Result Load(string manifestPath, ManifestCompilation compilation)
     {
+        manifestPath = Path.GetFullPath(manifestPath); // the generation model names its manifest by full path
         var manifest = compilation.Manifest;
         var texts = ImmutableArray.Create<AdditionalText>(
             new InMemoryText(manifestPath, File.ReadAllText(manifestPath)),

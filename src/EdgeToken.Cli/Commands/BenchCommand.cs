@@ -32,7 +32,7 @@ internal static class BenchCommand
             if (reference is not ("onnxruntime" or "none"))
                 throw new CliUsageException($"--against {reference}: use onnxruntime or none");
             string manifestPath = BenchManifest.Resolve(path, CliOptions.ParseBindings(parse.GetValue(bind)));
-            var compilation = BenchManifest.Compile(manifestPath);
+            var compilation = BenchManifest.CompileForLatency(manifestPath);
             var generated = GeneratedPipelineCompiler.Load(manifestPath, compilation);
             if (parse.GetValue(source) is { } sourcePath) File.WriteAllText(sourcePath, generated.Source);
 
