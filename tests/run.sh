@@ -60,7 +60,7 @@ dotnet build EdgeToken.sln -c Release --no-restore -v q -nologo
 
 log="$(mktemp)"
 set +e
-dotnet test EdgeToken.sln -c Release --no-build -v q "$@" 2>&1 | tee "$log" |
+dotnet test EdgeToken.sln -c Release --no-build -v q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" |
   grep -E '^\s*(Passed!|Failed!|Skipped |Failed |Error Message|  [A-Za-z.]+Exception)|THE ONNX|NOT RUN|NOT AVAILABLE'
 status=${PIPESTATUS[0]}
 set -e

@@ -52,7 +52,12 @@ public sealed record SourceConfig(string Name, string Kind, double SampleRateHz,
 
 /// <summary>A pipeline bound to a source: an .etplan file run by the plan executor, or a pipeline class the
 /// host application registered under <see cref="Type"/>.</summary>
-public sealed record PipelineConfig(string Name, string Source, string? Plan, string? Type, double Threshold, int DebounceWindows, string[]? Labels, int ContextLength);
+public sealed record PipelineConfig(string Name, string Source, string? Plan, string? Type, double Threshold, int DebounceWindows, string[]? Labels, int ContextLength)
+{
+    /// <summary>The debounce looks at this many recent windows and changes state when <see cref="DebounceWindows"/> of
+    /// them disagree with it; 0 (the default) means <see cref="DebounceWindows"/>, i.e. that many in a row.</summary>
+    public int DebounceSpan { get; init; }
+}
 
 public sealed record OutboxConfig(string Path, long DiskBudgetBytes);
 

@@ -98,7 +98,7 @@ public static class AgentConfigReader
         var pipelines = new List<PipelineConfig>();
         foreach (var p in root.Objects("pipelines", required: true))
         {
-            p.AllowOnly("name", "source", "plan", "type", "threshold", "debounceWindows", "labels", "contextLength");
+            p.AllowOnly("name", "source", "plan", "type", "threshold", "debounceWindows", "debounceSpan", "labels", "contextLength");
             string? name = p.String("name", required: true);
             string? source = p.String("source", required: true);
             string? plan = p.String("plan");
@@ -113,9 +113,12 @@ public static class AgentConfigReader
             }
             if (type is not null && !isRegistered(type)) p.Problem("type", $"missing pipeline: no pipeline type '{type}' is registered with AddEdgeTokenAgent");
             if (name is not null && pipelines.Any(x => x.Name == name)) p.Problem("name", $"a pipeline named '{name}' is already defined");
+            int debounce = (int)(p.Number("debounceWindows", 1, 10_000) ?? 3);
+            int span = (int)(p.Number("debounceSpan", 1, 10_000) ?? debounce);
+            if (span < debounce) p.Problem("debounceSpan", $"{span} is shorter than debounceWindows ({debounce}); the span is how many recent windows the {debounce} are counted in");
             if (name is not null && source is not null)
                 pipelines.Add(new PipelineConfig(name, source, plan, type, p.Number("threshold", -1e9, 1e9) ?? 0.5,
-                    (int)(p.Number("debounceWindows", 1, 10_000) ?? 3), p.Strings("labels"), (int)(p.Number("contextLength", 0, 4096) ?? 64)));
+                    debounce, p.Strings("labels"), (int)(p.Number("contextLength", 0, 4096) ?? 64)) { DebounceSpan = span });
         }
 
         double summary = root.Number("summaryIntervalSeconds", 0.01, 86_400) ?? 60;

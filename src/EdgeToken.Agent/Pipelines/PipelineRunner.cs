@@ -59,7 +59,7 @@ public sealed class PipelineRunner
         _interval = summaryInterval;
         _classifier = classCount > 1;
         _statistics = new IntervalStatistics(classCount);
-        _debouncer = new Debouncer(config.DebounceWindows);
+        _debouncer = new Debouncer(config.DebounceWindows, Math.Max(config.DebounceWindows, config.DebounceSpan));
         _windowSeconds = _windowing.Hop / sampleRateHz;
         Metrics = new PipelineMetrics(config.Name);
     }

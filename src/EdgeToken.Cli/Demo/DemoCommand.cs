@@ -18,12 +18,13 @@ internal static class DemoCommand
         var port = new Option<int>("--port") { Description = "Port of the collector and dashboard on 127.0.0.1 (0: any free port).", DefaultValueFactory = _ => d.Port };
         var seed = new Option<int>("--seed") { Description = "Seed of the fleet: speeds, which bearings fail, how and when.", DefaultValueFactory = _ => d.Seed };
         var faultShare = new Option<double>("--fault-share") { Description = "Share of bearings that develop a fault during the run.", DefaultValueFactory = _ => d.FaultShare };
-        var debounce = new Option<int>("--debounce") { Description = "Windows in a row (50 ms of sensor time each) the anomaly must hold before an alert.", DefaultValueFactory = _ => d.Debounce };
+        var debounce = new Option<int>("--debounce") { Description = "Windows (50 ms of sensor time each) the anomaly must hold before an alert, among the last --debounce-span.", DefaultValueFactory = _ => d.Debounce };
+        var debounceSpan = new Option<int>("--debounce-span") { Description = "Recent windows the --debounce count is taken from (equal to --debounce: that many in a row).", DefaultValueFactory = _ => d.DebounceSpan };
         var int8 = new Option<bool>("--int8") { Description = "Run the int8-quantized model instead of float32." };
         var json = CliOptions.Json();
         var command = new Command("demo", "Run the railway-bearing sample end to end: a collector on SQLite with its dashboard, a simulated fleet of trains whose axle bearings develop faults, an agent per wagon, and detection figures against the simulator's ground truth.")
         {
-            trains, wagons, axles, duration, speedup, port, seed, faultShare, debounce, int8, json,
+            trains, wagons, axles, duration, speedup, port, seed, faultShare, debounce, debounceSpan, int8, json,
         };
         command.SetAction((parse, cancel) => CollectorCommand.RunAsync(async () =>
         {
@@ -31,7 +32,7 @@ internal static class DemoCommand
             {
                 Trains = parse.GetValue(trains), Wagons = parse.GetValue(wagons), Axles = parse.GetValue(axles),
                 DurationSeconds = parse.GetValue(duration), Speedup = parse.GetValue(speedup), Port = parse.GetValue(port),
-                Seed = parse.GetValue(seed), FaultShare = parse.GetValue(faultShare), Debounce = parse.GetValue(debounce), Int8 = parse.GetValue(int8),
+                Seed = parse.GetValue(seed), FaultShare = parse.GetValue(faultShare), Debounce = parse.GetValue(debounce), DebounceSpan = parse.GetValue(debounceSpan), Int8 = parse.GetValue(int8),
             };
             var problems = options.Problems().ToList();
             if (problems.Count > 0) throw new CliUsageException(string.Join("; ", problems));

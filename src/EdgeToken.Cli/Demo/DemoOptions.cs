@@ -16,8 +16,11 @@ public sealed record DemoOptions
     public int Seed { get; init; } = 1;
     /// <summary>Share of bearings that develop a fault during the run.</summary>
     public double FaultShare { get; init; } = 0.5;
-    /// <summary>Windows in a row the anomaly must hold before an alert (the agent's debounce).</summary>
+    /// <summary>Windows the anomaly must hold before an alert (the agent's debounce)...</summary>
     public int Debounce { get; init; } = 10;
+    /// <summary>...counted among this many recent windows (20: half of one second of sensor time must alert; a
+    /// cage defect's sparse impacts never give 10 in a row).</summary>
+    public int DebounceSpan { get; init; } = 20;
     public double Threshold { get; init; } = 0.5;
     /// <summary>Run the int8 plan (quantized at start from the sample's calibration windows) instead of float32.</summary>
     public bool Int8 { get; init; }
@@ -37,6 +40,7 @@ public sealed record DemoOptions
         if (Port is < 0 or > 65535) yield return $"--port {Port}: expected 0 (any free port) to 65535";
         if (!(FaultShare is >= 0 and <= 1)) yield return $"--fault-share {FaultShare}: expected 0 to 1";
         if (Debounce is < 1 or > 1000) yield return $"--debounce {Debounce}: expected 1 to 1000";
+        if (DebounceSpan < Debounce || DebounceSpan > 10_000) yield return $"--debounce-span {DebounceSpan}: expected {Debounce} (--debounce) to 10000";
         if (!(Threshold is > 0 and < 1)) yield return $"--threshold {Threshold}: expected a number between 0 and 1";
     }
 }

@@ -156,7 +156,7 @@ public static class DemoRun
             Speedup = options.Speedup,
             Lossless = true, // on a busy machine the fleet's sensor time slows down rather than losing samples
         }).ToList();
-        var pipelines = axles.Select(a => new PipelineConfig(a.Axle, a.Axle, Plan: null, PipelineType, options.Threshold, options.Debounce, Labels, ContextLength: 16)).ToList();
+        var pipelines = axles.Select(a => new PipelineConfig(a.Axle, a.Axle, Plan: null, PipelineType, options.Threshold, options.Debounce, Labels, ContextLength: 16) { DebounceSpan = options.DebounceSpan }).ToList();
         return new AgentConfig(deviceId, sources, pipelines, SummaryInterval: TimeSpan.FromSeconds(1), HeartbeatInterval: TimeSpan.FromSeconds(5),
             new OutboxConfig(Path.Combine(work, "outbox", deviceId), 64 << 20),
             new UplinkConfig(new HttpUplinkConfig(collector, token, Gzip: true, null, null), null, TimeSpan.FromSeconds(2), null));

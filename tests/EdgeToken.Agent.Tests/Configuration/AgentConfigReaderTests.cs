@@ -15,6 +15,7 @@ public sealed class AgentConfigReaderTests
         Assert.Equal(Path.Combine(dir.Path, "outbox"), config.Outbox.Path);
         Assert.Equal(TimeSpan.FromSeconds(0.2), config.SummaryInterval);
         Assert.Equal("t", config.Uplink.Http!.Token);
+        Assert.Equal(config.Pipelines[0].DebounceWindows, config.Pipelines[0].DebounceSpan); // default: that many in a row
     }
 
     [Theory]
@@ -26,6 +27,7 @@ public sealed class AgentConfigReaderTests
     [InlineData("\"deviceId\": \"wagon-17-axle-3\",", "", "$.deviceId: missing")]
     [InlineData("\"collector\": \"http://127.0.0.1:5000/\"", "\"collector\": \"ftp://x\"", "$.uplink.http.collector: expected an http")]
     [InlineData("\"token\": \"t\"", "\"token\": \"t\", \"tokn\": 1", "$.uplink.http.tokn: unknown key")]
+    [InlineData("\"debounceWindows\": 2", "\"debounceWindows\": 5, \"debounceSpan\": 4", "$.pipelines[0].debounceSpan: 4 is shorter than debounceWindows")]
     public void A_bad_configuration_names_the_key_and_the_problem(string find, string replace, string expected)
     {
         using var dir = new TempDirectory();
