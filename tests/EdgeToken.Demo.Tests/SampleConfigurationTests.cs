@@ -22,7 +22,7 @@ public class SampleConfigurationTests
             Assert.Equal(4, config.Pipelines.Count);
             var faulty = Assert.Single(config.Sources, s => s.FaultOnsetSeconds is not null);
             Assert.Equal(BearingFaultKind.OuterRace, faulty.FaultKind);
-            Assert.All(config.Pipelines, p => Assert.Equal(10, p.DebounceWindows));
+            Assert.All(config.Pipelines, p => Assert.Equal((10, 20), (p.DebounceWindows, p.DebounceSpan)));
             Assert.Equal("wagon-17.secret", config.Uplink.Http!.Token);
             var plan = PlanPipeline.Load(config.Pipelines[0].Plan!);
             Assert.Equal(90, plan.InputLength);
