@@ -58,9 +58,11 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet restore EdgeToken.sln -v q
 dotnet build EdgeToken.sln -c Release --no-restore -v q -nologo
 
+# One test assembly at a time (-m:1): several tests publish for linux-arm64 or pack the package, and a restore for
+# another runtime identifier rewrites the obj/ of projects another assembly is building at that moment.
 log="$(mktemp)"
 set +e
-dotnet test EdgeToken.sln -c Release --no-build -v q --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" |
+dotnet test EdgeToken.sln -c Release --no-build -v q -m:1 --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" |
   grep -E '^\s*(Passed!|Failed!|Skipped |Failed |Error Message|  [A-Za-z.]+Exception)|THE ONNX|NOT RUN|NOT AVAILABLE'
 status=${PIPESTATUS[0]}
 set -e

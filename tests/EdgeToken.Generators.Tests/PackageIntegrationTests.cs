@@ -5,6 +5,7 @@ namespace EdgeToken.Generators.Tests;
 
 /// <summary>Packs the EdgeToken package into a local folder and builds and runs a consumer project from it,
 /// exactly as a user's project would: PackageReference, a manifest and a model, dotnet build, dotnet run.</summary>
+[Collection(PublishingCollection.Name)]
 public sealed class PackageIntegrationTests
 {
     [Fact]

@@ -6,6 +6,7 @@ namespace EdgeToken.Generators.Tests;
 /// <summary>samples/MinimalConsumer published as a user would ship it: NativeAOT for linux-x64 with no warnings from
 /// EdgeToken, and self-contained for linux-arm64 run under qemu-user, giving the x64 outputs. One publish per
 /// architecture, one run each: the whole fact stays within a few minutes on a loaded CI machine.</summary>
+[Collection(PublishingCollection.Name)]
 public sealed class SampleTests
 {
     private const string Qemu = "/usr/bin/qemu-aarch64-static";
