@@ -70,15 +70,43 @@ public sealed class SerialSensorSource
             }
 
             firstOpen = false;
-            using (stream)
+            bool ended;
+            try
             {
-                if (ReadUntilFailure(stream, cancellationToken) && stopAtEndOfStream)
-                {
-                    return;
-                }
+                ended = ReadUntilFailure(stream, cancellationToken);
+            }
+            finally
+            {
+                Close(stream);
+            }
+
+            if (ended && stopAtEndOfStream)
+            {
+                return;
             }
 
             cancellationToken.WaitHandle.WaitOne(_reconnectDelay);
+        }
+    }
+
+    /// <summary>How long closing a port may take before the reader moves on without it.</summary>
+    /// <remarks>System.IO.Ports on Linux can block in Close when the device has gone (a USB adapter pulled mid-read);
+    /// the reader must still reconnect when it comes back, so the close runs aside and is abandoned after this.</remarks>
+    public static readonly TimeSpan CloseTimeout = TimeSpan.FromSeconds(2);
+
+    private void Close(Stream stream)
+    {
+        var closing = Task.Run(stream.Dispose);
+        try
+        {
+            if (!closing.Wait(CloseTimeout))
+            {
+                LastError = $"closing the port did not finish within {CloseTimeout.TotalSeconds:0} s (device gone?); reconnecting without waiting for it";
+            }
+        }
+        catch (AggregateException e) when (e.InnerException is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            LastError = e.InnerException.Message;
         }
     }
 
