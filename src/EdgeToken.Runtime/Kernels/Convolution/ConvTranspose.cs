@@ -83,28 +83,8 @@ internal sealed class ConvTransposeKernel : Kernel
         _chunk = Math.Min(Sgemm.RoundUp(g.InSpatial, Sgemm.NR),
             Math.Max(Sgemm.NR, ChunkFloats / Math.Max(_rows, g.ChannelsPerGroup) / Sgemm.NR * Sgemm.NR));
 
-        _baseD = new int[g.InSpatial]; _baseH = new int[g.InSpatial]; _baseW = new int[g.InSpatial];
-        int j = 0;
-        for (int id = 0; id < g.In[0]; id++)
-            for (int ih = 0; ih < g.In[1]; ih++)
-                for (int iw = 0; iw < g.In[2]; iw++, j++)
-                {
-                    _baseD[j] = id * g.Stride[0] - g.PadBegin[0];
-                    _baseH[j] = ih * g.Stride[1] - g.PadBegin[1];
-                    _baseW[j] = iw * g.Stride[2] - g.PadBegin[2];
-                }
-        _rowChannel = new int[_rows]; _rowD = new int[_rows]; _rowH = new int[_rows]; _rowW = new int[_rows];
-        int p = 0;
-        for (int oc = 0; oc < g.OutChannelsPerGroup; oc++)
-            for (int kd = 0; kd < g.Kernel[0]; kd++)
-                for (int kh = 0; kh < g.Kernel[1]; kh++)
-                    for (int kw = 0; kw < g.Kernel[2]; kw++, p++)
-                    {
-                        _rowChannel[p] = oc * g.OutSpatial;
-                        _rowD[p] = kd * g.Dilation[0];
-                        _rowH[p] = kh * g.Dilation[1];
-                        _rowW[p] = kw * g.Dilation[2];
-                    }
+        ConvTaps.PositionBases(g.In, g.Stride, g.PadBegin, out _baseD, out _baseH, out _baseW);
+        ConvTaps.Rows(g.OutChannelsPerGroup, g.OutSpatial, g.Kernel, g.Dilation, out _rowChannel, out _rowD, out _rowH, out _rowW);
     }
 
     public override int ScratchBytes =>

@@ -43,28 +43,8 @@ internal sealed class Im2ColConvKernel : Kernel
         _pointwise = g.KernelVolume == 1 && g.Stride is [1, 1, 1] && g.PadBegin is [0, 0, 0] && g.PadEnd is [0, 0, 0];
         _chunk = Math.Min(Sgemm.RoundUp(g.OutSpatial, Sgemm.NR), Math.Max(Sgemm.NR, ChunkFloats / Math.Max(1, _depth) / Sgemm.NR * Sgemm.NR));
 
-        _baseD = new int[g.OutSpatial]; _baseH = new int[g.OutSpatial]; _baseW = new int[g.OutSpatial];
-        int j = 0;
-        for (int od = 0; od < g.Out[0]; od++)
-            for (int oh = 0; oh < g.Out[1]; oh++)
-                for (int ow = 0; ow < g.Out[2]; ow++, j++)
-                {
-                    _baseD[j] = od * g.Stride[0] - g.PadBegin[0];
-                    _baseH[j] = oh * g.Stride[1] - g.PadBegin[1];
-                    _baseW[j] = ow * g.Stride[2] - g.PadBegin[2];
-                }
-        _rowChannel = new int[_depth]; _rowD = new int[_depth]; _rowH = new int[_depth]; _rowW = new int[_depth];
-        int p = 0;
-        for (int c = 0; c < g.ChannelsPerGroup; c++)
-            for (int kd = 0; kd < g.Kernel[0]; kd++)
-                for (int kh = 0; kh < g.Kernel[1]; kh++)
-                    for (int kw = 0; kw < g.Kernel[2]; kw++, p++)
-                    {
-                        _rowChannel[p] = c * g.InSpatial;
-                        _rowD[p] = kd * g.Dilation[0];
-                        _rowH[p] = kh * g.Dilation[1];
-                        _rowW[p] = kw * g.Dilation[2];
-                    }
+        ConvTaps.PositionBases(g.Out, g.Stride, g.PadBegin, out _baseD, out _baseH, out _baseW);
+        ConvTaps.Rows(g.ChannelsPerGroup, g.InSpatial, g.Kernel, g.Dilation, out _rowChannel, out _rowD, out _rowH, out _rowW);
     }
 
     public override int ScratchBytes => (_wFloats + Sgemm.PackedBSize(_depth, _chunk)) * sizeof(float);
