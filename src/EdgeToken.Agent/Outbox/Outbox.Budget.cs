@@ -40,12 +40,15 @@ public sealed partial class Outbox
 
         var byKind = new Dictionary<string, long>(StringComparer.Ordinal);
         long first = long.MaxValue, last = 0;
-        foreach (var e in remove) CountDrop(byKind, KindName(e.Kind), e.Sequence, ref first, ref last);
-        foreach (var e in strip.Keys) CountDrop(byKind, "eventContext", e.Sequence, ref first, ref last);
-        _dropped += remove.Count;
-        _stripped += strip.Count;
-        AppendUnbudgeted(new UplinkRecord(0, RecordKind.DropReport, DateTimeOffset.UtcNow,
-            DropReport: new DropReportPayload(byKind, first, last, $"outbox disk budget of {budget} bytes was full")));
+        foreach (var e in remove)
+            if (InFlight(e)) _droppedInFlight.Add((KindName(e.Kind), e.Sequence));
+            else { CountDrop(byKind, KindName(e.Kind), e.Sequence, ref first, ref last); _dropped++; }
+        foreach (var e in strip.Keys)
+            if (InFlight(e)) _droppedInFlight.Add(("eventContext", e.Sequence));
+            else { CountDrop(byKind, "eventContext", e.Sequence, ref first, ref last); _stripped++; }
+        if (byKind.Count > 0) // drops from the batch on the wire are reported only if it is not delivered (Release)
+            AppendUnbudgeted(new UplinkRecord(0, RecordKind.DropReport, DateTimeOffset.UtcNow,
+                DropReport: new DropReportPayload(byKind, first, last, $"outbox disk budget of {budget} bytes was full")));
 
         var touched = new HashSet<Segment>();
         foreach (var e in remove) touched.Add(e.Segment);

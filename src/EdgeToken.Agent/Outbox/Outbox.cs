@@ -120,6 +120,7 @@ public sealed partial class Outbox : IDisposable
     {
         lock (_gate)
         {
+            Delivered(throughSequence);
             if (throughSequence <= _ack.Acknowledged) return;
             throughSequence = Math.Min(throughSequence, _nextSequence - 1);
             _ack.Save(throughSequence, _nextSequence - 1);

@@ -92,22 +92,31 @@ public sealed class UplinkSender
     /// <summary>One batch: null when the outbox is empty.</summary>
     private async Task<UplinkResult?> SendOneAsync(CancellationToken stop)
     {
-        var records = _outbox.Peek(_options.MaxRecordsPerBatch, WireFormat.MaxBatchBytes - BatchComposer.EnvelopeBytes);
+        var records = _outbox.Lease(_options.MaxRecordsPerBatch, WireFormat.MaxBatchBytes - BatchComposer.EnvelopeBytes);
         if (records.Count == 0) return null;
-        var body = BatchComposer.Compose(_deviceId, records);
-        if (_cap is not null)
+        bool delivered = false;
+        try
         {
-            var wait = _cap.DelayFor(body.Length);
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, stop).ConfigureAwait(false);
+            var body = BatchComposer.Compose(_deviceId, records);
+            if (_cap is not null)
+            {
+                var wait = _cap.DelayFor(body.Length);
+                if (wait > TimeSpan.Zero) await Task.Delay(wait, stop).ConfigureAwait(false);
+            }
+            var result = await _uplink.SendAsync(body, stop).ConfigureAwait(false);
+            if (result.Outcome == UplinkOutcome.Delivered)
+            {
+                _outbox.Acknowledge(records[^1].Sequence);
+                delivered = true;
+                Statistics.Delivered(records.Count, result.WireBytes);
+            }
+            else Statistics.Failed();
+            return result;
         }
-        var result = await _uplink.SendAsync(body, stop).ConfigureAwait(false);
-        if (result.Outcome == UplinkOutcome.Delivered)
+        finally
         {
-            _outbox.Acknowledge(records[^1].Sequence);
-            Statistics.Delivered(records.Count, result.WireBytes);
+            if (!delivered) _outbox.Release();
         }
-        else Statistics.Failed();
-        return result;
     }
 
     // One registration on the stop token for the whole run, not one per wait (the agent runs for months).

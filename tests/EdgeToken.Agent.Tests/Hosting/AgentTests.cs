@@ -19,7 +19,13 @@ public sealed class AgentTests(ITestOutputHelper output)
         var config = AgentConfigReader.Read(TestPlans.WriteAgentConfig(dir.Path, collector.Address, collector.Token));
         var agent = new EdgeTokenAgent(config, new PipelineRegistry(), NullLogger.Instance);
         agent.Start();
-        await Task.Delay(1500);
+        // Run until the collector holds three summaries with windows in them and a heartbeat (a loaded machine needs longer).
+        await Uplinks.HttpUplinkTests.Until(() =>
+        {
+            var seen = collector.Records(config.DeviceId);
+            return seen.Count(r => r.Kind == RecordKind.Summary) >= 3 && seen.Any(r => r.Kind == RecordKind.Summary && r.Summary!.Windows > 0)
+                && seen.Any(r => r.Kind == RecordKind.Heartbeat) && agent.Pipelines[0].Metrics.Windows > 10;
+        }, seconds: 60);
         await agent.StopAsync(TimeSpan.FromSeconds(10));
         long raw = agent.RawBytesProcessed, sent = agent.Sender!.Statistics.Bytes;
         var metrics = agent.Pipelines[0].Metrics;

@@ -95,6 +95,45 @@ public sealed class OutboxTests
         Assert.Equal(heartbeats + summaries, outbox.Losses.Dropped);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void Records_the_budget_drops_while_their_batch_is_on_the_wire_are_reported_only_if_it_is_not_delivered(bool delivered)
+    {
+        using var dir = new TempDirectory();
+        const long budget = 16 * 1024;
+        using var outbox = AgentOutbox.Open(new OutboxOptions { Directory = dir.Path, DiskBudgetBytes = budget, SegmentBytes = 4096 });
+        int i = 1;
+        while (outbox.Bytes < budget * 8 / 10) outbox.Append(Records.Summary(i++));
+        var batch = outbox.Lease(100_000, int.MaxValue); // the whole outbox is on the wire
+        long leasedThrough = batch[^1].Sequence;
+        for (int k = 0; k < 40; k++) outbox.Append(Records.Summary(i++)); // the budget must drop some of the batch
+        Assert.True(outbox.Bytes <= budget, $"{outbox.Bytes} bytes");
+        Assert.True(outbox.Peek(1, int.MaxValue)[0].Sequence > 1, "the oldest leased record was dropped from disk");
+        Assert.DoesNotContain(Held(outbox), r => r.Kind == RecordKind.DropReport);
+        Assert.Equal(0, outbox.Losses.Dropped);
+
+        if (delivered) outbox.Acknowledge(leasedThrough); else outbox.Release();
+
+        var reports = Held(outbox).Where(r => r.Kind == RecordKind.DropReport).Select(r => r.DropReport!).ToList();
+        if (delivered)
+        {
+            Assert.Empty(reports); // the collector has them: reporting them dropped would be false
+            Assert.Equal(0, outbox.Losses.Dropped);
+        }
+        else
+        {
+            var report = Assert.Single(reports);
+            Assert.Equal(1, report.FirstSequence);
+            Assert.True(report.LastSequence <= leasedThrough);
+            Assert.Equal(report.DroppedByKind["summary"], outbox.Losses.Dropped);
+            Assert.Equal(report.LastSequence, report.DroppedByKind["summary"]); // 1..last, none left out
+        }
+    }
+
+    private static List<UplinkRecord> Held(AgentOutbox outbox) =>
+        outbox.Peek(100_000, int.MaxValue).Select(r => AgentOutbox.Deserialize(r.Json)).ToList();
+
     [Fact]
     public void A_corrupted_record_is_quarantined_and_reported_and_the_rest_stays_readable()
     {
