@@ -53,6 +53,34 @@ public abstract class IngestTests
     }
 
     [ServiceFact]
+    public async Task Overlapping_batches_written_in_one_group_are_counted_once_per_record_and_per_device()
+    {
+        await using var c = await Start();
+        await c.RegisterAsync("wagon-20");
+        await c.RegisterAsync("wagon-21");
+        var now = DateTimeOffset.UtcNow;
+        // Stored at once so the group commit puts them in one transaction: two devices, overlapping sequences, an event.
+        var answers = await Task.WhenAll(
+            c.Store.StoreBatchAsync(Batches.Of("wagon-20", Batches.Summary(1, topClass: "outer-race"), Batches.Summary(2), Batches.Summary(3)), 300, "t", now),
+            c.Store.StoreBatchAsync(Batches.Of("wagon-20", Batches.Summary(3), Batches.Event(4), Batches.Heartbeat(5)), 200, "t", now.AddMilliseconds(5)),
+            c.Store.StoreBatchAsync(Batches.Of("wagon-21", Batches.Summary(1, mean: 0.3), Batches.Summary(2)), 100, "t", now));
+        Assert.Equal(3 + 2 + 2, answers.Sum(a => a.Accepted));
+        Assert.Equal(1, answers.Sum(a => a.Duplicates));
+        Assert.Equal((5L, 2L), (answers[1].HighestSequence, answers[2].HighestSequence));
+        Assert.Contains(answers[0].HighestSequence, new[] { 3L, 5L }); // 5 when written in the same transaction as the second
+        Assert.Equal([1L, 2, 3, 4, 5], await c.Store.SequencesAsync("wagon-20"));
+        var summaries = await c.Store.SummariesAsync("wagon-20", 10);
+        Assert.Equal(3, summaries.Count);
+        Assert.Contains(summaries, s => s.TopClass == "outer-race");
+        Assert.Equal(0.3, Assert.Single(await c.Store.SummariesAsync("wagon-21", 10), s => s.Sequence == 1).ScoreMean, 12);
+        Assert.Single(await c.Store.AlertsAsync(true, "wagon-20"));
+        var devices = (await c.Store.DevicesAsync()).ToDictionary(d => d.DeviceId);
+        Assert.Equal((5L, 2L, 500L), (devices["wagon-20"].RecordsReceived, devices["wagon-20"].BatchesReceived, devices["wagon-20"].BytesReceived));
+        Assert.Equal((2L, 1L, 100L), (devices["wagon-21"].RecordsReceived, devices["wagon-21"].BatchesReceived, devices["wagon-21"].BytesReceived));
+        Assert.Equal("0.1.0", devices["wagon-20"].AgentVersion);
+    }
+
+    [ServiceFact]
     public async Task Devices_without_a_valid_credential_are_refused()
     {
         await using var c = await Start();

@@ -20,6 +20,8 @@ public sealed class PostgresFleetStore(string connectionString) : SqlFleetStore
     /// <remarks>PostgreSQL commits concurrent transactions in parallel; a few writers keep its round trips overlapped.</remarks>
     protected override int Writers => 8;
 
+    protected override bool HasArrays => true;
+
     protected override async ValueTask<DbConnection> OpenAsync(CancellationToken cancel) => await _dataSource.OpenConnectionAsync(cancel);
 
     protected override async Task LockForMigrationAsync(DbConnection connection, DbTransaction tx, CancellationToken cancel) =>

@@ -79,7 +79,7 @@ public abstract partial class SqlFleetStore
         using var gate = await EnterWriteAsync(CancellationToken.None);
         await using var connection = await OpenAsync(CancellationToken.None);
         await using var tx = await connection.BeginTransactionAsync();
-        var answers = connection.CanCreateBatch ? await WriteBatchedAsync(connection, tx, group) : await WriteOneByOneAsync(connection, tx, group);
+        var answers = HasArrays ? await WriteWithArraysAsync(connection, tx, group) : await WriteOneByOneAsync(connection, tx, group);
         await tx.CommitAsync();
         return answers;
     }
@@ -105,45 +105,6 @@ public abstract partial class SqlFleetStore
             }
             await using var update = DeviceUpdate(group[i], tally).Command(connection, tx);
             answers[i] = tally.Answer(await update.ExecuteScalarAsync());
-        }
-        return answers;
-    }
-
-    /// <summary>
-    /// PostgreSQL: the whole group in two round trips. First one statement per record: its insert as a CTE, its
-    /// derived rows conditional on that insert having added a row, answering 1 for new and 0 for a duplicate. Then
-    /// every device's counters with the counts the first round trip reported.
-    /// </summary>
-    static async Task<IngestResponse[]> WriteBatchedAsync(DbConnection connection, DbTransaction tx, List<PendingBatch> group)
-    {
-        await using var rows = connection.CreateBatch();
-        rows.Transaction = tx;
-        foreach (var pending in group)
-            foreach (var record in pending.Batch.Records)
-                RecordWithDerived(pending.Batch.DeviceId, record, pending).AddTo(rows);
-        var added = new List<bool>();
-        await using (var counts = await rows.ExecuteReaderAsync())
-        {
-            do { added.Add(await counts.ReadAsync() && Convert.ToInt64(counts.GetValue(0)) == 1); }
-            while (await counts.NextResultAsync());
-        }
-
-        var tallies = new Tally[group.Count];
-        await using var devices = connection.CreateBatch();
-        devices.Transaction = tx;
-        int k = 0;
-        for (int i = 0; i < group.Count; i++)
-        {
-            tallies[i] = new Tally();
-            foreach (var record in group[i].Batch.Records) tallies[i].Count(record, added[k++]);
-            DeviceUpdate(group[i], tallies[i]).AddTo(devices);
-        }
-        var answers = new IngestResponse[group.Count];
-        await using var reader = await devices.ExecuteReaderAsync();
-        for (int i = 0; i < group.Count; i++)
-        {
-            answers[i] = tallies[i].Answer(await reader.ReadAsync() ? reader.GetValue(0) : null);
-            await reader.NextResultAsync();
         }
         return answers;
     }
