@@ -6,7 +6,7 @@ namespace EdgeToken.Generators
     /// <summary>
     /// Every diagnostic the EdgeToken generator reports. ET0001-ET0010, ET0013, ET0014 and ET0016-ET0019 are found by the build
     /// step (which knows JSON and the model) and recorded in the generation model; the generator reports them again
-    /// at the same place in the manifest so the IDE shows them too. ET0011 and ET0012 the generator finds itself.
+    /// at the same place in the manifest so the IDE shows them too. ET0011, ET0012 and ET0020 the generator finds itself.
     /// Each id has a page docs/diagnostics/ETnnnn.md with the bad input and the fix.
     /// </summary>
     internal static class DiagnosticDescriptors
@@ -39,6 +39,7 @@ namespace EdgeToken.Generators
         public static readonly DiagnosticDescriptor UnknownPreprocessOp = Error("ET0017", "Unknown preprocessing operator");
         public static readonly DiagnosticDescriptor InvalidPreprocessParameter = Error("ET0018", "Preprocessing step parameter out of range");
         public static readonly DiagnosticDescriptor PreprocessOrder = Error("ET0019", "Preprocessing step gets a signal it cannot take");
+        public static readonly DiagnosticDescriptor OnnxRuntimeNotReferenced = Error("ET0020", "Backend onnxruntime without the EdgeToken.OnnxRuntime package");
 
         private static readonly Dictionary<string, DiagnosticDescriptor> s_byId = new Dictionary<string, DiagnosticDescriptor>
         {
@@ -60,6 +61,7 @@ namespace EdgeToken.Generators
             [UnknownPreprocessOp.Id] = UnknownPreprocessOp,
             [InvalidPreprocessParameter.Id] = InvalidPreprocessParameter,
             [PreprocessOrder.Id] = PreprocessOrder,
+            [OnnxRuntimeNotReferenced.Id] = OnnxRuntimeNotReferenced,
         };
 
         public static IEnumerable<DiagnosticDescriptor> All => s_byId.Values;

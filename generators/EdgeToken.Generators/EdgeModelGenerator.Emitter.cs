@@ -21,10 +21,18 @@ namespace EdgeToken.Generators
             private const string Activations = "global::EdgeToken.Runtime.Kernels.Activations.";
             internal const string MarshalName = "global::System.Runtime.InteropServices.MemoryMarshal";
 
-            public static void Emit(SourceProductionContext output, PipelineResult pipeline)
+            public static void Emit(SourceProductionContext output, PipelineResult pipeline, bool hasOnnxRuntime)
             {
                 foreach (var d in pipeline.Diagnostics) output.ReportDiagnostic(d.ToDiagnostic());
                 if (pipeline.Model is null) return;
+                if (pipeline.Model.Backend.IsOnnxRuntime && !hasOnnxRuntime)
+                {
+                    output.ReportDiagnostic(new DiagnosticInfo(DiagnosticDescriptors.OnnxRuntimeNotReferenced.Id, pipeline.Model.ManifestPath,
+                        pipeline.BackendLine, pipeline.BackendColumn,
+                        $"backend \"onnxruntime\" runs the model in ONNX Runtime, which the EdgeToken package does not carry: add <PackageReference Include=\"{OnnxRuntimePackage}\" /> " +
+                        "(same version as EdgeToken), or use backend \"generated\"").ToDiagnostic());
+                    return;
+                }
                 output.AddSource(HintName(pipeline.Model), SourceText.From(Source(pipeline.Model), Encoding.UTF8));
             }
 

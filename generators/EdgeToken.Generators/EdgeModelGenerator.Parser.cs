@@ -15,6 +15,18 @@ namespace EdgeToken.Generators
 
             public static string NormalizePath(string path) => path.Replace('\\', '/');
 
+            /// <summary>The manifest as the pipeline sees it: its path, and where its "backend" key is (a plain text search:
+            /// the build step has already checked the JSON, this is only the place to point at).</summary>
+            public static ManifestFile Manifest(string path, string? text)
+            {
+                int at = text?.IndexOf("\"backend\"", StringComparison.Ordinal) ?? -1;
+                if (at < 0) return new ManifestFile(NormalizePath(path));
+                int line = 1, lineStart = 0;
+                for (int i = 0; i < at; i++)
+                    if (text![i] == '\n') { line++; lineStart = i + 1; }
+                return new ManifestFile(NormalizePath(path), line, at - lineStart + 1);
+            }
+
             public static CompiledResult ParseCompiled(string path, string? text)
             {
                 try
@@ -32,7 +44,7 @@ namespace EdgeToken.Generators
             {
                 foreach (var c in compiled)
                     if (string.Equals(c.ManifestPath, manifest.Path, StringComparison.OrdinalIgnoreCase))
-                        return new PipelineResult(c.Model, c.Diagnostics);
+                        return new PipelineResult(c.Model, c.Diagnostics, manifest.BackendLine, manifest.BackendColumn);
                 // An unreadable file names no manifest: pair it by file name (x.edgemodel.json -> x.edgemodel.etgen)
                 // and report at the manifest, the file the user edits.
                 string stem = System.IO.Path.GetFileNameWithoutExtension(manifest.Path);

@@ -13,12 +13,14 @@ namespace EdgeToken.Generators
     {
         public const string ManifestSuffix = ".edgemodel.json";
         public const string CompiledSuffix = ".etgen";
+        public const string OnnxRuntimePipelineType = "EdgeToken.Runtime.OnnxRuntime.OnnxRuntimePipeline";
+        public const string OnnxRuntimePackage = "EdgeToken.OnnxRuntime";
 
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             var manifests = context.AdditionalTextsProvider
                 .Where(static text => text.Path.EndsWith(ManifestSuffix, StringComparison.OrdinalIgnoreCase))
-                .Select(static (text, _) => new Model.ManifestFile(Parser.NormalizePath(text.Path)))
+                .Select(static (text, cancellation) => Parser.Manifest(text.Path, text.GetText(cancellation)?.ToString()))
                 .WithTrackingName(TrackingNames.Manifests);
 
             var compiled = context.AdditionalTextsProvider
@@ -31,7 +33,13 @@ namespace EdgeToken.Generators
                 .Select(static (pair, _) => Parser.Match(pair.Left, pair.Right))
                 .WithTrackingName(TrackingNames.Pipelines);
 
-            context.RegisterSourceOutput(pipelines, static (output, pipeline) => Emitter.Emit(output, pipeline));
+            // Whether the compilation references the onnxruntime backend's assembly (the EdgeToken.OnnxRuntime package):
+            // a bool, so an edit anywhere else leaves it Unchanged and the pipelines Cached.
+            var hasOnnxRuntime = context.CompilationProvider
+                .Select(static (compilation, _) => compilation.GetTypeByMetadataName(OnnxRuntimePipelineType) is not null)
+                .WithTrackingName(TrackingNames.OnnxRuntimeReference);
+
+            context.RegisterSourceOutput(pipelines.Combine(hasOnnxRuntime), static (output, pair) => Emitter.Emit(output, pair.Left, pair.Right));
         }
     }
 }

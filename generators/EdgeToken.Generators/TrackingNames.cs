@@ -6,5 +6,6 @@ namespace EdgeToken.Generators
         public const string Manifests = nameof(Manifests);
         public const string CompiledModels = nameof(CompiledModels);
         public const string Pipelines = nameof(Pipelines);
+        public const string OnnxRuntimeReference = nameof(OnnxRuntimeReference);
     }
 }

@@ -25,6 +25,32 @@ public sealed class GeneratorDiagnosticTests
         Assert.Equal("/p/a.edgemodel.json", d.Location.GetLineSpan().Path);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ET0020_backend_onnxruntime_without_the_package_at_the_backend_key(bool referenced)
+    {
+        string text = TestPipelines.TwoClassManifest.Replace("\"output\":", "\"backend\": { \"kind\": \"onnxruntime\", \"executionProviders\": [\"cpu\"] },\n  \"output\":");
+        string manifest = TestPipelines.WriteProject(TestPipelines.TwoClassModel(), text);
+        var (output, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation(referenced, "class C {}"),
+            TestPipelines.ManifestText(manifest), TestPipelines.GenerationText(manifest, TestPipelines.Compile(manifest)));
+        if (referenced)
+        {
+            Assert.Empty(diagnostics);
+            Assert.Contains(output.SyntaxTrees, t => t.ToString().Contains("OnnxRuntimePipeline", StringComparison.Ordinal));
+            return;
+        }
+        var d = Assert.Single(diagnostics);
+        Assert.Equal("ET0020", d.Id);
+        Assert.Contains("<PackageReference Include=\"EdgeToken.OnnxRuntime\" />", d.GetMessage());
+        var span = d.Location.GetLineSpan();
+        Assert.Equal(manifest, span.Path);
+        string[] lines = File.ReadAllLines(manifest);
+        int line = Array.FindIndex(lines, l => l.Contains("\"backend\"", StringComparison.Ordinal));
+        Assert.Equal((line, lines[line].IndexOf("\"backend\"", StringComparison.Ordinal)), (span.StartLinePosition.Line, span.StartLinePosition.Character));
+        Assert.DoesNotContain(output.SyntaxTrees, t => t.ToString().Contains("OnnxRuntimePipeline", StringComparison.Ordinal)); // no source that cannot compile
+    }
+
     [Fact]
     public void Build_step_errors_are_reported_at_their_line_and_column()
     {

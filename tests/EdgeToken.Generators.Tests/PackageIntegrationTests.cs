@@ -3,7 +3,7 @@ using EdgeToken.Runtime.Execution;
 
 namespace EdgeToken.Generators.Tests;
 
-/// <summary>Packs the EdgeToken package into a local folder and builds and runs a consumer project from it,
+/// <summary>Packs the EdgeToken package (and EdgeToken.OnnxRuntime, the onnxruntime backend's) into a local folder and builds and runs a consumer project from it,
 /// exactly as a user's project would: PackageReference, a manifest and a model, dotnet build, dotnet run.</summary>
 [Collection(PublishingCollection.Name)]
 public sealed class PackageIntegrationTests
@@ -16,10 +16,12 @@ public sealed class PackageIntegrationTests
         string feed = Path.Combine(work, "feed");
         // A version of its own, so the machine's package cache never serves an older build of this package.
         string version = "0.1.0-it" + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
-        string cached = Path.Combine(Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages"), "edgetoken", version);
+        string packages = Environment.GetEnvironmentVariable("NUGET_PACKAGES") ?? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages");
+        string[] cached = [Path.Combine(packages, "edgetoken", version), Path.Combine(packages, "edgetoken.onnxruntime", version)];
         try
         {
             Dotnet(root, $"pack src/EdgeToken -c Release -o \"{feed}\" -p:Version={version} -v q -nologo");
+            Dotnet(root, $"pack src/EdgeToken.Runtime.OnnxRuntime -c Release -o \"{feed}\" -p:Version={version} -v q -nologo");
 
             string app = Path.Combine(work, "app");
             Directory.CreateDirectory(app);
@@ -29,6 +31,9 @@ public sealed class PackageIntegrationTests
             DspChains.PassThrough(DspChains.Dims(chain, false)).Save(Path.Combine(app, "features.onnx"));
             string featuresManifest = Path.Combine(app, "features.edgemodel.json");
             File.WriteAllText(featuresManifest, DspChains.Manifest(chain).Replace("\"model.onnx\"", "\"features.onnx\""));
+            // A third runs the same model in ONNX Runtime: the backend package, referenced beside EdgeToken.
+            File.WriteAllText(Path.Combine(app, "ort.edgemodel.json"), TestPipelines.TwoClassManifest.Replace("\"BearingClassifier\"", "\"OrtClassifier\"")
+                .Replace("\"output\":", "\"backend\": { \"kind\": \"onnxruntime\", \"executionProviders\": [\"qnn\", \"cpu\"] },\n  \"output\":"));
             File.WriteAllText(Path.Combine(app, "nuget.config"), $"""
                 <?xml version="1.0" encoding="utf-8"?>
                 <configuration>
@@ -49,6 +54,7 @@ public sealed class PackageIntegrationTests
                   </PropertyGroup>
                   <ItemGroup>
                     <PackageReference Include="EdgeToken" Version="{version}" />
+                    <PackageReference Include="EdgeToken.OnnxRuntime" Version="{version}" />
                   </ItemGroup>
                 </Project>
                 """);
@@ -76,12 +82,23 @@ public sealed class PackageIntegrationTests
                 var values = new float[Features.OutputLength];
                 features.Infer(raw, values);
                 Console.WriteLine("features " + string.Join(" ", values.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
+
+                using var ort = new OrtClassifier(line => Console.WriteLine("log " + line));
+                var ortScores = new float[OrtClassifier.OutputLength];
+                ort.Infer(window, ortScores);
+                Console.WriteLine($"ort {ort.ExecutionProvider} " + string.Join(" ", ortScores.Select(s => s.ToString("R", CultureInfo.InvariantCulture))));
                 """);
 
             string run = Dotnet(app, "run -c Release -nologo");
             var expected = Reference(window: Enumerable.Range(0, 128).Select(i => (float)Math.Sin(i * 0.37) * 2).ToArray(), manifest);
             Assert.Contains("scores " + string.Join(" ", expected.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture))), run);
             Assert.Contains("windows 1", run);
+            string ortLine = run.Split('\n').Single(l => l.StartsWith("ort ", StringComparison.Ordinal)).Trim();
+            Assert.StartsWith("ort cpu ", ortLine);
+            var ortScores = ortLine["ort cpu ".Length..].Split(' ').Select(v => float.Parse(v, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+            Assert.Equal(expected.Length, ortScores.Length);
+            for (int i = 0; i < expected.Length; i++) Assert.InRange(ortScores[i], expected[i] - 1e-5f, expected[i] + 1e-5f);
+            Assert.Contains("'qnn' is not in this ONNX Runtime build", run);
             var raw = Enumerable.Range(0, DspChains.Window * 2).Select(i => 40 + (float)Math.Sin(i * 0.37) * 20 + (i % 23 == 0 ? 15 : 0)).ToArray();
             var features = DspChains.Features(TestPipelines.Compile(featuresManifest), chain, raw, channelsFirst: false);
             Assert.Contains("features " + string.Join(" ", features.Select(s => s.ToString("R", System.Globalization.CultureInfo.InvariantCulture))), run);
@@ -97,10 +114,20 @@ public sealed class PackageIntegrationTests
             var (code, output) = DotnetResult(app, "build -c Release -nologo -v q");
             Assert.NotEqual(0, code);
             Assert.Contains("bearing.edgemodel.json(6,60): error ET0003", output);
+
+            // Backend onnxruntime without its package: ET0020 at the "backend" key, with the fix.
+            File.WriteAllText(manifest, TestPipelines.TwoClassManifest);
+            File.WriteAllText(Path.Combine(app, "App.csproj"), File.ReadAllText(Path.Combine(app, "App.csproj"))
+                .Replace($"<PackageReference Include=\"EdgeToken.OnnxRuntime\" Version=\"{version}\" />", ""));
+            (code, output) = DotnetResult(app, "build -c Release -nologo -v q");
+            Assert.NotEqual(0, code);
+            Assert.Contains("ort.edgemodel.json(8,3): error ET0020", output);
+            Assert.Contains("<PackageReference Include=\"EdgeToken.OnnxRuntime\" />", output);
         }
         finally
         {
-            if (Directory.Exists(cached)) Directory.Delete(cached, recursive: true);
+            foreach (string dir in cached)
+                if (Directory.Exists(dir)) Directory.Delete(dir, recursive: true);
         }
     }
 

@@ -75,10 +75,13 @@ internal static class TestPipelines
     public static InMemoryText GenerationText(string manifestPath, ManifestCompilation compilation) =>
         new(Path.ChangeExtension(manifestPath, null) + GenerationModelWriter.FileSuffix, GenerationModelWriter.Write(compilation));
 
-    public static CSharpCompilation NewCompilation(params string[] sources) =>
+    public static CSharpCompilation NewCompilation(params string[] sources) => NewCompilation(onnxRuntime: true, sources);
+
+    /// <param name="onnxRuntime">Whether the consumer references the onnxruntime backend (the EdgeToken.OnnxRuntime package).</param>
+    public static CSharpCompilation NewCompilation(bool onnxRuntime, params string[] sources) =>
         CSharpCompilation.Create("Consumer" + Guid.NewGuid().ToString("N"),
             sources.Select(s => CSharpSyntaxTree.ParseText(s, new CSharpParseOptions(LanguageVersion.Latest))),
-            References.Value,
+            onnxRuntime ? References.Value : References.Value.Where(r => !r.Display!.EndsWith("EdgeToken.Runtime.OnnxRuntime.dll", StringComparison.Ordinal)),
             new CSharpCompilationOptions(Microsoft.CodeAnalysis.OutputKind.DynamicallyLinkedLibrary, optimizationLevel: OptimizationLevel.Release, nullableContextOptions: NullableContextOptions.Enable));
 
     private static readonly Lazy<MetadataReference[]> References = new(() =>
