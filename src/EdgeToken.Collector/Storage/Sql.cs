@@ -10,14 +10,20 @@ internal static class Sql
         var command = connection.CreateCommand();
         command.Transaction = tx;
         command.CommandText = text;
+        Bind(command.Parameters, command.CreateParameter, parameters);
+        return command;
+    }
+
+    /// <summary>Adds @name parameters (null as DBNull) to a command's or a batch command's collection.</summary>
+    public static void Bind(DbParameterCollection target, Func<DbParameter> create, (string Name, object? Value)[] parameters)
+    {
         foreach (var (name, value) in parameters)
         {
-            var p = command.CreateParameter();
+            var p = create();
             p.ParameterName = name;
             p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
+            target.Add(p);
         }
-        return command;
     }
 
     public static async Task<int> ExecuteAsync(DbConnection connection, DbTransaction? tx, string text, CancellationToken cancel, params (string, object?)[] parameters)

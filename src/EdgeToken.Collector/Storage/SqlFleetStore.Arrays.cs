@@ -117,19 +117,7 @@ public abstract partial class SqlFleetStore
         return answers;
     }
 
-    static DbBatchCommand Command(DbBatch batch, string sql, (string Name, object? Value)[] parameters)
-    {
-        var command = batch.CreateBatchCommand();
-        command.CommandText = sql;
-        foreach (var (name, value) in parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-        return command;
-    }
+    static DbBatchCommand Command(DbBatch batch, string sql, (string Name, object? Value)[] parameters) => new Statement(sql, parameters).ToBatchCommand(batch);
 
     /// <summary>One group's counters for one device, whatever number of its batches the group holds.</summary>
     sealed class DeviceDelta

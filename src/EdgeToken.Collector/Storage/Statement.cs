@@ -7,17 +7,13 @@ internal readonly record struct Statement(string Sql, (string Name, object? Valu
 {
     public DbCommand Command(DbConnection connection, DbTransaction tx) => Storage.Sql.Command(connection, tx, Sql, Parameters);
 
-    public void AddTo(DbBatch batch)
+    public void AddTo(DbBatch batch) => batch.BatchCommands.Add(ToBatchCommand(batch));
+
+    public DbBatchCommand ToBatchCommand(DbBatch batch)
     {
         var command = batch.CreateBatchCommand();
         command.CommandText = Sql;
-        foreach (var (name, value) in Parameters)
-        {
-            var p = command.CreateParameter();
-            p.ParameterName = name;
-            p.Value = value ?? DBNull.Value;
-            command.Parameters.Add(p);
-        }
-        batch.BatchCommands.Add(command);
+        Storage.Sql.Bind(command.Parameters, command.CreateParameter, Parameters);
+        return command;
     }
 }
