@@ -44,10 +44,58 @@ public sealed class BenchTests
     }
 
     [Fact]
+    public void Int8_and_its_qdq_export_are_timed_in_the_same_run_allocation_free_and_close_to_float()
+    {
+        string dir = TestPipelines.TempDir();
+        string model = Path.Combine(dir, "dense.onnx");
+        Mlp().Save(model);
+        string manifest = BenchManifest.Resolve(model, new Dictionary<string, int>());
+        var compilation = BenchManifest.Compile(manifest);
+        var generated = GeneratedPipelineCompiler.Load(manifest, compilation);
+        string calibration = OptimizedVariants.Calibration(null, compilation, out bool random);
+        Assert.True(random);
+        var int8 = OptimizedVariants.Build(manifest, compilation, "int8", "Int8", calibration, sparsePattern: null);
+        Assert.Contains("public sealed partial class BenchPipelineInt8", int8.Generated.Source);
+        Assert.Contains(int8.Compilation.Model.Plan.Steps, s => s.OpType.Contains("QGemm", StringComparison.Ordinal));
+        Assert.True(compilation.Model.Statistics.WeightBytes > 3.5 * int8.Compilation.Model.Statistics.WeightBytes,
+            $"{compilation.Model.Statistics.WeightBytes} float vs {int8.Compilation.Model.Statistics.WeightBytes} int8 weight bytes");
+
+        var targets = new List<BenchTarget>
+        {
+            new GeneratedTarget(generated.Pipeline), new ExecutorTarget(compilation), new GeneratedTarget(int8.Generated.Pipeline, "generated int8"),
+            new OnnxRuntimeTarget(compilation, binding: true, OptimizedVariants.QdqModel(int8.Compilation), "onnxruntime QDQ int8"),
+        };
+        try
+        {
+            var figures = LatencyBench.Run(targets, generated.Pipeline.InputLength, generated.Pipeline.OutputLength, seconds: 0.2, seed: 1, out _);
+            Assert.Equal([0.0, 0.0, 0.0, 0.0], figures.Select(f => f.AllocatedBytesPerInference));
+            // Calibrated on the same distribution as the bench window: int8 and ORT on the QDQ file stay near float.
+            Assert.All(figures.Skip(2), f => Assert.True(f.MaxAbsDifferenceToExecutor is > 0 and < 0.05, $"{f.Target}: {f.MaxAbsDifferenceToExecutor}"));
+        }
+        finally
+        {
+            foreach (var t in targets) t.Dispose();
+        }
+    }
+
+    [Fact]
     public void A_bad_manifest_is_one_error_line_per_problem_at_its_place()
     {
         string manifest = TestPipelines.WriteProject(TestPipelines.TwoClassModel(), TestPipelines.TwoClassManifest.Replace("\"window\": 64", "\"window\": true"));
         var e = Assert.Throws<EdgeToken.Cli.Commands.CliUsageException>(() => BenchManifest.Compile(BenchManifest.Resolve(manifest, new Dictionary<string, int>())));
         Assert.Contains("bearing.edgemodel.json(6,60): error ET0003:", e.Message);
+    }
+
+    /// <summary>48 -> 64 (Gemm + Relu) -> 6 (Gemm).</summary>
+    private static EdgeToken.Compiler.Onnx.OnnxModelBuilder Mlp()
+    {
+        var rng = new Random(9);
+        float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.3f).ToArray();
+        var b = new EdgeToken.Compiler.Onnx.OnnxModelBuilder("mlp", opset: 17);
+        b.Input("x", EdgeToken.Runtime.Tensors.ElementType.Float32, 1, 48);
+        var h = b.Op("Relu", [b.Op("Gemm", ["x", b.Initializer("w1", R(48 * 64), 48, 64), b.Initializer("b1", R(64), 64)])]);
+        b.Node("Gemm", [h, b.Initializer("w2", R(64 * 6), 64, 6), b.Initializer("b2", R(6), 6)], ["y"]);
+        b.Output("y", EdgeToken.Runtime.Tensors.ElementType.Float32, 1, 6);
+        return b;
     }
 }

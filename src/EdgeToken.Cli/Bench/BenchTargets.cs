@@ -14,9 +14,9 @@ internal abstract class BenchTarget : IDisposable
 }
 
 /// <summary>The generated pipeline class, compiled in this process.</summary>
-internal sealed class GeneratedTarget(IBenchPipeline pipeline) : BenchTarget
+internal sealed class GeneratedTarget(IBenchPipeline pipeline, string name = "generated") : BenchTarget
 {
-    public override string Name => "generated";
+    public override string Name => name;
     public override void Infer(ReadOnlySpan<float> window, Span<float> output) => pipeline.Infer(window, output);
 }
 
@@ -51,8 +51,13 @@ internal sealed unsafe class OnnxRuntimeTarget : BenchTarget
     private readonly int _window;
     private readonly InputLayout _layout;
 
-    public OnnxRuntimeTarget(ManifestCompilation compilation, bool binding)
+    private readonly string _name;
+
+    /// <param name="model">The ONNX file to run: the manifest's model by default, or another with the same input and
+    /// output (the QDQ export of the int8 model).</param>
+    public OnnxRuntimeTarget(ManifestCompilation compilation, bool binding, byte[]? model = null, string? name = null)
     {
+        _name = name ?? (binding ? "onnxruntime (IOBinding)" : "onnxruntime (Run)");
         var plan = compilation.Model.Plan;
         _binding = binding;
         _preprocess = compilation.Preprocess;
@@ -62,12 +67,12 @@ internal sealed unsafe class OnnxRuntimeTarget : BenchTarget
         _output = GC.AllocateArray<float>((int)plan.Output(0).Info.ElementCount, pinned: true);
         fixed (float* input = _input)
         fixed (float* output = _output)
-            _pipeline = new OnnxRuntimePipeline(File.ReadAllBytes(compilation.Manifest.ModelFullPath), [ExecutionProviders.Cpu],
+            _pipeline = new OnnxRuntimePipeline(model ?? File.ReadAllBytes(compilation.Manifest.ModelFullPath), [ExecutionProviders.Cpu],
                 (IntPtr)input, plan.Input(0).Dims.Select(d => (long)d).ToArray(),
                 (IntPtr)output, plan.Output(0).Dims.Select(d => (long)d).ToArray(), log: static _ => { });
     }
 
-    public override string Name => _binding ? "onnxruntime (IOBinding)" : "onnxruntime (Run)";
+    public override string Name => _name;
 
     public override void Infer(ReadOnlySpan<float> window, Span<float> output)
     {

@@ -6,7 +6,14 @@ using EdgeToken.Cli.Bench;
 namespace EdgeToken.Cli.Commands;
 
 public sealed record BenchReport(string Model, string Manifest, long Macs, int InputLength, int OutputLength, int Iterations,
-    string Machine, TargetFigures[] Targets);
+    string Machine, TargetFigures[] Targets)
+{
+    /// <summary>Weight bytes of each compiled variant (float, and with --int8/--sparse the optimised ones).</summary>
+    public IReadOnlyDictionary<string, long> WeightBytes { get; init; } = new Dictionary<string, long>();
+
+    /// <summary>With --int8 and no --calibration: the int8 scales come from uniform noise (timing only).</summary>
+    public bool RandomCalibration { get; init; }
+}
 
 /// <summary><c>edgetoken bench MANIFEST_OR_MODEL</c>: the generated pipeline, the plan executor and ONNX Runtime
 /// side by side in one run on one thread.</summary>
@@ -21,9 +28,12 @@ internal static class BenchCommand
         var seconds = new Option<double>("--seconds") { Description = "Time budget of the timed, interleaved calls (all targets together).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed of the random input window.", DefaultValueFactory = _ => 1 };
         var source = new Option<string?>("--emit-source") { Description = "Also write the generated C# source to this file." };
+        var int8 = new Option<bool>("--int8") { Description = "Also time the model quantized to int8 (generated class) and ONNX Runtime on its QDQ export, in the same run." };
+        var sparse = new Option<string?>("--sparse") { Description = "Also time the int8 model pruned to this N:M pattern, e.g. 2:4 (implies --int8)." };
+        var calibration = new Option<string?>("--calibration") { Description = "Calibration data for --int8 (.f32 or .csv of model inputs); default: uniform noise, fine for timing, not for accuracy." };
         var command = new Command("bench", "Time the generated pipeline, the plan executor and ONNX Runtime (one thread, interleaved): p50/p99 latency, allocated bytes per inference and the ratios. A bare .onnx model is run through the generator and compiled in-process with Roslyn.")
         {
-            input, json, bind, against, seconds, seed, source,
+            input, json, bind, against, seconds, seed, source, int8, sparse, calibration,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -37,16 +47,40 @@ internal static class BenchCommand
             if (parse.GetValue(source) is { } sourcePath) File.WriteAllText(sourcePath, generated.Source);
 
             var targets = new List<BenchTarget> { new GeneratedTarget(generated.Pipeline), new ExecutorTarget(compilation) };
+            var weights = new Dictionary<string, long> { ["float"] = compilation.Model.Statistics.WeightBytes };
+            bool quantize = parse.GetValue(int8) || parse.GetValue(sparse) is not null;
+            bool random = false;
+            OptimizedVariants.Variant? int8Variant = null;
+            if (quantize)
+            {
+                if (compilation.Manifest.Optimization is not null)
+                    throw new CliUsageException($"{manifestPath}: the manifest already has an optimization section; --int8/--sparse add the optimised variants themselves, so give the float manifest (without 'optimization') and --calibration FILE");
+                string data = OptimizedVariants.Calibration(parse.GetValue(calibration), compilation, out random);
+                int8Variant = OptimizedVariants.Build(manifestPath, compilation, "int8", "Int8", data, sparsePattern: null);
+                targets.Add(new GeneratedTarget(int8Variant.Generated.Pipeline, "generated int8"));
+                weights["int8"] = int8Variant.Compilation.Model.Statistics.WeightBytes;
+                if (parse.GetValue(sparse) is { } pattern)
+                {
+                    var sparseVariant = OptimizedVariants.Build(manifestPath, compilation, $"int8 {pattern}", "Int8Sparse", data, pattern);
+                    targets.Add(new GeneratedTarget(sparseVariant.Generated.Pipeline, $"generated int8 {pattern}"));
+                    weights[$"int8 {pattern}"] = sparseVariant.Compilation.Model.Statistics.WeightBytes;
+                }
+            }
             if (reference == "onnxruntime")
             {
                 targets.Add(new OnnxRuntimeTarget(compilation, binding: true));
                 targets.Add(new OnnxRuntimeTarget(compilation, binding: false));
+                if (int8Variant is not null)
+                {
+                    try { targets.Add(new OnnxRuntimeTarget(compilation, binding: true, OptimizedVariants.QdqModel(int8Variant.Compilation), "onnxruntime QDQ int8")); }
+                    catch (EdgeToken.Compiler.CompileException e) { Console.Error.WriteLine($"onnxruntime QDQ int8 not timed: {e.Message}"); }
+                }
             }
             try
             {
                 var figures = LatencyBench.Run(targets, generated.Pipeline.InputLength, generated.Pipeline.OutputLength, parse.GetValue(seconds), parse.GetValue(seed), out int iterations);
                 var report = new BenchReport(path, manifestPath, EdgeToken.Compiler.Analysis.MacCounter.Total(compilation.Model.Graph), generated.Pipeline.InputLength, generated.Pipeline.OutputLength,
-                    iterations, Machine(), figures);
+                    iterations, Machine(), figures) { WeightBytes = weights, RandomCalibration = random };
                 if (parse.GetValue(json)) JsonOutput.Write(report);
                 else Print(report);
             }
@@ -67,6 +101,12 @@ internal static class BenchCommand
         Console.WriteLine($"{"target",-26} {"p50 µs",10} {"p99 µs",10} {"bytes/inference",16} {"p50 / generated",16} {"max |Δ| vs executor",20}");
         foreach (var t in r.Targets)
             Console.WriteLine(string.Create(c, $"{t.Target,-26} {t.P50Microseconds,10:F1} {t.P99Microseconds,10:F1} {t.AllocatedBytesPerInference,16:F0} {t.P50RatioToGenerated,16:F2} {t.MaxAbsDifferenceToExecutor,20:E1}"));
+        if (r.WeightBytes.Count > 1)
+        {
+            long f = r.WeightBytes["float"];
+            Console.WriteLine("weights: " + string.Join(", ", r.WeightBytes.Select(w => string.Create(c, $"{w.Key} {w.Value:N0} B ({(double)f / w.Value:F2}x smaller than float)"))));
+            if (r.RandomCalibration) Console.WriteLine("int8 calibrated on uniform noise (no --calibration): the timings hold, the int8 outputs' error does not say anything about accuracy");
+        }
     }
 
     private static string Machine()
