@@ -28,7 +28,7 @@ internal sealed class LstmOperator : OperatorDefinition
     public override Kernel CreateKernel(NodeContext node)
     {
         var g = Geometry(node);
-        return new LstmKernel(g, node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions),
+        return new LstmKernel(g, new RecurrentWeights(node, g, foldedGates: 4), node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions),
             node.Attributes.GetInt("input_forget", 0) != 0, node.HasInput(7));
     }
 
@@ -49,16 +49,16 @@ internal sealed class LstmOperator : OperatorDefinition
         return g;
     }
 
-    private sealed class LstmKernel(RecurrentGeometry geometry, float clip, RecurrentActivation[] activations, bool inputForget, bool peepholes)
-        : RecurrentKernel(geometry, clip, hasCell: true, stepFloats: 4 * geometry.Hidden)
+    private sealed class LstmKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, RecurrentActivation[] activations, bool inputForget, bool peepholes)
+        : RecurrentKernel(geometry, weights, clip, hasCell: true, stepFloats: 4 * geometry.Hidden)
     {
-        protected override void Step(in KernelArgs args, int d, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> scratch)
+        protected override void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
+            Span<float> h, Span<float> c, Span<float> scratch)
         {
             int hidden = Geometry.Hidden;
             var gates = scratch.Slice(0, 4 * hidden);
-            InitBias(args, d, 0, 4, gates);
-            GateMatVec.Run(Weights(args, 1, d, 0, 4), x, gates);
-            GateMatVec.Run(Weights(args, 2, d, 0, 4), h, gates);
+            GateMatVec.Run(weights.TransposedR, 4 * hidden, h, gates);
+            TensorPrimitives.Add(gates, projection, gates);
             var i = gates.Slice(0, hidden);
             var o = gates.Slice(hidden, hidden);
             var f = gates.Slice(2 * hidden, hidden);
