@@ -26,6 +26,7 @@ public static class GateMatVec
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(ReadOnlySpan<float> w, int ld, ReadOnlySpan<float> x, Span<float> y)
     {
         int k = x.Length, n = y.Length;
@@ -46,6 +47,7 @@ public static class GateMatVec
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns512(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
     {
         const int V = 16;
@@ -82,26 +84,10 @@ public static class GateMatVec
             (a2 + b2).StoreUnsafe(ref y, (nuint)(j + 2 * V));
             (a3 + b3).StoreUnsafe(ref y, (nuint)(j + 3 * V));
         }
-        for (; j <= n - V; j += V)
-        {
-            ref float c = ref Unsafe.Add(ref w, j);
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            int i = 0;
-            for (; i <= k - 4; i += 4)
-            {
-                nuint r0 = (nuint)(i * ld);
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, i)), Vector512.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, i + 1)), Vector512.LoadUnsafe(ref c, r0 + (nuint)ld), a1);
-                a2 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, i + 2)), Vector512.LoadUnsafe(ref c, r0 + (nuint)(2 * ld)), a2);
-                a3 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, i + 3)), Vector512.LoadUnsafe(ref c, r0 + (nuint)(3 * ld)), a3);
-            }
-            for (; i < k; i++)
-                a0 = Vector512.FusedMultiplyAdd(Vector512.Create(Unsafe.Add(ref x, i)), Vector512.LoadUnsafe(ref c, (nuint)(i * ld)), a0);
-            ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref y, (nuint)j);
-        }
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns256(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
     {
         const int V = 8;
@@ -158,6 +144,7 @@ public static class GateMatVec
         return j;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns128(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
     {
         const int V = 4;

@@ -48,6 +48,7 @@ public static class GruGates
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Reset(ReadOnlySpan<float> p, Span<float> zr, ReadOnlySpan<float> h, float clip, Span<float> resetState)
     {
         int n = h.Length;
@@ -57,6 +58,19 @@ public static class GruGates
         ref float hs = ref MemoryMarshal.GetReference(h);
         ref float rs = ref MemoryMarshal.GetReference(resetState);
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var hi = Vector512.Create(clip);
+            var lo = -hi;
+            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
+            {
+                nuint u = (nuint)j, v = (nuint)(n + j);
+                var z = Vector512.LoadUnsafe(ref ps, u) + Vector512.LoadUnsafe(ref zs, u);
+                var r = Vector512.LoadUnsafe(ref ps, v) + Vector512.LoadUnsafe(ref zs, v);
+                GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(z, lo), hi)).StoreUnsafe(ref zs, u);
+                (GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(r, lo), hi)) * Vector512.LoadUnsafe(ref hs, u)).StoreUnsafe(ref rs, u);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             var hi = Vector256.Create(clip);
@@ -90,6 +104,7 @@ public static class GruGates
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Update(ReadOnlySpan<float> p, ReadOnlySpan<float> z, ReadOnlySpan<float> candidate, float clip, Span<float> h)
     {
         int n = h.Length;
@@ -99,6 +114,17 @@ public static class GruGates
         ref float cs = ref MemoryMarshal.GetReference(candidate);
         ref float hs = ref MemoryMarshal.GetReference(h);
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var hi = Vector512.Create(clip);
+            var lo = -hi;
+            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
+            {
+                nuint u = (nuint)j;
+                var c = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref ps, u) + Vector512.LoadUnsafe(ref cs, u), lo), hi));
+                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref zs, u), Vector512.LoadUnsafe(ref hs, u) - c, c).StoreUnsafe(ref hs, u);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             var hi = Vector256.Create(clip);
@@ -128,6 +154,7 @@ public static class GruGates
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void LinearBeforeReset(ReadOnlySpan<float> p, ReadOnlySpan<float> a, ReadOnlySpan<float> recurrentBias, float clip, Span<float> h)
     {
         int n = h.Length;
@@ -137,6 +164,20 @@ public static class GruGates
         ref float bs = ref MemoryMarshal.GetReference(recurrentBias);
         ref float hs = ref MemoryMarshal.GetReference(h);
         int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var hi = Vector512.Create(clip);
+            var lo = -hi;
+            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
+            {
+                nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j);
+                var z = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref ps, u) + Vector512.LoadUnsafe(ref az, u), lo), hi));
+                var r = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref ps, v) + Vector512.LoadUnsafe(ref az, v), lo), hi));
+                var pre = Vector512.FusedMultiplyAdd(r, Vector512.LoadUnsafe(ref az, w) + Vector512.LoadUnsafe(ref bs, u), Vector512.LoadUnsafe(ref ps, w));
+                var c = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(pre, lo), hi));
+                Vector512.FusedMultiplyAdd(z, Vector512.LoadUnsafe(ref hs, u) - c, c).StoreUnsafe(ref hs, u);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             var hi = Vector256.Create(clip);
