@@ -226,6 +226,25 @@ public class RecurrentTests
             }
     }
 
+    [Fact]
+    public void Lstm_gate_vector_paths_match_their_scalar_reference()
+    {
+        foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
+            for (int n = 0; n <= 70; n++)
+            {
+                var p = KernelAssert.Random(4 * n, n + 1, 4f);
+                var a = KernelAssert.Random(4 * n, n + 2, 4f);
+                var peep = KernelAssert.Random(3 * n, n + 3);
+                var c = KernelAssert.Random(n, n + 4, 2f);
+                var h = KernelAssert.Random(n, n + 5);
+                float[] cExpected = (float[])c.Clone(), cActual = (float[])c.Clone(), hExpected = (float[])h.Clone(), hActual = (float[])h.Clone();
+                LstmGates.Scalar(p, a, peep, clip, cExpected, hExpected);
+                LstmGates.Run(p, a, peep, clip, cActual, hActual);
+                KernelAssert.Close(cExpected, cActual, 2e-6f, 1e-6f);
+                KernelAssert.Close(hExpected, hActual, 2e-6f, 1e-6f);
+            }
+    }
+
     [Theory]
     [InlineData("RNN", false, false)]
     [InlineData("GRU", false, false)]
@@ -233,6 +252,7 @@ public class RecurrentTests
     [InlineData("GRU", false, true)]
     [InlineData("GRU", true, true)]
     [InlineData("LSTM", false, false)]
+    [InlineData("LSTM", false, true)]
     public void Weights_given_at_run_time_match_constant_weights(string op, bool linearBeforeReset, bool noBias)
     {
         int seq = 5, batch = 2, input = 7, hidden = 19, dirs = 2;

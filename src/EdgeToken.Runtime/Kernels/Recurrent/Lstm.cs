@@ -52,21 +52,29 @@ internal sealed class LstmOperator : OperatorDefinition
     private sealed class LstmKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, RecurrentActivation[] activations, bool inputForget, bool peepholes)
         : RecurrentKernel(geometry, weights, clip, hasCell: true, stepFloats: 4 * geometry.Hidden)
     {
+        /// <summary>Stands in for P without peepholes, so the fused gate pass has one form.</summary>
+        private readonly float[] _zeroPeepholes = peepholes ? [] : new float[3 * geometry.Hidden];
+
         protected override void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
             Span<float> h, Span<float> c, Span<float> scratch)
         {
             int hidden = Geometry.Hidden;
             var gates = scratch.Slice(0, 4 * hidden);
             GateMatVec.Run(weights.TransposedR, 4 * hidden, h, gates);
+            ref readonly var fAct = ref activations[3 * d];
+            ref readonly var gAct = ref activations[3 * d + 1];
+            ref readonly var hAct = ref activations[3 * d + 2];
+            ReadOnlySpan<float> p = peepholes ? args.Input<float>(7).Slice(d * 3 * hidden, 3 * hidden) : ReadOnlySpan<float>.Empty;
+            if (!inputForget && fAct.Kind == RecurrentActivationKind.Sigmoid && gAct.Kind == RecurrentActivationKind.Tanh && hAct.Kind == RecurrentActivationKind.Tanh)
+            {
+                LstmGates.Run(projection, gates, peepholes ? p : _zeroPeepholes, Clip, c, h);
+                return;
+            }
             TensorPrimitives.Add(gates, projection, gates);
             var i = gates.Slice(0, hidden);
             var o = gates.Slice(hidden, hidden);
             var f = gates.Slice(2 * hidden, hidden);
             var g = gates.Slice(3 * hidden, hidden);
-            ref readonly var fAct = ref activations[3 * d];
-            ref readonly var gAct = ref activations[3 * d + 1];
-            ref readonly var hAct = ref activations[3 * d + 2];
-            ReadOnlySpan<float> p = peepholes ? args.Input<float>(7).Slice(d * 3 * hidden, 3 * hidden) : ReadOnlySpan<float>.Empty;
 
             if (peepholes) TensorPrimitives.MultiplyAdd(p.Slice(0, hidden), c, i, i);
             ClipGates(i);
