@@ -1,4 +1,6 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using EdgeToken.Runtime.Kernels.Linear;
 using EdgeToken.Runtime.Operators;
 
@@ -29,12 +31,22 @@ internal abstract class RecurrentKernel : Kernel
     /// <summary>Floats of scratch one <see cref="Step"/> uses (gate buffers).</summary>
     protected int StepFloats { get; }
 
-    private int StateFloats => Geometry.Batch * Geometry.Hidden;
+    private int StateFloats => AlignUp(Geometry.Batch * Geometry.Hidden);
     private int Rows => Geometry.Sequence * Geometry.Batch;
-    private int ProjectionFloats => Rows * Geometry.Gates * Geometry.Hidden;
-    private int PackedXFloats => Sgemm.PackedASize(Rows, Geometry.Input);
+    private int ProjectionFloats => AlignUp(Rows * Geometry.Gates * Geometry.Hidden);
+    private int PackedXFloats => AlignUp(Sgemm.PackedASize(Rows, Geometry.Input));
 
-    public override int ScratchBytes => (2 * StateFloats + ProjectionFloats + PackedXFloats + _weights.ScratchFloats + StepFloats) * sizeof(float);
+    /// <summary>Every scratch region starts on a 64-byte boundary (the first one after up to 60 bytes of lead-in,
+    /// as the scratch block itself may sit anywhere), so whole-vector loads of the state do not split cache lines.</summary>
+    public override int ScratchBytes => (2 * StateFloats + ProjectionFloats + PackedXFloats + _weights.ScratchFloats + StepFloats) * sizeof(float) + 64;
+
+    /// <summary>Rounds a float count up to whole 64-byte lines.</summary>
+    public static int AlignUp(int floats) => (floats + 15) & ~15;
+
+    /// <summary>Floats to skip so that <paramref name="scratch"/>'s first used float is 64-byte aligned. The block is
+    /// not pinned; if the GC moves it mid-run only the alignment, never the result, changes.</summary>
+    private static unsafe int Lead(Span<byte> scratch) =>
+        scratch.IsEmpty ? 0 : (int)((64 - ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(scratch)) & 63)) & 63) / sizeof(float) * sizeof(float);
 
     /// <summary>One time step of one batch entry in direction <paramref name="d"/>: <paramref name="projection"/> is
     /// x·Wᵀ plus the folded bias for this step (gates·hidden floats); reads the previous h (and c) and overwrites
@@ -55,7 +67,7 @@ internal abstract class RecurrentKernel : Kernel
         var x = args.Input<float>(0);
         ReadOnlySpan<int> lengths = args.HasInput(4) ? args.Input<int>(4) : ReadOnlySpan<int>.Empty;
         var y = args.HasOutput(0) ? args.Output<float>(0) : Span<float>.Empty;
-        int offset = 0;
+        int offset = Lead(args.Scratch);
         var hState = args.ScratchAs<float>(offset, StateFloats);
         offset += StateFloats * sizeof(float);
         var cState = args.ScratchAs<float>(offset, StateFloats);
