@@ -156,17 +156,147 @@ public class RecurrentTests
     [Fact]
     public void GateMatVec_vector_path_matches_scalar_reference()
     {
-        for (int rows = 0; rows <= 13; rows++)
-            for (int cols = 0; cols <= 37; cols++)
+        foreach (int pad in new[] { 0, 3 })
+            for (int k = 0; k <= 13; k++)
+                for (int n = 0; n <= 70; n++)
+                {
+                    int ld = n + pad;
+                    var w = KernelAssert.Random(Math.Max(0, (k - 1) * ld + n), k * 100 + n);
+                    var x = KernelAssert.Random(k, n + 7);
+                    var expected = new float[n];
+                    var actual = KernelAssert.Random(n, 5);
+                    GateMatVec.Scalar(w, ld, x, expected);
+                    GateMatVec.Run(w, ld, x, actual);
+                    KernelAssert.Close(expected, actual, 1e-5f, 1e-5f);
+                }
+    }
+
+    [Fact]
+    public void Gate_sigmoid_and_tanh_vectors_match_MathF()
+    {
+        var values = new List<float> { 0f, -0f, 1e-30f, -1e-30f, 1e-7f, -3e-5f, 9f, -9f, 15f, -15f, 30f, -30f, 89f, -89f, 100f, -100f, float.PositiveInfinity, float.NegativeInfinity };
+        var rng = new Random(5);
+        for (int i = 0; i < 2000; i++) values.Add((float)(rng.NextDouble() * 24 - 12));
+        while (values.Count % 8 != 0) values.Add(0.5f);
+        for (int i = 0; i < values.Count; i += 8)
+        {
+            var v = System.Runtime.Intrinsics.Vector256.Create(values.ToArray(), i);
+            var s256 = GateSigmoidTanh.Sigmoid(v);
+            var t256 = GateSigmoidTanh.Tanh(v);
+            var s128 = GateSigmoidTanh.Sigmoid(System.Runtime.Intrinsics.Vector256.GetLower(v));
+            var t128 = GateSigmoidTanh.Tanh(System.Runtime.Intrinsics.Vector256.GetLower(v));
+            for (int j = 0; j < 8; j++)
             {
-                var w = KernelAssert.Random(rows * cols, rows * 100 + cols);
-                var x = KernelAssert.Random(cols, cols + 7);
-                var expected = KernelAssert.Random(rows, rows + 3);
-                var actual = (float[])expected.Clone();
-                GateMatVec.Scalar(w, x, expected);
-                GateMatVec.Run(w, x, actual);
-                KernelAssert.Close(expected, actual, 1e-5f, 1e-5f);
+                float x = values[i + j];
+                float sigmoid = 1f / (1f + MathF.Exp(-x)), tanh = MathF.Tanh(x);
+                KernelAssert.Close([sigmoid, tanh], [s256[j], t256[j]], 2e-6f, 1e-7f);
+                if (j < 4) KernelAssert.Close([sigmoid, tanh], [s128[j], t128[j]], 2e-6f, 1e-7f);
+                Assert.Equal(MathF.Sign(tanh), MathF.Sign(t256[j]));
             }
+        }
+    }
+
+    [Fact]
+    public void Gru_gate_vector_paths_match_their_scalar_reference()
+    {
+        foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
+            for (int n = 0; n <= 40; n++)
+            {
+                var p = KernelAssert.Random(3 * n, n + 1, 4f);
+                var a = KernelAssert.Random(3 * n, n + 2, 4f);
+                var h = KernelAssert.Random(n, n + 3);
+                var rbh = KernelAssert.Random(n, n + 4);
+
+                float[] zrExpected = a[..(2 * n)], zrActual = a[..(2 * n)], rhExpected = new float[n], rhActual = new float[n];
+                GruGates.ResetScalar(p, zrExpected, h, clip, rhExpected);
+                GruGates.Reset(p, zrActual, h, clip, rhActual);
+                KernelAssert.Close(zrExpected, zrActual, 2e-6f, 1e-7f);
+                KernelAssert.Close(rhExpected, rhActual, 2e-6f, 1e-7f);
+
+                float[] hExpected = (float[])h.Clone(), hActual = (float[])h.Clone();
+                GruGates.UpdateScalar(p, zrExpected, rbh, clip, hExpected);
+                GruGates.Update(p, zrExpected, rbh, clip, hActual);
+                KernelAssert.Close(hExpected, hActual, 2e-6f, 1e-6f); // the blend cancels: error scales with |h|, not |h'|
+
+                hExpected = (float[])h.Clone();
+                hActual = (float[])h.Clone();
+                GruGates.LinearBeforeResetScalar(p, a, rbh, clip, hExpected);
+                GruGates.LinearBeforeReset(p, a, rbh, clip, hActual);
+                KernelAssert.Close(hExpected, hActual, 2e-6f, 1e-6f); // the blend cancels: error scales with |h|, not |h'|
+            }
+    }
+
+    [Fact]
+    public void Lstm_gate_vector_paths_match_their_scalar_reference()
+    {
+        foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
+            for (int n = 0; n <= 70; n++)
+            {
+                var p = KernelAssert.Random(4 * n, n + 1, 4f);
+                var a = KernelAssert.Random(4 * n, n + 2, 4f);
+                var peep = KernelAssert.Random(3 * n, n + 3);
+                var c = KernelAssert.Random(n, n + 4, 2f);
+                var h = KernelAssert.Random(n, n + 5);
+                float[] cExpected = (float[])c.Clone(), cActual = (float[])c.Clone(), hExpected = (float[])h.Clone(), hActual = (float[])h.Clone();
+                LstmGates.Scalar(p, a, peep, clip, cExpected, hExpected);
+                LstmGates.Run(p, a, peep, clip, cActual, hActual);
+                KernelAssert.Close(cExpected, cActual, 2e-6f, 1e-6f);
+                KernelAssert.Close(hExpected, hActual, 2e-6f, 1e-6f);
+            }
+    }
+
+    [Theory]
+    [InlineData("RNN", false, false)]
+    [InlineData("GRU", false, false)]
+    [InlineData("GRU", true, false)]
+    [InlineData("GRU", false, true)]
+    [InlineData("GRU", true, true)]
+    [InlineData("LSTM", false, false)]
+    [InlineData("LSTM", false, true)]
+    public void Weights_given_at_run_time_match_constant_weights(string op, bool linearBeforeReset, bool noBias)
+    {
+        int seq = 5, batch = 2, input = 7, hidden = 19, dirs = 2;
+        int gates = op switch { "RNN" => 1, "GRU" => 3, _ => 4 };
+        var attrs = new Dictionary<string, AttributeValue> { ["direction"] = AttributeValue.Of("bidirectional"), ["hidden_size"] = AttributeValue.Of((long)hidden) };
+        if (linearBeforeReset) attrs["linear_before_reset"] = AttributeValue.Of(1L);
+        var inputs = new List<ConstantTensor?>
+        {
+            F([seq, batch, input], KernelAssert.Random(seq * batch * input, 1, 2f)),
+            F([dirs, gates * hidden, input], KernelAssert.Random(dirs * gates * hidden * input, 2, 0.5f)),
+            F([dirs, gates * hidden, hidden], KernelAssert.Random(dirs * gates * hidden * hidden, 3, 0.5f)),
+            noBias ? null : F([dirs, 2 * gates * hidden], KernelAssert.Random(dirs * 2 * gates * hidden, 4, 0.5f)),
+            null,
+            F([dirs, batch, hidden], KernelAssert.Random(dirs * batch * hidden, 5)),
+        };
+        int outputCount = op == "LSTM" ? 3 : 2;
+        var attributes = new NodeAttributes(attrs);
+        var expected = SingleNodeRunner.Run(op, attributes, [.. inputs], outputCount, opset: 22);
+
+        var infos = inputs.Select(t => t is null ? TensorInfo.Missing : new TensorInfo(t.Type, t.Dims)).ToArray();
+        var node = new NodeContext("n", op, 22, attributes, infos, new ConstantTensor?[infos.Length], outputCount);
+        Assert.True(OperatorRegistry.TryGet(op, out var definition));
+        definition.InferOutputs(node);
+        var kernel = definition.CreateKernel(node);
+        var inSlots = new SlotRef[infos.Length];
+        var outSlots = new SlotRef[outputCount];
+        int offset = 0;
+        for (int i = 0; i < infos.Length; i++)
+        {
+            if (inputs[i] is null) continue;
+            inSlots[i] = new SlotRef(SlotKind.Arena, offset, inputs[i]!.Bytes.Length);
+            offset = SingleNodeRunner.Align(offset + inputs[i]!.Bytes.Length);
+        }
+        for (int i = 0; i < outputCount; i++) { outSlots[i] = new SlotRef(SlotKind.Arena, offset, (int)node.Output(i).ByteCount); offset = SingleNodeRunner.Align(offset + (int)node.Output(i).ByteCount); }
+        var arena = new byte[offset];
+        for (int i = 0; i < infos.Length; i++) inputs[i]?.Bytes.Span.CopyTo(arena.AsSpan(inSlots[i].Offset));
+        var scratch = new byte[kernel.ScratchBytes];
+        new Random(9).NextBytes(scratch); // stale scratch from other kernels must not leak in
+        kernel.Run(new KernelArgs(arena, ReadOnlySpan<byte>.Empty, inSlots, outSlots, scratch));
+        for (int o = 0; o < outputCount; o++)
+        {
+            var actual = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(arena.AsSpan(outSlots[o].Offset, outSlots[o].Length));
+            KernelAssert.Close(expected[o].AsSpan<float>(), actual, 1e-5f, 1e-6f);
+        }
     }
 
     [Fact]

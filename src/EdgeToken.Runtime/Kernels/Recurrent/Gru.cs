@@ -27,51 +27,71 @@ internal sealed class GruOperator : OperatorDefinition
     public override Kernel CreateKernel(NodeContext node)
     {
         var g = RecurrentGeometry.From(node, gates: 3);
-        return new GruKernel(g, node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions),
-            node.Attributes.GetInt("linear_before_reset", 0) != 0);
+        bool linearBeforeReset = node.Attributes.GetInt("linear_before_reset", 0) != 0;
+        // With linear_before_reset the candidate's Rb sits inside r⊙(Rh·h + Rbh), so only z and r take it in the projection.
+        var weights = new RecurrentWeights(node, g, foldedGates: linearBeforeReset ? 2 : 3);
+        return new GruKernel(g, weights, node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions),
+            linearBeforeReset);
     }
 
-    private sealed class GruKernel(RecurrentGeometry geometry, float clip, RecurrentActivation[] activations, bool linearBeforeReset)
-        : RecurrentKernel(geometry, clip, hasCell: false, stepFloats: 4 * geometry.Hidden)
+    private sealed class GruKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, RecurrentActivation[] activations, bool linearBeforeReset)
+        : RecurrentKernel(geometry, weights, clip, hasCell: false, stepFloats: 4 * geometry.Hidden)
     {
-        protected override void Step(in KernelArgs args, int d, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> scratch)
+        protected override void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
+            Span<float> h, Span<float> c, Span<float> scratch)
         {
-            int hidden = Geometry.Hidden;
-            var zr = scratch.Slice(0, 2 * hidden);
-            var z = zr.Slice(0, hidden);
-            var r = zr.Slice(hidden, hidden);
-            var n = scratch.Slice(2 * hidden, hidden);
-            var t = scratch.Slice(3 * hidden, hidden);
+            int hidden = Geometry.Hidden, gh = 3 * hidden;
+            var rt = weights.TransposedR;
             ref readonly var fAct = ref activations[2 * d];
             ref readonly var gAct = ref activations[2 * d + 1];
-
-            InitBias(args, d, 0, 2, zr);
-            GateMatVec.Run(Weights(args, 1, d, 0, 2), x, zr);
-            GateMatVec.Run(Weights(args, 2, d, 0, 2), h, zr);
-            ClipGates(zr);
-            fAct.Apply(zr);
-
-            bool hasBias = args.HasInput(3);
-            ReadOnlySpan<float> b = hasBias ? args.Input<float>(3).Slice(d * 6 * hidden, 6 * hidden) : ReadOnlySpan<float>.Empty;
-            if (hasBias) b.Slice(2 * hidden, hidden).CopyTo(n);
-            else n.Clear();
-            GateMatVec.Run(Weights(args, 1, d, 2, 1), x, n);
+            bool defaults = fAct.Kind == RecurrentActivationKind.Sigmoid && gAct.Kind == RecurrentActivationKind.Tanh;
             if (linearBeforeReset)
             {
-                if (hasBias) b.Slice(5 * hidden, hidden).CopyTo(t);
-                else t.Clear();
-                GateMatVec.Run(Weights(args, 2, d, 2, 1), h, t);
-                TensorPrimitives.MultiplyAdd(r, t, n, n);
+                var a = scratch.Slice(0, gh);
+                GateMatVec.Run(rt, gh, h, a);
+                var rbh = weights.RecurrentBias.Slice(2 * hidden, hidden);
+                if (defaults)
+                {
+                    GruGates.LinearBeforeReset(projection, a, rbh, Clip, h);
+                    return;
+                }
+                var zr = a.Slice(0, 2 * hidden);
+                TensorPrimitives.Add(zr, projection.Slice(0, 2 * hidden), zr);
+                ClipGates(zr);
+                fAct.Apply(zr);
+                var n = a.Slice(2 * hidden, hidden);
+                TensorPrimitives.Add(n, rbh, n);
+                TensorPrimitives.MultiplyAdd(zr.Slice(hidden, hidden), n, projection.Slice(2 * hidden, hidden), n);
+                Blend(gAct, zr.Slice(0, hidden), n, scratch.Slice(gh, hidden), h);
             }
             else
             {
-                if (hasBias) TensorPrimitives.Add(n, b.Slice(5 * hidden, hidden), n);
-                TensorPrimitives.Multiply(r, h, t);
-                GateMatVec.Run(Weights(args, 2, d, 2, 1), t, n);
+                var zr = scratch.Slice(0, 2 * hidden);
+                var rh = scratch.Slice(2 * hidden, hidden);
+                var n = scratch.Slice(3 * hidden, hidden);
+                GateMatVec.Run(rt, gh, h, zr);
+                if (defaults)
+                {
+                    GruGates.Reset(projection, zr, h, Clip, rh);
+                    GateMatVec.Run(rt.Slice(2 * hidden), gh, rh, n);
+                    GruGates.Update(projection, zr, n, Clip, h);
+                    return;
+                }
+                TensorPrimitives.Add(zr, projection.Slice(0, 2 * hidden), zr);
+                ClipGates(zr);
+                fAct.Apply(zr);
+                TensorPrimitives.Multiply(zr.Slice(hidden, hidden), h, rh);
+                GateMatVec.Run(rt.Slice(2 * hidden), gh, rh, n);
+                TensorPrimitives.Add(n, projection.Slice(2 * hidden, hidden), n);
+                Blend(gAct, zr.Slice(0, hidden), n, rh, h);
             }
+        }
+
+        /// <summary>n = g(clip(n)), then h' = n + z⊙(h − n), the spec's (1 − z)⊙n + z⊙h with one multiply.</summary>
+        private void Blend(in RecurrentActivation gAct, ReadOnlySpan<float> z, Span<float> n, Span<float> t, Span<float> h)
+        {
             ClipGates(n);
             gAct.Apply(n);
-            // h' = n + z⊙(h − n), the same blend with one multiply.
             TensorPrimitives.Subtract(h, n, t);
             TensorPrimitives.MultiplyAdd(z, t, n, h);
         }

@@ -28,7 +28,7 @@ internal sealed class LstmOperator : OperatorDefinition
     public override Kernel CreateKernel(NodeContext node)
     {
         var g = Geometry(node);
-        return new LstmKernel(g, node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions),
+        return new LstmKernel(g, new RecurrentWeights(node, g, foldedGates: 4), node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions),
             node.Attributes.GetInt("input_forget", 0) != 0, node.HasInput(7));
     }
 
@@ -49,24 +49,32 @@ internal sealed class LstmOperator : OperatorDefinition
         return g;
     }
 
-    private sealed class LstmKernel(RecurrentGeometry geometry, float clip, RecurrentActivation[] activations, bool inputForget, bool peepholes)
-        : RecurrentKernel(geometry, clip, hasCell: true, stepFloats: 4 * geometry.Hidden)
+    private sealed class LstmKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, RecurrentActivation[] activations, bool inputForget, bool peepholes)
+        : RecurrentKernel(geometry, weights, clip, hasCell: true, stepFloats: 4 * geometry.Hidden)
     {
-        protected override void Step(in KernelArgs args, int d, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> scratch)
+        /// <summary>Stands in for P without peepholes, so the fused gate pass has one form.</summary>
+        private readonly float[] _zeroPeepholes = peepholes ? [] : new float[3 * geometry.Hidden];
+
+        protected override void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
+            Span<float> h, Span<float> c, Span<float> scratch)
         {
             int hidden = Geometry.Hidden;
             var gates = scratch.Slice(0, 4 * hidden);
-            InitBias(args, d, 0, 4, gates);
-            GateMatVec.Run(Weights(args, 1, d, 0, 4), x, gates);
-            GateMatVec.Run(Weights(args, 2, d, 0, 4), h, gates);
-            var i = gates.Slice(0, hidden);
-            var o = gates.Slice(hidden, hidden);
-            var f = gates.Slice(2 * hidden, hidden);
-            var g = gates.Slice(3 * hidden, hidden);
+            GateMatVec.Run(weights.TransposedR, 4 * hidden, h, gates);
             ref readonly var fAct = ref activations[3 * d];
             ref readonly var gAct = ref activations[3 * d + 1];
             ref readonly var hAct = ref activations[3 * d + 2];
             ReadOnlySpan<float> p = peepholes ? args.Input<float>(7).Slice(d * 3 * hidden, 3 * hidden) : ReadOnlySpan<float>.Empty;
+            if (!inputForget && fAct.Kind == RecurrentActivationKind.Sigmoid && gAct.Kind == RecurrentActivationKind.Tanh && hAct.Kind == RecurrentActivationKind.Tanh)
+            {
+                LstmGates.Run(projection, gates, peepholes ? p : _zeroPeepholes, Clip, c, h);
+                return;
+            }
+            TensorPrimitives.Add(gates, projection, gates);
+            var i = gates.Slice(0, hidden);
+            var o = gates.Slice(hidden, hidden);
+            var f = gates.Slice(2 * hidden, hidden);
+            var g = gates.Slice(3 * hidden, hidden);
 
             if (peepholes) TensorPrimitives.MultiplyAdd(p.Slice(0, hidden), c, i, i);
             ClipGates(i);

@@ -32,8 +32,8 @@ public sealed class RecurrentGeometry
 
     public bool IsReverse(int direction) => ReverseOnly || direction == 1;
 
-    /// <summary>Offset of x[t, b, :] in X.</summary>
-    public int XOffset(int t, int b) => (Layout == 0 ? t * Batch + b : b * Sequence + t) * Input;
+    /// <summary>Row of x[t, b, :] in X seen as a [sequence·batch, input] matrix.</summary>
+    public int Row(int t, int b) => Layout == 0 ? t * Batch + b : b * Sequence + t;
 
     /// <summary>Offset of y[t, d, b, :] in Y.</summary>
     public int YOffset(int t, int d, int b) => (Layout == 0 ? (t * Directions + d) * Batch + b : (b * Sequence + t) * Directions + d) * Hidden;

@@ -1,17 +1,24 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using EdgeToken.Runtime.Kernels.Linear;
 using EdgeToken.Runtime.Operators;
 
 namespace EdgeToken.Runtime.Kernels.Recurrent;
 
-/// <summary>The time loop shared by RNN, GRU and LSTM: per direction, per step, per batch entry, call the
-/// cell's <see cref="Step"/>, then write Y, Y_h and (LSTM) Y_c. A batch entry whose <c>sequence_lens</c>
-/// is shorter than the sequence stops early: its later Y rows are zero and its Y_h is its last valid step
-/// (for the reverse direction it starts at its own last valid step).</summary>
+/// <summary>The time loop shared by RNN, GRU and LSTM. Per direction, the input projection x·Wᵀ + bias of every
+/// step is one <see cref="Sgemm"/> product before the loop (it does not depend on the state); then per step and
+/// batch entry the cell's <see cref="Step"/> adds the recurrent part, and Y, Y_h and (LSTM) Y_c are written.
+/// A batch entry whose <c>sequence_lens</c> is shorter than the sequence stops early: its later Y rows are zero
+/// and its Y_h is its last valid step (for the reverse direction it starts at its own last valid step).</summary>
 internal abstract class RecurrentKernel : Kernel
 {
-    protected RecurrentKernel(RecurrentGeometry geometry, float clip, bool hasCell, int stepFloats)
+    private readonly RecurrentWeights _weights;
+
+    protected RecurrentKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, bool hasCell, int stepFloats)
     {
         Geometry = geometry;
+        _weights = weights;
         Clip = clip;
         HasCell = hasCell;
         StepFloats = stepFloats;
@@ -24,13 +31,28 @@ internal abstract class RecurrentKernel : Kernel
     /// <summary>Floats of scratch one <see cref="Step"/> uses (gate buffers).</summary>
     protected int StepFloats { get; }
 
-    private int StateFloats => Geometry.Batch * Geometry.Hidden;
+    private int StateFloats => AlignUp(Geometry.Batch * Geometry.Hidden);
+    private int Rows => Geometry.Sequence * Geometry.Batch;
+    private int ProjectionFloats => AlignUp(Rows * Geometry.Gates * Geometry.Hidden);
+    private int PackedXFloats => AlignUp(Sgemm.PackedASize(Rows, Geometry.Input));
 
-    public override int ScratchBytes => (2 * StateFloats + StepFloats) * sizeof(float);
+    /// <summary>Every scratch region starts on a 64-byte boundary (the first one after up to 60 bytes of lead-in,
+    /// as the scratch block itself may sit anywhere), so whole-vector loads of the state do not split cache lines.</summary>
+    public override int ScratchBytes => (2 * StateFloats + ProjectionFloats + PackedXFloats + _weights.ScratchFloats + StepFloats) * sizeof(float) + 64;
 
-    /// <summary>One time step of one batch entry in direction <paramref name="d"/>: reads x and the previous
-    /// h (and c), overwrites h (and c) with the new state.</summary>
-    protected abstract void Step(in KernelArgs args, int d, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> scratch);
+    /// <summary>Rounds a float count up to whole 64-byte lines.</summary>
+    public static int AlignUp(int floats) => (floats + 15) & ~15;
+
+    /// <summary>Floats to skip so that <paramref name="scratch"/>'s first used float is 64-byte aligned. The block is
+    /// not pinned; if the GC moves it mid-run only the alignment, never the result, changes.</summary>
+    private static unsafe int Lead(Span<byte> scratch) =>
+        scratch.IsEmpty ? 0 : (int)((64 - ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(scratch)) & 63)) & 63) / sizeof(float) * sizeof(float);
+
+    /// <summary>One time step of one batch entry in direction <paramref name="d"/>: <paramref name="projection"/> is
+    /// x·Wᵀ plus the folded bias for this step (gates·hidden floats); reads the previous h (and c) and overwrites
+    /// them with the new state.</summary>
+    protected abstract void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
+        Span<float> h, Span<float> c, Span<float> scratch);
 
     /// <summary>Applies <see cref="Clip"/> to gate pre-activations.</summary>
     protected void ClipGates(Span<float> gates)
@@ -38,40 +60,34 @@ internal abstract class RecurrentKernel : Kernel
         if (!float.IsPositiveInfinity(Clip)) TensorPrimitives.Clamp(gates, -Clip, Clip, gates);
     }
 
-    /// <summary>Fills <paramref name="gates"/> with Wb + Rb of direction d's gate blocks [first, first + count), or zero without B.</summary>
-    protected void InitBias(in KernelArgs args, int d, int first, int count, Span<float> gates)
-    {
-        if (!args.HasInput(3))
-        {
-            gates.Clear();
-            return;
-        }
-        int gh = Geometry.Gates * Geometry.Hidden, h = Geometry.Hidden;
-        var b = args.Input<float>(3).Slice(d * 2 * gh, 2 * gh);
-        TensorPrimitives.Add(b.Slice(first * h, count * h), b.Slice(gh + first * h, count * h), gates);
-    }
-
-    /// <summary>Rows [first, first + count) gate blocks of W (input 1) or R (input 2) for direction d.</summary>
-    protected ReadOnlySpan<float> Weights(in KernelArgs args, int input, int d, int first, int count)
-    {
-        int cols = input == 1 ? Geometry.Input : Geometry.Hidden;
-        int block = Geometry.Hidden * cols;
-        return args.Input<float>(input).Slice((d * Geometry.Gates + first) * block, count * block);
-    }
-
     public override void Run(in KernelArgs args)
     {
         var g = Geometry;
-        int hidden = g.Hidden;
+        int hidden = g.Hidden, gh = g.Gates * hidden, rows = Rows;
         var x = args.Input<float>(0);
         ReadOnlySpan<int> lengths = args.HasInput(4) ? args.Input<int>(4) : ReadOnlySpan<int>.Empty;
         var y = args.HasOutput(0) ? args.Output<float>(0) : Span<float>.Empty;
-        var hState = args.ScratchAs<float>(0, StateFloats);
-        var cState = args.ScratchAs<float>(StateFloats * sizeof(float), StateFloats);
-        var scratch = args.ScratchAs<float>(2 * StateFloats * sizeof(float), StepFloats);
+        int offset = Lead(args.Scratch);
+        var hState = args.ScratchAs<float>(offset, StateFloats);
+        offset += StateFloats * sizeof(float);
+        var cState = args.ScratchAs<float>(offset, StateFloats);
+        offset += StateFloats * sizeof(float);
+        var projections = args.ScratchAs<float>(offset, ProjectionFloats);
+        offset += ProjectionFloats * sizeof(float);
+        var packedX = args.ScratchAs<float>(offset, PackedXFloats);
+        offset += PackedXFloats * sizeof(float);
+        var weightScratch = args.ScratchAs<float>(offset, _weights.ScratchFloats);
+        offset += _weights.ScratchFloats * sizeof(float);
+        var scratch = args.ScratchAs<float>(offset, StepFloats);
 
+        // X is [rows, input] in both layouts; row m is x[t, b] for m = g.Row(t, b).
+        Sgemm.PackA(x, rows, g.Input, g.Input, 1, 1f, packedX);
         for (int d = 0; d < g.Directions; d++)
         {
+            var weights = _weights.Prepare(args, d, weightScratch);
+            for (int m = 0; m < rows; m++) weights.ProjectionBias.CopyTo(projections.Slice(m * gh, gh));
+            Sgemm.MultiplyAdd(packedX, weights.PackedW, rows, gh, g.Input, projections, gh);
+
             for (int b = 0; b < g.Batch; b++)
             {
                 var h = hState.Slice(b * hidden, hidden);
@@ -95,7 +111,7 @@ internal abstract class RecurrentKernel : Kernel
                         continue;
                     }
                     var h = hState.Slice(b * hidden, hidden);
-                    Step(args, d, x.Slice(g.XOffset(t, b), g.Input), h, cState.Slice(b * hidden, hidden), scratch);
+                    Step(args, d, weights, projections.Slice(g.Row(t, b) * gh, gh), h, cState.Slice(b * hidden, hidden), scratch);
                     if (!y.IsEmpty) h.CopyTo(y.Slice(g.YOffset(t, d, b), hidden));
                 }
             }

@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using EdgeToken.Runtime.Operators;
 using EdgeToken.Runtime.Tensors;
 
@@ -20,18 +21,18 @@ internal sealed class RnnOperator : OperatorDefinition
     public override Kernel CreateKernel(NodeContext node)
     {
         var g = RecurrentGeometry.From(node, gates: 1);
-        return new RnnKernel(g, node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions));
+        return new RnnKernel(g, new RecurrentWeights(node, g, foldedGates: 1), node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions));
     }
 
-    private sealed class RnnKernel(RecurrentGeometry geometry, float clip, RecurrentActivation[] activations)
-        : RecurrentKernel(geometry, clip, hasCell: false, stepFloats: geometry.Hidden)
+    private sealed class RnnKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, RecurrentActivation[] activations)
+        : RecurrentKernel(geometry, weights, clip, hasCell: false, stepFloats: geometry.Hidden)
     {
-        protected override void Step(in KernelArgs args, int d, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> scratch)
+        protected override void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
+            Span<float> h, Span<float> c, Span<float> scratch)
         {
             var gates = scratch.Slice(0, Geometry.Hidden);
-            InitBias(args, d, 0, 1, gates);
-            GateMatVec.Run(Weights(args, 1, d, 0, 1), x, gates);
-            GateMatVec.Run(Weights(args, 2, d, 0, 1), h, gates);
+            GateMatVec.Run(weights.TransposedR, Geometry.Hidden, h, gates);
+            TensorPrimitives.Add(gates, projection, gates);
             ClipGates(gates);
             activations[d].Apply(gates);
             gates.CopyTo(h);
