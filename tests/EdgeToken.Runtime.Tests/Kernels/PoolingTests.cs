@@ -70,6 +70,8 @@ public class PoolingTests
         Assert.Equal([n, c, .. outS], h.Output(0).Dims);
         Assert.Equal(maxY, h.OutputFloats(0));
         Assert.Equal(maxI, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(h.OutputBytes(1)).ToArray());
+        // Without Indices and dilation, float MaxPool takes the row-wise path (MaxPoolRows): same values.
+        Assert.Equal(maxY, RunFloats("MaxPool", maxAttrs, [F(xDims, x)], false, out _));
         var avg = RunFloats("AveragePool", Attrs([.. attrs, ("dilations", d), ("count_include_pad", includePad ? 1 : 0)]), [F(xDims, x)], false, out _);
         KernelAssert.Close(avgY, avg, rtol: 1e-5f, atol: 1e-6f);
     }
