@@ -106,4 +106,23 @@ public class PoolingTests
         Assert.Equal(new[] { 1, 2, 1, 1 }, dims);
         Assert.Equal(new[] { 6f, -1f }, RunFloats("GlobalMaxPool", Attrs(), [x], false, out _));
     }
+
+    [Fact]
+    public unsafe void Pair_max_vector_path_matches_its_scalar_reference_for_every_length()
+    {
+        for (int count = 0; count <= 40; count++)
+        {
+            var x = KernelAssert.Random(2 * count + 1, count, scale: 4f);
+            var y0 = KernelAssert.Random(count + 1, count + 100, scale: 4f);
+            var y1 = (float[])y0.Clone();
+            fixed (float* px = x)
+            fixed (float* p0 = y0)
+            fixed (float* p1 = y1)
+            {
+                EdgeToken.Runtime.Kernels.Pooling.MaxPoolRows.PairMax(px, p0, count);
+                EdgeToken.Runtime.Kernels.Pooling.MaxPoolRows.PairMaxScalar(px, p1, 0, count);
+            }
+            Assert.Equal(y1, y0);
+        }
+    }
 }
