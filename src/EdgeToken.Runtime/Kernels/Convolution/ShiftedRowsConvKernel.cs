@@ -1,0 +1,192 @@
+using EdgeToken.Runtime.Kernels.Linear;
+using EdgeToken.Runtime.Operators;
+using EdgeToken.Runtime.Tensors;
+
+namespace EdgeToken.Runtime.Kernels.Convolution;
+
+/// <summary>Conv with unit strides (1-D or 2-D) as an implicit GEMM: the input of a group is copied once into a
+/// zero-bordered buffer, and then the column matrix's row for tap (channel, kh, kw) is simply that buffer shifted
+/// by <c>channel * plane + kh * dilation * width + kw * dilation</c>. The SGEMM micro-kernel reads those rows in
+/// place (<see cref="Sgemm.MultiplyAddRowOffsets"/>), so nothing is copied kernel-size times as im2col does.</summary>
+/// <remarks>
+/// Output positions are numbered on the padded grid, <c>oh * paddedWidth + ow</c>, where one row of B is contiguous.
+/// Tiles of <see cref="Sgemm.NR"/> positions either lie inside one output row (stored straight into Y) or straddle
+/// a row end (computed into a small buffer and scattered, the padding columns dropped). Which numbering the tiles
+/// follow is chosen per node: row by row when the output row is a multiple of NR or long (no straddling tiles), the
+/// padded grid when rows are short (fewer wasted columns than NR-wide tiles would have).
+/// The depth is limited (<see cref="MaxDepth"/>) so one tile of B (depth x NR floats) stays in L1 while every
+/// panel of weights passes over it; deeper or strided convolutions go through <see cref="Im2ColConvKernel"/>.
+/// </remarks>
+internal sealed class ShiftedRowsConvKernel : Kernel
+{
+    private const int MaxDepth = 512;
+
+    private readonly ConvGeometry _g;
+    private readonly float[]? _packedW;
+    private readonly int _wFloats;
+    private readonly bool _hasBias;
+    private readonly FusedActivation _activation;
+    private readonly int _depth, _padH, _padW, _bufferFloats;
+    private readonly int[] _rowOffsets;
+    // Per tile: first position on the padded grid, how many columns, and where it lands in Y (-1: scatter).
+    private readonly int[] _tileStart, _tileCols, _tileDst;
+
+    public static bool Fits(ConvGeometry g) =>
+        g.Stride[0] == 1 && g.Stride[1] == 1 && g.Stride[2] == 1 && g.Kernel[0] == 1 && g.In[0] == 1
+        && g.PadBegin[0] == 0 && g.PadEnd[0] == 0 && g.ChannelsPerGroup * g.KernelVolume <= MaxDepth;
+
+    public ShiftedRowsConvKernel(ConvGeometry g, ConstantTensor? w, bool hasBias, FusedActivation activation)
+    {
+        _g = g;
+        _hasBias = hasBias;
+        _activation = activation;
+        _depth = g.ChannelsPerGroup * g.KernelVolume;
+        int packedSize = Sgemm.PackedASize(g.OutChannelsPerGroup, _depth);
+        if (w is not null)
+        {
+            _packedW = new float[packedSize * g.Groups];
+            PackWeights(w.AsSpan<float>(), _packedW);
+        }
+        else _wFloats = packedSize * g.Groups;
+
+        int outH = g.Out[1], outW = g.Out[2];
+        _padH = Math.Max(g.In[1] + g.PadBegin[1], outH - 1 + g.EffectiveKernel(1));
+        _padW = Math.Max(g.In[2] + g.PadBegin[2], outW - 1 + g.EffectiveKernel(2));
+        // The last tile reads up to NR - 1 columns past the last position: slack after the last plane.
+        _bufferFloats = g.ChannelsPerGroup * _padH * _padW + Sgemm.NR;
+
+        _rowOffsets = new int[_depth];
+        int p = 0;
+        for (int c = 0; c < g.ChannelsPerGroup; c++)
+            for (int kh = 0; kh < g.Kernel[1]; kh++)
+                for (int kw = 0; kw < g.Kernel[2]; kw++)
+                    _rowOffsets[p++] = c * _padH * _padW + kh * g.Dilation[1] * _padW + kw * g.Dilation[2];
+
+        (_tileStart, _tileCols, _tileDst) = Tiles(outH, outW, _padW);
+    }
+
+    /// <summary>Tiles row by row when that wastes no more columns than tiling the padded grid does.</summary>
+    private static (int[] Start, int[] Cols, int[] Dst) Tiles(int outH, int outW, int padW)
+    {
+        const int nr = Sgemm.NR;
+        double rowEfficiency = (double)outW / Sgemm.RoundUp(outW, nr);
+        double gridEfficiency = (double)outW / padW;
+        var start = new List<int>();
+        var cols = new List<int>();
+        var dst = new List<int>();
+        if (padW == outW || rowEfficiency < gridEfficiency)
+        {
+            int total = (outH - 1) * padW + outW;
+            for (int j0 = 0; j0 < total; j0 += nr)
+            {
+                int n = Math.Min(nr, total - j0), oh = j0 / padW, ow = j0 - oh * padW;
+                start.Add(j0);
+                cols.Add(n);
+                dst.Add(padW == outW ? j0 : ow + n <= outW ? oh * outW + ow : -1);
+            }
+        }
+        else
+        {
+            for (int oh = 0; oh < outH; oh++)
+                for (int ow = 0; ow < outW; ow += nr)
+                {
+                    start.Add(oh * padW + ow);
+                    cols.Add(Math.Min(nr, outW - ow));
+                    dst.Add(oh * outW + ow);
+                }
+        }
+        return (start.ToArray(), cols.ToArray(), dst.ToArray());
+    }
+
+    public override int ScratchBytes => (_wFloats + _bufferFloats) * sizeof(float);
+
+    private void PackWeights(ReadOnlySpan<float> w, Span<float> packed)
+    {
+        int ocg = _g.OutChannelsPerGroup, size = Sgemm.PackedASize(ocg, _depth);
+        for (int grp = 0; grp < _g.Groups; grp++)
+            Sgemm.PackA(w.Slice(grp * ocg * _depth, ocg * _depth), ocg, _depth, _depth, 1, 1f, packed.Slice(grp * size, size));
+    }
+
+    public override unsafe void Run(in KernelArgs args)
+    {
+        var g = _g;
+        var x = args.Input<float>(0);
+        var y = args.Output<float>(0);
+        ReadOnlySpan<float> bias = _hasBias ? args.Input<float>(2) : default;
+        ReadOnlySpan<float> packedW = _packedW;
+        if (_packedW is null)
+        {
+            var s = args.ScratchAs<float>(0, _wFloats);
+            PackWeights(args.Input<float>(1), s);
+            packedW = s;
+        }
+        var buffer = args.ScratchAs<float>(_wFloats * sizeof(float), _bufferFloats);
+        int cg = g.ChannelsPerGroup, ocg = g.OutChannelsPerGroup, inPlane = g.InSpatial, outPlane = g.OutSpatial;
+        int wSize = Sgemm.PackedASize(ocg, _depth);
+        float* tile = stackalloc float[Sgemm.MR * Sgemm.NR];
+        float* scatter = stackalloc float[Sgemm.MR * Sgemm.NR];
+        for (int n = 0; n < g.Batch; n++)
+        {
+            Conv.FillBias(y.Slice(n * g.OutChannels * outPlane, g.OutChannels * outPlane), g.OutChannels, outPlane, bias, _hasBias);
+            for (int grp = 0; grp < g.Groups; grp++)
+            {
+                Pad(x.Slice((n * g.Channels + grp * cg) * inPlane, cg * inPlane), buffer);
+                var yg = y.Slice((n * g.OutChannels + grp * ocg) * outPlane, ocg * outPlane);
+                fixed (float* pw = packedW.Slice(grp * wSize, wSize))
+                fixed (float* pb = buffer)
+                fixed (float* py = yg)
+                fixed (int* offsets = _rowOffsets)
+                {
+                    for (int t = 0; t < _tileStart.Length; t++)
+                    {
+                        float* b = pb + _tileStart[t];
+                        int cols = _tileCols[t], dst = _tileDst[t];
+                        for (int i0 = 0; i0 < ocg; i0 += Sgemm.MR)
+                        {
+                            int rows = Math.Min(Sgemm.MR, ocg - i0);
+                            float* a = pw + (long)i0 * _depth;
+                            if (dst >= 0)
+                            {
+                                Sgemm.MultiplyAddRowOffsets(a, b, offsets, _depth, py + (long)i0 * outPlane + dst, outPlane, rows, cols, tile);
+                                continue;
+                            }
+                            new Span<float>(scatter, Sgemm.MR * Sgemm.NR).Clear();
+                            Sgemm.MultiplyAddRowOffsets(a, b, offsets, _depth, scatter, Sgemm.NR, rows, cols, tile);
+                            Scatter(scatter, _tileStart[t], rows, cols, py + (long)i0 * outPlane, outPlane);
+                        }
+                    }
+                }
+            }
+        }
+        _activation.Apply(y);
+    }
+
+    /// <summary>Adds a computed tile to Y, dropping the columns that fall in the padding between output rows.</summary>
+    private unsafe void Scatter(float* tile, int start, int rows, int cols, float* y, int outPlane)
+    {
+        int outW = _g.Out[2];
+        for (int q = 0; q < cols; q++)
+        {
+            int j = start + q, oh = j / _padW, ow = j - oh * _padW;
+            if (ow >= outW) continue;
+            float* dst = y + oh * outW + ow;
+            for (int r = 0; r < rows; r++) dst[(long)r * outPlane] += tile[r * Sgemm.NR + q];
+        }
+    }
+
+    /// <summary>Copies a group's channels into the zero-bordered buffer.</summary>
+    private void Pad(ReadOnlySpan<float> xg, Span<float> buffer)
+    {
+        int inH = _g.In[1], inW = _g.In[2], top = _g.PadBegin[1], left = _g.PadBegin[2], plane = _padH * _padW;
+        if (_padW == inW && _padH == inH)
+        {
+            xg.CopyTo(buffer);
+            buffer.Slice(xg.Length).Clear();
+            return;
+        }
+        buffer.Clear();
+        for (int c = 0; c < _g.ChannelsPerGroup; c++)
+            for (int ih = 0; ih < inH; ih++)
+                xg.Slice((c * inH + ih) * inW, inW).CopyTo(buffer.Slice(c * plane + (ih + top) * _padW + left, inW));
+    }
+}
