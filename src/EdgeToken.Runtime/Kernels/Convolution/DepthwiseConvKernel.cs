@@ -11,8 +11,8 @@ namespace EdgeToken.Runtime.Kernels.Convolution;
 /// <remarks>im2col would copy each input value kernel-size times for a matrix multiply with a single row, which is
 /// all overhead. A convolution over one input channel with several output channels (an audio or image stem,
 /// groups == 1) goes through im2col instead: there the columns are shared by every output channel.
-/// With stride 1 along W the output row is computed a vector at a time (<see cref="RowVector"/>); other strides
-/// and the row's tail take <see cref="RowScalar"/>, the reference the vector path is tested against.</remarks>
+/// With stride 1 along W the output rows are computed a vector at a time (<see cref="PlaneVector"/>); other
+/// strides and the rows' tails take <see cref="PlaneScalar"/>, the reference the vector path is tested against.</remarks>
 internal sealed class DepthwiseConvKernel : Kernel
 {
     private readonly ConvGeometry _g;
@@ -61,75 +61,81 @@ internal sealed class DepthwiseConvKernel : Kernel
                     var yc = y.Slice((n * g.OutChannels + oc) * outPlane, outPlane);
                     var wc = w.Slice(oc * kH * kW, kH * kW);
                     float b = _hasBias ? bias[oc] : 0f;
-                    for (int oh = 0; oh < outH; oh++)
-                    {
-                        var yrow = yc.Slice(oh * outW, outW);
-                        int done = g.Stride[2] == 1 ? RowVector(padded, oh * g.Stride[1] * _padW, _padW, wc, b, yrow) : 0;
-                        RowScalar(padded, oh * g.Stride[1] * _padW, _padW, wc, b, yrow, done);
-                    }
+                    int done = g.Stride[2] == 1 ? PlaneVector(padded, wc, b, yc) : 0;
+                    PlaneScalar(padded, wc, b, yc, done);
                     _activation.Apply(yc);
                 }
             }
     }
 
-    /// <summary>Output positions <paramref name="from"/>.. of one row, one at a time: bias plus every tap, read from
-    /// the padded plane starting at <paramref name="top"/> (the row the first kernel row lands on).</summary>
-    internal void RowScalar(ReadOnlySpan<float> padded, int top, int padW, ReadOnlySpan<float> wc, float bias, Span<float> yrow, int from)
+    /// <summary>Output columns <paramref name="from"/>.. of every row, one position at a time: bias plus every tap, read
+    /// from the padded plane.</summary>
+    internal void PlaneScalar(ReadOnlySpan<float> padded, ReadOnlySpan<float> wc, float bias, Span<float> yc, int from)
     {
-        int kH = _g.Kernel[1], kW = _g.Kernel[2], dH = _g.Dilation[1] * padW, dW = _g.Dilation[2], sW = _g.Stride[2];
-        for (int ow = from; ow < yrow.Length; ow++)
-        {
-            float sum = bias;
-            for (int kh = 0; kh < kH; kh++)
+        int outW = _g.Out[2], kH = _g.Kernel[1], kW = _g.Kernel[2], padW = _padW;
+        int dH = _g.Dilation[1] * padW, dW = _g.Dilation[2], sH = _g.Stride[1] * padW, sW = _g.Stride[2];
+        for (int oh = 0; oh < _g.Out[1]; oh++)
+            for (int ow = from; ow < outW; ow++)
             {
-                int at = top + kh * dH + ow * sW;
-                for (int kw = 0; kw < kW; kw++) sum += wc[kh * kW + kw] * padded[at + kw * dW];
+                float sum = bias;
+                for (int kh = 0; kh < kH; kh++)
+                {
+                    int at = oh * sH + kh * dH + ow * sW;
+                    for (int kw = 0; kw < kW; kw++) sum += wc[kh * kW + kw] * padded[at + kw * dW];
+                }
+                yc[oh * outW + ow] = sum;
             }
-            yrow[ow] = sum;
-        }
     }
 
-    /// <summary>With stride 1 along W: whole vectors of output positions (Vector256, or Vector128 on ARM64), each tap
-    /// one multiply-add of a shifted input vector. Returns how many positions it wrote; the tail is left to
-    /// <see cref="RowScalar"/>.</summary>
+    /// <summary>With stride 1 along W: whole vectors of output positions of every row (Vector256, or Vector128 on
+    /// ARM64), each tap one multiply-add of a shifted input vector. Returns how many columns of each row it wrote;
+    /// the rest is left to <see cref="PlaneScalar"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal unsafe int RowVector(ReadOnlySpan<float> padded, int top, int padW, ReadOnlySpan<float> wc, float bias, Span<float> yrow)
+    internal unsafe int PlaneVector(ReadOnlySpan<float> padded, ReadOnlySpan<float> wc, float bias, Span<float> yc)
     {
-        int kH = _g.Kernel[1], kW = _g.Kernel[2], dH = _g.Dilation[1] * padW, dW = _g.Dilation[2];
-        int outW = yrow.Length, ow = 0;
+        int outH = _g.Out[1], outW = _g.Out[2], kH = _g.Kernel[1], kW = _g.Kernel[2], padW = _padW;
+        int dH = _g.Dilation[1] * padW, dW = _g.Dilation[2], sH = _g.Stride[1] * padW;
+        int width = Vector256.IsHardwareAccelerated ? 8 : Vector128.IsHardwareAccelerated ? 4 : 0;
+        if (width == 0) return 0;
+        int done = outW / width * width;
         fixed (float* p = padded)
         fixed (float* pw = wc)
-        fixed (float* py = yrow)
+        fixed (float* py = yc)
         {
-            if (Vector256.IsHardwareAccelerated)
+            for (int oh = 0; oh < outH; oh++)
             {
-                for (; ow + 8 <= outW; ow += 8)
+                float* top = p + oh * sH;
+                float* yrow = py + oh * outW;
+                if (width == 8)
                 {
-                    var sum = Vector256.Create(bias);
-                    for (int kh = 0; kh < kH; kh++)
+                    for (int ow = 0; ow < done; ow += 8)
                     {
-                        float* row = p + top + kh * dH + ow;
-                        for (int kw = 0; kw < kW; kw++)
-                            sum = Vector256.MultiplyAddEstimate(Vector256.Create(pw[kh * kW + kw]), Vector256.Load(row + kw * dW), sum);
+                        var sum = Vector256.Create(bias);
+                        for (int kh = 0; kh < kH; kh++)
+                        {
+                            float* row = top + kh * dH + ow;
+                            for (int kw = 0; kw < kW; kw++)
+                                sum = Vector256.MultiplyAddEstimate(Vector256.Create(pw[kh * kW + kw]), Vector256.Load(row + kw * dW), sum);
+                        }
+                        sum.Store(yrow + ow);
                     }
-                    sum.Store(py + ow);
                 }
-            }
-            else if (Vector128.IsHardwareAccelerated)
-            {
-                for (; ow + 4 <= outW; ow += 4)
+                else
                 {
-                    var sum = Vector128.Create(bias);
-                    for (int kh = 0; kh < kH; kh++)
+                    for (int ow = 0; ow < done; ow += 4)
                     {
-                        float* row = p + top + kh * dH + ow;
-                        for (int kw = 0; kw < kW; kw++)
-                            sum = Vector128.MultiplyAddEstimate(Vector128.Create(pw[kh * kW + kw]), Vector128.Load(row + kw * dW), sum);
+                        var sum = Vector128.Create(bias);
+                        for (int kh = 0; kh < kH; kh++)
+                        {
+                            float* row = top + kh * dH + ow;
+                            for (int kw = 0; kw < kW; kw++)
+                                sum = Vector128.MultiplyAddEstimate(Vector128.Create(pw[kh * kW + kw]), Vector128.Load(row + kw * dW), sum);
+                        }
+                        sum.Store(yrow + ow);
                     }
-                    sum.Store(py + ow);
                 }
             }
         }
-        return ow;
+        return done;
     }
 }

@@ -4,18 +4,21 @@ using EdgeToken.Runtime.Tensors;
 
 namespace EdgeToken.Runtime.Kernels.Convolution;
 
-/// <summary>Conv with unit strides (1-D or 2-D) as an implicit GEMM: the input of a group is copied once into a
-/// zero-bordered buffer, and then the column matrix's row for tap (channel, kh, kw) is simply that buffer shifted
-/// by <c>channel * plane + kh * dilation * width + kw * dilation</c>. The SGEMM micro-kernel reads those rows in
-/// place (<see cref="Sgemm.MultiplyAddRowOffsets"/>), so nothing is copied kernel-size times as im2col does.</summary>
+/// <summary>Conv (1-D or 2-D) as an implicit GEMM: the input of a group is copied once into a zero-bordered buffer,
+/// and then the column matrix's row for tap (channel, kh, kw) is simply that buffer shifted by
+/// <c>channel * plane + kh * dilation * width + kw * dilation</c>. The SGEMM micro-kernel reads those rows in place
+/// (<see cref="Sgemm.MultiplyAddRowOffsets"/>), so nothing is copied kernel-size times as im2col does.</summary>
 /// <remarks>
+/// With strides the padded input is split into stride x stride phase planes (space-to-depth: padded element (h, w)
+/// goes to phase (h % sH, w % sW) at (h / sH, w / sW)), so every tap again reads consecutive inputs for
+/// consecutive outputs, from the phase its offset falls in.
 /// Output positions are numbered on the padded grid, <c>oh * paddedWidth + ow</c>, where one row of B is contiguous.
 /// Tiles of <see cref="Sgemm.NR"/> positions either lie inside one output row (stored straight into Y) or straddle
 /// a row end (computed into a small buffer and scattered, the padding columns dropped). Which numbering the tiles
 /// follow is chosen per node: row by row when the output row is a multiple of NR or long (no straddling tiles), the
 /// padded grid when rows are short (fewer wasted columns than NR-wide tiles would have).
 /// The depth is limited (<see cref="MaxDepth"/>) so one tile of B (depth x NR floats) stays in L1 while every
-/// panel of weights passes over it; deeper or strided convolutions go through <see cref="Im2ColConvKernel"/>.
+/// panel of weights passes over it; deeper (and 3-D) convolutions go through <see cref="Im2ColConvKernel"/>.
 /// </remarks>
 internal sealed class ShiftedRowsConvKernel : Kernel
 {
@@ -32,7 +35,7 @@ internal sealed class ShiftedRowsConvKernel : Kernel
     private readonly int[] _tileStart, _tileCols, _tileDst;
 
     public static bool Fits(ConvGeometry g) =>
-        g.Stride[0] == 1 && g.Stride[1] == 1 && g.Stride[2] == 1 && g.Kernel[0] == 1 && g.In[0] == 1
+        g.Kernel[0] == 1 && g.In[0] == 1
         && g.PadBegin[0] == 0 && g.PadEnd[0] == 0 && g.ChannelsPerGroup * g.KernelVolume <= MaxDepth;
 
     public ShiftedRowsConvKernel(ConvGeometry g, ConstantTensor? w, bool hasBias, FusedActivation activation)
@@ -50,17 +53,23 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         else _wFloats = packedSize * g.Groups;
 
         int outH = g.Out[1], outW = g.Out[2];
-        _padH = Math.Max(g.In[1] + g.PadBegin[1], outH - 1 + g.EffectiveKernel(1));
-        _padW = Math.Max(g.In[2] + g.PadBegin[2], outW - 1 + g.EffectiveKernel(2));
+        int sH = g.Stride[1], sW = g.Stride[2];
+        // One phase plane: every tap of every output position lands inside it (see the remarks).
+        _padH = (Math.Max(g.In[1] + g.PadBegin[1], (outH - 1) * sH + g.EffectiveKernel(1)) + sH - 1) / sH;
+        _padW = (Math.Max(g.In[2] + g.PadBegin[2], (outW - 1) * sW + g.EffectiveKernel(2)) + sW - 1) / sW;
         // The last tile reads up to NR - 1 columns past the last position: slack after the last plane.
-        _bufferFloats = g.ChannelsPerGroup * _padH * _padW + Sgemm.NR;
+        _bufferFloats = g.ChannelsPerGroup * sH * sW * _padH * _padW + Sgemm.NR;
 
         _rowOffsets = new int[_depth];
         int p = 0;
         for (int c = 0; c < g.ChannelsPerGroup; c++)
             for (int kh = 0; kh < g.Kernel[1]; kh++)
                 for (int kw = 0; kw < g.Kernel[2]; kw++)
-                    _rowOffsets[p++] = c * _padH * _padW + kh * g.Dilation[1] * _padW + kw * g.Dilation[2];
+                {
+                    int dh = kh * g.Dilation[1], dw = kw * g.Dilation[2];
+                    int phase = (c * sH + dh % sH) * sW + dw % sW;
+                    _rowOffsets[p++] = phase * _padH * _padW + dh / sH * _padW + dw / sW;
+                }
 
         (_tileStart, _tileCols, _tileDst) = Tiles(outH, outW, _padW);
     }
@@ -174,11 +183,12 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         }
     }
 
-    /// <summary>Copies a group's channels into the zero-bordered buffer.</summary>
+    /// <summary>Copies a group's channels into the zero-bordered buffer, split into phase planes when strided.</summary>
     private void Pad(ReadOnlySpan<float> xg, Span<float> buffer)
     {
         int inH = _g.In[1], inW = _g.In[2], top = _g.PadBegin[1], left = _g.PadBegin[2], plane = _padH * _padW;
-        if (_padW == inW && _padH == inH)
+        int sH = _g.Stride[1], sW = _g.Stride[2];
+        if (_padW == inW && _padH == inH && sH == 1 && sW == 1)
         {
             xg.CopyTo(buffer);
             buffer.Slice(xg.Length).Clear();
@@ -187,6 +197,20 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         buffer.Clear();
         for (int c = 0; c < _g.ChannelsPerGroup; c++)
             for (int ih = 0; ih < inH; ih++)
-                xg.Slice((c * inH + ih) * inW, inW).CopyTo(buffer.Slice(c * plane + (ih + top) * _padW + left, inW));
+            {
+                var src = xg.Slice((c * inH + ih) * inW, inW);
+                int h = ih + top;
+                if (sW == 1)
+                {
+                    src.CopyTo(buffer.Slice(((c * sH + h % sH) * plane) + h / sH * _padW + left, inW));
+                    continue;
+                }
+                int rowBase = (c * sH + h % sH) * sW;
+                for (int iw = 0; iw < inW; iw++)
+                {
+                    int w = iw + left;
+                    buffer[(rowBase + w % sW) * plane + h / sH * _padW + w / sW] = src[iw];
+                }
+            }
     }
 }
