@@ -88,8 +88,9 @@ internal sealed class DepthwiseConvKernel : Kernel
     }
 
     /// <summary>With stride 1 along W: whole vectors of output positions of every row (Vector256, or Vector128 on
-    /// ARM64), each tap one multiply-add of a shifted input vector. Returns how many columns of each row it wrote;
-    /// the rest is left to <see cref="PlaneScalar"/>.</summary>
+    /// ARM64). Tap by tap over the row, so the multiply-adds of neighbouring vectors are independent (one running sum
+    /// per vector would wait out the FMA latency at every tap). Returns how many columns of each row it wrote; the
+    /// rest is left to <see cref="PlaneScalar"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe int PlaneVector(ReadOnlySpan<float> padded, ReadOnlySpan<float> wc, float bias, Span<float> yc)
     {
@@ -108,31 +109,29 @@ internal sealed class DepthwiseConvKernel : Kernel
                 float* yrow = py + oh * outW;
                 if (width == 8)
                 {
-                    for (int ow = 0; ow < done; ow += 8)
-                    {
-                        var sum = Vector256.Create(bias);
-                        for (int kh = 0; kh < kH; kh++)
+                    var b = Vector256.Create(bias);
+                    for (int ow = 0; ow < done; ow += 8) b.Store(yrow + ow);
+                    for (int kh = 0; kh < kH; kh++)
+                        for (int kw = 0; kw < kW; kw++)
                         {
-                            float* row = top + kh * dH + ow;
-                            for (int kw = 0; kw < kW; kw++)
-                                sum = Vector256.MultiplyAddEstimate(Vector256.Create(pw[kh * kW + kw]), Vector256.Load(row + kw * dW), sum);
+                            var wv = Vector256.Create(pw[kh * kW + kw]);
+                            float* row = top + kh * dH + kw * dW;
+                            for (int ow = 0; ow < done; ow += 8)
+                                Vector256.MultiplyAddEstimate(wv, Vector256.Load(row + ow), Vector256.Load(yrow + ow)).Store(yrow + ow);
                         }
-                        sum.Store(yrow + ow);
-                    }
                 }
                 else
                 {
-                    for (int ow = 0; ow < done; ow += 4)
-                    {
-                        var sum = Vector128.Create(bias);
-                        for (int kh = 0; kh < kH; kh++)
+                    var b = Vector128.Create(bias);
+                    for (int ow = 0; ow < done; ow += 4) b.Store(yrow + ow);
+                    for (int kh = 0; kh < kH; kh++)
+                        for (int kw = 0; kw < kW; kw++)
                         {
-                            float* row = top + kh * dH + ow;
-                            for (int kw = 0; kw < kW; kw++)
-                                sum = Vector128.MultiplyAddEstimate(Vector128.Create(pw[kh * kW + kw]), Vector128.Load(row + kw * dW), sum);
+                            var wv = Vector128.Create(pw[kh * kW + kw]);
+                            float* row = top + kh * dH + kw * dW;
+                            for (int ow = 0; ow < done; ow += 4)
+                                Vector128.MultiplyAddEstimate(wv, Vector128.Load(row + ow), Vector128.Load(yrow + ow)).Store(yrow + ow);
                         }
-                        sum.Store(yrow + ow);
-                    }
                 }
             }
         }

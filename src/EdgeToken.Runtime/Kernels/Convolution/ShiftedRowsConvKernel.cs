@@ -206,10 +206,12 @@ internal sealed class ShiftedRowsConvKernel : Kernel
                     continue;
                 }
                 int rowBase = (c * sH + h % sH) * sW;
-                for (int iw = 0; iw < inW; iw++)
+                // Phase by phase: the inputs of one phase are every sW-th and land side by side.
+                for (int iw0 = 0; iw0 < Math.Min(sW, inW); iw0++)
                 {
-                    int w = iw + left;
-                    buffer[(rowBase + w % sW) * plane + h / sH * _padW + w / sW] = src[iw];
+                    int w = iw0 + left;
+                    var dst = buffer.Slice((rowBase + w % sW) * plane + h / sH * _padW + w / sW);
+                    for (int iw = iw0, q = 0; iw < inW; iw += sW, q++) dst[q] = src[iw];
                 }
             }
     }
