@@ -88,53 +88,113 @@ internal sealed class DepthwiseConvKernel : Kernel
     }
 
     /// <summary>With stride 1 along W: whole vectors of output positions of every row (Vector256, or Vector128 on
-    /// ARM64). Tap by tap over the row, so the multiply-adds of neighbouring vectors are independent (one running sum
-    /// per vector would wait out the FMA latency at every tap). Returns how many columns of each row it wrote; the
-    /// rest is left to <see cref="PlaneScalar"/>.</summary>
+    /// ARM64), each tap one multiply-add of a shifted input vector. The 3x3 kernel keeps its nine weights in registers
+    /// (<see cref="Plane3x3Vector256"/>): with rows this short, loop and broadcast overhead is most of the cost otherwise.
+    /// Returns how many columns of each row it wrote; the rest is left to <see cref="PlaneScalar"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal unsafe int PlaneVector(ReadOnlySpan<float> padded, ReadOnlySpan<float> wc, float bias, Span<float> yc)
     {
         int outH = _g.Out[1], outW = _g.Out[2], kH = _g.Kernel[1], kW = _g.Kernel[2], padW = _padW;
         int dH = _g.Dilation[1] * padW, dW = _g.Dilation[2], sH = _g.Stride[1] * padW;
-        int width = Vector256.IsHardwareAccelerated ? 8 : Vector128.IsHardwareAccelerated ? 4 : 0;
-        if (width == 0) return 0;
+        if (!Vector256.IsHardwareAccelerated && !Vector128.IsHardwareAccelerated) return 0;
+        int width = Vector256.IsHardwareAccelerated ? 8 : 4;
         int done = outW / width * width;
         fixed (float* p = padded)
         fixed (float* pw = wc)
         fixed (float* py = yc)
         {
+            if (kH == 3 && kW == 3)
+            {
+                if (width == 8) Plane3x3Vector256(p, pw, bias, py, outH, outW, done, sH, dH, dW);
+                else Plane3x3Vector128(p, pw, bias, py, outH, outW, done, sH, dH, dW);
+                return done;
+            }
             for (int oh = 0; oh < outH; oh++)
             {
                 float* top = p + oh * sH;
                 float* yrow = py + oh * outW;
                 if (width == 8)
                 {
-                    var b = Vector256.Create(bias);
-                    for (int ow = 0; ow < done; ow += 8) b.Store(yrow + ow);
-                    for (int kh = 0; kh < kH; kh++)
-                        for (int kw = 0; kw < kW; kw++)
+                    for (int ow = 0; ow < done; ow += 8)
+                    {
+                        var sum = Vector256.Create(bias);
+                        for (int kh = 0; kh < kH; kh++)
                         {
-                            var wv = Vector256.Create(pw[kh * kW + kw]);
-                            float* row = top + kh * dH + kw * dW;
-                            for (int ow = 0; ow < done; ow += 8)
-                                Vector256.MultiplyAddEstimate(wv, Vector256.Load(row + ow), Vector256.Load(yrow + ow)).Store(yrow + ow);
+                            float* row = top + kh * dH + ow;
+                            for (int kw = 0; kw < kW; kw++)
+                                sum = Vector256.MultiplyAddEstimate(Vector256.Create(pw[kh * kW + kw]), Vector256.Load(row + kw * dW), sum);
                         }
+                        sum.Store(yrow + ow);
+                    }
                 }
                 else
                 {
-                    var b = Vector128.Create(bias);
-                    for (int ow = 0; ow < done; ow += 4) b.Store(yrow + ow);
-                    for (int kh = 0; kh < kH; kh++)
-                        for (int kw = 0; kw < kW; kw++)
+                    for (int ow = 0; ow < done; ow += 4)
+                    {
+                        var sum = Vector128.Create(bias);
+                        for (int kh = 0; kh < kH; kh++)
                         {
-                            var wv = Vector128.Create(pw[kh * kW + kw]);
-                            float* row = top + kh * dH + kw * dW;
-                            for (int ow = 0; ow < done; ow += 4)
-                                Vector128.MultiplyAddEstimate(wv, Vector128.Load(row + ow), Vector128.Load(yrow + ow)).Store(yrow + ow);
+                            float* row = top + kh * dH + ow;
+                            for (int kw = 0; kw < kW; kw++)
+                                sum = Vector128.MultiplyAddEstimate(Vector128.Create(pw[kh * kW + kw]), Vector128.Load(row + kw * dW), sum);
                         }
+                        sum.Store(yrow + ow);
+                    }
                 }
             }
         }
         return done;
+    }
+
+    private static unsafe void Plane3x3Vector256(float* p, float* w, float bias, float* y, int outH, int outW, int done, int sH, int dH, int dW)
+    {
+        Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
+        Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
+        Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
+        var b = Vector256.Create(bias);
+        for (int oh = 0; oh < outH; oh++)
+        {
+            float* r0 = p + oh * sH, r1 = r0 + dH, r2 = r1 + dH;
+            float* yrow = y + oh * outW;
+            for (int ow = 0; ow < done; ow += 8)
+            {
+                var s0 = Vector256.MultiplyAddEstimate(w0, Vector256.Load(r0 + ow), b);
+                var s1 = Vector256.Multiply(w1, Vector256.Load(r0 + ow + dW));
+                var s2 = Vector256.Multiply(w2, Vector256.Load(r0 + ow + 2 * dW));
+                s0 = Vector256.MultiplyAddEstimate(w3, Vector256.Load(r1 + ow), s0);
+                s1 = Vector256.MultiplyAddEstimate(w4, Vector256.Load(r1 + ow + dW), s1);
+                s2 = Vector256.MultiplyAddEstimate(w5, Vector256.Load(r1 + ow + 2 * dW), s2);
+                s0 = Vector256.MultiplyAddEstimate(w6, Vector256.Load(r2 + ow), s0);
+                s1 = Vector256.MultiplyAddEstimate(w7, Vector256.Load(r2 + ow + dW), s1);
+                s2 = Vector256.MultiplyAddEstimate(w8, Vector256.Load(r2 + ow + 2 * dW), s2);
+                (s0 + s1 + s2).Store(yrow + ow);
+            }
+        }
+    }
+
+    private static unsafe void Plane3x3Vector128(float* p, float* w, float bias, float* y, int outH, int outW, int done, int sH, int dH, int dW)
+    {
+        Vector128<float> w0 = Vector128.Create(w[0]), w1 = Vector128.Create(w[1]), w2 = Vector128.Create(w[2]);
+        Vector128<float> w3 = Vector128.Create(w[3]), w4 = Vector128.Create(w[4]), w5 = Vector128.Create(w[5]);
+        Vector128<float> w6 = Vector128.Create(w[6]), w7 = Vector128.Create(w[7]), w8 = Vector128.Create(w[8]);
+        var b = Vector128.Create(bias);
+        for (int oh = 0; oh < outH; oh++)
+        {
+            float* r0 = p + oh * sH, r1 = r0 + dH, r2 = r1 + dH;
+            float* yrow = y + oh * outW;
+            for (int ow = 0; ow < done; ow += 4)
+            {
+                var s0 = Vector128.MultiplyAddEstimate(w0, Vector128.Load(r0 + ow), b);
+                var s1 = Vector128.Multiply(w1, Vector128.Load(r0 + ow + dW));
+                var s2 = Vector128.Multiply(w2, Vector128.Load(r0 + ow + 2 * dW));
+                s0 = Vector128.MultiplyAddEstimate(w3, Vector128.Load(r1 + ow), s0);
+                s1 = Vector128.MultiplyAddEstimate(w4, Vector128.Load(r1 + ow + dW), s1);
+                s2 = Vector128.MultiplyAddEstimate(w5, Vector128.Load(r1 + ow + 2 * dW), s2);
+                s0 = Vector128.MultiplyAddEstimate(w6, Vector128.Load(r2 + ow), s0);
+                s1 = Vector128.MultiplyAddEstimate(w7, Vector128.Load(r2 + ow + dW), s1);
+                s2 = Vector128.MultiplyAddEstimate(w8, Vector128.Load(r2 + ow + 2 * dW), s2);
+                (s0 + s1 + s2).Store(yrow + ow);
+            }
+        }
     }
 }
