@@ -197,4 +197,31 @@ public class ConvTests
         Assert.Equal(new[] { 1, 20, outW }, dims);
         KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-4f);
     }
+
+    /// <summary>Bias and a fused activation over every tile kind of the implicit GEMM: short rows (tiles straddling
+    /// row ends), long rows (tiles inside a row, a partial last one) and a strided stem; Relu is applied as tiles
+    /// are stored, LeakyRelu after.</summary>
+    [Theory]
+    [InlineData("Relu")]
+    [InlineData("LeakyRelu")]
+    [InlineData("")]
+    public void Fused_activation_over_every_tile_kind(string activation)
+    {
+        foreach (var (h, w, k, stride, pad) in new[] { (9, 7, 3, 1, 1), (3, 37, 3, 1, 1), (17, 20, 3, 2, 1), (5, 40, 1, 1, 0) })
+        {
+            int c = 5, oc = 13;
+            int[] xDims = [1, c, h, w], wDims = [oc, c, k, k];
+            var x = KernelAssert.Random(c * h * w, h + w);
+            var wt = KernelAssert.Random(oc * c * k * k, k + w);
+            var bias = KernelAssert.Random(oc, 5);
+            int outH = (h + 2 * pad - k) / stride + 1, outW = (w + 2 * pad - k) / stride + 1;
+            var expected = Reference(x, xDims, wt, wDims, bias, 1, [stride, stride], [1, 1], [pad, pad], [outH, outW])
+                .Select(v => activation switch { "Relu" => Math.Max(v, 0f), "LeakyRelu" => v < 0 ? 0.1f * v : v, _ => v }).ToArray();
+            var attrs = new List<(string, object)> { ("pads", new[] { pad, pad, pad, pad }), ("strides", new[] { stride, stride }) };
+            if (activation.Length > 0) { attrs.Add(("edgetoken.activation", activation)); attrs.Add(("edgetoken.activation_alpha", 0.1f)); }
+            var actual = RunFloats("Conv", Attrs([.. attrs]), [F(xDims, x), F(wDims, wt), F([oc], bias)], true, out var dims);
+            Assert.Equal(new[] { 1, oc, outH, outW }, dims);
+            KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-5f);
+        }
+    }
 }

@@ -89,6 +89,24 @@ public class SgemmTests
                         Sgemm.MultiplyAddRowOffsets(pa, pb, po, k, pc, ldc, rows, cols, pt);
                     }
                     KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-4f);
+
+                    // The storing form: C = max(A * B + bias[row], floor), for a Relu floor and for none.
+                    var bias = KernelAssert.Random(Sgemm.MR, seed: 9);
+                    foreach (float floor in new[] { 0f, float.NegativeInfinity })
+                    {
+                        var product = new float[Sgemm.MR * ldc];
+                        var stored = KernelAssert.Random(Sgemm.MR * ldc, seed: 4);
+                        var want = (float[])stored.Clone();
+                        fixed (float* pa = a) fixed (float* pb = b) fixed (int* po = offsets) fixed (float* pt = tile)
+                        fixed (float* pp = product) fixed (float* ps = stored) fixed (float* pbias = bias)
+                        {
+                            Sgemm.RowOffsetsReference(pa, pb, po, k, pp, ldc, rows, cols);
+                            Sgemm.MultiplyRowOffsets(pa, pb, po, k, ps, ldc, rows, cols, pt, pbias, floor);
+                        }
+                        for (int r = 0; r < rows; r++)
+                            for (int j = 0; j < cols; j++) want[r * ldc + j] = Math.Max(product[r * ldc + j] + bias[r], floor);
+                        KernelAssert.Close(want, stored, rtol: 1e-4f, atol: 1e-4f);
+                    }
                 }
     }
 }

@@ -37,7 +37,7 @@ internal sealed class DepthwiseConvKernel : Kernel
 
     public override int ScratchBytes => _padH * _padW * sizeof(float);
 
-    public override void Run(in KernelArgs args)
+    public override unsafe void Run(in KernelArgs args)
     {
         var g = _g;
         var x = args.Input<float>(0);
@@ -49,21 +49,25 @@ internal sealed class DepthwiseConvKernel : Kernel
         int kH = g.Kernel[1], kW = g.Kernel[2], ocg = g.OutChannelsPerGroup;
         int inPlane = inH * inW, outPlane = outH * outW;
         padded.Clear();
+        bool relu = _activation.Kind == "Relu";
         for (int n = 0; n < g.Batch; n++)
             for (int c = 0; c < g.Channels; c++)
             {
                 var xc = x.Slice((n * g.Channels + c) * inPlane, inPlane);
-                for (int ih = 0; ih < inH; ih++)
-                    xc.Slice(ih * inW, inW).CopyTo(padded.Slice((ih + g.PadBegin[1]) * _padW + g.PadBegin[2], inW));
+                fixed (float* src = xc)
+                fixed (float* dst = padded)
+                    for (int ih = 0; ih < inH; ih++)
+                        CopyRow(src + ih * inW, dst + (ih + g.PadBegin[1]) * _padW + g.PadBegin[2], inW);
                 for (int m = 0; m < ocg; m++)
                 {
                     int oc = c * ocg + m;
                     var yc = y.Slice((n * g.OutChannels + oc) * outPlane, outPlane);
                     var wc = w.Slice(oc * kH * kW, kH * kW);
                     float b = _hasBias ? bias[oc] : 0f;
-                    int done = g.Stride[2] == 1 ? PlaneVector(padded, wc, b, yc) : 0;
+                    int done = g.Stride[2] == 1 ? PlaneVector(padded, wc, b, yc, relu) : 0;
                     PlaneScalar(padded, wc, b, yc, done);
-                    _activation.Apply(yc);
+                    // The 3x3 vector path applies a fused Relu as it stores; everything else gets it here.
+                    if (!(relu && done == outW && kH == 3 && kW == 3)) _activation.Apply(yc);
                 }
             }
     }
@@ -92,7 +96,7 @@ internal sealed class DepthwiseConvKernel : Kernel
     /// (<see cref="Plane3x3Vector256"/>): with rows this short, loop and broadcast overhead is most of the cost otherwise.
     /// Returns how many columns of each row it wrote; the rest is left to <see cref="PlaneScalar"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal unsafe int PlaneVector(ReadOnlySpan<float> padded, ReadOnlySpan<float> wc, float bias, Span<float> yc)
+    internal unsafe int PlaneVector(ReadOnlySpan<float> padded, ReadOnlySpan<float> wc, float bias, Span<float> yc, bool relu)
     {
         int outH = _g.Out[1], outW = _g.Out[2], kH = _g.Kernel[1], kW = _g.Kernel[2], padW = _padW;
         int dH = _g.Dilation[1] * padW, dW = _g.Dilation[2], sH = _g.Stride[1] * padW;
@@ -105,8 +109,9 @@ internal sealed class DepthwiseConvKernel : Kernel
         {
             if (kH == 3 && kW == 3)
             {
-                if (width == 8) Plane3x3Vector256(p, pw, bias, py, outH, outW, done, sH, dH, dW);
-                else Plane3x3Vector128(p, pw, bias, py, outH, outW, done, sH, dH, dW);
+                float floor = relu ? 0f : float.NegativeInfinity;
+                if (width == 8) Plane3x3Vector256(p, pw, bias, floor, py, outH, outW, done, sH, dH, dW);
+                else Plane3x3Vector128(p, pw, bias, floor, py, outH, outW, done, sH, dH, dW);
                 return done;
             }
             for (int oh = 0; oh < outH; oh++)
@@ -146,12 +151,13 @@ internal sealed class DepthwiseConvKernel : Kernel
         return done;
     }
 
-    private static unsafe void Plane3x3Vector256(float* p, float* w, float bias, float* y, int outH, int outW, int done, int sH, int dH, int dW)
+    private static unsafe void Plane3x3Vector256(float* p, float* w, float bias, float floor, float* y, int outH, int outW, int done, int sH, int dH, int dW)
     {
         Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
         Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
         Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
         var b = Vector256.Create(bias);
+        var lo = Vector256.Create(floor);
         for (int oh = 0; oh < outH; oh++)
         {
             float* r0 = p + oh * sH, r1 = r0 + dH, r2 = r1 + dH;
@@ -167,17 +173,18 @@ internal sealed class DepthwiseConvKernel : Kernel
                 s0 = Vector256.MultiplyAddEstimate(w6, Vector256.Load(r2 + ow), s0);
                 s1 = Vector256.MultiplyAddEstimate(w7, Vector256.Load(r2 + ow + dW), s1);
                 s2 = Vector256.MultiplyAddEstimate(w8, Vector256.Load(r2 + ow + 2 * dW), s2);
-                (s0 + s1 + s2).Store(yrow + ow);
+                Vector256.Max(s0 + s1 + s2, lo).Store(yrow + ow);
             }
         }
     }
 
-    private static unsafe void Plane3x3Vector128(float* p, float* w, float bias, float* y, int outH, int outW, int done, int sH, int dH, int dW)
+    private static unsafe void Plane3x3Vector128(float* p, float* w, float bias, float floor, float* y, int outH, int outW, int done, int sH, int dH, int dW)
     {
         Vector128<float> w0 = Vector128.Create(w[0]), w1 = Vector128.Create(w[1]), w2 = Vector128.Create(w[2]);
         Vector128<float> w3 = Vector128.Create(w[3]), w4 = Vector128.Create(w[4]), w5 = Vector128.Create(w[5]);
         Vector128<float> w6 = Vector128.Create(w[6]), w7 = Vector128.Create(w[7]), w8 = Vector128.Create(w[8]);
         var b = Vector128.Create(bias);
+        var lo = Vector128.Create(floor);
         for (int oh = 0; oh < outH; oh++)
         {
             float* r0 = p + oh * sH, r1 = r0 + dH, r2 = r1 + dH;
@@ -193,8 +200,18 @@ internal sealed class DepthwiseConvKernel : Kernel
                 s0 = Vector128.MultiplyAddEstimate(w6, Vector128.Load(r2 + ow), s0);
                 s1 = Vector128.MultiplyAddEstimate(w7, Vector128.Load(r2 + ow + dW), s1);
                 s2 = Vector128.MultiplyAddEstimate(w8, Vector128.Load(r2 + ow + 2 * dW), s2);
-                (s0 + s1 + s2).Store(yrow + ow);
+                Vector128.Max(s0 + s1 + s2, lo).Store(yrow + ow);
             }
         }
+    }
+
+    private static unsafe void CopyRow(float* src, float* dst, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) Vector256.Store(Vector256.Load(src + i), dst + i);
+        else if (Vector128.IsHardwareAccelerated)
+            for (; i + 4 <= n; i += 4) Vector128.Store(Vector128.Load(src + i), dst + i);
+        for (; i < n; i++) dst[i] = src[i];
     }
 }

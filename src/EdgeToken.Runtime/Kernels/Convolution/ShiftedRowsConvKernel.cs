@@ -33,6 +33,10 @@ internal sealed class ShiftedRowsConvKernel : Kernel
     private readonly int[] _rowOffsets;
     // Per tile: first position on the padded grid, how many columns, and where it lands in Y (-1: scatter).
     private readonly int[] _tileStart, _tileCols, _tileDst;
+    // Bias and a Relu (or no activation) are applied as each tile is stored; other activations run afterwards.
+    private readonly bool _storeFused;
+    private readonly float _floor;
+    private readonly float[] _zeroBias;
 
     public static bool Fits(ConvGeometry g) =>
         g.Kernel[0] == 1 && g.In[0] == 1
@@ -72,6 +76,9 @@ internal sealed class ShiftedRowsConvKernel : Kernel
                 }
 
         (_tileStart, _tileCols, _tileDst) = Tiles(outH, outW, _padW);
+        _storeFused = activation.IsNone || activation.Kind == "Relu";
+        _floor = activation.IsNone ? float.NegativeInfinity : 0f;
+        _zeroBias = new float[hasBias ? 0 : g.OutChannels];
     }
 
     /// <summary>Tiles row by row when that wastes no more columns than tiling the padded grid does.</summary>
@@ -121,7 +128,7 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         var g = _g;
         var x = args.Input<float>(0);
         var y = args.Output<float>(0);
-        ReadOnlySpan<float> bias = _hasBias ? args.Input<float>(2) : default;
+        ReadOnlySpan<float> bias = _hasBias ? args.Input<float>(2) : _zeroBias;
         ReadOnlySpan<float> packedW = _packedW;
         if (_packedW is null)
         {
@@ -136,7 +143,8 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         float* scatter = stackalloc float[Sgemm.MR * Sgemm.NR];
         for (int n = 0; n < g.Batch; n++)
         {
-            Conv.FillBias(y.Slice(n * g.OutChannels * outPlane, g.OutChannels * outPlane), g.OutChannels, outPlane, bias, _hasBias);
+            if (!_storeFused)
+                Conv.FillBias(y.Slice(n * g.OutChannels * outPlane, g.OutChannels * outPlane), g.OutChannels, outPlane, bias, _hasBias);
             for (int grp = 0; grp < g.Groups; grp++)
             {
                 Pad(x.Slice((n * g.Channels + grp * cg) * inPlane, cg * inPlane), buffer);
@@ -145,6 +153,7 @@ internal sealed class ShiftedRowsConvKernel : Kernel
                 fixed (float* pb = buffer)
                 fixed (float* py = yg)
                 fixed (int* offsets = _rowOffsets)
+                fixed (float* pbias = bias.Slice(grp * ocg, ocg))
                 {
                     for (int t = 0; t < _tileStart.Length; t++)
                     {
@@ -156,22 +165,25 @@ internal sealed class ShiftedRowsConvKernel : Kernel
                             float* a = pw + (long)i0 * _depth;
                             if (dst >= 0)
                             {
-                                Sgemm.MultiplyAddRowOffsets(a, b, offsets, _depth, py + (long)i0 * outPlane + dst, outPlane, rows, cols, tile);
+                                float* c = py + (long)i0 * outPlane + dst;
+                                if (_storeFused) Sgemm.MultiplyRowOffsets(a, b, offsets, _depth, c, outPlane, rows, cols, tile, pbias + i0, _floor);
+                                else Sgemm.MultiplyAddRowOffsets(a, b, offsets, _depth, c, outPlane, rows, cols, tile);
                                 continue;
                             }
                             new Span<float>(scatter, Sgemm.MR * Sgemm.NR).Clear();
                             Sgemm.MultiplyAddRowOffsets(a, b, offsets, _depth, scatter, Sgemm.NR, rows, cols, tile);
-                            Scatter(scatter, _tileStart[t], rows, cols, py + (long)i0 * outPlane, outPlane);
+                            Scatter(scatter, _tileStart[t], rows, cols, py + (long)i0 * outPlane, outPlane, _storeFused ? pbias + i0 : null);
                         }
                     }
                 }
             }
         }
-        _activation.Apply(y);
+        if (!_storeFused) _activation.Apply(y);
     }
 
-    /// <summary>Adds a computed tile to Y, dropping the columns that fall in the padding between output rows.</summary>
-    private unsafe void Scatter(float* tile, int start, int rows, int cols, float* y, int outPlane)
+    /// <summary>Adds a computed tile to Y (or, with <paramref name="rowBias"/>, stores it with bias and the floor),
+    /// dropping the columns that fall in the padding between output rows.</summary>
+    private unsafe void Scatter(float* tile, int start, int rows, int cols, float* y, int outPlane, float* rowBias)
     {
         int outW = _g.Out[2];
         for (int q = 0; q < cols; q++)
@@ -179,7 +191,10 @@ internal sealed class ShiftedRowsConvKernel : Kernel
             int j = start + q, oh = j / _padW, ow = j - oh * _padW;
             if (ow >= outW) continue;
             float* dst = y + oh * outW + ow;
-            for (int r = 0; r < rows; r++) dst[(long)r * outPlane] += tile[r * Sgemm.NR + q];
+            if (rowBias == null)
+                for (int r = 0; r < rows; r++) dst[(long)r * outPlane] += tile[r * Sgemm.NR + q];
+            else
+                for (int r = 0; r < rows; r++) dst[(long)r * outPlane] = MathF.Max(tile[r * Sgemm.NR + q] + rowBias[r], _floor);
         }
     }
 

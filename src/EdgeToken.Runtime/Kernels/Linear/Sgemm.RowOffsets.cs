@@ -14,9 +14,43 @@ public static partial class Sgemm
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static unsafe void MultiplyAddRowOffsets(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile)
     {
-        if (Vector256.IsHardwareAccelerated) TileOffsets256(a, b, rowOffsets, k, c, ldc, rows, cols, tile);
-        else if (Vector128.IsHardwareAccelerated) TileOffsets128(a, b, rowOffsets, k, c, ldc, rows, cols, tile);
+        if (Vector256.IsHardwareAccelerated) TileOffsets256(a, b, rowOffsets, k, c, ldc, rows, cols, tile, null, 0f);
+        else if (Vector128.IsHardwareAccelerated) TileOffsets128(a, b, rowOffsets, k, c, ldc, rows, cols, tile, null, 0f);
         else RowOffsetsReference(a, b, rowOffsets, k, c, ldc, rows, cols);
+    }
+
+    /// <summary>Like <see cref="MultiplyAddRowOffsets"/>, but stores <c>C = max(A * B + rowBias[row], floor)</c>
+    /// instead of adding: a convolution's bias and a fused Relu (floor 0; no activation: floor -infinity) applied
+    /// while the tile is in registers, so the output is written once.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static unsafe void MultiplyRowOffsets(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile,
+        float* rowBias, float floor)
+    {
+        if (Vector256.IsHardwareAccelerated) TileOffsets256(a, b, rowOffsets, k, c, ldc, rows, cols, tile, rowBias, floor);
+        else if (Vector128.IsHardwareAccelerated) TileOffsets128(a, b, rowOffsets, k, c, ldc, rows, cols, tile, rowBias, floor);
+        else
+        {
+            for (int r = 0; r < rows; r++)
+                for (int j = 0; j < cols; j++) c[(long)r * ldc + j] = 0f;
+            RowOffsetsReference(a, b, rowOffsets, k, c, ldc, rows, cols);
+            StoreTile(c, ldc, c, ldc, rows, cols, rowBias, floor);
+        }
+    }
+
+    /// <summary>C = max(tile + rowBias[row], floor) over a partial tile.</summary>
+    private static unsafe void StoreTile(float* tile, int ldt, float* c, int ldc, int rows, int cols, float* rowBias, float floor)
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++)
+                c[(long)r * ldc + j] = MathF.Max(tile[(long)r * ldt + j] + rowBias[r], floor);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Store256(float* c, Vector256<float> lo, Vector256<float> hi, float bias, Vector256<float> floor)
+    {
+        var b = Vector256.Create(bias);
+        Vector256.Max(lo + b, floor).Store(c);
+        Vector256.Max(hi + b, floor).Store(c + 8);
     }
 
     /// <summary>The scalar definition <see cref="MultiplyAddRowOffsets"/> is tested against.</summary>
@@ -32,7 +66,8 @@ public static partial class Sgemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TileOffsets256(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile)
+    private static unsafe void TileOffsets256(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile,
+        float* rowBias, float floor)
     {
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
@@ -50,18 +85,27 @@ public static partial class Sgemm
         }
         if (rows == MR && cols == NR)
         {
-            Add256(c, c00, c01); Add256(c + ldc, c10, c11); Add256(c + 2L * ldc, c20, c21);
-            Add256(c + 3L * ldc, c30, c31); Add256(c + 4L * ldc, c40, c41); Add256(c + 5L * ldc, c50, c51);
+            if (rowBias == null)
+            {
+                Add256(c, c00, c01); Add256(c + ldc, c10, c11); Add256(c + 2L * ldc, c20, c21);
+                Add256(c + 3L * ldc, c30, c31); Add256(c + 4L * ldc, c40, c41); Add256(c + 5L * ldc, c50, c51);
+                return;
+            }
+            var f = Vector256.Create(floor);
+            Store256(c, c00, c01, rowBias[0], f); Store256(c + ldc, c10, c11, rowBias[1], f); Store256(c + 2L * ldc, c20, c21, rowBias[2], f);
+            Store256(c + 3L * ldc, c30, c31, rowBias[3], f); Store256(c + 4L * ldc, c40, c41, rowBias[4], f); Store256(c + 5L * ldc, c50, c51, rowBias[5], f);
             return;
         }
         c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
         c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
         c40.Store(tile + 64); c41.Store(tile + 72); c50.Store(tile + 80); c51.Store(tile + 88);
-        AddTile(tile, c, ldc, rows, cols);
+        if (rowBias == null) AddTile(tile, c, ldc, rows, cols);
+        else StoreTile(tile, NR, c, ldc, rows, cols, rowBias, floor);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void TileOffsets128(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile)
+    private static unsafe void TileOffsets128(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile,
+        float* rowBias, float floor)
     {
         // The ARM64 shape of Tile128: 24 accumulators out of 32 vector registers.
         Vector128<float> c00 = default, c01 = default, c02 = default, c03 = default;
@@ -90,6 +134,7 @@ public static partial class Sgemm
         c30.Store(tile + 48); c31.Store(tile + 52); c32.Store(tile + 56); c33.Store(tile + 60);
         c40.Store(tile + 64); c41.Store(tile + 68); c42.Store(tile + 72); c43.Store(tile + 76);
         c50.Store(tile + 80); c51.Store(tile + 84); c52.Store(tile + 88); c53.Store(tile + 92);
-        AddTile(tile, c, ldc, rows, cols);
+        if (rowBias == null) AddTile(tile, c, ldc, rows, cols);
+        else StoreTile(tile, NR, c, ldc, rows, cols, rowBias, floor);
     }
 }
