@@ -207,7 +207,7 @@ public class ConvTests
     [InlineData("")]
     public void Fused_activation_over_every_tile_kind(string activation)
     {
-        foreach (var (h, w, k, stride, pad) in new[] { (9, 7, 3, 1, 1), (3, 37, 3, 1, 1), (17, 20, 3, 2, 1), (5, 40, 1, 1, 0) })
+        foreach (var (h, w, k, stride, pad) in new[] { (9, 7, 3, 1, 1), (3, 37, 3, 1, 1), (17, 20, 3, 2, 1), (5, 40, 1, 1, 0), (4, 40, 1, 1, 0), (6, 8, 3, 1, 0) })
         {
             int c = 5, oc = 13;
             int[] xDims = [1, c, h, w], wDims = [oc, c, k, k];

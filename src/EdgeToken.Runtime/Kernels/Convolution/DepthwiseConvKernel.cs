@@ -65,7 +65,7 @@ internal sealed class DepthwiseConvKernel : Kernel
                     var wc = w.Slice(oc * kH * kW, kH * kW);
                     float b = _hasBias ? bias[oc] : 0f;
                     int done = g.Stride[2] == 1 ? PlaneVector(padded, wc, b, yc, relu) : 0;
-                    PlaneScalar(padded, wc, b, yc, done);
+                    if (done < outW) PlaneScalar(padded, wc, b, yc, done);
                     // The 3x3 vector path applies a fused Relu as it stores; everything else gets it here.
                     if (!(relu && done == outW && kH == 3 && kW == 3)) _activation.Apply(yc);
                 }

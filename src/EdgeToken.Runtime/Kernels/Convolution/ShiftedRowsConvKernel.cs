@@ -37,6 +37,8 @@ internal sealed class ShiftedRowsConvKernel : Kernel
     private readonly bool _storeFused;
     private readonly float _floor;
     private readonly float[] _zeroBias;
+    // Unpadded, unstrided, and every tile full: the rows of B are X itself and no tile reads past its end.
+    private readonly bool _readsInPlace;
 
     public static bool Fits(ConvGeometry g) =>
         g.Kernel[0] == 1 && g.In[0] == 1
@@ -79,6 +81,8 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         _storeFused = activation.IsNone || activation.Kind == "Relu";
         _floor = activation.IsNone ? float.NegativeInfinity : 0f;
         _zeroBias = new float[hasBias ? 0 : g.OutChannels];
+        _readsInPlace = _padW == g.In[2] && _padH == g.In[1] && g.Stride[1] == 1 && g.Stride[2] == 1
+            && ((outH - 1) * _padW + outW) % Sgemm.NR == 0;
     }
 
     /// <summary>Tiles row by row when that wastes no more columns than tiling the padded grid does.</summary>
@@ -147,10 +151,11 @@ internal sealed class ShiftedRowsConvKernel : Kernel
                 Conv.FillBias(y.Slice(n * g.OutChannels * outPlane, g.OutChannels * outPlane), g.OutChannels, outPlane, bias, _hasBias);
             for (int grp = 0; grp < g.Groups; grp++)
             {
-                Pad(x.Slice((n * g.Channels + grp * cg) * inPlane, cg * inPlane), buffer);
+                var xg = x.Slice((n * g.Channels + grp * cg) * inPlane, cg * inPlane);
+                if (!_readsInPlace) Pad(xg, buffer);
                 var yg = y.Slice((n * g.OutChannels + grp * ocg) * outPlane, ocg * outPlane);
                 fixed (float* pw = packedW.Slice(grp * wSize, wSize))
-                fixed (float* pb = buffer)
+                fixed (float* pb = _readsInPlace ? xg : buffer)
                 fixed (float* py = yg)
                 fixed (int* offsets = _rowOffsets)
                 fixed (float* pbias = bias.Slice(grp * ocg, ocg))

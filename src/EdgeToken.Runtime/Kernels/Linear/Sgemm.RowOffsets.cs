@@ -41,8 +41,17 @@ public static partial class Sgemm
     private static unsafe void StoreTile(float* tile, int ldt, float* c, int ldc, int rows, int cols, float* rowBias, float floor)
     {
         for (int r = 0; r < rows; r++)
-            for (int j = 0; j < cols; j++)
-                c[(long)r * ldc + j] = MathF.Max(tile[(long)r * ldt + j] + rowBias[r], floor);
+        {
+            int j = 0;
+            if (Vector256.IsHardwareAccelerated)
+            {
+                var b = Vector256.Create(rowBias[r]);
+                var f = Vector256.Create(floor);
+                for (; j + 8 <= cols; j += 8)
+                    Vector256.Max(Vector256.Load(tile + (long)r * ldt + j) + b, f).Store(c + (long)r * ldc + j);
+            }
+            for (; j < cols; j++) c[(long)r * ldc + j] = MathF.Max(tile[(long)r * ldt + j] + rowBias[r], floor);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
