@@ -78,6 +78,11 @@ public static partial class Sgemm
     private static unsafe void TileOffsets256(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile,
         float* rowBias, float floor)
     {
+        if (rows <= 3)
+        {
+            ShortOffsets256(a, b, rowOffsets, k, c, ldc, rows, cols, tile, rowBias, floor);
+            return;
+        }
         Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
         Vector256<float> c30 = default, c31 = default, c40 = default, c41 = default, c50 = default, c51 = default;
         for (int p = 0; p < k; p++, a += MR)
@@ -108,6 +113,47 @@ public static partial class Sgemm
         c00.Store(tile); c01.Store(tile + 8); c10.Store(tile + 16); c11.Store(tile + 24);
         c20.Store(tile + 32); c21.Store(tile + 40); c30.Store(tile + 48); c31.Store(tile + 56);
         c40.Store(tile + 64); c41.Store(tile + 72); c50.Store(tile + 80); c51.Store(tile + 88);
+        if (rowBias == null) AddTile(tile, c, ldc, rows, cols);
+        else StoreTile(tile, NR, c, ldc, rows, cols, rowBias, floor);
+    }
+
+    /// <summary>The last panel of an M that is not a multiple of MR, with at most three rows (M = 32 leaves two):
+    /// only those rows are multiplied, with k unrolled by two into separate sums so twelve independent chains still
+    /// keep both FMA pipes busy. Half the work of running the full six-row tile on zero rows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void ShortOffsets256(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile,
+        float* rowBias, float floor)
+    {
+        Vector256<float> c00 = default, c01 = default, c10 = default, c11 = default, c20 = default, c21 = default;
+        Vector256<float> d00 = default, d01 = default, d10 = default, d11 = default, d20 = default, d21 = default;
+        int p = 0;
+        for (; p + 1 < k; p += 2, a += 2 * MR)
+        {
+            float* r0 = b + rowOffsets[p];
+            float* r1 = b + rowOffsets[p + 1];
+            var b0 = Vector256.Load(r0);
+            var b1 = Vector256.Load(r0 + 8);
+            var e0 = Vector256.Load(r1);
+            var e1 = Vector256.Load(r1 + 8);
+            var av = Vector256.Create(a[0]); c00 = Fmadd(av, b0, c00); c01 = Fmadd(av, b1, c01);
+            av = Vector256.Create(a[1]); c10 = Fmadd(av, b0, c10); c11 = Fmadd(av, b1, c11);
+            av = Vector256.Create(a[2]); c20 = Fmadd(av, b0, c20); c21 = Fmadd(av, b1, c21);
+            av = Vector256.Create(a[MR]); d00 = Fmadd(av, e0, d00); d01 = Fmadd(av, e1, d01);
+            av = Vector256.Create(a[MR + 1]); d10 = Fmadd(av, e0, d10); d11 = Fmadd(av, e1, d11);
+            av = Vector256.Create(a[MR + 2]); d20 = Fmadd(av, e0, d20); d21 = Fmadd(av, e1, d21);
+        }
+        if (p < k)
+        {
+            float* r0 = b + rowOffsets[p];
+            var b0 = Vector256.Load(r0);
+            var b1 = Vector256.Load(r0 + 8);
+            var av = Vector256.Create(a[0]); c00 = Fmadd(av, b0, c00); c01 = Fmadd(av, b1, c01);
+            av = Vector256.Create(a[1]); c10 = Fmadd(av, b0, c10); c11 = Fmadd(av, b1, c11);
+            av = Vector256.Create(a[2]); c20 = Fmadd(av, b0, c20); c21 = Fmadd(av, b1, c21);
+        }
+        (c00 + d00).Store(tile); (c01 + d01).Store(tile + 8);
+        (c10 + d10).Store(tile + 16); (c11 + d11).Store(tile + 24);
+        (c20 + d20).Store(tile + 32); (c21 + d21).Store(tile + 40);
         if (rowBias == null) AddTile(tile, c, ldc, rows, cols);
         else StoreTile(tile, NR, c, ldc, rows, cols, rowBias, floor);
     }
