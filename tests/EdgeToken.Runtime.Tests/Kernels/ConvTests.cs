@@ -156,4 +156,72 @@ public class ConvTests
         // channel 0: x + 0.5 = 1.5, -1.5, 3.5 ; channel 1: -x + 0.5 = -0.5, 2.5, -2.5
         Assert.Equal(new[] { 1.5f, 0f, 3.5f, 0f, 2.5f, 0f }, y);
     }
+
+    /// <summary>Depthwise rows wide enough for the vector path (Vector256 and Vector128) plus every tail length,
+    /// with padding, dilation, a channel multiplier of 2 and a fused Relu, against the spec reference.</summary>
+    [Theory]
+    [InlineData(1, 1, 1)]
+    [InlineData(1, 2, 2)]
+    [InlineData(2, 1, 1)]
+    public void Depthwise_wide_rows_match_spec_reference(int stride, int dilation, int multiplier)
+    {
+        for (int width = 1; width <= 35; width += 3)
+        {
+            int c = 3, oc = c * multiplier;
+            int[] xDims = [1, c, 6, width], wDims = [oc, 1, 3, 3];
+            var x = KernelAssert.Random(c * 6 * width, width);
+            var w = KernelAssert.Random(oc * 9, width + 1);
+            var bias = KernelAssert.Random(oc, width + 2);
+            int eff = 2 * dilation + 1, pad = dilation;
+            int outH = (6 + 2 * pad - eff) / stride + 1, outW = (width + 2 * pad - eff) / stride + 1;
+            var expected = Reference(x, xDims, w, wDims, bias, c, [stride, stride], [dilation, dilation], [pad, pad], [outH, outW])
+                .Select(v => Math.Max(v, 0f)).ToArray();
+            var attrs = Attrs(("group", c), ("pads", new[] { pad, pad, pad, pad }), ("strides", new[] { stride, stride }),
+                ("dilations", new[] { dilation, dilation }), ("edgetoken.activation", "Relu"));
+            var actual = RunFloats("Conv", attrs, [F(xDims, x), F(wDims, w), F([oc], bias)], true, out var dims);
+            Assert.Equal(new[] { 1, oc, outH, outW }, dims);
+            KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-5f);
+        }
+    }
+
+    [Fact]
+    public void One_input_channel_stem_with_many_output_channels_and_a_long_strided_kernel()
+    {
+        // The melspectrogram front end's shape: one channel, a long kernel, a large stride, many output channels.
+        int[] xDims = [1, 1, 400], wDims = [20, 1, 64];
+        var x = KernelAssert.Random(400, 11);
+        var w = KernelAssert.Random(20 * 64, 12);
+        int outW = (400 - 64) / 40 + 1;
+        var expected = Reference(x, xDims, w, wDims, null, 1, [40], [1], [0], [outW]);
+        var actual = RunFloats("Conv", Attrs(("strides", new[] { 40 })), [F(xDims, x), F(wDims, w)], true, out var dims);
+        Assert.Equal(new[] { 1, 20, outW }, dims);
+        KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-4f);
+    }
+
+    /// <summary>Bias and a fused activation over every tile kind of the implicit GEMM: short rows (tiles straddling
+    /// row ends), long rows (tiles inside a row, a partial last one) and a strided stem; Relu is applied as tiles
+    /// are stored, LeakyRelu after.</summary>
+    [Theory]
+    [InlineData("Relu")]
+    [InlineData("LeakyRelu")]
+    [InlineData("")]
+    public void Fused_activation_over_every_tile_kind(string activation)
+    {
+        foreach (var (h, w, k, stride, pad) in new[] { (9, 7, 3, 1, 1), (3, 37, 3, 1, 1), (17, 20, 3, 2, 1), (5, 40, 1, 1, 0), (4, 40, 1, 1, 0), (6, 8, 3, 1, 0) })
+        {
+            int c = 5, oc = 13;
+            int[] xDims = [1, c, h, w], wDims = [oc, c, k, k];
+            var x = KernelAssert.Random(c * h * w, h + w);
+            var wt = KernelAssert.Random(oc * c * k * k, k + w);
+            var bias = KernelAssert.Random(oc, 5);
+            int outH = (h + 2 * pad - k) / stride + 1, outW = (w + 2 * pad - k) / stride + 1;
+            var expected = Reference(x, xDims, wt, wDims, bias, 1, [stride, stride], [1, 1], [pad, pad], [outH, outW])
+                .Select(v => activation switch { "Relu" => Math.Max(v, 0f), "LeakyRelu" => v < 0 ? 0.1f * v : v, _ => v }).ToArray();
+            var attrs = new List<(string, object)> { ("pads", new[] { pad, pad, pad, pad }), ("strides", new[] { stride, stride }) };
+            if (activation.Length > 0) { attrs.Add(("edgetoken.activation", activation)); attrs.Add(("edgetoken.activation_alpha", 0.1f)); }
+            var actual = RunFloats("Conv", Attrs([.. attrs]), [F(xDims, x), F(wDims, wt), F([oc], bias)], true, out var dims);
+            Assert.Equal(new[] { 1, oc, outH, outW }, dims);
+            KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-5f);
+        }
+    }
 }

@@ -70,6 +70,8 @@ public class PoolingTests
         Assert.Equal([n, c, .. outS], h.Output(0).Dims);
         Assert.Equal(maxY, h.OutputFloats(0));
         Assert.Equal(maxI, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(h.OutputBytes(1)).ToArray());
+        // Without Indices and dilation, float MaxPool takes the row-wise path (MaxPoolRows): same values.
+        Assert.Equal(maxY, RunFloats("MaxPool", maxAttrs, [F(xDims, x)], false, out _));
         var avg = RunFloats("AveragePool", Attrs([.. attrs, ("dilations", d), ("count_include_pad", includePad ? 1 : 0)]), [F(xDims, x)], false, out _);
         KernelAssert.Close(avgY, avg, rtol: 1e-5f, atol: 1e-6f);
     }
@@ -103,5 +105,24 @@ public class PoolingTests
         Assert.Equal(new[] { 3f, -3f }, RunFloats("GlobalAveragePool", Attrs(), [x], false, out var dims));
         Assert.Equal(new[] { 1, 2, 1, 1 }, dims);
         Assert.Equal(new[] { 6f, -1f }, RunFloats("GlobalMaxPool", Attrs(), [x], false, out _));
+    }
+
+    [Fact]
+    public unsafe void Pair_max_vector_path_matches_its_scalar_reference_for_every_length()
+    {
+        for (int count = 0; count <= 40; count++)
+        {
+            var x = KernelAssert.Random(2 * count + 1, count, scale: 4f);
+            var y0 = KernelAssert.Random(count + 1, count + 100, scale: 4f);
+            var y1 = (float[])y0.Clone();
+            fixed (float* px = x)
+            fixed (float* p0 = y0)
+            fixed (float* p1 = y1)
+            {
+                EdgeToken.Runtime.Kernels.Pooling.MaxPoolRows.PairMax(px, p0, count);
+                EdgeToken.Runtime.Kernels.Pooling.MaxPoolRows.PairMaxScalar(px, p1, 0, count);
+            }
+            Assert.Equal(y1, y0);
+        }
     }
 }

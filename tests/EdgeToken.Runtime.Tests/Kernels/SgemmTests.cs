@@ -63,4 +63,50 @@ public class SgemmTests
         // 0.5 * [[19, 22], [43, 50]] + 1
         Assert.Equal(new float[] { 10.5f, 12f, 22.5f, 26f }, c);
     }
+
+    /// <summary>The row-offset tile kernel (B read in place, one shifted row per depth step) against its scalar
+    /// definition, over every partial tile shape and depths around the unroll.</summary>
+    [Fact]
+    public unsafe void Row_offset_tiles_match_their_scalar_reference()
+    {
+        var rng = new Random(77);
+        for (int rows = 1; rows <= Sgemm.MR; rows++)
+            for (int cols = 1; cols <= Sgemm.NR; cols++)
+                foreach (int k in new[] { 0, 1, 2, 7, 40 })
+                {
+                    var a = KernelAssert.Random(Sgemm.MR * Math.Max(k, 1), seed: rows * 100 + k);
+                    var b = KernelAssert.Random(300, seed: cols * 10 + k);
+                    var offsets = new int[Math.Max(k, 1)];
+                    for (int p = 0; p < k; p++) offsets[p] = rng.Next(0, 300 - Sgemm.NR);
+                    int ldc = 21;
+                    var expected = KernelAssert.Random(Sgemm.MR * ldc, seed: 3);
+                    var actual = (float[])expected.Clone();
+                    var tile = new float[Sgemm.MR * Sgemm.NR];
+                    fixed (float* pa = a) fixed (float* pb = b) fixed (int* po = offsets)
+                    fixed (float* pe = expected) fixed (float* pc = actual) fixed (float* pt = tile)
+                    {
+                        Sgemm.RowOffsetsReference(pa, pb, po, k, pe, ldc, rows, cols);
+                        Sgemm.MultiplyAddRowOffsets(pa, pb, po, k, pc, ldc, rows, cols, pt);
+                    }
+                    KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-4f);
+
+                    // The storing form: C = max(A * B + bias[row], floor), for a Relu floor and for none.
+                    var bias = KernelAssert.Random(Sgemm.MR, seed: 9);
+                    foreach (float floor in new[] { 0f, float.NegativeInfinity })
+                    {
+                        var product = new float[Sgemm.MR * ldc];
+                        var stored = KernelAssert.Random(Sgemm.MR * ldc, seed: 4);
+                        var want = (float[])stored.Clone();
+                        fixed (float* pa = a) fixed (float* pb = b) fixed (int* po = offsets) fixed (float* pt = tile)
+                        fixed (float* pp = product) fixed (float* ps = stored) fixed (float* pbias = bias)
+                        {
+                            Sgemm.RowOffsetsReference(pa, pb, po, k, pp, ldc, rows, cols);
+                            Sgemm.MultiplyRowOffsets(pa, pb, po, k, ps, ldc, rows, cols, pt, pbias, floor);
+                        }
+                        for (int r = 0; r < rows; r++)
+                            for (int j = 0; j < cols; j++) want[r * ldc + j] = Math.Max(product[r * ldc + j] + bias[r], floor);
+                        KernelAssert.Close(want, stored, rtol: 1e-4f, atol: 1e-4f);
+                    }
+                }
+    }
 }

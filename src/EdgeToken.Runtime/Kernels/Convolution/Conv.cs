@@ -4,8 +4,9 @@ using EdgeToken.Runtime.Tensors;
 namespace EdgeToken.Runtime.Kernels.Convolution;
 
 /// <summary>Conv, float32, 1-D to 3-D: groups, strides, pads, dilations, auto_pad, optional bias and a fused
-/// activation. Depthwise convolutions (one input channel per group) run directly; everything else is im2col
-/// into packed panels followed by the shared SGEMM.</summary>
+/// activation. Depthwise convolutions (one input channel per group) run directly; unit-stride 1-D and 2-D ones
+/// are an implicit GEMM over shifted rows of the padded input; everything else is im2col into packed panels
+/// followed by the shared SGEMM.</summary>
 public static class Conv
 {
     /// <summary>The reference the kernels are tested against: the spec's definition as nested loops.</summary>
@@ -60,6 +61,8 @@ internal sealed class ConvOperator : OperatorDefinition
         var w = node.Constant(1);
         if (DepthwiseConvKernel.Fits(g))
             return new DepthwiseConvKernel(g, w?.AsSpan<float>().ToArray(), node.HasInput(2), activation);
+        if (ShiftedRowsConvKernel.Fits(g))
+            return new ShiftedRowsConvKernel(g, w, node.HasInput(2), activation);
         return new Im2ColConvKernel(g, w, node.HasInput(2), activation);
     }
 }

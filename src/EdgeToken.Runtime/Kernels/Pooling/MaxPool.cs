@@ -91,6 +91,7 @@ internal sealed class MaxPoolOperator : OperatorDefinition
             Span<long> indices = args.HasOutput(1) ? args.Output<long>(1) : default;
             switch (type)
             {
+                case ElementType.Float32 when indices.IsEmpty && MaxPoolRows.Fits(g): MaxPoolRows.Run(g, args.Input<float>(0), args.Output<float>(0)); break;
                 case ElementType.Float32: MaxPool.Run(g, args.Input<float>(0), args.Output<float>(0), indices, columnMajor); break;
                 case ElementType.Float64: MaxPool.Run(g, args.Input<double>(0), args.Output<double>(0), indices, columnMajor); break;
                 case ElementType.Int8: MaxPool.Run(g, args.Input<sbyte>(0), args.Output<sbyte>(0), indices, columnMajor); break;
