@@ -26,15 +26,19 @@ public static partial class Quantizer
         int m = w.Dims![0];
         int k = (int)(w.Constant!.ElementCount / m); // [M, C/group, kernel...] is already one row per output channel
         var rows = Array.ConvertAll(w.Constant.ToDoubleArray(), v => (float)v);
-        var geometry = NodeAttributes.Empty
-            .With("group", AttributeValue.Of(node.Attributes.GetInt("group", 1)))
-            .With("strides", AttributeValue.Of(Ints(node, "strides", 1)))
-            .With("dilations", AttributeValue.Of(Ints(node, "dilations", 1)))
-            .With("pads", AttributeValue.Of(Pads(node)))
-            .With("input_zero_point", AttributeValue.Of((long)qx.ZeroPoint));
-        var layer = new LayerWeights(rows, m, k, w.Dims, node.Input(2)?.Constant?.ToDoubleArray(), QConv.OpType, geometry);
+        var layer = new LayerWeights(rows, m, k, w.Dims, node.Input(2)?.Constant?.ToDoubleArray(), QConv.OpType, ConvGeometry(node, qx.ZeroPoint));
         return RewriteLayer(graph, node, layer, qx, qy, perChannel, int8Of);
     }
+
+    /// <summary>The float Conv's geometry as <c>EdgeToken.QConv</c> attributes: group, strides, dilations, explicit pads,
+    /// and the input zero point the padding holds.</summary>
+    internal static NodeAttributes ConvGeometry(Node conv, int inputZeroPoint) =>
+        NodeAttributes.Empty
+            .With("group", AttributeValue.Of(conv.Attributes.GetInt("group", 1)))
+            .With("strides", AttributeValue.Of(Ints(conv, "strides", 1)))
+            .With("dilations", AttributeValue.Of(Ints(conv, "dilations", 1)))
+            .With("pads", AttributeValue.Of(Pads(conv)))
+            .With("input_zero_point", AttributeValue.Of((long)inputZeroPoint));
 
     private static long[] Ints(Node node, string name, long fill)
     {
