@@ -79,6 +79,39 @@ public class QdqImportTests
         Assert.True(differing < total / 10, $"{differing} of {total} outputs differ");
     }
 
+    [Theory]
+    [InlineData("mlp")]
+    [InlineData("cnn2d")]
+    public void Uint8_activations_as_onnx_runtime_writes_them_fold_the_same(string name)
+    {
+        var (q, qdq, dims, length) = Export(name);
+        // The same model with uint8 activations: every activation zero point + 128 as uint8; weights stay int8.
+        var model = EdgeToken.Compiler.Onnx.Proto.ModelProto.Parser.ParseFrom(File.ReadAllBytes(qdq));
+        int changed = 0;
+        foreach (var t in model.Graph.Initializer.Where(t => t.DataType == (int)ElementType.Int8 && t.Dims.Count == 0 && !t.Name.EndsWith("_w_zero_point", StringComparison.Ordinal)))
+        {
+            t.DataType = (int)ElementType.UInt8;
+            t.RawData = Google.Protobuf.ByteString.CopyFrom([(byte)((sbyte)t.RawData[0] + 128)]);
+            changed++;
+        }
+        Assert.True(changed > 0);
+        string u8 = Path.Combine(Path.GetDirectoryName(qdq)!, "model.u8.onnx");
+        File.WriteAllBytes(u8, Google.Protobuf.MessageExtensions.ToByteArray(model));
+
+        var imported = ModelCompiler.CompileFile(u8);
+        Assert.Equal(q.Plan.Steps.Select(s => s.OpType), imported.Plan.Steps.Select(s => s.OpType));
+        var (original, again) = (new PlanExecutor(q.Plan), new PlanExecutor(imported.Plan));
+        using var ort = new OnnxRuntimeReference(u8);
+        float step = q.QuantizedLayers[^1].Output.Scale;
+        foreach (var x in QuantModels.Samples(20, length, 7000))
+        {
+            var ours = Run(again, x);
+            Assert.Equal(Run(original, x), ours);
+            var theirs = ort.Run([ConstantTensor.FromArray(ElementType.Float32, dims, x)])[0].AsSpan<float>().ToArray();
+            for (int i = 0; i < ours.Length; i++) Assert.True(Math.Abs(ours[i] - theirs[i]) <= step * 1.001f, $"output {i}: {ours[i]} vs {theirs[i]}");
+        }
+    }
+
     [Fact]
     public void A_qdq_model_is_not_quantized_again_when_calibration_data_is_given()
     {
