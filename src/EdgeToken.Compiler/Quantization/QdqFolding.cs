@@ -11,7 +11,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// <c>DequantizeLinear(int8 x) · DequantizeLinear(int8 constant w) [+ DequantizeLinear(int32 bias)] → Conv / Gemm / MatMul
 /// [→ Relu / Clip] → QuantizeLinear(int8)</c> becomes one <c>EdgeToken.QConv</c> or <c>EdgeToken.QGemm</c> from the int8
 /// x to the int8 y. The DequantizeLinear nodes nothing reads any more go with dead-node elimination. uint8 activations
-/// are first re-expressed as int8 (<see cref="Uint8Activations"/>).</summary>
+/// are first re-expressed as int8 (<see cref="Uint8Activations"/>). QLinearConv and QLinearMatMul on int8 with constant
+/// symmetric weights go the same way (<see cref="QLinearFolding"/>).</summary>
 /// <remarks>Runs before constant folding, which would otherwise turn the weights' DequantizeLinear into float constants
 /// and lose the int8 values. Folded only when the weights are symmetric (zero point 0, per tensor or per output channel on
 /// the output-channel axis) and x and y are int8 with one scale and zero point each; anything else stays as it came and
@@ -28,7 +29,13 @@ public sealed class QdqFolding : IGraphPass
         var uses = graph.BuildUses();
         foreach (var node in graph.Nodes.ToArray())
         {
-            if (node.OpType is not ("Conv" or "Gemm" or "MatMul") || !TryFold(graph, uses, node)) continue;
+            bool done = node.OpType switch
+            {
+                "Conv" or "Gemm" or "MatMul" => TryFold(graph, uses, node),
+                "QLinearConv" or "QLinearMatMul" => QLinearFolding.TryFold(graph, node),
+                _ => false,
+            };
+            if (!done) continue;
             uses = graph.BuildUses();
             folded++;
         }
@@ -57,7 +64,7 @@ public sealed class QdqFolding : IGraphPass
         if (!TryBias(node, conv || node.OpType == "Gemm" ? node.Input(2) : null, n, qx.Scale, ws, out var bias)) return false;
         if (OutputQuantize(uses, y) is not var (activation, quantize, yq, qy)) return false;
 
-        var geometry = conv ? Quantizer.ConvGeometry(node, qx.ZeroPoint) : NodeAttributes.Empty;
+        var geometry = conv ? Quantizer.ConvGeometry(node, xq.Dims, wc.Dims, qx.ZeroPoint) : NodeAttributes.Empty;
         var w = new Value($"{dqw.Input(0)!.Name}_rows") { Type = ElementType.Int8, Dims = conv ? wc.Dims : [n, wc.Dims[channelAxis == 0 ? 1 : 0]] };
         w.Constant = ConstantTensor.FromArray(ElementType.Int8, w.Dims, rows);
         var int8 = Quantizer.CreateInt8Node($"{node.Name}_int8", conv ? QConv.OpType : QGemm.OpType, geometry, xq, yq, w, bias, ws, qx, qy, activation.Fused);
@@ -76,10 +83,12 @@ public sealed class QdqFolding : IGraphPass
     }
 
     /// <summary>The scale and zero point of a per-tensor QuantizeLinear/DequantizeLinear with int8 on its integer side.</summary>
-    private static QuantizationParameters? Scalars(Node q)
+    private static QuantizationParameters? Scalars(Node q) => Parameters(q.Input(1), q.Input(2));
+
+    /// <summary>A constant scalar scale and (absent or) int8 scalar zero point.</summary>
+    internal static QuantizationParameters? Parameters(Value? scaleValue, Value? zp)
     {
-        if (GraphRewrites.ScalarFloat(q.Input(1)) is not { } scale || !(scale > 0)) return null;
-        var zp = q.Input(2);
+        if (GraphRewrites.ScalarFloat(scaleValue) is not { } scale || !(scale > 0)) return null;
         if (zp is null) return new QuantizationParameters(scale, 0);
         if (zp.Constant is not { Type: ElementType.Int8, ElementCount: 1 } c) return null;
         return new QuantizationParameters(scale, c.AsSpan<sbyte>()[0]);
@@ -98,7 +107,7 @@ public sealed class QdqFolding : IGraphPass
 
     /// <summary>The weights with one output channel per row: as stored for Conv and transposed Gemm, transposed from
     /// [K, N] for MatMul and Gemm without transB.</summary>
-    private static sbyte[] WeightRows(ConstantTensor w, bool transpose)
+    internal static sbyte[] WeightRows(ConstantTensor w, bool transpose)
     {
         var src = w.AsSpan<sbyte>();
         if (!transpose) return src.ToArray();

@@ -26,23 +26,22 @@ public static partial class Quantizer
         int m = w.Dims![0];
         int k = (int)(w.Constant!.ElementCount / m); // [M, C/group, kernel...] is already one row per output channel
         var rows = Array.ConvertAll(w.Constant.ToDoubleArray(), v => (float)v);
-        var layer = new LayerWeights(rows, m, k, w.Dims, node.Input(2)?.Constant?.ToDoubleArray(), QConv.OpType, ConvGeometry(node, qx.ZeroPoint));
+        var layer = new LayerWeights(rows, m, k, w.Dims, node.Input(2)?.Constant?.ToDoubleArray(), QConv.OpType, ConvGeometry(node, node.Inputs[0]!.Dims!, w.Dims, qx.ZeroPoint));
         return RewriteLayer(graph, node, layer, qx, qy, perChannel, int8Of);
     }
 
     /// <summary>The float Conv's geometry as <c>EdgeToken.QConv</c> attributes: group, strides, dilations, explicit pads,
     /// and the input zero point the padding holds.</summary>
-    internal static NodeAttributes ConvGeometry(Node conv, int inputZeroPoint) =>
+    internal static NodeAttributes ConvGeometry(Node conv, int[] x, int[] w, int inputZeroPoint) =>
         NodeAttributes.Empty
             .With("group", AttributeValue.Of(conv.Attributes.GetInt("group", 1)))
-            .With("strides", AttributeValue.Of(Ints(conv, "strides", 1)))
-            .With("dilations", AttributeValue.Of(Ints(conv, "dilations", 1)))
-            .With("pads", AttributeValue.Of(Pads(conv)))
+            .With("strides", AttributeValue.Of(Ints(conv, x.Length - 2, "strides", 1)))
+            .With("dilations", AttributeValue.Of(Ints(conv, x.Length - 2, "dilations", 1)))
+            .With("pads", AttributeValue.Of(Pads(conv, x, w)))
             .With("input_zero_point", AttributeValue.Of((long)inputZeroPoint));
 
-    private static long[] Ints(Node node, string name, long fill)
+    private static long[] Ints(Node node, int r, string name, long fill)
     {
-        int r = node.Inputs[0]!.Dims!.Length - 2;
         if (node.Attributes.GetInts(name) is { } v) return v;
         var d = new long[r];
         Array.Fill(d, fill);
@@ -51,17 +50,15 @@ public static partial class Quantizer
 
     /// <summary>Explicit pads [begins..., ends...], with auto_pad resolved as ONNX defines it (SAME_UPPER puts the odd
     /// one at the end, SAME_LOWER at the start).</summary>
-    private static long[] Pads(Node node)
+    private static long[] Pads(Node node, int[] x, int[] w)
     {
-        var x = node.Inputs[0]!.Dims!;
-        var w = node.Inputs[1]!.Dims!;
         int r = x.Length - 2;
         string autoPad = node.Attributes.GetString("auto_pad", "NOTSET");
         if (autoPad == "NOTSET") return node.Attributes.GetInts("pads") ?? new long[2 * r];
         var pads = new long[2 * r];
         if (autoPad == "VALID") return pads;
-        var strides = Ints(node, "strides", 1);
-        var dilations = Ints(node, "dilations", 1);
+        var strides = Ints(node, r, "strides", 1);
+        var dilations = Ints(node, r, "dilations", 1);
         for (int d = 0; d < r; d++)
         {
             long size = x[2 + d], stride = strides[d], span = (w[2 + d] - 1) * dilations[d] + 1;
