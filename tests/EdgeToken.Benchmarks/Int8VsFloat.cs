@@ -34,6 +34,7 @@ public class Int8VsFloat
         _convW = new sbyte[32 * _conv.PatchSize];
         rng.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_convX.AsSpan()));
         rng.NextBytes(System.Runtime.InteropServices.MemoryMarshal.AsBytes(_convW.AsSpan()));
+        _convW = Int8Conv.PackWeights(_conv, _convW);
         _convY = new sbyte[32 * _conv.OutPixels];
         _convBias = new int[32];
         _convScales = [FixedPointMultiplier.FromReal(0.0007)];

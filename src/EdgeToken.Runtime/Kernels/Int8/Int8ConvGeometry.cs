@@ -26,10 +26,17 @@ public sealed class Int8ConvGeometry
     /// <summary>True for a depthwise convolution (one input and one output channel per group).</summary>
     public bool IsDepthwise => Group == Channels && GroupOutChannels == 1;
 
+    /// <summary>True when the input is first transposed to channels-last [H, W, C] so that a patch is gathered as one copy
+    /// of kW·C bytes per kernel row instead of one copy of kW bytes per channel and kernel row: every ungrouped
+    /// convolution. (A grouped one reads only its group's channels, so channels-last would not make them contiguous.)</summary>
+    public bool ChannelsLast => Group == 1;
+
     /// <summary>Scratch the convolution needs: the patches of one group [OutPixels, PatchSize] as bytes, then the int32
-    /// accumulators of one group [GroupOutChannels, OutPixels], 64-byte aligned.</summary>
-    public int ScratchBytes => Align64(OutPixels * PatchSize) + GroupOutChannels * OutPixels * sizeof(int);
+    /// accumulators of one group [GroupOutChannels, OutPixels], then (<see cref="ChannelsLast"/>) the transposed input,
+    /// each 64-byte aligned.</summary>
+    public int ScratchBytes => PatchBytes + Align64(GroupOutChannels * OutPixels * sizeof(int)) + (ChannelsLast ? Channels * Height * Width : 0);
     internal int PatchBytes => Align64(OutPixels * PatchSize);
+    internal int TransposedOffset => PatchBytes + Align64(GroupOutChannels * OutPixels * sizeof(int));
 
     private static int Align64(int n) => (n + 63) & ~63;
 

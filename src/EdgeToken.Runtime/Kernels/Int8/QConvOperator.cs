@@ -36,7 +36,9 @@ internal sealed class QConvOperator : OperatorDefinition
             throw new ShapeException($"{QConv.OpType} '{node.NodeName}': {multipliers.Length} multipliers and {shifts.Length} shifts for {g.OutChannels} output channels");
         var scales = new FixedPointMultiplier[multipliers.Length];
         for (int i = 0; i < scales.Length; i++) scales[i] = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]);
-        return new QConvKernel(g, node.Input(0).Dims[0], scales, (int)a.GetInt("input_zero_point", 0),
+        // The packed copy needs the weights at build time; they always are (the compiler writes QConv with constant weights).
+        var w = node.RequireConstant(1, "the weights");
+        return new QConvKernel(g, Int8Conv.PackWeights(g, w.AsSpan<sbyte>()), node.Input(0).Dims[0], scales, (int)a.GetInt("input_zero_point", 0),
             (int)a.GetInt("output_zero_point", 0), (int)a.GetInt("min", sbyte.MinValue), (int)a.GetInt("max", sbyte.MaxValue));
     }
 
@@ -76,7 +78,7 @@ internal sealed class QConvOperator : OperatorDefinition
         }
     }
 
-    private sealed class QConvKernel(Int8ConvGeometry g, int batch, FixedPointMultiplier[] scales, int inputZeroPoint, int outputZeroPoint,
+    private sealed class QConvKernel(Int8ConvGeometry g, sbyte[] packed, int batch, FixedPointMultiplier[] scales, int inputZeroPoint, int outputZeroPoint,
         int min, int max) : Kernel
     {
         private readonly Int8Path _path = Int8Paths.Best;
@@ -86,12 +88,11 @@ internal sealed class QConvOperator : OperatorDefinition
         public override void Run(in KernelArgs args)
         {
             var x = args.Input<sbyte>(0);
-            var w = args.Input<sbyte>(1);
             var bias = args.Input<int>(2);
             var y = args.Output<sbyte>(0);
             int inSize = g.Channels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
             for (int n = 0; n < batch; n++)
-                Int8Conv.Run(g, x.Slice(n * inSize, inSize), w, bias, scales, inputZeroPoint, outputZeroPoint, min, max,
+                Int8Conv.Run(g, x.Slice(n * inSize, inSize), packed, bias, scales, inputZeroPoint, outputZeroPoint, min, max,
                     y.Slice(n * outSize, outSize), args.Scratch, _path);
         }
     }
