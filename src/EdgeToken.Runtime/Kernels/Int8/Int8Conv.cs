@@ -1,7 +1,7 @@
 namespace EdgeToken.Runtime.Kernels.Int8;
 
 /// <summary>Int8 convolution, 1-D and 2-D, grouped and depthwise, through <see cref="Int8Gemm"/>: per group, the patches
-/// of every output pixel are gathered into rows [OutPixels, PatchSize] and the group's weights [M/group, PatchSize] are
+/// of every output pixel are gathered into rows [OutPixels, PatchStride] and the group's weights [M/group, PatchStride] are
 /// dotted with them, giving channel-major accumulators that <see cref="Requantize.Channels"/> turns into int8.</summary>
 /// <remarks>An ungrouped convolution gathers from the input transposed to channels-last (see
 /// <see cref="Int8ConvGeometry.ChannelsLast"/>), with the weights permuted to match (<see cref="PackWeights"/>). The padding is filled with the input's zero point, so that <c>x - zero_point</c> is 0 there and the build-time
@@ -16,7 +16,7 @@ public static class Int8Conv
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max,
         Span<sbyte> y, Span<byte> scratch, Int8Path path)
     {
-        var patches = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch[..(g.OutPixels * g.PatchSize)]);
+        var patches = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch[..(g.OutPixels * g.PatchStride)]);
         var acc = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(scratch.Slice(g.PatchBytes, g.GroupOutChannels * g.OutPixels * sizeof(int)));
         int mg = g.GroupOutChannels;
         if (g.ChannelsLast)
@@ -28,7 +28,7 @@ public static class Int8Conv
         for (int grp = 0; grp < g.Group; grp++)
         {
             if (!g.ChannelsLast) Gather(g, x, grp, (sbyte)inputZeroPoint, patches);
-            Int8Gemm.Run(path, w.Slice(grp * mg * g.PatchSize, mg * g.PatchSize), patches, acc, mg, g.PatchSize, g.OutPixels);
+            Int8Gemm.Run(path, w.Slice(grp * mg * g.PatchStride, mg * g.PatchStride), patches, acc, mg, g.PatchStride, g.OutPixels);
             Requantize.Channels(acc, mg, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(grp * mg, mg),
                 scales.Length == 1 ? scales : scales.Slice(grp * mg, mg), outputZeroPoint, min, max,
                 y.Slice(grp * mg * g.OutPixels, mg * g.OutPixels));
@@ -36,16 +36,20 @@ public static class Int8Conv
     }
 
     /// <summary>The weights [M, C/group, kH, kW] in the order the patches are gathered: as they are for a grouped
-    /// convolution, [M, kH, kW, C] for a <see cref="Int8ConvGeometry.ChannelsLast"/> one. Done once, when the kernel is made.</summary>
+    /// convolution, [M, kH, kW, C] for a <see cref="Int8ConvGeometry.ChannelsLast"/> one; each row then padded with zeros
+    /// to <see cref="Int8ConvGeometry.PatchStride"/>. Done once, when the kernel is made.</summary>
     public static sbyte[] PackWeights(Int8ConvGeometry g, ReadOnlySpan<sbyte> w)
     {
-        var packed = w.ToArray();
-        if (!g.ChannelsLast) return packed;
-        int taps = g.KernelH * g.KernelW, c = g.GroupChannels;
+        int taps = g.KernelH * g.KernelW, c = g.GroupChannels, k = g.PatchSize, stride = g.PatchStride;
+        var packed = new sbyte[g.OutChannels * stride]; // zeros past the patch: see PatchStride
         for (int m = 0; m < g.OutChannels; m++)
+        {
+            var row = packed.AsSpan(m * stride, k);
+            if (!g.ChannelsLast) { w.Slice(m * k, k).CopyTo(row); continue; }
             for (int ci = 0; ci < c; ci++)
                 for (int t = 0; t < taps; t++)
-                    packed[(m * taps + t) * c + ci] = w[(m * c + ci) * taps + t];
+                    row[t * c + ci] = w[(m * c + ci) * taps + t];
+        }
         return packed;
     }
 
@@ -67,7 +71,7 @@ public static class Int8Conv
         for (int oh = 0; oh < g.OutH; oh++)
             for (int ow = 0; ow < g.OutW; ow++)
             {
-                var patch = patches.Slice((oh * g.OutW + ow) * k, k);
+                var patch = patches.Slice((oh * g.OutW + ow) * g.PatchStride, k);
                 int q = 0;
                 int first = g.ColMap[ow * kw], last = g.ColMap[ow * kw + kw - 1];
                 bool contiguous = first >= 0 && last - first == kw - 1;
@@ -99,7 +103,7 @@ public static class Int8Conv
         for (int oh = 0; oh < g.OutH; oh++)
             for (int ow = 0; ow < g.OutW; ow++)
             {
-                var patch = patches.Slice((oh * g.OutW + ow) * k, k);
+                var patch = patches.Slice((oh * g.OutW + ow) * g.PatchStride, k);
                 int q = 0;
                 for (int c = 0; c < g.GroupChannels; c++)
                 {
