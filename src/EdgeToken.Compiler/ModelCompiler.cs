@@ -17,6 +17,9 @@ public sealed record CompiledModel(Graph Graph, Plan Plan, PlanStatistics Statis
     public IReadOnlyList<PrunedLayer> PrunedLayers { get; init; } = [];
     /// <summary>For each N:M-pruned layer: sparse kernel or dense, why, and its weight bytes both ways.</summary>
     public IReadOnlyList<SparseLayer> SparseLayers { get; init; } = [];
+    /// <summary>Why quantization was asked for (a calibration file) but not done: the model arrived quantized
+    /// (<see cref="PreQuantized"/>); null otherwise. Callers print it as a warning.</summary>
+    public string? QuantizationSkipped { get; init; }
 }
 
 /// <summary>ONNX in, statically planned graph out: import, bind, infer, optimise, plan.</summary>
@@ -30,6 +33,7 @@ public static class ModelCompiler
         options ??= new CompileOptions();
         ShapeInference.BindInputs(graph, options.Bindings);
         ShapeInference.Infer(graph);
+        string? quantizedOps = PreQuantized.Describe(graph);
         var log = options.Optimize
             ? PassPipeline.Run(graph, PassPipeline.Default(), options.DisabledPasses)
             : [];
@@ -37,7 +41,10 @@ public static class ModelCompiler
         var samples = options.CalibrationPath is { } calibration ? LoadSamples(graph, calibration) : null;
         if (options.BiasCorrection && samples is null) throw new CompileException("bias correction measures on calibration data; give a calibration file too");
         var pruned = options.Prune is { } prune ? Prune(graph, prune, options.BiasCorrection ? samples : null) : [];
-        if (samples is not null && options.Quantize.Enabled)
+        string? skipped = null;
+        if (samples is not null && options.Quantize.Enabled && quantizedOps is not null)
+            skipped = $"'{graph.Name}' arrives quantized ({quantizedOps}): it runs with its own scales and zero points and is not quantized again; the calibration data is not used for quantization";
+        else if (samples is not null && options.Quantize.Enabled)
         {
             (layers, var floatOutputs) = Quantizer.Quantize(graph, samples, options.Quantize);
             if (options.BiasCorrection) BiasCorrection.AfterQuantization(graph, layers, floatOutputs, samples);
@@ -48,7 +55,7 @@ public static class ModelCompiler
             ? SparseRewriter.Rewrite(graph, p, pruned.Where(l => l.Pattern != "channels").Select(l => l.Name).ToHashSet())
             : [];
         var (plan, stats) = PlanBuilder.Build(graph);
-        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned, SparseLayers = sparse };
+        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned, SparseLayers = sparse, QuantizationSkipped = skipped };
     }
 
     private static List<float[]> LoadSamples(Graph graph, string calibration)

@@ -91,6 +91,7 @@ internal static class CompileCommand
                     : compiled.Graph;
                 QdqExporter.Export(graph).Save(onnxPath);
             }
+            if (compiled.QuantizationSkipped is { } why) Console.Error.WriteLine($"warning: {why}");
             var bytes = PlanFile.Write(compiled.Plan);
             File.WriteAllBytes(planPath, bytes);
             var s = compiled.Statistics;

@@ -48,6 +48,7 @@ internal static class ManifestCompile
         var plan = compilation.Model.Plan;
         var o = compilation.Manifest.Optimization;
         var model = compilation.Model;
+        if (model.QuantizationSkipped is { } why) Console.Error.WriteLine($"{manifestPath}: warning: {why}");
         double? ratio = null;
         if (report && o is not null)
         {

@@ -59,7 +59,9 @@ public static class ShapeInference
                 value.Type = info.Type;
                 value.Dims = info.Dims;
             }
-            if (Passes.ConstantFolding.TryFold(graph, node)) folded.Add(node);
+            // A DequantizeLinear of constant int8 weights stays for QdqFolding, which needs the int8 values and scales;
+            // the constant-folding pass after it folds whatever is left. No shape ever depends on a dequantized value.
+            if (node.OpType != "DequantizeLinear" && Passes.ConstantFolding.TryFold(graph, node)) folded.Add(node);
         }
         foreach (var node in folded) graph.Nodes.Remove(node);
         foreach (var output in graph.Outputs)

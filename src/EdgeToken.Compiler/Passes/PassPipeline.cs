@@ -8,6 +8,8 @@ public static class PassPipeline
     public static IGraphPass[] Default() =>
     [
         new IdentityRemoval(),
+        // Before constant folding, which would turn the int8 weights of a QDQ model into float constants.
+        new Quantization.QdqFolding(),
         new ConstantFolding(),
         new DeadNodeElimination(),
         new LayerNormFusion(),

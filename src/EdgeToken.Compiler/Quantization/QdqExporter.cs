@@ -7,8 +7,9 @@ using EdgeToken.Runtime.Tensors;
 namespace EdgeToken.Compiler.Quantization;
 
 /// <summary>Writes a quantized graph as a standard QDQ ONNX model, so ONNX Runtime and NPU execution providers run the same
-/// quantized model: every <c>EdgeToken.QGemm</c> becomes <c>DequantizeLinear</c> of its int8 input and int8 weights (per-axis
-/// scales on axis 0) and int32 bias, a float <c>Gemm</c> (transB = 1), its fused Relu or Clip, and a
+/// quantized model: every <c>EdgeToken.QGemm</c> (<c>EdgeToken.QConv</c>) becomes <c>DequantizeLinear</c> of its int8 input and
+/// int8 weights (per-axis scales on axis 0) and int32 bias, a float <c>Gemm</c> with transB = 1 (a float <c>Conv</c> with the
+/// same group, strides, dilations and explicit pads), its fused Relu or Clip, and a
 /// <c>QuantizeLinear</c> to the output's int8 parameters. QuantizeLinear/DequantizeLinear and plain ONNX nodes are copied.</summary>
 /// <remarks>The int8 values and scales are exactly the ones EdgeToken runs, so the two differ only in how the float Gemm rounds
 /// (ONNX Runtime requantizes through float, rounding halves to even; EdgeToken in fixed point, halves away from zero):
@@ -32,7 +33,8 @@ public static class QdqExporter
         }
         foreach (var node in graph.Nodes)
         {
-            if (node.OpType == QGemm.OpType) { WriteQGemm(b, node, Name); continue; }
+            if (node.OpType == QGemm.OpType) { WriteLayer(b, node, Name, "Gemm", [("transB", 1L)]); continue; }
+            if (node.OpType == QConv.OpType) { WriteLayer(b, node, Name, "Conv", ConvAttributes(node)); continue; }
             if (node.Attributes.Values.Keys.Any(k => k.StartsWith("edgetoken.", StringComparison.Ordinal)))
                 throw new CompileException($"{node}: a float layer with a fused activation cannot be exported as QDQ yet; exclude fewer layers or compile without optimisation");
             var attributes = node.Attributes.Values.Select(kv => (kv.Key, ToObject(node, kv.Key, kv.Value))).ToArray();
@@ -42,12 +44,21 @@ public static class QdqExporter
         return b;
     }
 
-    private static void WriteQGemm(OnnxModelBuilder b, Node node, Func<Value, string> name)
+    private static (string, object)[] ConvAttributes(Node node) =>
+    [
+        ("group", node.Attributes.GetInt("group", 1)),
+        ("strides", node.Attributes.GetInts("strides")!),
+        ("dilations", node.Attributes.GetInts("dilations")!),
+        ("pads", node.Attributes.GetInts("pads")!),
+    ];
+
+    /// <summary>One int8 layer as DequantizeLinear of x, w and bias → the float operator → Relu/Clip → QuantizeLinear.</summary>
+    private static void WriteLayer(OnnxModelBuilder b, Node node, Func<Value, string> name, string floatOp, (string, object)[] floatAttributes)
     {
         var a = node.Attributes;
         var x = node.Inputs[0]!;
         var w = node.Inputs[1]!.Constant!;
-        int n = w.Dims[0], k = w.Dims[1];
+        int n = w.Dims[0], k = (int)(w.ElementCount / n);
         float sx = a.GetFloat(InputScale, 1f);
         int zx = (int)a.GetInt(InputZeroPoint, 0);
         float[] ws = a.GetFloats(WeightScales) ?? throw new CompileException($"{node}: no weight scales to export");
@@ -70,13 +81,13 @@ public static class QdqExporter
         bool perAxis = ws.Length > 1;
 
         string xf = b.Node("DequantizeLinear", [name(x), Float(b, $"{p}_x_scale", sx), Int8(b, $"{p}_x_zero_point", zx)], [$"{p}_x_float"]);
-        string wInt8 = b.Initializer($"{p}_w_int8", ElementType.Int8, w.Bytes.ToArray(), n, k);
+        string wInt8 = b.Initializer($"{p}_w_int8", ElementType.Int8, w.Bytes.ToArray(), w.Dims);
         string wf = b.Node("DequantizeLinear", [wInt8, Floats(b, $"{p}_w_scale", ws), Int8s(b, $"{p}_w_zero_point", ws.Length)], [$"{p}_w_float"],
             perAxis ? [("axis", 0L)] : []);
         string biasInt = b.Initializer($"{p}_bias_int32", ElementType.Int32, System.Runtime.InteropServices.MemoryMarshal.AsBytes(bias.AsSpan()).ToArray(), n);
         string bf = b.Node("DequantizeLinear", [biasInt, Floats(b, $"{p}_bias_scale", biasScales), Int32s(b, $"{p}_bias_zero_point", ws.Length)], [$"{p}_bias_float"],
             perAxis ? [("axis", 0L)] : []);
-        string y = b.Node("Gemm", [xf, wf, bf], [$"{p}_y_float"], ("transB", 1L));
+        string y = b.Node(floatOp, [xf, wf, bf], [$"{p}_y_float"], floatAttributes);
         switch (a.GetString(FusedActivation.AttributeName, ""))
         {
             case "Relu":

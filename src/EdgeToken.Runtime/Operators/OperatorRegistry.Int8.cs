@@ -9,6 +9,7 @@ public static partial class OperatorRegistry
     static partial void RegisterInt8(Dictionary<string, OperatorDefinition> ops)
     {
         ops.Add(new QGemmOperator());
+        ops.Add(new QConvOperator());
         // The sparse N:M layers the compiler's sparse rewrite writes after pruning.
         ops.Add(new SparseGemmOperator());
         ops.Add(new QSparseGemmOperator());

@@ -24,6 +24,45 @@ internal static class QuantModels
         return b;
     }
 
+    /// <summary>x [1, 4, 32] → Conv k5 pad 2, 4→8 + Relu → Conv k3 stride 2 dilation 2 (SAME_UPPER), 8→8 + Relu
+    /// → MaxPool 2 → depthwise Conv k3 pad 1 + Clip(0, 6) → Conv 1×1 8→6 → y [1, 6, 8].</summary>
+    public static OnnxModelBuilder Cnn1D(int seed = 1)
+    {
+        var b = new OnnxModelBuilder("cnn1d", 17);
+        b.Input("x", ElementType.Float32, 1, 4, 32);
+        var h = b.Op("Relu", [b.Op("Conv", ["x", b.Initializer("w1", TestModels.Random(8 * 4 * 5, seed, 0.3f), 8, 4, 5),
+            b.Initializer("b1", TestModels.Random(8, seed + 1, 0.1f), 8)], ("pads", new long[] { 2, 2 }))]);
+        h = b.Op("Relu", [b.Op("Conv", [h, b.Initializer("w2", TestModels.Random(8 * 8 * 3, seed + 2, 0.3f), 8, 8, 3)],
+            ("strides", new long[] { 2 }), ("dilations", new long[] { 2 }), ("auto_pad", "SAME_UPPER"))]);
+        h = b.Op("MaxPool", [h], ("kernel_shape", new long[] { 2 }), ("strides", new long[] { 2 }));
+        h = b.Op("Clip", [b.Op("Conv", [h, b.Initializer("w3", TestModels.Random(8 * 3, seed + 3, 0.5f), 8, 1, 3),
+            b.Initializer("b3", TestModels.Random(8, seed + 4, 0.1f), 8)], ("group", 8L), ("pads", new long[] { 1, 1 })),
+            b.Initializer("lo", [0f]), b.Initializer("hi", [6f])]);
+        b.Node("Conv", [h, b.Initializer("w4", TestModels.Random(6 * 8, seed + 5, 0.4f), 6, 8, 1)], ["y"]);
+        b.Output("y", ElementType.Float32, 1, 6, 8);
+        return b;
+    }
+
+    /// <summary>x [1, 3, 10, 10] → Conv 3×3 pad 1, 3→8 + Relu → depthwise Conv 3×3 stride 2 pad 1 + Relu → Conv 1×1
+    /// 8→12 + Relu → Flatten → Gemm 300→5 → y [1, 5].</summary>
+    public static OnnxModelBuilder Cnn2D(int seed = 1)
+    {
+        var b = new OnnxModelBuilder("cnn2d", 17);
+        b.Input("x", ElementType.Float32, 1, 3, 10, 10);
+        var h = b.Op("Relu", [b.Op("Conv", ["x", b.Initializer("w1", TestModels.Random(8 * 3 * 9, seed, 0.3f), 8, 3, 3, 3),
+            b.Initializer("b1", TestModels.Random(8, seed + 1, 0.1f), 8)], ("pads", new long[] { 1, 1, 1, 1 }))]);
+        h = b.Op("Relu", [b.Op("Conv", [h, b.Initializer("w2", TestModels.Random(8 * 9, seed + 2, 0.4f), 8, 1, 3, 3),
+            b.Initializer("b2", TestModels.Random(8, seed + 3, 0.1f), 8)],
+            ("group", 8L), ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }))]);
+        h = b.Op("Relu", [b.Op("Conv", [h, b.Initializer("w3", TestModels.Random(12 * 8, seed + 4, 0.4f), 12, 8, 1, 1),
+            b.Initializer("b3", TestModels.Random(12, seed + 5, 0.1f), 12)])]);
+        h = b.Op("Flatten", [h]);
+        b.Node("Gemm", [h, b.Initializer("w4", TestModels.Random(5 * 300, seed + 6, 0.1f), 5, 300),
+            b.Initializer("b4", TestModels.Random(5, seed + 7, 0.1f), 5)], ["y"], ("transB", 1L));
+        b.Output("y", ElementType.Float32, 1, 5);
+        return b;
+    }
+
     public static List<float[]> Samples(int count, int length, int seed)
     {
         var list = new List<float[]>();

@@ -1,30 +1,98 @@
 namespace EdgeToken.Runtime.Kernels.Int8;
 
 /// <summary>Int8 convolution, 1-D and 2-D, grouped and depthwise, through <see cref="Int8Gemm"/>: per group, the patches
-/// of every output pixel are gathered into rows [OutPixels, PatchSize] and the group's weights [M/group, PatchSize] are
+/// of every output pixel are gathered into rows [OutPixels, PatchStride] and the group's weights [M/group, PatchStride] are
 /// dotted with them, giving channel-major accumulators that <see cref="Requantize.Channels"/> turns into int8.</summary>
-/// <remarks>The padding is filled with the input's zero point, so that <c>x - zero_point</c> is 0 there and the build-time
+/// <remarks>An ungrouped convolution gathers from the input transposed to channels-last (see
+/// <see cref="Int8ConvGeometry.ChannelsLast"/>), with the weights permuted to match (<see cref="PackWeights"/>). The padding is filled with the input's zero point, so that <c>x - zero_point</c> is 0 there and the build-time
 /// bias correction <c>-zero_point · Σw</c> stays exact at the borders. Patches are gathered per pixel (k contiguous) rather
 /// than per kernel position so the GEMM's inner loop runs over the whole patch.</remarks>
 public static class Int8Conv
 {
-    /// <summary>One image. <paramref name="bias"/> (per output channel, zero-point correction folded in) may be empty;
-    /// <paramref name="scales"/> has one entry per output channel or one for all.</summary>
+    /// <summary>One image. <paramref name="w"/> as <see cref="PackWeights"/> lays it out; <paramref name="bias"/> (per
+    /// output channel, zero-point correction folded in) may be empty; <paramref name="scales"/> has one entry per output
+    /// channel or one for all.</summary>
     public static void Run(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max,
         Span<sbyte> y, Span<byte> scratch, Int8Path path)
     {
-        var patches = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch[..(g.OutPixels * g.PatchSize)]);
+        var patches = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch[..(g.OutPixels * g.PatchStride)]);
         var acc = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(scratch.Slice(g.PatchBytes, g.GroupOutChannels * g.OutPixels * sizeof(int)));
         int mg = g.GroupOutChannels;
+        if (g.ChannelsLast)
+        {
+            var transposed = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(g.TransposedOffset, g.Channels * g.Height * g.Width));
+            ToChannelsLast(x, g.Channels, g.Height * g.Width, transposed);
+            GatherChannelsLast(g, transposed, (sbyte)inputZeroPoint, patches);
+        }
         for (int grp = 0; grp < g.Group; grp++)
         {
-            Gather(g, x, grp, (sbyte)inputZeroPoint, patches);
-            Int8Gemm.Run(path, w.Slice(grp * mg * g.PatchSize, mg * g.PatchSize), patches, acc, mg, g.PatchSize, g.OutPixels);
+            if (!g.ChannelsLast) Gather(g, x, grp, (sbyte)inputZeroPoint, patches);
+            Int8Gemm.Run(path, w.Slice(grp * mg * g.PatchStride, mg * g.PatchStride), patches, acc, mg, g.PatchStride, g.OutPixels);
             Requantize.Channels(acc, mg, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(grp * mg, mg),
                 scales.Length == 1 ? scales : scales.Slice(grp * mg, mg), outputZeroPoint, min, max,
                 y.Slice(grp * mg * g.OutPixels, mg * g.OutPixels));
         }
+    }
+
+    /// <summary>The weights [M, C/group, kH, kW] in the order the patches are gathered: as they are for a grouped
+    /// convolution, [M, kH, kW, C] for a <see cref="Int8ConvGeometry.ChannelsLast"/> one; each row then padded with zeros
+    /// to <see cref="Int8ConvGeometry.PatchStride"/>. Done once, when the kernel is made.</summary>
+    public static sbyte[] PackWeights(Int8ConvGeometry g, ReadOnlySpan<sbyte> w)
+    {
+        int taps = g.KernelH * g.KernelW, c = g.GroupChannels, k = g.PatchSize, stride = g.PatchStride;
+        var packed = new sbyte[g.OutChannels * stride]; // zeros past the patch: see PatchStride
+        for (int m = 0; m < g.OutChannels; m++)
+        {
+            var row = packed.AsSpan(m * stride, k);
+            if (!g.ChannelsLast) { w.Slice(m * k, k).CopyTo(row); continue; }
+            for (int ci = 0; ci < c; ci++)
+                for (int t = 0; t < taps; t++)
+                    row[t * c + ci] = w[(m * c + ci) * taps + t];
+        }
+        return packed;
+    }
+
+    /// <summary>x [C, pixels] to [pixels, C].</summary>
+    private static void ToChannelsLast(ReadOnlySpan<sbyte> x, int channels, int pixels, Span<sbyte> y)
+    {
+        for (int c = 0; c < channels; c++)
+        {
+            var row = x.Slice(c * pixels, pixels);
+            for (int p = 0; p < pixels; p++) y[p * channels + c] = row[p];
+        }
+    }
+
+    /// <summary>patches[p, (kh, kw, c)] = x[input row of (oh, kh), input column of (ow, kw), c] from channels-last x, or the
+    /// zero point in the padding: one copy of kW·C bytes per kernel row inside the image, undilated.</summary>
+    private static void GatherChannelsLast(Int8ConvGeometry g, ReadOnlySpan<sbyte> xt, sbyte zeroPoint, Span<sbyte> patches)
+    {
+        int kh = g.KernelH, kw = g.KernelW, c = g.Channels, k = g.PatchSize;
+        for (int oh = 0; oh < g.OutH; oh++)
+            for (int ow = 0; ow < g.OutW; ow++)
+            {
+                var patch = patches.Slice((oh * g.OutW + ow) * g.PatchStride, k);
+                int q = 0;
+                int first = g.ColMap[ow * kw], last = g.ColMap[ow * kw + kw - 1];
+                bool contiguous = first >= 0 && last - first == kw - 1;
+                for (int i = 0; i < kh; i++)
+                {
+                    int ih = g.RowMap[oh * kh + i];
+                    if (ih < 0) { patch.Slice(q, kw * c).Fill(zeroPoint); q += kw * c; continue; }
+                    if (contiguous)
+                    {
+                        xt.Slice((ih * g.Width + first) * c, kw * c).CopyTo(patch.Slice(q, kw * c));
+                        q += kw * c;
+                        continue;
+                    }
+                    for (int j = 0; j < kw; j++, q += c)
+                    {
+                        int iw = g.ColMap[ow * kw + j];
+                        if (iw < 0) patch.Slice(q, c).Fill(zeroPoint);
+                        else xt.Slice((ih * g.Width + iw) * c, c).CopyTo(patch.Slice(q, c));
+                    }
+                }
+            }
     }
 
     /// <summary>patches[p, (c, kh, kw)] = x[group's channel c, input row of (oh, kh), input column of (ow, kw)], or the
@@ -35,7 +103,7 @@ public static class Int8Conv
         for (int oh = 0; oh < g.OutH; oh++)
             for (int ow = 0; ow < g.OutW; ow++)
             {
-                var patch = patches.Slice((oh * g.OutW + ow) * k, k);
+                var patch = patches.Slice((oh * g.OutW + ow) * g.PatchStride, k);
                 int q = 0;
                 for (int c = 0; c < g.GroupChannels; c++)
                 {

@@ -23,13 +23,27 @@ public sealed class Int8ConvGeometry
     /// <summary>Length of one patch, the GEMM's k: (channel in group, kh, kw).</summary>
     public int PatchSize => GroupChannels * KernelH * KernelW;
     public int OutPixels => OutH * OutW;
+    /// <summary>Bytes from one gathered patch to the next, and from one packed weight row to the next: the patch size
+    /// rounded up to 32, the zeros past <see cref="PatchSize"/> in the packed weights making the padding inert.</summary>
+    /// <remarks>Every int8 GEMM path finishes a dot product whose length is not a multiple of its vector width with a
+    /// scalar loop; for the short patches of a small convolution (15, 80) that tail costs as much as the rest. 32 is the
+    /// widest step (AVX-512BW) and a multiple of every narrower one. Patches of 8 or fewer (a 1-D depthwise kernel) stay
+    /// as they are: padding them would multiply the work by four or more.</remarks>
+    public int PatchStride => PatchSize <= 8 ? PatchSize : (PatchSize + 31) & ~31;
     /// <summary>True for a depthwise convolution (one input and one output channel per group).</summary>
     public bool IsDepthwise => Group == Channels && GroupOutChannels == 1;
 
-    /// <summary>Scratch the convolution needs: the patches of one group [OutPixels, PatchSize] as bytes, then the int32
-    /// accumulators of one group [GroupOutChannels, OutPixels], 64-byte aligned.</summary>
-    public int ScratchBytes => Align64(OutPixels * PatchSize) + GroupOutChannels * OutPixels * sizeof(int);
-    internal int PatchBytes => Align64(OutPixels * PatchSize);
+    /// <summary>True when the input is first transposed to channels-last [H, W, C] so that a patch is gathered as one copy
+    /// of kW·C bytes per kernel row instead of one copy of kW bytes per channel and kernel row: every ungrouped
+    /// convolution. (A grouped one reads only its group's channels, so channels-last would not make them contiguous.)</summary>
+    public bool ChannelsLast => Group == 1;
+
+    /// <summary>Scratch the convolution needs: the patches of one group [OutPixels, PatchStride] as bytes, then the int32
+    /// accumulators of one group [GroupOutChannels, OutPixels], then (<see cref="ChannelsLast"/>) the transposed input,
+    /// each 64-byte aligned.</summary>
+    public int ScratchBytes => PatchBytes + Align64(GroupOutChannels * OutPixels * sizeof(int)) + (ChannelsLast ? Channels * Height * Width : 0);
+    internal int PatchBytes => Align64(OutPixels * PatchStride);
+    internal int TransposedOffset => PatchBytes + Align64(GroupOutChannels * OutPixels * sizeof(int));
 
     private static int Align64(int n) => (n + 63) & ~63;
 

@@ -31,7 +31,18 @@ public static partial class Int8Gemm
         ref sbyte xs = ref MemoryMarshal.GetReference(x);
         ref sbyte ws = ref MemoryMarshal.GetReference(w);
         ref int ys = ref MemoryMarshal.GetReference(y);
-        for (int i = 0; i < m; i++)
+        int i = 0;
+        if (path == Int8Path.Avx512BW)
+            for (; i <= m - 4; i += 4)
+            {
+                int j = 0;
+                for (; j <= n - 4; j += 4)
+                    Block4x4Avx512BW(ref Unsafe.Add(ref xs, i * k), ref Unsafe.Add(ref ws, j * k), k, ref Unsafe.Add(ref ys, i * n + j), n);
+                for (int r = i; r < i + 4; r++)
+                    for (int c = j; c < n; c++)
+                        Unsafe.Add(ref ys, r * n + c) = DotAvx512BW(ref Unsafe.Add(ref xs, r * k), ref Unsafe.Add(ref ws, c * k), k);
+            }
+        for (; i < m; i++)
             Row(path, ref Unsafe.Add(ref xs, i * k), ref ws, ref Unsafe.Add(ref ys, i * n), k, n);
     }
 

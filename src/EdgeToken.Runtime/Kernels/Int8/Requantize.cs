@@ -1,4 +1,6 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
 
@@ -34,8 +36,47 @@ public static class Requantize
         {
             int b = bias.IsEmpty ? 0 : bias[c];
             var s = scales[perChannel ? c : 0];
-            for (int p = 0; p < pixels; p++)
-                y[c * pixels + p] = One(accumulators[c * pixels + p] + b, s, zeroPoint, min, max);
+            var plane = accumulators.Slice(c * pixels, pixels);
+            var output = y.Slice(c * pixels, pixels);
+            int p = Vector256.IsHardwareAccelerated ? Plane256(plane, b, s, zeroPoint, min, max, output) : 0;
+            for (; p < pixels; p++) output[p] = One(plane[p] + b, s, zeroPoint, min, max);
         }
+    }
+
+    /// <summary>One channel's plane, 16 values a step: the same integer arithmetic as <see cref="One"/> on 64-bit lanes
+    /// (multiply, then the rounding shift on the magnitude, sign restored). Returns how many values it did.</summary>
+    /// <remarks>A convolution requantizes every output pixel, so the scalar loop (one 64-bit multiply and a branchy
+    /// rounding per value) costs as much as a small layer's GEMM.</remarks>
+    private static int Plane256(ReadOnlySpan<int> acc, int bias, FixedPointMultiplier scale, int zeroPoint, int min, int max, Span<sbyte> y)
+    {
+        int shift = 31 + scale.Shift;
+        var m = Vector256.Create((long)scale.Multiplier);
+        var b = Vector256.Create(bias);
+        var zp = Vector256.Create((long)zeroPoint);
+        var lo = Vector256.Create((long)min);
+        var hi = Vector256.Create((long)max);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        ref sbyte ys = ref MemoryMarshal.GetReference(y);
+        int p = 0;
+        for (; p <= acc.Length - 16; p += 16)
+        {
+            var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref a, (nuint)p) + b);
+            var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref a, (nuint)(p + 8)) + b);
+            var i0 = Vector256.Narrow(Finish(l0, m, shift, zp, lo, hi), Finish(h0, m, shift, zp, lo, hi));
+            var i1 = Vector256.Narrow(Finish(l1, m, shift, zp, lo, hi), Finish(h1, m, shift, zp, lo, hi));
+            var s16 = Vector256.Narrow(i0, i1); // clamped to int8, so the truncating narrows keep the values
+            Vector128.Narrow(s16.GetLower(), s16.GetUpper()).StoreUnsafe(ref ys, (nuint)p);
+        }
+        return p;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> Finish(Vector256<long> v, Vector256<long> m, int shift, Vector256<long> zp, Vector256<long> lo, Vector256<long> hi)
+    {
+        v *= m;
+        var magnitude = Vector256.Abs(v);
+        var rounded = Vector256.ShiftRightLogical(magnitude, shift) + (Vector256.ShiftRightLogical(magnitude, shift - 1) & Vector256<long>.One);
+        var signed = Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<long>.Zero), -rounded, rounded);
+        return Vector256.Min(Vector256.Max(signed + zp, lo), hi);
     }
 }

@@ -3,7 +3,7 @@ using EdgeToken.Runtime.Tensors;
 
 namespace EdgeToken.Runtime.Kernels.Quantization;
 
-/// <summary>Shapes of a 2-D ConvInteger/QLinearConv: x [N, C, H, W], w [M, C/group, kH, kW], the pads that
+/// <summary>Shapes of a 1-D or 2-D ConvInteger/QLinearConv: x [N, C, H, W], w [M, C/group, kH, kW] (1-D: H = kH = 1), the pads that
 /// <c>auto_pad</c>, <c>pads</c>, <c>strides</c> and <c>dilations</c> give, and the output [N, M, OH, OW].
 /// For every (output row, kernel row) the input row it reads is precomputed (or -1 in the padding), likewise
 /// for columns, so the im2col fill has no bounds arithmetic.</summary>
@@ -20,31 +20,41 @@ internal sealed class ConvGeometry
     /// <summary>Rows of the im2col matrix: one per (channel in group, kh, kw).</summary>
     public int PatchSize => GroupChannels * KernelH * KernelW;
     public int OutPixels => OutH * OutW;
+    /// <summary>1 for a 1-D convolution (x [N, C, W], carried as H = 1), 2 for 2-D.</summary>
+    public int SpatialRank;
+
+    /// <summary>The output's shape at the node's own rank.</summary>
+    public int[] OutputDims() => SpatialRank == 1 ? [Batch, OutChannels, OutW] : [Batch, OutChannels, OutH, OutW];
 
     public static ConvGeometry Create(NodeContext node, int xInput, int wInput)
     {
         var x = node.Input(xInput).Dims;
         var w = node.Input(wInput).Dims;
-        if (x.Length != 4 || w.Length != 4)
-            throw new UnsupportedOperatorException($"{node.OpType} '{node.NodeName}': only 2-D convolutions (rank-4 x and w) are run, got x {Shape.Format(x)} and w {Shape.Format(w)}");
+        if (x.Length is not (3 or 4) || w.Length != x.Length)
+            throw new UnsupportedOperatorException($"{node.OpType} '{node.NodeName}': only 1-D and 2-D convolutions (rank-3 or rank-4 x and w) are run, got x {Shape.Format(x)} and w {Shape.Format(w)}");
+        // A 1-D convolution is the 2-D one with H = kH = 1, stride and dilation 1 and no padding on that axis.
+        int r = x.Length - 2;
+        if (r == 1) { x = [x[0], x[1], 1, x[2]]; w = [w[0], w[1], 1, w[2]]; }
         var a = node.Attributes;
         int group = (int)a.GetInt("group", 1);
         if (group <= 0 || x[1] % group != 0 || w[0] % group != 0 || w[1] != x[1] / group)
             throw new ShapeException($"{node.OpType} '{node.NodeName}': x {Shape.Format(x)} and w {Shape.Format(w)} do not fit group {group}");
-        long[] kernel = a.GetInts("kernel_shape") ?? [w[2], w[3]];
-        if (kernel.Length != 2 || kernel[0] != w[2] || kernel[1] != w[3])
+        long[] kernel = a.GetInts("kernel_shape") ?? (r == 1 ? [w[3]] : [w[2], w[3]]);
+        if (kernel.Length != r || kernel[^1] != w[3] || (r == 2 && kernel[0] != w[2]))
             throw new ShapeException($"{node.OpType} '{node.NodeName}': kernel_shape [{string.Join(", ", kernel)}] differs from w {Shape.Format(w)}");
-        long[] strides = a.GetInts("strides") ?? [1, 1];
-        long[] dilations = a.GetInts("dilations") ?? [1, 1];
-        long[] pads = a.GetInts("pads") ?? [0, 0, 0, 0];
-        if (strides.Length != 2 || dilations.Length != 2 || pads.Length != 4)
-            throw new ShapeException($"{node.OpType} '{node.NodeName}': strides, dilations and pads must have 2, 2 and 4 values");
+        long[] strides = a.GetInts("strides") ?? (r == 1 ? [1] : [1, 1]);
+        long[] dilations = a.GetInts("dilations") ?? (r == 1 ? [1] : [1, 1]);
+        long[] pads = a.GetInts("pads") ?? new long[2 * r];
+        if (strides.Length != r || dilations.Length != r || pads.Length != 2 * r)
+            throw new ShapeException($"{node.OpType} '{node.NodeName}': strides, dilations and pads must have {r}, {r} and {2 * r} values");
+        if (r == 1) { strides = [1, strides[0]]; dilations = [1, dilations[0]]; pads = [0, pads[0], 0, pads[1]]; }
         string autoPad = a.GetString("auto_pad", "NOTSET");
         var g = new ConvGeometry
         {
             Batch = x[0], Channels = x[1], Height = x[2], Width = x[3], OutChannels = w[0], KernelH = w[2], KernelW = w[3], Group = group,
+            SpatialRank = r,
         };
-        (g.OutH, g.RowMap) = Axis(node, autoPad, x[2], w[2], (int)strides[0], (int)dilations[0], pads[0], pads[2]);
+        (g.OutH, g.RowMap) = Axis(node, r == 1 ? "NOTSET" : autoPad, x[2], w[2], (int)strides[0], (int)dilations[0], pads[0], pads[2]);
         (g.OutW, g.ColMap) = Axis(node, autoPad, x[3], w[3], (int)strides[1], (int)dilations[1], pads[1], pads[3]);
         return g;
     }

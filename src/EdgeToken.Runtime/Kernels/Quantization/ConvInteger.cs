@@ -5,7 +5,7 @@ using EdgeToken.Runtime.Tensors;
 
 namespace EdgeToken.Runtime.Kernels.Quantization;
 
-/// <summary>ConvInteger (2-D): int32 y = conv(x - x_zero_point, w - w_zero_point) via im2col and <see cref="IntegerGemm"/>.
+/// <summary>ConvInteger (1-D and 2-D): int32 y = conv(x - x_zero_point, w - w_zero_point) via im2col and <see cref="IntegerGemm"/>.
 /// x_zero_point is per tensor; w_zero_point per tensor or per output channel.</summary>
 public static class ConvInteger
 {
@@ -71,7 +71,7 @@ internal sealed class ConvIntegerOperator : OperatorDefinition
     public override void InferOutputs(NodeContext node)
     {
         var g = Geometry(node);
-        node.SetOutput(0, ElementType.Int32, [g.Batch, g.OutChannels, g.OutH, g.OutW]);
+        node.SetOutput(0, ElementType.Int32, g.OutputDims());
     }
 
     public override Kernel CreateKernel(NodeContext node) => new ConvIntegerKernel(Geometry(node), node.Input(0).Type, node.Input(1).Type);

@@ -4,7 +4,7 @@ using EdgeToken.Runtime.Tensors;
 
 namespace EdgeToken.Runtime.Kernels.Quantization;
 
-/// <summary>QLinearConv (2-D): the int32 convolution of the zero-point-shifted x and w, plus the int32 bias, requantized
+/// <summary>QLinearConv (1-D and 2-D): the int32 convolution of the zero-point-shifted x and w, plus the int32 bias, requantized
 /// with x_scale * w_scale[m] / y_scale (float32, then double, as <see cref="QLinearMatMul"/>). w_scale and
 /// w_zero_point are per tensor or per output channel.</summary>
 internal sealed class QLinearConvOperator : OperatorDefinition
@@ -14,7 +14,7 @@ internal sealed class QLinearConvOperator : OperatorDefinition
     public override void InferOutputs(NodeContext node)
     {
         var g = Geometry(node);
-        node.SetOutput(0, node.Input(7).Type, [g.Batch, g.OutChannels, g.OutH, g.OutW]);
+        node.SetOutput(0, node.Input(7).Type, g.OutputDims());
     }
 
     public override Kernel CreateKernel(NodeContext node) => new QLinearConvKernel(Geometry(node), node.Input(0).Type, node.Input(3).Type, node.Input(7).Type);

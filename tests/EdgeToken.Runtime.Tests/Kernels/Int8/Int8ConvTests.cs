@@ -39,7 +39,7 @@ public class Int8ConvTests
             Int8Conv.Reference(g, x, w, bias, scales, zx, zy, min, max, expected);
             var actual = new sbyte[expected.Length];
             var scratch = new byte[g.ScratchBytes];
-            Int8Conv.Run(g, x, w, Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, min, max, actual, scratch, path);
+            Int8Conv.Run(g, x, Int8Conv.PackWeights(g, w), Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, min, max, actual, scratch, path);
             Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} on {path}");
         }
     }

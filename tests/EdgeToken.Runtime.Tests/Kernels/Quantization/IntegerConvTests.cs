@@ -146,10 +146,27 @@ public class IntegerConvTests
     }
 
     [Fact]
-    public void Non_2d_convolutions_are_unsupported()
+    public void Three_d_convolutions_are_unsupported()
     {
-        var x = T.Of(ElementType.UInt8, [1, 1, 5], new byte[5]);
-        var w = T.Of(ElementType.UInt8, [1, 1, 2], new byte[2]);
+        var x = T.Of(ElementType.UInt8, [1, 1, 2, 2, 5], new byte[20]);
+        var w = T.Of(ElementType.UInt8, [1, 1, 1, 1, 2], new byte[2]);
         Assert.Throws<UnsupportedOperatorException>(() => new LayoutHarness("ConvInteger", x, w).Run0());
+    }
+
+    [Fact]
+    public void A_1d_convolution_is_the_2d_one_with_height_1()
+    {
+        var rng = new Random(4);
+        var xv = new byte[2 * 9];
+        var wv = new byte[3 * 2 * 3];
+        rng.NextBytes(xv);
+        rng.NextBytes(wv);
+        var zx = T.Of(ElementType.UInt8, [], new byte[] { 100 });
+        var y1 = new LayoutHarness("ConvInteger", T.Of(ElementType.UInt8, [1, 2, 9], xv), T.Of(ElementType.UInt8, [3, 2, 3], wv), zx)
+            .With("pads", new long[] { 2, 1 }).With("strides", new long[] { 2 }).With("dilations", new long[] { 2 }).Run0();
+        var y2 = new LayoutHarness("ConvInteger", T.Of(ElementType.UInt8, [1, 2, 1, 9], xv), T.Of(ElementType.UInt8, [3, 2, 1, 3], wv), zx)
+            .With("pads", new long[] { 0, 2, 0, 1 }).With("strides", new long[] { 1, 2 }).With("dilations", new long[] { 1, 2 }).Run0();
+        Assert.Equal(new[] { 1, 3, 4 }, y1.Dims); // (9 + 3 - 5) / 2 + 1
+        Assert.Equal(y2.AsSpan<int>().ToArray(), y1.AsSpan<int>().ToArray());
     }
 }

@@ -1,0 +1,170 @@
+using EdgeToken.Compiler.Graphs;
+using EdgeToken.Compiler.Passes;
+using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Operators;
+using EdgeToken.Runtime.Tensors;
+
+namespace EdgeToken.Compiler.Quantization;
+
+/// <summary>Runs a model that arrives quantized as QDQ (what ONNX Runtime's quantizer and <see cref="QdqExporter"/> write)
+/// on the int8 kernels with the model's own scales and zero points, without re-quantizing it: every
+/// <c>DequantizeLinear(int8 x) · DequantizeLinear(int8 constant w) [+ DequantizeLinear(int32 bias)] → Conv / Gemm / MatMul
+/// [→ Relu / Clip] → QuantizeLinear(int8)</c> becomes one <c>EdgeToken.QConv</c> or <c>EdgeToken.QGemm</c> from the int8
+/// x to the int8 y. The DequantizeLinear nodes nothing reads any more go with dead-node elimination. uint8 activations
+/// are first re-expressed as int8 (<see cref="Uint8Activations"/>). QLinearConv and QLinearMatMul on int8 with constant
+/// symmetric weights go the same way (<see cref="QLinearFolding"/>).</summary>
+/// <remarks>Runs before constant folding, which would otherwise turn the weights' DequantizeLinear into float constants
+/// and lose the int8 values. Folded only when the weights are symmetric (zero point 0, per tensor or per output channel on
+/// the output-channel axis) and x and y are int8 with one scale and zero point each; anything else stays as it came and
+/// runs in float through the QuantizeLinear/DequantizeLinear operators. Requantization moves from float (round half to
+/// even, as the QDQ graph defines it) to the fixed-point multiplier (half away from zero): results differ by at most one
+/// quantization step, on exact halves.</remarks>
+public sealed class QdqFolding : IGraphPass
+{
+    public string Name => "qdq-folding";
+
+    public int Run(Graph graph)
+    {
+        int folded = Uint8Activations.ToInt8(graph);
+        var uses = graph.BuildUses();
+        foreach (var node in graph.Nodes.ToArray())
+        {
+            bool done = node.OpType switch
+            {
+                "Conv" or "Gemm" or "MatMul" => TryFold(graph, uses, node),
+                "QLinearConv" or "QLinearMatMul" => QLinearFolding.TryFold(graph, node),
+                _ => false,
+            };
+            if (!done) continue;
+            uses = graph.BuildUses();
+            folded++;
+        }
+        return folded;
+    }
+
+    private static bool TryFold(Graph graph, Dictionary<Value, List<(Node Node, int Index)>> uses, Node node)
+    {
+        if (ActivationInput(node.Input(0)) is not var (xq, qx)) return false;
+        if (node.Input(1)?.Producer is not { OpType: "DequantizeLinear" } dqw || dqw.Input(0)?.Constant is not { Type: ElementType.Int8 } wc)
+            return false;
+        var y = node.Output(0);
+        if (y is null || xq.Dims is null || y.Dims is null) return false;
+
+        // The layer's weights as rows [N, K], and the axis of the weight tensor that holds the output channels.
+        bool conv = node.OpType == "Conv";
+        bool transB = node.OpType == "Gemm" && node.Attributes.GetInt("transB", 0) != 0;
+        if (conv ? xq.Dims.Length is not (3 or 4) || wc.Dims.Length != xq.Dims.Length : xq.Dims.Length != 2 || wc.Dims.Length != 2) return false;
+        if (node.OpType == "Gemm" && (node.Attributes.GetInt("transA", 0) != 0 || node.Attributes.GetFloat("alpha", 1f) != 1f || node.Attributes.GetFloat("beta", 1f) != 1f))
+            return false;
+        int channelAxis = conv || transB ? 0 : 1;
+        int n = wc.Dims[channelAxis];
+        if (WeightScales(dqw, channelAxis, n) is not { } ws) return false;
+        var rows = WeightRows(wc, channelAxis == 1);
+
+        if (!TryBias(node, conv || node.OpType == "Gemm" ? node.Input(2) : null, n, qx.Scale, ws, out var bias)) return false;
+        if (OutputQuantize(uses, y) is not var (activation, quantize, yq, qy)) return false;
+
+        var geometry = conv ? Quantizer.ConvGeometry(node, xq.Dims, wc.Dims, qx.ZeroPoint) : NodeAttributes.Empty;
+        var w = new Value($"{dqw.Input(0)!.Name}_rows") { Type = ElementType.Int8, Dims = conv ? wc.Dims : [n, wc.Dims[channelAxis == 0 ? 1 : 0]] };
+        w.Constant = ConstantTensor.FromArray(ElementType.Int8, w.Dims, rows);
+        var int8 = Quantizer.CreateInt8Node($"{node.Name}_int8", conv ? QConv.OpType : QGemm.OpType, geometry, xq, yq, w, bias, ws, qx, qy, activation.Fused);
+        graph.Nodes.Remove(node);
+        if (activation.Node is not null) graph.Nodes.Remove(activation.Node);
+        graph.Nodes.Remove(quantize);
+        graph.Nodes.Add(int8);
+        return true;
+    }
+
+    /// <summary>x of the layer as <c>DequantizeLinear(int8 tensor, scalar scale, scalar zero point)</c>.</summary>
+    private static (Value Int8, QuantizationParameters Parameters)? ActivationInput(Value? x)
+    {
+        if (x?.Producer is not { OpType: "DequantizeLinear" } dq || dq.Input(0) is not { Type: ElementType.Int8, IsConstant: false } xq) return null;
+        return Scalars(dq) is { } p ? (xq, p) : null;
+    }
+
+    /// <summary>The scale and zero point of a per-tensor QuantizeLinear/DequantizeLinear with int8 on its integer side.</summary>
+    private static QuantizationParameters? Scalars(Node q) => Parameters(q.Input(1), q.Input(2));
+
+    /// <summary>A constant scalar scale and (absent or) int8 scalar zero point.</summary>
+    internal static QuantizationParameters? Parameters(Value? scaleValue, Value? zp)
+    {
+        if (GraphRewrites.ScalarFloat(scaleValue) is not { } scale || !(scale > 0)) return null;
+        if (zp is null) return new QuantizationParameters(scale, 0);
+        if (zp.Constant is not { Type: ElementType.Int8, ElementCount: 1 } c) return null;
+        return new QuantizationParameters(scale, c.AsSpan<sbyte>()[0]);
+    }
+
+    /// <summary>One scale per tensor or per output channel, with every zero point 0 (symmetric weights), or null.</summary>
+    private static float[]? WeightScales(Node dqw, int channelAxis, int channels)
+    {
+        if (dqw.Attributes.GetInt("block_size", 0) != 0) return null;
+        if (GraphRewrites.Floats(dqw.Input(1)) is not { } scales || scales.Any(s => !(s > 0))) return null;
+        if (scales.Length != 1 && (scales.Length != channels || dqw.Attributes.GetInt("axis", 1) != channelAxis)) return null;
+        if (dqw.Input(2) is { } zp && (zp.Constant is not { Type: ElementType.Int8 } zc || zc.AsSpan<sbyte>().IndexOfAnyExcept((sbyte)0) >= 0))
+            return null;
+        return scales;
+    }
+
+    /// <summary>The weights with one output channel per row: as stored for Conv and transposed Gemm, transposed from
+    /// [K, N] for MatMul and Gemm without transB.</summary>
+    internal static sbyte[] WeightRows(ConstantTensor w, bool transpose)
+    {
+        var src = w.AsSpan<sbyte>();
+        if (!transpose) return src.ToArray();
+        int k = w.Dims[0], n = w.Dims[1];
+        var rows = new sbyte[n * k];
+        for (int r = 0; r < k; r++)
+            for (int c = 0; c < n; c++) rows[c * k + r] = src[r * n + c];
+        return rows;
+    }
+
+    /// <summary>The bias in units of x_scale · w_scale[n]: from <c>DequantizeLinear(int32 constant)</c> as it is when its
+    /// scale is that unit (as quantizers write it), otherwise rounded; or from a float constant; or zero.</summary>
+    private static bool TryBias(Node node, Value? b, int n, float xScale, float[] ws, out int[] bias)
+    {
+        bias = new int[n];
+        if (b is null) return true;
+        double[] real;
+        if (b.Constant is { } fc && fc.Type == ElementType.Float32 && fc.ElementCount == n)
+            real = fc.ToDoubleArray();
+        else if (b.Producer is { OpType: "DequantizeLinear" } dq && dq.Input(0)?.Constant is { Type: ElementType.Int32 } qc && qc.ElementCount == n
+            && GraphRewrites.Floats(dq.Input(1)) is { } bs && (bs.Length == 1 || bs.Length == n)
+            && (dq.Input(2) is null || dq.Input(2)!.Constant is { Type: ElementType.Int32 } zc && zc.AsSpan<int>().IndexOfAnyExcept(0) < 0))
+        {
+            var q = qc.AsSpan<int>();
+            real = new double[n];
+            for (int i = 0; i < n; i++) real[i] = (double)q[i] * bs[bs.Length == 1 ? 0 : i];
+        }
+        else return false;
+        for (int i = 0; i < n; i++)
+        {
+            double unit = (double)xScale * ws[ws.Length == 1 ? 0 : i];
+            bias[i] = (int)Math.Clamp(Math.Round(real[i] / unit, MidpointRounding.AwayFromZero), int.MinValue / 2, int.MaxValue / 2);
+        }
+        return true;
+    }
+
+    /// <summary>y's only reader is an int8 QuantizeLinear, or a Relu or Clip whose only reader is.</summary>
+    private static ((Node? Node, FusedActivation Fused) Activation, Node Quantize, Value Output, QuantizationParameters Parameters)? OutputQuantize(
+        Dictionary<Value, List<(Node Node, int Index)>> uses, Value y)
+    {
+        if (GraphRewrites.SoleReader(uses, y) is not { } reader) return null;
+        (Node? Node, FusedActivation Fused) activation = (null, new FusedActivation("", 0f, 0f));
+        if (reader.OpType is "Relu" or "Clip")
+        {
+            if (reader.Input(0) != y || reader.Output(0) is not { } a || GraphRewrites.SoleReader(uses, a) is not { } next) return null;
+            if (reader.OpType == "Relu") activation = (reader, new FusedActivation("Relu", 0f, 0f));
+            else
+            {
+                float lo = reader.Attributes.Has("min") ? reader.Attributes.GetFloat("min", float.MinValue) : reader.Input(1) is { } l ? GraphRewrites.ScalarFloat(l) ?? float.NaN : float.MinValue;
+                float hi = reader.Attributes.Has("max") ? reader.Attributes.GetFloat("max", float.MaxValue) : reader.Input(2) is { } h ? GraphRewrites.ScalarFloat(h) ?? float.NaN : float.MaxValue;
+                if (float.IsNaN(lo) || float.IsNaN(hi)) return null;
+                activation = (reader, new FusedActivation("Clip", lo, hi));
+            }
+            reader = next;
+        }
+        if (reader.OpType != "QuantizeLinear" || reader.Output(0) is not { Type: ElementType.Int8 } yq || Scalars(reader) is not { } qy) return null;
+        if (reader.Input(0) != (activation.Node?.Output(0) ?? y)) return null;
+        return (activation, reader, yq, qy);
+    }
+}

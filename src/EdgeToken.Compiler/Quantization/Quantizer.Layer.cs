@@ -1,0 +1,109 @@
+using EdgeToken.Compiler.Analysis;
+using EdgeToken.Compiler.Graphs;
+using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Operators;
+using EdgeToken.Runtime.Tensors;
+
+namespace EdgeToken.Compiler.Quantization;
+
+public static partial class Quantizer
+{
+    /// <summary>What every quantized layer shares, whatever its geometry: float weights as rows [N, K] (one row per output
+    /// channel), the float bias, and the int8 operator with its geometry attributes.</summary>
+    private sealed record LayerWeights(float[] Rows, int N, int K, int[] Dims, double[]? Bias, string OpType, NodeAttributes Geometry);
+
+    /// <summary>Quantizes the weights and bias, computes the per-channel requantization, and replaces <paramref name="node"/>
+    /// by <c>QuantizeLinear</c> (unless its input is already int8) → the int8 operator → <c>DequantizeLinear</c>.</summary>
+    private static QuantizedLayer RewriteLayer(Graph graph, Node node, LayerWeights lw, QuantizationParameters qx, QuantizationParameters qy,
+        bool perChannel, Dictionary<Value, Value> int8Of)
+    {
+        var x = node.Inputs[0]!;
+        var y = node.Outputs[0]!;
+        var b = node.Inputs[1]!;
+        var (wq, ws) = WeightQuantizer.Quantize(lw.Rows, lw.N, lw.K, perChannel);
+        var bias = new int[lw.N];
+        for (int r = 0; r < lw.N; r++)
+        {
+            double unit = (double)qx.Scale * ws[perChannel ? r : 0];
+            long q = lw.Bias is null ? 0 : (long)Math.Round(lw.Bias[r] / unit, MidpointRounding.AwayFromZero);
+            bias[r] = (int)Math.Clamp(q, int.MinValue / 2, int.MaxValue / 2);
+        }
+        string act = node.Attributes.GetString(FusedActivation.AttributeName, "");
+        var activation = new FusedActivation(act, node.Attributes.GetFloat(FusedActivation.AlphaName, 0f), node.Attributes.GetFloat(FusedActivation.BetaName, 0f));
+        var xq = Int8Input(graph, node.Name, x, qx, int8Of);
+        var yq = Tensor($"{y.Name}_int8", ElementType.Int8, y.Dims!);
+        var int8 = CreateInt8Node($"{node.Name}_int8", lw.OpType, lw.Geometry, xq, yq,
+            Constant($"{b.Name}_int8", ElementType.Int8, lw.Dims, wq), bias, ws, qx, qy, activation);
+        graph.Nodes.Add(int8);
+        graph.Nodes.Remove(node);
+        Dequantize(graph, node.Name, yq, y, qy);
+        int8Of[y] = yq;
+
+        long weights = (long)lw.N * lw.K;
+        long floatBytes = weights * 4 + (lw.Bias is null ? 0 : lw.N * 4);
+        long int8Bytes = weights + lw.N * 4 + ws.Length * 8;
+        return new QuantizedLayer(node.Name, node.OpType, weights * 4, weights, floatBytes, int8Bytes, MacCounter.Count(node), qx, qy, act);
+    }
+
+    /// <summary>An <c>EdgeToken.QGemm</c> or <c>EdgeToken.QConv</c> node (not yet in a graph) for int8 weights
+    /// <paramref name="w"/> (one row per output channel) with <paramref name="weightScales"/> (one per channel or one),
+    /// its bias in units of x_scale · w_scale[n] (the input zero point's correction is folded in here), the fixed-point
+    /// requantization to <paramref name="qy"/>, and the clamp of a fused Relu or Clip. The quantizer and the import of
+    /// pre-quantized models both build their int8 layers here.</summary>
+    internal static Node CreateInt8Node(string name, string opType, NodeAttributes geometry, Value xq, Value yq, Value w, int[] bias,
+        float[] weightScales, QuantizationParameters qx, QuantizationParameters qy, FusedActivation activation)
+    {
+        int n = bias.Length;
+        var multipliers = new long[weightScales.Length];
+        var shifts = new long[weightScales.Length];
+        for (int i = 0; i < weightScales.Length; i++)
+        {
+            var m = FixedPointMultiplier.FromReal((double)qx.Scale * weightScales[i] / qy.Scale);
+            multipliers[i] = m.Multiplier;
+            shifts[i] = m.Shift;
+        }
+        var folded = Int8Conv.FoldZeroPoint(bias, w.Constant!.AsSpan<sbyte>(), n, qx.ZeroPoint);
+        (int Min, int Max) clamp = activation.Kind switch
+        {
+            "Relu" => Int8Clamp.Relu(qy.ZeroPoint),
+            "Clip" => Int8Clamp.Clip(activation.Alpha, activation.Beta, qy.Scale, qy.ZeroPoint),
+            _ => (sbyte.MinValue, sbyte.MaxValue),
+        };
+        var attributes = geometry
+            .With("multipliers", AttributeValue.Of(multipliers))
+            .With("shifts", AttributeValue.Of(shifts))
+            .With("output_zero_point", AttributeValue.Of((long)qy.ZeroPoint))
+            .With("min", AttributeValue.Of((long)clamp.Min))
+            .With("max", AttributeValue.Of((long)clamp.Max))
+            // Not read by the kernel: what QdqExporter needs to write the layer back as float ops between Q/DQ pairs.
+            .With(QdqExporter.InputScale, AttributeValue.Of(qx.Scale))
+            .With(QdqExporter.InputZeroPoint, AttributeValue.Of((long)qx.ZeroPoint))
+            .With(QdqExporter.WeightScales, AttributeValue.Of(weightScales))
+            .With(QdqExporter.OutputScale, AttributeValue.Of(qy.Scale))
+            .With(FusedActivation.AttributeName, AttributeValue.Of(activation.Kind ?? ""))
+            .With(FusedActivation.AlphaName, AttributeValue.Of(activation.Alpha))
+            .With(FusedActivation.BetaName, AttributeValue.Of(activation.Beta));
+        var node = new Node(name, opType, attributes, [xq, w, Constant($"{name}_bias_int32", ElementType.Int32, [n], folded)], [yq]);
+        yq.Producer = node;
+        return node;
+    }
+
+    /// <summary>The int8 tensor <paramref name="x"/> was quantized to, adding the <c>QuantizeLinear</c> the first time.</summary>
+    private static Value Int8Input(Graph graph, string layer, Value x, QuantizationParameters qx, Dictionary<Value, Value> int8Of)
+    {
+        if (int8Of.TryGetValue(x, out var xq)) return xq;
+        xq = Tensor($"{x.Name}_int8", ElementType.Int8, x.Dims!);
+        AddNode(graph, $"{layer}_quantize", "QuantizeLinear", NodeAttributes.Empty,
+            [x, Scalar($"{x.Name}_scale", qx.Scale), Int8Scalar($"{x.Name}_zero_point", qx.ZeroPoint)], xq);
+        int8Of[x] = xq;
+        return xq;
+    }
+
+    /// <summary>Makes <paramref name="y"/> the <c>DequantizeLinear</c> of <paramref name="yq"/>, so float readers still see it.</summary>
+    private static void Dequantize(Graph graph, string layer, Value yq, Value y, QuantizationParameters qy)
+    {
+        var dq = AddNode(graph, $"{layer}_dequantize", "DequantizeLinear", NodeAttributes.Empty,
+            [yq, Scalar($"{y.Name}_scale", qy.Scale), Int8Scalar($"{y.Name}_zero_point", qy.ZeroPoint)], y);
+        y.Producer = dq;
+    }
+}
