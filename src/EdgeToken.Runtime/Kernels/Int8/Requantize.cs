@@ -24,6 +24,24 @@ public static class Requantize
             y[n] = One(accumulators[n] + (bias.IsEmpty ? 0 : bias[n]), scales[perChannel ? n : 0], zeroPoint, min, max);
     }
 
+    /// <summary><see cref="Row(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, Span{sbyte})"/>
+    /// with each scale as its two integers (the quantizer's <c>multipliers</c> and <c>shifts</c> attributes, one per channel
+    /// or one), as the generated class passes them from static data.</summary>
+    public static void Row(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        int zeroPoint, int min, int max, Span<sbyte> y)
+    {
+        if (multipliers.Length != shifts.Length || multipliers.IsEmpty)
+            throw new ArgumentException($"{multipliers.Length} multipliers and {shifts.Length} shifts: need the same number, at least one");
+        if (y.Length < accumulators.Length || (!bias.IsEmpty && bias.Length < accumulators.Length) || (multipliers.Length > 1 && multipliers.Length < accumulators.Length))
+            throw new ArgumentException($"requantizing {accumulators.Length} accumulators: bias, scales or output too short");
+        bool perChannel = multipliers.Length > 1;
+        for (int n = 0; n < accumulators.Length; n++)
+        {
+            int c = perChannel ? n : 0;
+            y[n] = One(accumulators[n] + (bias.IsEmpty ? 0 : bias[n]), new FixedPointMultiplier(multipliers[c], shifts[c]), zeroPoint, min, max);
+        }
+    }
+
     /// <summary>A channel-major block ([channels, pixels], as a convolution writes it): every accumulator of channel c
     /// gets <c>bias[c]</c> and <c>scales[c]</c>.</summary>
     public static void Channels(ReadOnlySpan<int> accumulators, int channels, int pixels, ReadOnlySpan<int> bias,
