@@ -1,0 +1,104 @@
+using EdgeToken.Runtime.Kernels.Int8;
+
+namespace EdgeToken.Runtime.Tests.Kernels.Int8;
+
+/// <summary><see cref="Int8Gemv"/> (the generated class's one-row QGemm) and the requantization it ends with: every path
+/// gives the very integers of the scalar reference, which is the QGemm kernel's definition.</summary>
+public class Int8GemvTests
+{
+    private static (int[] Multipliers, int[] Shifts) Scales(int count, Random rng)
+    {
+        var m = new int[count];
+        var s = new int[count];
+        for (int i = 0; i < count; i++)
+        {
+            // Mostly as FromReal makes them (2^30 <= m < 2^31), some far below one (shift 31, fewer significant bits).
+            var f = FixedPointMultiplier.FromReal(Math.Pow(2, rng.NextDouble() * 80 - 60));
+            m[i] = f.Multiplier;
+            s[i] = f.Shift;
+        }
+        return (m, s);
+    }
+
+    private static int[] Accumulators(int count, Random rng)
+    {
+        var a = new int[count];
+        for (int i = 0; i < count; i++)
+            a[i] = rng.Next(8) switch
+            {
+                0 => int.MaxValue / 2 - rng.Next(100),
+                1 => int.MinValue / 2 + rng.Next(100),
+                _ => (int)((rng.NextDouble() * 2 - 1) * (1 << rng.Next(31))) + rng.Next(-3, 4),
+            };
+        return a;
+    }
+
+    [Fact]
+    public void Vector_requantization_is_the_scalar_reference_for_every_length_scale_and_clamp()
+    {
+        var rng = new Random(21);
+        for (int length = 0; length <= 70; length++)
+            foreach (bool perChannel in new[] { true, false })
+                foreach (var (min, max) in new[] { (-128, 127), (-7, 127), (-20, 90) })
+                    for (int trial = 0; trial < 4; trial++)
+                    {
+                        var acc = Accumulators(length, rng);
+                        var bias = trial == 0 ? [] : Accumulators(length, rng).Select(b => b / 4).ToArray();
+                        var (m, s) = Scales(perChannel ? Math.Max(length, 1) : 1, rng);
+                        int zp = rng.Next(-128, 128);
+                        var expected = new sbyte[length];
+                        var actual = new sbyte[length];
+                        Requantize.RowScalar(acc, bias, m, s, zp, min, max, expected);
+                        Requantize.Row(acc, bias, m, s, zp, min, max, actual);
+                        Assert.True(expected.AsSpan().SequenceEqual(actual), $"length {length}, per channel {perChannel}, clamp [{min}, {max}], trial {trial}");
+                    }
+    }
+
+    [Fact]
+    public void Rounding_is_half_away_from_zero_in_the_vector_path_too()
+    {
+        // real 0.5: ±1, ±3, ±5 ... land on halves; eight lanes so the vector path takes them.
+        var half = FixedPointMultiplier.FromReal(0.5);
+        int[] acc = [1, -1, 3, -3, 5, -5, 7, -7];
+        var y = new sbyte[8];
+        Requantize.Row(acc, [], [half.Multiplier], [half.Shift], 0, -128, 127, y);
+        Assert.Equal(new sbyte[] { 1, -1, 2, -2, 3, -3, 4, -4 }, y);
+    }
+
+    [Theory]
+    [MemberData(nameof(Int8GemmTests.SupportedPaths), MemberType = typeof(Int8GemmTests))]
+    public void Every_path_is_the_qgemm_definition(Int8Path path)
+    {
+        var rng = new Random(13);
+        foreach (int n in new[] { 1, 4, 5, 8, 16, 17, 33, 128 })
+            foreach (int k in new[] { 0, 1, 15, 16, 31, 32, 33, 64, 100, 128 })
+            {
+                var x = Int8GemmTests.RandomBytes(k, rng);
+                var w = Int8GemmTests.RandomBytes(n * k, rng);
+                var bias = Enumerable.Range(0, n).Select(_ => rng.Next(-50_000, 50_000)).ToArray();
+                // Scales of a real layer (x_scale · w_scale / y_scale), so the outputs spread over the int8 range.
+                var scales = Enumerable.Range(0, n).Select(_ => FixedPointMultiplier.FromReal(0.0005 + rng.NextDouble() * 0.01)).ToArray();
+                var m = scales.Select(f => f.Multiplier).ToArray();
+                var s = scales.Select(f => f.Shift).ToArray();
+                int zp = rng.Next(-20, 20);
+
+                var acc = new int[n];
+                var expected = new sbyte[n];
+                Int8Gemm.Scalar(x, w, acc, 1, k, n);
+                Requantize.Row(acc, bias, scales, zp, zp, 127, expected);
+
+                var actual = new sbyte[n];
+                Int8Gemv.Run(path, x, w, bias, m, s, zp, zp, 127, new int[n], actual);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{path}: k={k} n={n}");
+                Int8Gemv.Scalar(x, w, bias, m, s, zp, zp, 127, new int[n], actual);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"scalar: k={k} n={n}");
+            }
+    }
+
+    [Fact]
+    public void Too_few_accumulators_or_mismatched_scales_are_refused()
+    {
+        Assert.Throws<ArgumentException>(() => Int8Gemv.Run(new sbyte[4], new sbyte[8], [], [1 << 30], [0], 0, -128, 127, new int[1], new sbyte[2]));
+        Assert.Throws<ArgumentException>(() => Int8Gemv.Run(new sbyte[4], new sbyte[8], [], [1 << 30, 1 << 30], [0], 0, -128, 127, new int[2], new sbyte[2]));
+    }
+}
