@@ -82,12 +82,54 @@ namespace EdgeToken.Generators
                 if (multipliers < 1 || multipliers != shifts || (multipliers != 1 && multipliers != n)) return null;
                 if (zeroPoint < int.MinValue || zeroPoint > int.MaxValue || min < int.MinValue || min > int.MaxValue || max < int.MinValue || max > int.MaxValue) return null;
 
+                string run = Packable(m, step) ? "RunPacked" : "Run";
                 return new[]
                 {
-                    $"{Int8}Int8Gemv.Run(I8(arena, {x.Offset}, {x.Length}), W8(weights, {w.Offset}, {w.Length}), W32(weights, {b.Offset}, {b.Length}),",
+                    $"{Int8}Int8Gemv.{run}(I8(arena, {x.Offset}, {x.Length}), W8(weights, {w.Offset}, {w.Length}), W32(weights, {b.Offset}, {b.Length}),",
                     $"    Step{index}Multipliers, Step{index}Shifts, {zeroPoint}, {min}, {max}, Accumulators({n}), I8(arena, {y.Offset}, {y.Length}));",
                 };
             }
+
+            /// <summary>The weight blob as the class embeds it: every packable QGemm weight reordered in place into
+            /// <c>Int8Gemv</c>'s packed layout (same bytes, same offsets, so the plan's other tensors are untouched).</summary>
+            public static byte[] Weights(PipelineModel m)
+            {
+                var blob = new byte[m.Plan.Weights.Count];
+                for (int i = 0; i < blob.Length; i++) blob[i] = m.Plan.Weights[i];
+                for (int s = 0; s < m.Plan.Steps.Count; s++)
+                {
+                    var step = m.Plan.Steps[s];
+                    if (step.OpType != "EdgeToken.QGemm" || QGemm(m, step, s) is null || !Packable(m, step)) continue;
+                    var w = m.Plan.Tensors[step.Inputs[1]];
+                    int n = w.Dims[0], k = w.Dims[1];
+                    var original = new byte[w.Length];
+                    Array.Copy(blob, w.Offset, original, 0, w.Length);
+                    for (int r = 0; r < n; r++)
+                        for (int c = 0; c < k; c++)
+                            blob[w.Offset + PackedIndex(r, c, k)] = original[r * k + c];
+                }
+                return blob;
+            }
+
+            /// <summary>Int8Gemv.PackedIndex: blocks of 8 outputs, four k values of one output together ([N/8][K/4][8][4]).</summary>
+            private static int PackedIndex(int row, int col, int k) => ((row / 8 * (k / 4) + col / 4) * 8 + row % 8) * 4 + col % 4;
+
+            /// <summary>Whether a (matched) QGemm's weight is packed: Int8Gemv.CanPack's shape, and no other step reads the
+            /// tensor in its original order.</summary>
+            private static bool Packable(PipelineModel m, StepModel step)
+            {
+                int wi = step.Inputs[1];
+                var w = m.Plan.Tensors[wi];
+                int n = w.Dims[0], k = w.Dims[1];
+                if (n <= 0 || k <= 0 || n % 8 != 0 || k % 4 != 0 || wi == m.Plan.Output || wi == m.Plan.Input) return false;
+                int readers = 0;
+                foreach (var other in m.Plan.Steps)
+                    foreach (var i in other.Inputs)
+                        if (i == wi || (i >= 0 && m.Plan.Tensors[i].Kind == 2 && Overlaps(m.Plan.Tensors[i], w))) readers++;
+                return readers == 1;
+            }
+
+            private static bool Overlaps(TensorModel a, TensorModel b) => a.Offset < b.Offset + b.Length && b.Offset < a.Offset + a.Length;
 
             private static string[]? Quantize(PipelineModel m, StepModel step)
             {

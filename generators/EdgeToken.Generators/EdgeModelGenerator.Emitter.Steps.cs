@@ -68,17 +68,17 @@ namespace EdgeToken.Generators
             {
                 w.WriteLine("// Weights: RVA data in the assembly image, never copied onto the managed heap.");
                 w.Write("private static global::System.ReadOnlySpan<byte> Weights => ");
-                var weights = m.Plan.Weights;
-                if (weights.Count == 0) w.WriteLine("default;");
+                var weights = Int8Layers.Weights(m);
+                if (weights.Length == 0) w.WriteLine("default;");
                 else
                 {
                     w.WriteLine("new byte[]");
                     w.WriteLine("{");
                     var line = new StringBuilder();
-                    for (int i = 0; i < weights.Count; i++)
+                    for (int i = 0; i < weights.Length; i++)
                     {
                         line.Append("0x").Append(weights[i].ToString("X2")).Append(", ");
-                        if (i % 16 == 15 || i == weights.Count - 1)
+                        if (i % 16 == 15 || i == weights.Length - 1)
                         {
                             w.WriteLine("    " + line.ToString().TrimEnd());
                             line.Clear();

@@ -8,7 +8,7 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// <remarks>The dot products are <see cref="Int8Gemm"/>'s (every SIMD path, all giving the same int32 sums), so the
 /// result is bit for bit the QGemm kernel's. The accumulators span holds the N int32 sums between the two
 /// passes: keeping the product loop free of the 64-bit requantization arithmetic lets it stay in vector registers.</remarks>
-public static class Int8Gemv
+public static partial class Int8Gemv
 {
     /// <summary>On the best path of this machine (<see cref="Int8Paths.Best"/>).</summary>
     public static void Run(ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers,

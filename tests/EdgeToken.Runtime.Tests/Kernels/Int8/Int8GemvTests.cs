@@ -95,6 +95,47 @@ public class Int8GemvTests
             }
     }
 
+    [Theory]
+    [MemberData(nameof(Int8GemmTests.SupportedPaths), MemberType = typeof(Int8GemmTests))]
+    public void Every_packed_path_is_the_qgemm_definition(Int8Path path)
+    {
+        var rng = new Random(17);
+        // k past 256 crosses the x chunk the x86 paths widen on the stack; n of 8, 24, 40 leave a single block after the pairs.
+        foreach (int n in new[] { 8, 16, 24, 40, 128 })
+            foreach (int k in new[] { 4, 8, 12, 16, 28, 32, 64, 100, 256, 260, 600 })
+            {
+                var x = Int8GemmTests.RandomBytes(k, rng);
+                var w = Int8GemmTests.RandomBytes(n * k, rng);
+                var bias = Enumerable.Range(0, n).Select(_ => rng.Next(-50_000, 50_000)).ToArray();
+                var scales = Enumerable.Range(0, n).Select(_ => FixedPointMultiplier.FromReal(0.0002 + rng.NextDouble() * 0.005)).ToArray();
+                int zp = rng.Next(-20, 20);
+                var acc = new int[n];
+                var expected = new sbyte[n];
+                Int8Gemm.Scalar(x, w, acc, 1, k, n);
+                Requantize.Row(acc, bias, scales, zp, -128, 127, expected);
+
+                var packed = new sbyte[n * k];
+                Int8Gemv.Pack(w, packed, n, k);
+                var actual = new sbyte[n];
+                Int8Gemv.RunPacked(path, x, packed, bias, scales.Select(f => f.Multiplier).ToArray(), scales.Select(f => f.Shift).ToArray(), zp, -128, 127, new int[n], actual);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{path}: k={k} n={n}");
+            }
+    }
+
+    [Fact]
+    public void Packed_layout_is_blocks_of_eight_outputs_with_four_k_values_together()
+    {
+        // [16, 8]: w[r, c] = r * 8 + c, so each packed byte says where it came from.
+        var w = Enumerable.Range(0, 128).Select(i => (sbyte)i).ToArray();
+        var packed = new sbyte[128];
+        Int8Gemv.Pack(w, packed, 16, 8);
+        Assert.Equal(new sbyte[] { 0, 1, 2, 3, 8, 9, 10, 11 }, packed[..8]);       // output 0 then output 1, k 0..3
+        Assert.Equal(new sbyte[] { 4, 5, 6, 7, 12, 13, 14, 15 }, packed[32..40]);  // then k 4..7 of the same block
+        Assert.Equal(new sbyte[] { 64, 65, 66, 67 }, packed[64..68]);              // block 1 starts at output 8
+        Assert.False(Int8Gemv.CanPack(12, 8));
+        Assert.False(Int8Gemv.CanPack(16, 6));
+    }
+
     [Fact]
     public void Too_few_accumulators_or_mismatched_scales_are_refused()
     {
