@@ -10,14 +10,14 @@ public static partial class Requantize
     /// <summary>Eight channels a step on AVX2: the int32 sums sign-extended to 64-bit lanes, multiplied exactly (vpmuldq),
     /// rounded half away from zero as <c>(|p| + 2^(s-1)) &gt;&gt; s</c> with a per-lane shift (vpsrlvq), which is what
     /// <see cref="RoundingShift.HalfAwayFromZero"/> computes; then the zero point, the clamp and three narrowings.
-    /// Returns how many elements it did; the caller finishes the rest one by one.</summary>
+    /// Starts at <paramref name="from"/>; returns where it stopped, the caller finishes the rest one by one.</summary>
     /// <remarks>The scalar path's cost is mostly branches: the sign of every product and the clamp (half the values of a
     /// fused Relu) are unpredictable, and each miss costs more than this whole step per element.</remarks>
-    private static int RowAvx2(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+    private static int RowAvx2(int from, ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
         int zeroPoint, int min, int max, Span<sbyte> y)
     {
         int count = accumulators.Length & ~7;
-        if (count == 0) return 0;
+        if (count <= from) return from;
         ref int acc = ref MemoryMarshal.GetReference(accumulators);
         ref int b = ref MemoryMarshal.GetReference(bias);
         ref int m = ref MemoryMarshal.GetReference(multipliers);
@@ -29,7 +29,7 @@ public static partial class Requantize
         var hi = Vector256.Create((long)max);
         var mv = Vector256.Create(m);
         var sv = Vector256.Create(s + 31);
-        for (int i = 0; i < count; i += 8)
+        for (int i = from; i < count; i += 8)
         {
             var v = Vector256.LoadUnsafe(ref acc, (nuint)i);
             if (!bias.IsEmpty) v += Vector256.LoadUnsafe(ref b, (nuint)i);
