@@ -11,9 +11,10 @@ namespace EdgeToken.Generators
         /// <summary>
         /// The plan's steps as straight-line code. Float activations with a static entry point in the runtime
         /// (Relu, Sigmoid, Tanh, HardSwish, LeakyRelu, HardSigmoid, Elu) are called directly on arena spans with
-        /// constant offsets and attributes; views the planner placed in their input's buffer cost nothing; every
-        /// other operator runs as the runtime's kernel object, built once in the constructor and called with
-        /// constant slots.
+        /// constant offsets and attributes; views the planner placed in their input's buffer cost nothing; one-row
+        /// dense layers, float (<see cref="DenseLayers"/>) and int8 (<see cref="Int8Layers"/>), are direct kernel
+        /// calls over the static weights; every other operator runs as the runtime's kernel object, built once in
+        /// the constructor and called with constant slots.
         /// </summary>
         internal static class Steps
         {
