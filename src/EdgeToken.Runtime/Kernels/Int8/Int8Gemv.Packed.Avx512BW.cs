@@ -10,7 +10,8 @@ public static partial class Int8Gemv
     /// <remarks>256 covers the layers of a small MLP in one chunk; 512 bytes of stack.</remarks>
     private const int XChunk = 256;
 
-    /// <summary>AVX-512BW: two blocks (16 outputs) at a time. Per group of four k: the four x values as int16, broadcast
+    /// <summary>AVX-512BW: four blocks (32 outputs) at a time, then two, then one, so each x broadcast serves as many
+    /// weight loads as the registers allow. Per group of four k: the four x values as int16, broadcast
     /// (vpbroadcastq); each block's 32 weight bytes sign-extended to 32 int16 (vpmovsxbw) and multiplied-added with them
     /// (vpmaddwd) into 16 int32 lanes, two per output. At the end one two-source permute per parity and an add give the
     /// 16 sums in order.</summary>
@@ -27,6 +28,34 @@ public static partial class Int8Gemv
             ref long xq = ref Unsafe.As<short, long>(ref xs[0]);
             int q0 = from / PackDepth, q1 = q0 + length / PackDepth;
             int b = 0;
+            for (; b + 4 <= blocks; b += 4)
+            {
+                ref sbyte w0 = ref Unsafe.Add(ref w, b * quads * 32);
+                ref sbyte w1 = ref Unsafe.Add(ref w0, quads * 32);
+                ref sbyte w2 = ref Unsafe.Add(ref w1, quads * 32);
+                ref sbyte w3 = ref Unsafe.Add(ref w2, quads * 32);
+                var a0 = Vector512<int>.Zero;
+                var a1 = Vector512<int>.Zero;
+                var a2 = Vector512<int>.Zero;
+                var a3 = Vector512<int>.Zero;
+                for (int q = q0; q < q1; q++)
+                {
+                    var xv = Vector512.Create(Unsafe.Add(ref xq, q - q0)).AsInt16();
+                    a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w0, (nuint)(q * 32))), xv);
+                    a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w1, (nuint)(q * 32))), xv);
+                    a2 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w2, (nuint)(q * 32))), xv);
+                    a3 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w3, (nuint)(q * 32))), xv);
+                }
+                var s0 = Avx512F.PermuteVar16x32x2(a0, even, a1) + Avx512F.PermuteVar16x32x2(a0, odd, a1);
+                var s1 = Avx512F.PermuteVar16x32x2(a2, even, a3) + Avx512F.PermuteVar16x32x2(a2, odd, a3);
+                if (from > 0)
+                {
+                    s0 += Vector512.LoadUnsafe(ref y, (nuint)(b * PackRows));
+                    s1 += Vector512.LoadUnsafe(ref y, (nuint)(b * PackRows + 16));
+                }
+                s0.StoreUnsafe(ref y, (nuint)(b * PackRows));
+                s1.StoreUnsafe(ref y, (nuint)(b * PackRows + 16));
+            }
             for (; b + 2 <= blocks; b += 2)
             {
                 ref sbyte w0 = ref Unsafe.Add(ref w, b * quads * 32);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
 
@@ -38,8 +39,8 @@ public static partial class Int8Gemv
         ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<int> accumulators, Span<sbyte> y) =>
         RunPacked(Int8Paths.Best, x, packedW, bias, multipliers, shifts, zeroPoint, min, max, accumulators, y);
 
-    /// <summary>On a chosen path; the paths without a packed kernel of their own (Vector128, and AVX-VNNI, which takes the
-    /// AVX2 one) run the nearest one. Throws when this machine cannot run the path.</summary>
+    /// <summary>On a chosen path; the paths without a packed kernel of their own (Vector128 runs the reference, AVX-VNNI the
+    /// AVX-512BW or AVX2 one) run the nearest one. Throws when this machine cannot run the path.</summary>
     public static void RunPacked(Int8Path path, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> packedW, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers,
         ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<int> accumulators, Span<sbyte> y)
     {
@@ -54,6 +55,8 @@ public static partial class Int8Gemv
         switch (path)
         {
             case Int8Path.Avx512BW: PackedAvx512BW(ref xs, ref ws, ref ys, k, n); break;
+            // No VNNI kernel for the packed layout yet: a machine with AVX-VNNI takes the widest widening one it has.
+            case Int8Path.AvxVnni when Avx512BW.IsSupported: PackedAvx512BW(ref xs, ref ws, ref ys, k, n); break;
             case Int8Path.Avx2:
             case Int8Path.AvxVnni: PackedAvx2(ref xs, ref ws, ref ys, k, n); break;
             case Int8Path.AdvSimdDot: PackedAdvSimd(ref xs, ref ws, ref ys, k, n); break;
