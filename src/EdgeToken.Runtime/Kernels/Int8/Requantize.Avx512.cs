@@ -7,9 +7,10 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 
 public static partial class Requantize
 {
-    /// <summary>Sixteen channels a step on AVX-512F: the AVX2 sequence on eight 64-bit lanes, with the instructions
-    /// AVX2 lacks for them (vpsraq for the sign, vpabsq, vpmaxsq/vpminsq) and vpmovqb narrowing eight lanes to bytes in
-    /// one instruction (truncating, as the scalar cast does). Returns how many elements it did.</summary>
+    /// <summary>Sixteen channels a step on AVX-512F: the same integers on eight 64-bit lanes, with the instructions
+    /// AVX2 lacks for them (vpsraq/vpsravq, so the rounding needs no magnitude and sign restore; vpmaxsq/vpminsq) and
+    /// vpmovqb narrowing eight lanes to bytes in one instruction (truncating, as the scalar cast does). Returns how many
+    /// elements it did.</summary>
     private static int RowAvx512(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
         int zeroPoint, int min, int max, Span<sbyte> y)
     {
@@ -45,10 +46,12 @@ public static partial class Requantize
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<long> Scale(Vector512<long> v, Vector512<long> multiplier, Vector512<long> shift, Vector512<long> zeroPoint, Vector512<long> lo, Vector512<long> hi)
     {
+        // Half away from zero without the magnitude: for p >= 0, (p + h) >> s; for p < 0 the same value negated is
+        // floor((p + h - 1) / 2^s), an arithmetic shift of p + h - 1 (h = 2^(s-1), so 2^s - h = h). The -1 is p's sign
+        // (p >> 63), and no sum overflows: |p| < 2^62, h <= 2^61.
         var p = Avx512F.Multiply(v.AsInt32(), multiplier.AsInt32()); // vpmuldq: exact 64-bit products
-        var sign = Avx512F.ShiftRightArithmetic(p, 63);
         var half = Avx512F.ShiftLeftLogicalVariable(Vector512<long>.One, (shift - Vector512<long>.One).AsUInt64());
-        var rounded = Avx512F.ShiftRightLogicalVariable(Avx512F.Abs(p) + half.AsUInt64(), shift.AsUInt64()).AsInt64();
-        return Vector512.Min(Vector512.Max(((rounded ^ sign) - sign) + zeroPoint, lo), hi);
+        var rounded = Avx512F.ShiftRightArithmeticVariable(p + half + Avx512F.ShiftRightArithmetic(p, 63), shift.AsUInt64());
+        return Vector512.Min(Vector512.Max(rounded + zeroPoint, lo), hi);
     }
 }

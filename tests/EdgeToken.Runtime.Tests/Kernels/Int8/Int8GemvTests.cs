@@ -57,12 +57,15 @@ public class Int8GemvTests
     [Fact]
     public void Rounding_is_half_away_from_zero_in_the_vector_path_too()
     {
-        // real 0.5: ±1, ±3, ±5 ... land on halves; eight lanes so the vector path takes them.
+        // real 0.5: ±1, ±3, ±5 ... land on halves; 8 lanes take the AVX2 path, 16 the AVX-512 one, 24 both.
         var half = FixedPointMultiplier.FromReal(0.5);
-        int[] acc = [1, -1, 3, -3, 5, -5, 7, -7];
-        var y = new sbyte[8];
-        Requantize.Row(acc, [], [half.Multiplier], [half.Shift], 0, -128, 127, y);
-        Assert.Equal(new sbyte[] { 1, -1, 2, -2, 3, -3, 4, -4 }, y);
+        foreach (int length in new[] { 8, 16, 24 })
+        {
+            var acc = Enumerable.Range(0, length).Select(i => (i % 2 == 0 ? 1 : -1) * (2 * (i / 2) + 1)).ToArray();
+            var y = new sbyte[length];
+            Requantize.Row(acc, [], [half.Multiplier], [half.Shift], 0, -128, 127, y);
+            Assert.Equal(acc.Select(a => (sbyte)(Math.Sign(a) * ((Math.Abs(a) + 1) / 2))), y);
+        }
     }
 
     [Theory]
