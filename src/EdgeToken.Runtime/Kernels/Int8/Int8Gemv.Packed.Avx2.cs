@@ -8,6 +8,7 @@ public static partial class Int8Gemv
 {
     /// <summary>AVX2: one block (8 outputs) at a time, each group's 32 weight bytes as two halves of four outputs,
     /// sign-extended and multiplied-added with the broadcast x quad; vphaddd and a 64-bit permute put the 8 sums in order.</summary>
+    [SkipLocalsInit] // the x buffer is written (Widen) before it is read
     private static void PackedAvx2(ref sbyte x, ref sbyte w, ref int y, int k, int n)
     {
         Span<short> xs = stackalloc short[Math.Min(k, XChunk)];

@@ -15,6 +15,7 @@ public static partial class Int8Gemv
     /// (vpbroadcastq); each block's 32 weight bytes sign-extended to 32 int16 (vpmovsxbw) and multiplied-added with them
     /// (vpmaddwd) into 16 int32 lanes, two per output. At the end one two-source permute per parity and an add give the
     /// 16 sums in order.</summary>
+    [SkipLocalsInit] // the x buffer is written (Widen) before it is read
     private static void PackedAvx512BW(ref sbyte x, ref sbyte w, ref int y, int k, int n)
     {
         Span<short> xs = stackalloc short[Math.Min(k, XChunk)];
