@@ -17,30 +17,39 @@ public static partial class Requantize
         int count = accumulators.Length & ~15;
         if (count == 0) return 0;
         ref int acc = ref MemoryMarshal.GetReference(accumulators);
-        ref int b = ref MemoryMarshal.GetReference(bias);
-        ref int m = ref MemoryMarshal.GetReference(multipliers);
-        ref int s = ref MemoryMarshal.GetReference(shifts);
-        ref sbyte ys = ref MemoryMarshal.GetReference(y);
-        bool perChannel = multipliers.Length > 1;
         var zp = Vector512.Create((long)zeroPoint);
         var lo = Vector512.Create((long)min);
         var hi = Vector512.Create((long)max);
-        var mv = Vector512.Create(m);
-        var sv = Vector512.Create(s + 31);
-        for (int i = 0; i < count; i += 16)
-        {
-            var v = Vector512.LoadUnsafe(ref acc, (nuint)i);
-            if (!bias.IsEmpty) v += Vector512.LoadUnsafe(ref b, (nuint)i);
-            if (perChannel)
-            {
-                mv = Vector512.LoadUnsafe(ref m, (nuint)i);
-                sv = Vector512.LoadUnsafe(ref s, (nuint)i) + Vector512.Create(31);
-            }
-            var r0 = Scale(Avx512F.ConvertToVector512Int64(v.GetLower()), Avx512F.ConvertToVector512Int64(mv.GetLower()), Avx512F.ConvertToVector512Int64(sv.GetLower()), zp, lo, hi);
-            var r1 = Scale(Avx512F.ConvertToVector512Int64(v.GetUpper()), Avx512F.ConvertToVector512Int64(mv.GetUpper()), Avx512F.ConvertToVector512Int64(sv.GetUpper()), zp, lo, hi);
-            Sse2.UnpackLow(Avx512F.ConvertToVector128SByte(r0).AsInt64(), Avx512F.ConvertToVector128SByte(r1).AsInt64()).AsSByte().StoreUnsafe(ref ys, (nuint)i);
-        }
+        for (int i = 0; i < count; i += 16) Store16(Vector512.LoadUnsafe(ref acc, (nuint)i), i, bias, multipliers, shifts, zp, lo, hi, y);
         return count;
+    }
+
+    /// <summary>y[at..at+16) from the int32 sums <paramref name="v"/> of channels at..at+16: bias, scale, zero point, clamp,
+    /// narrowing. Spans already checked.</summary>
+    /// <remarks>Requantizing inside the packed GEMV's passes, while the sums are in registers, was measured slower (the
+    /// four accumulators and these constants no longer fit the registers), so the GEMV stores its sums and calls Row.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store16(Vector512<int> v, int at, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        Vector512<long> zp, Vector512<long> lo, Vector512<long> hi, Span<sbyte> y)
+    {
+        if (!bias.IsEmpty) v += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)at);
+        ref int m = ref MemoryMarshal.GetReference(multipliers);
+        ref int s = ref MemoryMarshal.GetReference(shifts);
+        Vector512<int> mv, sv;
+        if (multipliers.Length > 1)
+        {
+            mv = Vector512.LoadUnsafe(ref m, (nuint)at);
+            sv = Vector512.LoadUnsafe(ref s, (nuint)at) + Vector512.Create(31);
+        }
+        else
+        {
+            mv = Vector512.Create(m);
+            sv = Vector512.Create(s + 31);
+        }
+        var r0 = Scale(Avx512F.ConvertToVector512Int64(v.GetLower()), Avx512F.ConvertToVector512Int64(mv.GetLower()), Avx512F.ConvertToVector512Int64(sv.GetLower()), zp, lo, hi);
+        var r1 = Scale(Avx512F.ConvertToVector512Int64(v.GetUpper()), Avx512F.ConvertToVector512Int64(mv.GetUpper()), Avx512F.ConvertToVector512Int64(sv.GetUpper()), zp, lo, hi);
+        Sse2.UnpackLow(Avx512F.ConvertToVector128SByte(r0).AsInt64(), Avx512F.ConvertToVector128SByte(r1).AsInt64()).AsSByte()
+            .StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)at);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
