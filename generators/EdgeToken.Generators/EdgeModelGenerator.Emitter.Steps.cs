@@ -11,9 +11,10 @@ namespace EdgeToken.Generators
         /// <summary>
         /// The plan's steps as straight-line code. Float activations with a static entry point in the runtime
         /// (Relu, Sigmoid, Tanh, HardSwish, LeakyRelu, HardSigmoid, Elu) are called directly on arena spans with
-        /// constant offsets and attributes; views the planner placed in their input's buffer cost nothing; every
-        /// other operator runs as the runtime's kernel object, built once in the constructor and called with
-        /// constant slots.
+        /// constant offsets and attributes; views the planner placed in their input's buffer cost nothing; one-row
+        /// dense layers, float (<see cref="DenseLayers"/>) and int8 (<see cref="Int8Layers"/>), are direct kernel
+        /// calls over the static weights; every other operator runs as the runtime's kernel object, built once in
+        /// the constructor and called with constant slots.
         /// </summary>
         internal static class Steps
         {
@@ -21,10 +22,11 @@ namespace EdgeToken.Generators
             private const string Act = "global::EdgeToken.Runtime.Kernels.Activations.";
             private static readonly HashSet<string> s_views = new HashSet<string> { "Reshape", "Flatten", "Squeeze", "Unsqueeze", "Identity", "Dropout" };
 
-            private enum Form { Specialised, View, Dense, Kernel }
+            private enum Form { Specialised, View, Dense, Int8, Kernel }
 
-            private static Form FormOf(PipelineModel m, StepModel step)
+            private static Form FormOf(PipelineModel m, int index)
             {
+                var step = m.Plan.Steps[index];
                 var t = m.Plan.Tensors;
                 bool arenaFloat(int i) => i >= 0 && t[i].Kind == 1 && t[i].Type == 1;
                 if (step.Outputs.Count >= 1 && step.Outputs.Skip(1).All(o => o < 0) && step.Inputs.Count >= 1 && step.Inputs[0] >= 0)
@@ -37,6 +39,7 @@ namespace EdgeToken.Generators
                         return Form.Specialised;
                 }
                 if (DenseLayers.Lines(m, step) != null) return Form.Dense;
+                if (Int8Layers.Lines(m, step, index) != null) return Form.Int8;
                 return Form.Kernel;
             }
 
@@ -66,17 +69,17 @@ namespace EdgeToken.Generators
             {
                 w.WriteLine("// Weights: RVA data in the assembly image, never copied onto the managed heap.");
                 w.Write("private static global::System.ReadOnlySpan<byte> Weights => ");
-                var weights = m.Plan.Weights;
-                if (weights.Count == 0) w.WriteLine("default;");
+                var weights = Int8Layers.Weights(m);
+                if (weights.Length == 0) w.WriteLine("default;");
                 else
                 {
                     w.WriteLine("new byte[]");
                     w.WriteLine("{");
                     var line = new StringBuilder();
-                    for (int i = 0; i < weights.Count; i++)
+                    for (int i = 0; i < weights.Length; i++)
                     {
                         line.Append("0x").Append(weights[i].ToString("X2")).Append(", ");
-                        if (i % 16 == 15 || i == weights.Count - 1)
+                        if (i % 16 == 15 || i == weights.Length - 1)
                         {
                             w.WriteLine("    " + line.ToString().TrimEnd());
                             line.Clear();
@@ -88,7 +91,9 @@ namespace EdgeToken.Generators
                 for (int s = 0; s < m.Plan.Steps.Count; s++)
                 {
                     var step = m.Plan.Steps[s];
-                    if (FormOf(m, step) != Form.Kernel) continue;
+                    var form = FormOf(m, s);
+                    if (form == Form.Int8) Int8Layers.WriteFields(w, m, step, s);
+                    if (form != Form.Kernel) continue;
                     w.WriteLine($"private readonly {Ops}Kernel _step{s}; // {step.OpType} '{Comment(step.Name)}'");
                     w.WriteLine($"private static readonly {Ops}SlotRef[] s_step{s}Inputs = {{ {string.Join(", ", step.Inputs.Select(i => Slot(m, i)))} }};");
                     w.WriteLine($"private static readonly {Ops}SlotRef[] s_step{s}Outputs = {{ {string.Join(", ", step.Outputs.Select(i => Slot(m, i)))} }};");
@@ -98,12 +103,12 @@ namespace EdgeToken.Generators
 
             public static void WriteConstruction(IndentedTextWriter w, PipelineModel m)
             {
-                if (!m.Plan.Steps.Any(step => FormOf(m, step) == Form.Kernel)) return;
+                if (!Enumerable.Range(0, m.Plan.Steps.Count).Any(s => FormOf(m, s) == Form.Kernel)) return;
                 w.WriteLine("var weights = global::EdgeToken.Runtime.Generated.StaticWeights.AsMemory(Weights);");
                 for (int s = 0; s < m.Plan.Steps.Count; s++)
                 {
                     var step = m.Plan.Steps[s];
-                    if (FormOf(m, step) != Form.Kernel) continue;
+                    if (FormOf(m, s) != Form.Kernel) continue;
                     string inputs = string.Join(", ", step.Inputs.Select(i => i < 0
                         ? "global::EdgeToken.Runtime.Generated.StepInput.Missing"
                         : $"new global::EdgeToken.Runtime.Generated.StepInput({Info(m, i)}, s_step{s}Inputs[{step.Inputs.ToList().IndexOf(i)}])"));
@@ -120,10 +125,27 @@ namespace EdgeToken.Generators
                 w.WriteLine("private static global::System.Span<float> F(global::System.Span<byte> arena, int offset, int length) =>");
                 w.WriteLine($"    {Emitter.MarshalName}.Cast<byte, float>(arena.Slice(offset, length));");
                 w.WriteLine();
-                if (m.Plan.Steps.Any(step => FormOf(m, step) == Form.Dense))
+                var forms = Enumerable.Range(0, m.Plan.Steps.Count).Select(s => FormOf(m, s)).ToList();
+                if (forms.Contains(Form.Dense))
                 {
                     w.WriteLine("private static global::System.ReadOnlySpan<float> W(global::System.ReadOnlySpan<byte> weights, int offset, int length) =>");
                     w.WriteLine($"    {Emitter.MarshalName}.Cast<byte, float>(weights.Slice(offset, length));");
+                    w.WriteLine();
+                }
+                if (forms.Contains(Form.Int8))
+                {
+                    w.WriteLine("private static global::System.Span<sbyte> I8(global::System.Span<byte> arena, int offset, int length) =>");
+                    w.WriteLine($"    {Emitter.MarshalName}.Cast<byte, sbyte>(arena.Slice(offset, length));");
+                    w.WriteLine();
+                    w.WriteLine("private static global::System.ReadOnlySpan<sbyte> W8(global::System.ReadOnlySpan<byte> weights, int offset, int length) =>");
+                    w.WriteLine($"    {Emitter.MarshalName}.Cast<byte, sbyte>(weights.Slice(offset, length));");
+                    w.WriteLine();
+                    w.WriteLine("private static global::System.ReadOnlySpan<int> W32(global::System.ReadOnlySpan<byte> weights, int offset, int length) =>");
+                    w.WriteLine($"    {Emitter.MarshalName}.Cast<byte, int>(weights.Slice(offset, length));");
+                    w.WriteLine();
+                    w.WriteLine("/// <summary>The first <paramref name=\"count\"/> int32 of the scratch: a quantized layer's accumulators.</summary>");
+                    w.WriteLine("private global::System.Span<int> Accumulators(int count) =>");
+                    w.WriteLine($"    {Emitter.MarshalName}.Cast<byte, int>(new global::System.Span<byte>(_scratch, 0, count * sizeof(int)));");
                     w.WriteLine();
                 }
                 w.WriteLine("/// <summary>The plan's steps in schedule order; every offset and length is a constant.</summary>");
@@ -138,7 +160,7 @@ namespace EdgeToken.Generators
                     var step = m.Plan.Steps[s];
                     string shape = string.Join(", ", step.Outputs.Where(o => o >= 0).Select(o => "[" + Emitter.Join(t[o].Dims) + "]"));
                     w.WriteLine($"// {s}: {step.OpType} '{Comment(step.Name)}' -> {shape}");
-                    switch (FormOf(m, step))
+                    switch (forms[s])
                     {
                         case Form.View:
                             w.WriteLine("//    a view: planned in its input's buffer, nothing to do");
@@ -150,6 +172,9 @@ namespace EdgeToken.Generators
                             break;
                         case Form.Dense:
                             foreach (var line in DenseLayers.Lines(m, step)!) w.WriteLine(line);
+                            break;
+                        case Form.Int8:
+                            foreach (var line in Int8Layers.Lines(m, step, s)!) w.WriteLine(line);
                             break;
                         default:
                             w.WriteLine($"_step{s}.Run(new {Ops}KernelArgs(arena, weights, s_step{s}Inputs, s_step{s}Outputs, new global::System.Span<byte>(_scratch, 0, _step{s}.ScratchBytes)));");

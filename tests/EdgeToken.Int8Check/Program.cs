@@ -30,5 +30,49 @@ foreach (int m in new[] { 1, 3 })
                 }
             }
         }
+// The packed one-row GEMV the generated classes call (Int8Gemv.RunPacked) on every path, and the vector requantization,
+// against the QGemm definition: the scalar product, then Requantize.RowScalar.
+foreach (int n in new[] { 8, 16, 24, 40, 64 })
+    foreach (int k in new[] { 4, 8, 12, 16, 32, 60, 64, 128, 260 })
+    {
+        var x = new sbyte[k];
+        var w = new sbyte[n * k];
+        for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
+        for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-127, 128);
+        var bias = new int[n];
+        var multipliers = new int[n];
+        var shifts = new int[n];
+        for (int i = 0; i < n; i++)
+        {
+            bias[i] = rng.Next(-50_000, 50_000);
+            var f = FixedPointMultiplier.FromReal(0.0002 + rng.NextDouble() * 0.005);
+            (multipliers[i], shifts[i]) = (f.Multiplier, f.Shift);
+        }
+        var acc = new int[n];
+        var expected = new sbyte[n];
+        Int8Gemm.Scalar(x, w, acc, 1, k, n);
+        Requantize.RowScalar(acc, bias, multipliers, shifts, 3, -128, 127, expected);
+        var vector = new sbyte[n];
+        Requantize.Row(acc, bias, multipliers, shifts, 3, -128, 127, vector);
+        checkedCount++;
+        if (!expected.AsSpan().SequenceEqual(vector))
+        {
+            mismatches++;
+            Console.Error.WriteLine($"mismatch: requantize n={n}");
+        }
+        var packed = new sbyte[n * k];
+        Int8Gemv.Pack(w, packed, n, k);
+        foreach (var path in supported)
+        {
+            var actual = new sbyte[n];
+            Int8Gemv.RunPacked(path, x, packed, bias, multipliers, shifts, 3, -128, 127, new int[n], actual);
+            checkedCount++;
+            if (!expected.AsSpan().SequenceEqual(actual))
+            {
+                mismatches++;
+                Console.Error.WriteLine($"mismatch: packed GEMV path {path}, k={k} n={n}");
+            }
+        }
+    }
 Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");
 return mismatches == 0 ? 0 : 1;

@@ -1,13 +1,14 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
 
 /// <summary>int32 accumulators to int8: y = clamp(zero_point + round(acc · scale), min, max), the scale a
 /// <see cref="FixedPointMultiplier"/> per output channel or one for all, rounding halves away from zero. The clamp bounds
 /// carry a fused Relu (min = zero point) or Clip; without one they are -128 and 127.</summary>
-public static class Requantize
+public static partial class Requantize
 {
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static sbyte One(int accumulator, FixedPointMultiplier scale, int zeroPoint, int min, int max)
@@ -24,6 +25,47 @@ public static class Requantize
         bool perChannel = scales.Length > 1;
         for (int n = 0; n < accumulators.Length; n++)
             y[n] = One(accumulators[n] + (bias.IsEmpty ? 0 : bias[n]), scales[perChannel ? n : 0], zeroPoint, min, max);
+    }
+
+    /// <summary><see cref="Row(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, Span{sbyte})"/>
+    /// with each scale as its two integers (the quantizer's <c>multipliers</c> and <c>shifts</c> attributes, one per channel
+    /// or one), as the generated class passes them from static data. Sixteen channels at a time on AVX-512F, eight on AVX2 (the same integers:
+    /// 64-bit products, the same rounding), the rest through <see cref="One"/>.</summary>
+    public static void Row(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        int zeroPoint, int min, int max, Span<sbyte> y)
+    {
+        Check(accumulators, bias, multipliers, shifts, y);
+        int done = Avx512F.IsSupported ? RowAvx512(accumulators, bias, multipliers, shifts, zeroPoint, min, max, y) : 0;
+        if (Avx2.IsSupported) done = RowAvx2(done, accumulators, bias, multipliers, shifts, zeroPoint, min, max, y);
+        RowTail(done, accumulators, bias, multipliers, shifts, zeroPoint, min, max, y);
+    }
+
+    /// <summary>The reference for <see cref="Row(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, int, int, int, Span{sbyte})"/>:
+    /// every element through <see cref="One"/>.</summary>
+    public static void RowScalar(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        int zeroPoint, int min, int max, Span<sbyte> y)
+    {
+        Check(accumulators, bias, multipliers, shifts, y);
+        RowTail(0, accumulators, bias, multipliers, shifts, zeroPoint, min, max, y);
+    }
+
+    private static void Check(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts, Span<sbyte> y)
+    {
+        if (multipliers.Length != shifts.Length || multipliers.IsEmpty)
+            throw new ArgumentException($"{multipliers.Length} multipliers and {shifts.Length} shifts: need the same number, at least one");
+        if (y.Length < accumulators.Length || (!bias.IsEmpty && bias.Length < accumulators.Length) || (multipliers.Length > 1 && multipliers.Length < accumulators.Length))
+            throw new ArgumentException($"requantizing {accumulators.Length} accumulators: bias, scales or output too short");
+    }
+
+    private static void RowTail(int from, ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        int zeroPoint, int min, int max, Span<sbyte> y)
+    {
+        bool perChannel = multipliers.Length > 1;
+        for (int n = from; n < accumulators.Length; n++)
+        {
+            int c = perChannel ? n : 0;
+            y[n] = One(accumulators[n] + (bias.IsEmpty ? 0 : bias[n]), new FixedPointMultiplier(multipliers[c], shifts[c]), zeroPoint, min, max);
+        }
     }
 
     /// <summary>A channel-major block ([channels, pixels], as a convolution writes it): every accumulator of channel c

@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+public static partial class Requantize
+{
+    /// <summary>Sixteen channels a step on AVX-512F: the same integers on eight 64-bit lanes, with the instructions
+    /// AVX2 lacks for them (vpsraq/vpsravq, so the rounding needs no magnitude and sign restore; vpmaxsq/vpminsq) and
+    /// vpmovqb narrowing eight lanes to bytes in one instruction (truncating, as the scalar cast does). Returns how many
+    /// elements it did.</summary>
+    private static int RowAvx512(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        int zeroPoint, int min, int max, Span<sbyte> y)
+    {
+        int count = accumulators.Length & ~15;
+        if (count == 0) return 0;
+        ref int acc = ref MemoryMarshal.GetReference(accumulators);
+        var zp = Vector512.Create((long)zeroPoint);
+        var lo = Vector512.Create((long)min);
+        var hi = Vector512.Create((long)max);
+        for (int i = 0; i < count; i += 16) Store16(Vector512.LoadUnsafe(ref acc, (nuint)i), i, bias, multipliers, shifts, zp, lo, hi, y);
+        return count;
+    }
+
+    /// <summary>y[at..at+16) from the int32 sums <paramref name="v"/> of channels at..at+16: bias, scale, zero point, clamp,
+    /// narrowing. Spans already checked.</summary>
+    /// <remarks>Requantizing inside the packed GEMV's passes, while the sums are in registers, was measured slower (the
+    /// four accumulators and these constants no longer fit the registers), so the GEMV stores its sums and calls Row.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store16(Vector512<int> v, int at, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
+        Vector512<long> zp, Vector512<long> lo, Vector512<long> hi, Span<sbyte> y)
+    {
+        if (!bias.IsEmpty) v += Vector512.LoadUnsafe(ref MemoryMarshal.GetReference(bias), (nuint)at);
+        ref int m = ref MemoryMarshal.GetReference(multipliers);
+        ref int s = ref MemoryMarshal.GetReference(shifts);
+        Vector512<int> mv, sv;
+        if (multipliers.Length > 1)
+        {
+            mv = Vector512.LoadUnsafe(ref m, (nuint)at);
+            sv = Vector512.LoadUnsafe(ref s, (nuint)at) + Vector512.Create(31);
+        }
+        else
+        {
+            mv = Vector512.Create(m);
+            sv = Vector512.Create(s + 31);
+        }
+        var r0 = Scale(Avx512F.ConvertToVector512Int64(v.GetLower()), Avx512F.ConvertToVector512Int64(mv.GetLower()), Avx512F.ConvertToVector512Int64(sv.GetLower()), zp, lo, hi);
+        var r1 = Scale(Avx512F.ConvertToVector512Int64(v.GetUpper()), Avx512F.ConvertToVector512Int64(mv.GetUpper()), Avx512F.ConvertToVector512Int64(sv.GetUpper()), zp, lo, hi);
+        Sse2.UnpackLow(Avx512F.ConvertToVector128SByte(r0).AsInt64(), Avx512F.ConvertToVector128SByte(r1).AsInt64()).AsSByte()
+            .StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)at);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<long> Scale(Vector512<long> v, Vector512<long> multiplier, Vector512<long> shift, Vector512<long> zeroPoint, Vector512<long> lo, Vector512<long> hi)
+    {
+        // Half away from zero without the magnitude: for p >= 0, (p + h) >> s; for p < 0 the same value negated is
+        // floor((p + h - 1) / 2^s), an arithmetic shift of p + h - 1 (h = 2^(s-1), so 2^s - h = h). The -1 is p's sign
+        // (p >> 63), and no sum overflows: |p| < 2^62, h <= 2^61.
+        var p = Avx512F.Multiply(v.AsInt32(), multiplier.AsInt32()); // vpmuldq: exact 64-bit products
+        var half = Avx512F.ShiftLeftLogicalVariable(Vector512<long>.One, (shift - Vector512<long>.One).AsUInt64());
+        var rounded = Avx512F.ShiftRightArithmeticVariable(p + half + Avx512F.ShiftRightArithmetic(p, 63), shift.AsUInt64());
+        return Vector512.Min(Vector512.Max(rounded + zeroPoint, lo), hi);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Runtime.InteropServices;
+using EdgeToken.Compiler.Onnx;
+using EdgeToken.Runtime.Execution;
+using EdgeToken.Runtime.Tensors;
+
+namespace EdgeToken.Generators.Tests;
+
+/// <summary>The quantizer's one-row layers (QuantizeLinear → EdgeToken.QGemm chain → DequantizeLinear) emitted as direct
+/// static calls: the generated source has no kernel object left, gives bit for bit the plan executor's output on the
+/// same int8 plan, and the steady state allocates nothing.</summary>
+[Collection(AllocationCollection.Name)]
+public sealed class Int8DenseLayerTests
+{
+    private const string Manifest = """
+        {
+          "name": "DenseModel",
+          "namespace": "Acme.Dense",
+          "model": "model.onnx",
+          "input": { "channels": 1, "sampleRate": 100, "window": 24 },
+          "output": { "kind": "regression" },
+          "optimization": { "calibration": "calibration.f32", "quantize": {} }
+        }
+        """;
+
+    private const string Harness = """
+        using System;
+        using Acme.Dense;
+        public static class Harness
+        {
+            public static float[] Infer(float[] window)
+            {
+                var p = new DenseModel();
+                var o = new float[DenseModel.OutputLength];
+                p.Infer(window, o);
+                return o;
+            }
+
+            public static long Allocations(float[] window, int runs)
+            {
+                var p = new DenseModel();
+                var o = new float[DenseModel.OutputLength];
+                for (int i = 0; i < 1000; i++) p.Infer(window, o);
+                long bytes = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < runs; i++) p.Infer(window, o);
+                return GC.GetAllocatedBytesForCurrentThread() - bytes;
+            }
+        }
+        """;
+
+    /// <summary>24 -> 40 (Gemm + Relu) -> 33 (Gemm transB=1) -> 5 (Gemm without bias), quantized per channel: three QGemm,
+    /// the first with its Relu as the clamp, chained in int8 between one QuantizeLinear and one DequantizeLinear. The first
+    /// fits the packed weight layout, the others do not, so both forms of the call are checked.</summary>
+    private static OnnxModelBuilder Model()
+    {
+        var rng = new Random(5);
+        float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.3f).ToArray();
+        var b = new OnnxModelBuilder("dense_int8", opset: 17);
+        b.Input("x", ElementType.Float32, 1, 24);
+        var h = b.Op("Relu", [b.Op("Gemm", ["x", b.Initializer("w1", R(24 * 40), 24, 40), b.Initializer("b1", R(40), 40)])]);
+        h = b.Op("Gemm", [h, b.Initializer("w2", R(33 * 40), 33, 40), b.Initializer("b2", R(33), 33)], ("transB", 1L));
+        b.Node("Gemm", [h, b.Initializer("w3", R(33 * 5), 33, 5)], ["y"]);
+        b.Output("y", ElementType.Float32, 1, 5);
+        return b;
+    }
+
+    [Fact]
+    public void Int8_layers_are_direct_static_calls_bit_for_bit_the_executor_and_allocate_nothing()
+    {
+        string manifest = TestPipelines.WriteProject(Model(), Manifest, file: "dense.edgemodel.json");
+        var calibration = new float[64 * 24];
+        var rng = new Random(3);
+        for (int i = 0; i < calibration.Length; i++) calibration[i] = (float)(rng.NextDouble() * 4 - 2);
+        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(manifest)!, "calibration.f32"), MemoryMarshal.AsBytes(calibration.AsSpan()).ToArray());
+        var compilation = TestPipelines.Compile(manifest);
+        Assert.Equal(3, compilation.Model.Plan.Steps.Count(s => s.OpType == "EdgeToken.QGemm"));
+
+        var (output, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation(Harness),
+            TestPipelines.ManifestText(manifest), TestPipelines.GenerationText(manifest, compilation));
+        Assert.Empty(diagnostics);
+        string source = output.SyntaxTrees.Single(t => t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Equal(1, CountOf(source, "Int8Gemv.RunPacked(")); // 24 -> 40: weight reordered in place for the packed kernel
+        Assert.Equal(2, CountOf(source, "Int8Gemv.Run("));       // 40 -> 33 and 33 -> 5: N or K does not fit the packed blocks
+        Assert.Equal(1, CountOf(source, "QuantizeLinear.Row<sbyte>("));
+        Assert.Equal(1, CountOf(source, "DequantizeLinear.Row<sbyte>("));
+        Assert.DoesNotContain("GeneratedStep.CreateKernel", source); // every step specialised: no kernel objects left
+        var harness = TestPipelines.EmitAndLoad(output).GetType("Harness")!;
+
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var r = new Random(seed);
+            var window = Enumerable.Range(0, 24).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+            var executor = new PlanExecutor(compilation.Model.Plan);
+            window.CopyTo(executor.Input<float>(0));
+            executor.Run();
+            var expected = executor.Output<float>(0).ToArray();
+            var actual = (float[])harness.GetMethod("Infer")!.Invoke(null, [window])!;
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        }
+        Assert.Equal(0L, (long)harness.GetMethod("Allocations")!.Invoke(null, [new float[24], 100_000])!);
+    }
+
+    private static int CountOf(string text, string what)
+    {
+        int n = 0;
+        for (int at = text.IndexOf(what, StringComparison.Ordinal); at >= 0; at = text.IndexOf(what, at + 1, StringComparison.Ordinal)) n++;
+        return n;
+    }
+}
