@@ -61,17 +61,22 @@ dotnet build EdgeToken.sln -c Release --no-restore -v q -nologo
 # One test assembly at a time (-m:1): several tests publish for linux-arm64 or pack the package, and a restore for
 # another runtime identifier rewrites the obj/ of projects another assembly is building at that moment. A test that
 # stops making progress for 4 minutes fails by name (blame-hang) instead of holding CI until its time limit.
-log="$(mktemp)"
+# The whole output stays in .cache/test-output.txt; the console gets the summaries and, for a failure, its
+# message (up to 25 lines, before the stack trace).
+mkdir -p "$root/.cache"
+log="$root/.cache/test-output.txt"
 set +e
 dotnet test EdgeToken.sln -c Release --no-build -v q -m:1 --blame-hang-timeout 4m --blame-hang-dump-type none --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" |
-  grep -E '^\s*(Passed!|Failed!|Skipped |Failed |Error Message|  [A-Za-z.]+Exception)|THE ONNX|NOT RUN|NOT AVAILABLE'
+  awk '/Error Message:/ { print; message = 25; next }
+       /Stack Trace:/ { message = 0 }
+       message > 0 { print; message--; next }
+       /^[[:space:]]*(Passed!|Failed!|Skipped |Failed |  [A-Za-z.]+Exception)|THE ONNX|NOT RUN|NOT AVAILABLE/ { print }'
 status=${PIPESTATUS[0]}
 set -e
 
 # One closing line over every test assembly.
 read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
   awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
-rm -f "$log"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 if [[ "$passed" -eq 0 && "$status" -eq 0 ]]; then
   echo "error: no test ran" >&2

@@ -8,6 +8,7 @@ namespace EdgeToken.Collector.Tests;
 /// <summary>The retained state topic through a real broker: the collector takes birth and death from the explicit
 /// state (wire revision 2) and still reads revision 1 payloads by their reason.</summary>
 [Needs("EDGETOKEN_MQTT", "Mosquitto")]
+[Collection(BrokerCollection.Name)]
 public sealed class MqttStateTests
 {
     [ServiceFact]

@@ -55,18 +55,21 @@ public abstract partial class SqlFleetStore
         await using var rows = connection.CreateBatch();
         rows.Transaction = tx;
         var singles = new List<(string DeviceId, long Sequence)>();
-        foreach (var pending in group)
-            foreach (var record in pending.Batch.Records)
+        // Rows go in in (device, sequence) order, the same total order in every writer of every collector, so two
+        // transactions inserting the same records (a batch delivered twice) wait for each other instead of deadlocking.
+        var ordered = group.SelectMany(p => p.Batch.Records.Select(r => (Pending: p, Record: r)))
+            .OrderBy(x => x.Pending.Batch.DeviceId, StringComparer.Ordinal).ThenBy(x => x.Record.Sequence);
+        foreach (var (pending, record) in ordered)
+        {
+            if (record.Event is not null || record.Lifecycle is not null)
             {
-                if (record.Event is not null || record.Lifecycle is not null)
-                {
-                    RecordWithDerived(pending.Batch.DeviceId, record, pending).AddTo(rows);
-                    singles.Add((pending.Batch.DeviceId, record.Sequence));
-                    continue;
-                }
-                records.Add(pending.Batch.DeviceId, record, pending);
-                if (record.Summary is { } s) summaries.Add(pending.Batch.DeviceId, record.Sequence, s);
+                RecordWithDerived(pending.Batch.DeviceId, record, pending).AddTo(rows);
+                singles.Add((pending.Batch.DeviceId, record.Sequence));
+                continue;
             }
+            records.Add(pending.Batch.DeviceId, record, pending);
+            if (record.Summary is { } s) summaries.Add(pending.Batch.DeviceId, record.Sequence, s);
+        }
         if (records.Count > 0) rows.BatchCommands.Insert(0, Command(rows, BulkRecordsSql, [.. records.Parameters(), .. summaries.Parameters()]));
 
         // What the database added, as (device, sequence); a record sent twice within one group is added once.
