@@ -19,7 +19,7 @@ public sealed class DenseLayerTests
         }
         """;
 
-    private const string Harness = """
+    internal const string Harness = """
         using System;
         using Acme.Dense;
         public static class Harness
@@ -44,15 +44,17 @@ public sealed class DenseLayerTests
         }
         """;
 
-    /// <summary>24 -> 40 (Gemm + Relu, fused) -> 33 (Gemm transB=1, PyTorch's Linear, + LeakyRelu) -> 5 (Gemm without bias).</summary>
-    internal static OnnxModelBuilder Model()
+    /// <summary>24 -> 40 (Gemm + Relu, fused) -> 33 (Gemm transB=1, PyTorch's Linear, + LeakyRelu unless
+    /// <paramref name="leakyRelu"/> is false) -> 5 (Gemm without bias).</summary>
+    internal static OnnxModelBuilder Model(bool leakyRelu = true)
     {
         var rng = new Random(5);
         float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.3f).ToArray();
         var b = new OnnxModelBuilder("dense", opset: 17);
         b.Input("x", ElementType.Float32, 1, 24);
         var h = b.Op("Relu", [b.Op("Gemm", ["x", b.Initializer("w1", R(24 * 40), 24, 40), b.Initializer("b1", R(40), 40)])]);
-        h = b.Op("LeakyRelu", [b.Op("Gemm", [h, b.Initializer("w2", R(33 * 40), 33, 40), b.Initializer("b2", R(33), 33)], ("transB", 1L))], ("alpha", 0.1f));
+        h = b.Op("Gemm", [h, b.Initializer("w2", R(33 * 40), 33, 40), b.Initializer("b2", R(33), 33)], ("transB", 1L));
+        if (leakyRelu) h = b.Op("LeakyRelu", [h], ("alpha", 0.1f));
         b.Node("Gemm", [h, b.Initializer("w3", R(33 * 5), 33, 5)], ["y"]);
         b.Output("y", ElementType.Float32, 1, 5);
         return b;

@@ -11,57 +11,15 @@ namespace EdgeToken.Generators.Tests;
 [Collection(AllocationCollection.Name)]
 public sealed class Int8DenseLayerTests
 {
-    private const string Manifest = """
-        {
-          "name": "DenseModel",
-          "namespace": "Acme.Dense",
-          "model": "model.onnx",
-          "input": { "channels": 1, "sampleRate": 100, "window": 24 },
-          "output": { "kind": "regression" },
-          "optimization": { "calibration": "calibration.f32", "quantize": {} }
-        }
-        """;
+    private static readonly string Manifest = DenseLayerTests.Manifest.Replace("\"output\": { \"kind\": \"regression\" }",
+        "\"output\": { \"kind\": \"regression\" },\n  \"optimization\": { \"calibration\": \"calibration.f32\", \"quantize\": {} }");
 
-    private const string Harness = """
-        using System;
-        using Acme.Dense;
-        public static class Harness
-        {
-            public static float[] Infer(float[] window)
-            {
-                var p = new DenseModel();
-                var o = new float[DenseModel.OutputLength];
-                p.Infer(window, o);
-                return o;
-            }
-
-            public static long Allocations(float[] window, int runs)
-            {
-                var p = new DenseModel();
-                var o = new float[DenseModel.OutputLength];
-                for (int i = 0; i < 1000; i++) p.Infer(window, o);
-                long bytes = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < runs; i++) p.Infer(window, o);
-                return GC.GetAllocatedBytesForCurrentThread() - bytes;
-            }
-        }
-        """;
+    private const string Harness = DenseLayerTests.Harness;
 
     /// <summary>24 -> 40 (Gemm + Relu) -> 33 (Gemm transB=1) -> 5 (Gemm without bias), quantized per channel: three QGemm,
     /// the first with its Relu as the clamp, chained in int8 between one QuantizeLinear and one DequantizeLinear. The first
     /// fits the packed weight layout, the others do not, so both forms of the call are checked.</summary>
-    private static OnnxModelBuilder Model()
-    {
-        var rng = new Random(5);
-        float[] R(int n) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * 0.3f).ToArray();
-        var b = new OnnxModelBuilder("dense_int8", opset: 17);
-        b.Input("x", ElementType.Float32, 1, 24);
-        var h = b.Op("Relu", [b.Op("Gemm", ["x", b.Initializer("w1", R(24 * 40), 24, 40), b.Initializer("b1", R(40), 40)])]);
-        h = b.Op("Gemm", [h, b.Initializer("w2", R(33 * 40), 33, 40), b.Initializer("b2", R(33), 33)], ("transB", 1L));
-        b.Node("Gemm", [h, b.Initializer("w3", R(33 * 5), 33, 5)], ["y"]);
-        b.Output("y", ElementType.Float32, 1, 5);
-        return b;
-    }
+    private static OnnxModelBuilder Model() => DenseLayerTests.Model(leakyRelu: false);
 
     [Fact]
     public void Int8_layers_are_direct_static_calls_bit_for_bit_the_executor_and_allocate_nothing()

@@ -65,12 +65,7 @@ public class QLinearFoldingTests
         return b;
     }
 
-    private static float[] Run(PlanExecutor e, float[] x)
-    {
-        x.CopyTo(e.Input<float>(0));
-        e.Run();
-        return e.Output<float>(0).ToArray();
-    }
+    private static float[] Run(PlanExecutor e, float[] x) => QuantModels.Run(e, x);
 
     [Theory]
     [InlineData("conv2d")]

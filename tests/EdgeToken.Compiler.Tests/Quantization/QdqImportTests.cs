@@ -20,22 +20,13 @@ public class QdqImportTests
     private static (CompiledModel Quantized, string QdqPath, int[] Dims, int Length) Export(string name)
     {
         var (builder, dims) = Model(name);
-        int length = dims.Aggregate(1, (a, d) => a * d);
-        string dir = TestModels.TempDir();
-        string model = TestModels.Save(builder, dir);
-        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(40, length, 100));
-        var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib });
+        var (_, q, dir, length) = QuantModels.CompileBoth(builder, dims);
         string qdq = Path.Combine(dir, "model.qdq.onnx");
         QdqExporter.Export(q.Graph).Save(qdq);
         return (q, qdq, dims, length);
     }
 
-    private static float[] Run(PlanExecutor e, float[] x)
-    {
-        x.CopyTo(e.Input<float>(0));
-        e.Run();
-        return e.Output<float>(0).ToArray();
-    }
+    private static float[] Run(PlanExecutor e, float[] x) => QuantModels.Run(e, x);
 
     [Theory]
     [MemberData(nameof(Models))]

@@ -1,4 +1,6 @@
 using EdgeToken.Compiler.Onnx;
+using EdgeToken.Compiler.Quantization;
+using EdgeToken.Runtime.Execution;
 using EdgeToken.Runtime.Tensors;
 
 namespace EdgeToken.Compiler.Tests.Quantization;
@@ -6,6 +8,26 @@ namespace EdgeToken.Compiler.Tests.Quantization;
 /// <summary>Small float models and calibration files for the quantizer tests.</summary>
 internal static class QuantModels
 {
+    /// <summary>Saves the model with 40 calibration samples beside it and compiles it as float and quantized to int8.</summary>
+    public static (CompiledModel Float, CompiledModel Int8, string Dir, int Length) CompileBoth(OnnxModelBuilder builder, int[] dims, bool perChannel = true)
+    {
+        int length = dims.Aggregate(1, (a, d) => a * d);
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(builder, dir);
+        string calib = WriteF32(dir, Samples(40, length, 100));
+        var f = ModelCompiler.CompileFile(model);
+        var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = new QuantizeOptions { PerChannelWeights = perChannel } });
+        return (f, q, dir, length);
+    }
+
+    /// <summary>One inference on an executor: x in, a copy of the first output out.</summary>
+    public static float[] Run(PlanExecutor e, float[] x)
+    {
+        x.CopyTo(e.Input<float>(0));
+        e.Run();
+        return e.Output<float>(0).ToArray();
+    }
+
     /// <summary>x [1, 64] → Gemm 64→48 + Relu → Gemm 48→32 + Relu → MatMul 32→10 (+ Add bias) → y [1, 10].</summary>
     public static OnnxModelBuilder Mlp(int seed = 1, int input = 64, int hidden1 = 48, int hidden2 = 32, int output = 10)
     {

@@ -20,21 +20,10 @@ public class QuantizedConvTests
     private static (CompiledModel Float, CompiledModel Int8, string Dir, int Length) CompileBoth(string name, bool perChannel = true)
     {
         var (builder, dims) = Model(name);
-        int length = dims.Aggregate(1, (a, d) => a * d);
-        string dir = TestModels.TempDir();
-        string model = TestModels.Save(builder, dir);
-        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(40, length, 100));
-        var f = ModelCompiler.CompileFile(model);
-        var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = new QuantizeOptions { PerChannelWeights = perChannel } });
-        return (f, q, dir, length);
+        return QuantModels.CompileBoth(builder, dims, perChannel);
     }
 
-    private static float[] Run(PlanExecutor e, float[] x)
-    {
-        x.CopyTo(e.Input<float>(0));
-        e.Run();
-        return e.Output<float>(0).ToArray();
-    }
+    private static float[] Run(PlanExecutor e, float[] x) => QuantModels.Run(e, x);
 
     [Theory]
     [MemberData(nameof(Models))]
