@@ -35,13 +35,48 @@ public static class QdqExporter
         {
             if (node.OpType == QGemm.OpType) { WriteLayer(b, node, Name, "Gemm", [("transB", 1L)]); continue; }
             if (node.OpType == QConv.OpType) { WriteLayer(b, node, Name, "Conv", ConvAttributes(node)); continue; }
-            if (node.Attributes.Values.Keys.Any(k => k.StartsWith("edgetoken.", StringComparison.Ordinal)))
-                throw new CompileException($"{node}: a float layer with a fused activation cannot be exported as QDQ yet; exclude fewer layers or compile without optimisation");
-            var attributes = node.Attributes.Values.Select(kv => (kv.Key, ToObject(node, kv.Key, kv.Value))).ToArray();
-            b.Node(node.OpType, [.. node.Inputs.Select(v => v is null ? "" : Name(v))], [.. node.Outputs.Select(v => v?.Name ?? "")], attributes);
+            var fused = FusedActivation.From(node.Attributes);
+            string[] fusedKeys = [FusedActivation.AttributeName, FusedActivation.AlphaName, FusedActivation.BetaName];
+            if (node.Attributes.Values.Keys.Any(k => k.StartsWith("edgetoken.", StringComparison.Ordinal) && Array.IndexOf(fusedKeys, k) < 0))
+                throw new CompileException($"{node}: carries EdgeToken-only attributes that have no ONNX form; compile without optimisation to export it");
+            var attributes = node.Attributes.Values.Where(kv => Array.IndexOf(fusedKeys, kv.Key) < 0)
+                .Select(kv => (kv.Key, ToObject(node, kv.Key, kv.Value))).ToArray();
+            string[] outputs = [.. node.Outputs.Select(v => v?.Name ?? "")];
+            if (fused.IsNone)
+            {
+                b.Node(node.OpType, [.. node.Inputs.Select(v => v is null ? "" : Name(v))], outputs, attributes);
+                continue;
+            }
+            // A float layer with a fused activation (one the quantizer left float): the layer, then the activation as
+            // the ONNX operator it was fused from.
+            string preActivation = outputs[0] + "_before_" + fused.Kind;
+            b.Node(node.OpType, [.. node.Inputs.Select(v => v is null ? "" : Name(v))], [preActivation, .. outputs[1..]], attributes);
+            WriteActivation(b, fused, preActivation, outputs[0], node.Name);
         }
         foreach (var output in graph.Outputs) b.Output(output.Name, output.Type, output.Dims!);
         return b;
+    }
+
+    /// <summary>The activation the fusion pass folded into a layer, written back as its own ONNX node.</summary>
+    private static void WriteActivation(OnnxModelBuilder b, FusedActivation fused, string input, string output, string layer)
+    {
+        switch (fused.Kind)
+        {
+            case "Clip":
+                string min = b.Initializer($"{layer}_clip_min", [fused.Alpha]);
+                string max = b.Initializer($"{layer}_clip_max", [fused.Beta]);
+                b.Node("Clip", [input, min, max], [output]);
+                break;
+            case "LeakyRelu":
+                b.Node("LeakyRelu", [input], [output], ("alpha", fused.Alpha));
+                break;
+            case "HardSigmoid":
+                b.Node("HardSigmoid", [input], [output], ("alpha", fused.Alpha), ("beta", fused.Beta));
+                break;
+            default: // Relu, Sigmoid, Tanh, HardSwish: no attributes
+                b.Node(fused.Kind, [input], [output]);
+                break;
+        }
     }
 
     private static (string, object)[] ConvAttributes(Node node) =>

@@ -55,4 +55,43 @@ public class QdqExportTests
         Assert.Equal(3 * 3 + 1, ops.Count(o => o == "DequantizeLinear")); // x, w, bias per layer, plus the model output
         Assert.All(proto.Graph.Initializer.Where(t => t.Name.EndsWith("_w_int8", StringComparison.Ordinal)), t => Assert.Equal((int)ElementType.Int8, t.DataType));
     }
+
+    [Fact]
+    public void A_layer_left_float_with_a_fused_activation_is_exported_with_the_activation_as_its_own_node()
+    {
+        // Gemm + Relu (int8), Gemm + LeakyRelu (no int8 epilogue: stays float, LeakyRelu fused), Gemm + HardSigmoid
+        // (float too), Gemm (int8). The float layers' activations come back as ONNX nodes, and ONNX Runtime on the
+        // exported file gives EdgeToken's outputs.
+        var b = new EdgeToken.Compiler.Onnx.OnnxModelBuilder("mixed", 17);
+        b.Input("x", ElementType.Float32, 1, 32);
+        var h = b.Op("Relu", [b.Op("Gemm", ["x", b.Initializer("w1", TestModels.Random(32 * 24, 1, 0.3f), 32, 24), b.Initializer("b1", TestModels.Random(24, 2, 0.1f), 24)])]);
+        h = b.Op("LeakyRelu", [b.Op("Gemm", [h, b.Initializer("w2", TestModels.Random(24 * 16, 3, 0.3f), 24, 16)])], ("alpha", 0.2f));
+        h = b.Op("HardSigmoid", [b.Op("Gemm", [h, b.Initializer("w3", TestModels.Random(16 * 12, 4, 0.3f), 16, 12)])], ("alpha", 0.3f), ("beta", 0.4f));
+        b.Node("Gemm", [h, b.Initializer("w4", TestModels.Random(12 * 6, 5, 0.3f), 12, 6)], ["y"]);
+        b.Output("y", ElementType.Float32, 1, 6);
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(b, dir);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(30, 32, 300));
+        var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib });
+        Assert.Contains(q.Graph.Nodes, n => n.OpType == "Gemm" && n.Attributes.GetString(EdgeToken.Runtime.Operators.FusedActivation.AttributeName, "") == "LeakyRelu");
+
+        var exported = QdqExporter.Export(q.Graph);
+        var ops = exported.Model.Graph.Node.Select(n => n.OpType).ToList();
+        Assert.Contains("LeakyRelu", ops);
+        Assert.Contains("HardSigmoid", ops);
+        Assert.DoesNotContain(exported.Model.Graph.Node.SelectMany(n => n.Attribute), a => a.Name.StartsWith("edgetoken.", StringComparison.Ordinal));
+        string path = Path.Combine(dir, "mixed.qdq.onnx");
+        exported.Save(path);
+
+        var executor = new PlanExecutor(q.Plan);
+        using var ort = new OnnxRuntimeReference(path);
+        float step = q.QuantizedLayers[^1].Output.Scale;
+        foreach (var x in QuantModels.Samples(20, 32, 7000))
+        {
+            var ours = QuantModels.Run(executor, x);
+            var theirs = ort.Run([ConstantTensor.FromArray(ElementType.Float32, [1, 32], x)])[0].AsSpan<float>().ToArray();
+            for (int i = 0; i < ours.Length; i++)
+                Assert.True(Math.Abs(ours[i] - theirs[i]) <= step * 1.001f, $"output {i}: EdgeToken {ours[i]}, ONNX Runtime {theirs[i]}, step {step}");
+        }
+    }
 }
