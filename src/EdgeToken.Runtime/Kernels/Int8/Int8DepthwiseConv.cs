@@ -154,6 +154,11 @@ public static class Int8DepthwiseConv
         Vector256<short> w0 = Vector256.Create((short)wc[0]), w1 = Vector256.Create((short)wc[1]), w2 = Vector256.Create((short)wc[2]);
         Vector256<short> w3 = Vector256.Create((short)wc[3]), w4 = Vector256.Create((short)wc[4]), w5 = Vector256.Create((short)wc[5]);
         Vector256<short> w6 = Vector256.Create((short)wc[6]), w7 = Vector256.Create((short)wc[7]), w8 = Vector256.Create((short)wc[8]);
+        if (!wc.Contains(sbyte.MinValue))
+        {
+            Sums3x3PairedVector256(ref p, ref a, outH, outW, sH, dH, dW, w0, w1, w2, w3, w4, w5, w6, w7, w8);
+            return;
+        }
         for (int oh = 0; oh < outH; oh++)
         {
             int top = oh * sH, row = oh * outW;
@@ -171,6 +176,31 @@ public static class Int8DepthwiseConv
                 var (l8, h8) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r2 + 2 * d) * w8);
                 ((l0 + l1) + (l2 + l3) + ((l4 + l5) + (l6 + l7)) + l8).StoreUnsafe(ref a, (nuint)(row + ow));
                 ((h0 + h1) + (h2 + h3) + ((h4 + h5) + (h6 + h7)) + h8).StoreUnsafe(ref a, (nuint)(row + ow + 8));
+            }
+        }
+    }
+
+    /// <summary><see cref="Sums3x3Vector256"/> adding two products in int16 before widening, which halves the widenings:
+    /// exact when no weight is -128 (|x · w| ≤ 128 · 127, so a pair stays within ±32512), as symmetric quantization
+    /// guarantees; the caller checks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sums3x3PairedVector256(ref short p, ref int a, int outH, int outW, int sH, int dH, int dW,
+        Vector256<short> w0, Vector256<short> w1, Vector256<short> w2, Vector256<short> w3, Vector256<short> w4,
+        Vector256<short> w5, Vector256<short> w6, Vector256<short> w7, Vector256<short> w8)
+    {
+        for (int oh = 0; oh < outH; oh++)
+        {
+            int top = oh * sH, row = oh * outW;
+            for (int ow = 0; ow < outW; ow += Lanes)
+            {
+                nuint r0 = (nuint)(top + ow), r1 = r0 + (nuint)dH, r2 = r1 + (nuint)dH, d = (nuint)dW;
+                var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r0) * w0 + Vector256.LoadUnsafe(ref p, r0 + d) * w1);
+                var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r0 + 2 * d) * w2 + Vector256.LoadUnsafe(ref p, r1) * w3);
+                var (l2, h2) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r1 + d) * w4 + Vector256.LoadUnsafe(ref p, r1 + 2 * d) * w5);
+                var (l3, h3) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r2) * w6 + Vector256.LoadUnsafe(ref p, r2 + d) * w7);
+                var (l4, h4) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r2 + 2 * d) * w8);
+                ((l0 + l1) + (l2 + l3) + l4).StoreUnsafe(ref a, (nuint)(row + ow));
+                ((h0 + h1) + (h2 + h3) + h4).StoreUnsafe(ref a, (nuint)(row + ow + 8));
             }
         }
     }

@@ -30,6 +30,13 @@ public class Int8DepthwiseConvTests
             Assert.True(g.IsDepthwise, name);
             var x = Int8GemmTests.RandomBytes(g.Channels * g.Height * g.Width, rng);
             var w = Int8GemmTests.RandomBytes(g.OutChannels * g.PatchSize, rng); // -128 included: the int16 products stay exact
+            // Channel 0 holds a -128 weight, which rules out adding products in pairs in int16; channel 1 is the
+            // paired path's extreme (every product 128 · 127); the last has no -128.
+            int taps = g.KernelH * g.KernelW, plane = g.Height * g.Width, last = g.Channels - 1;
+            w[0] = sbyte.MinValue;
+            w.AsSpan(taps, taps).Fill(-127);
+            x.AsSpan(plane, plane).Fill(sbyte.MinValue);
+            for (int i = last * taps; i < (last + 1) * taps; i++) if (w[i] == sbyte.MinValue) w[i] = 5;
             var bias = new int[g.OutChannels];
             for (int i = 0; i < bias.Length; i++) bias[i] = rng.Next(-5000, 5000);
             var scales = new FixedPointMultiplier[name.Contains("1-D") ? 1 : g.OutChannels];
