@@ -9,10 +9,21 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// than per kernel position so the GEMM's inner loop runs over the whole patch.</remarks>
 public static class Int8Conv
 {
-    /// <summary>One image. <paramref name="w"/> as <see cref="PackWeights"/> lays it out; <paramref name="bias"/> (per
+    /// <summary>One image: a depthwise convolution through <see cref="Int8DepthwiseConv"/>, any other through
+    /// <see cref="RunGemm"/>. <paramref name="w"/> as <see cref="PackWeights"/> lays it out; <paramref name="bias"/> (per
     /// output channel, zero-point correction folded in) may be empty; <paramref name="scales"/> has one entry per output
     /// channel or one for all.</summary>
     public static void Run(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max,
+        Span<sbyte> y, Span<byte> scratch, Int8Path path)
+    {
+        if (g.IsDepthwise) Int8DepthwiseConv.Run(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch);
+        else RunGemm(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, path);
+    }
+
+    /// <summary>The GEMM path for any convolution, depthwise too (the tests compare <see cref="Int8DepthwiseConv"/> with
+    /// it); <paramref name="scratch"/> at least <see cref="Int8ConvGeometry.GemmScratchBytes"/>.</summary>
+    internal static void RunGemm(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max,
         Span<sbyte> y, Span<byte> scratch, Int8Path path)
     {

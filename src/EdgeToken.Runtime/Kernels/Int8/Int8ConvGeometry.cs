@@ -15,6 +15,12 @@ public sealed class Int8ConvGeometry
     public int Group { get; private init; }
     public int OutH { get; private init; }
     public int OutW { get; private init; }
+    public int StrideH { get; private init; } = 1;
+    public int StrideW { get; private init; } = 1;
+    public int DilationH { get; private init; } = 1;
+    public int DilationW { get; private init; } = 1;
+    public int PadTop { get; private init; }
+    public int PadLeft { get; private init; }
     internal int[] RowMap { get; private init; } = [];
     internal int[] ColMap { get; private init; } = [];
 
@@ -38,12 +44,28 @@ public sealed class Int8ConvGeometry
     /// convolution. (A grouped one reads only its group's channels, so channels-last would not make them contiguous.)</summary>
     public bool ChannelsLast => Group == 1;
 
-    /// <summary>Scratch the convolution needs: the patches of one group [OutPixels, PatchStride] as bytes, then the int32
+    /// <summary>Scratch the convolution needs: <see cref="DepthwiseScratchBytes"/> for a depthwise one, which
+    /// <see cref="Int8DepthwiseConv"/> runs; otherwise <see cref="GemmScratchBytes"/>.</summary>
+    public int ScratchBytes => IsDepthwise ? DepthwiseScratchBytes : GemmScratchBytes;
+
+    /// <summary>Scratch the GEMM path needs: the patches of one group [OutPixels, PatchStride] as bytes, then the int32
     /// accumulators of one group [GroupOutChannels, OutPixels], then (<see cref="ChannelsLast"/>) the transposed input,
     /// each 64-byte aligned.</summary>
-    public int ScratchBytes => PatchBytes + Align64(GroupOutChannels * OutPixels * sizeof(int)) + (ChannelsLast ? Channels * Height * Width : 0);
+    public int GemmScratchBytes => PatchBytes + Align64(GroupOutChannels * OutPixels * sizeof(int)) + (ChannelsLast ? Channels * Height * Width : 0);
     internal int PatchBytes => Align64(OutPixels * PatchStride);
     internal int TransposedOffset => PatchBytes + Align64(GroupOutChannels * OutPixels * sizeof(int));
+
+    /// <summary>Rows of <see cref="Int8DepthwiseConv"/>'s bordered plane: the padded input's, or as many as the taps of
+    /// the last output row reach if more.</summary>
+    public int PlaneH => Math.Max(PadTop + Height, (OutH - 1) * StrideH + (KernelH - 1) * DilationH + 1);
+    /// <summary>Columns of <see cref="Int8DepthwiseConv"/>'s bordered plane: with stride 1, enough for its vector steps
+    /// to run to the output width rounded up to <see cref="Int8DepthwiseConv.Lanes"/>.</summary>
+    public int PlaneW => Math.Max(PadLeft + Width,
+        (StrideW == 1 ? (OutW + Int8DepthwiseConv.Lanes - 1) / Int8DepthwiseConv.Lanes * Int8DepthwiseConv.Lanes : (OutW - 1) * StrideW + 1) + (KernelW - 1) * DilationW);
+    /// <summary>Scratch of <see cref="Int8DepthwiseConv"/>: the int16 bordered plane, then one channel's int32 sums with
+    /// <see cref="Int8DepthwiseConv.Lanes"/> to spare.</summary>
+    public int DepthwiseScratchBytes => DepthwiseAccumulatorsOffset + Align64((OutPixels + Int8DepthwiseConv.Lanes) * sizeof(int));
+    internal int DepthwiseAccumulatorsOffset => Align64(PlaneH * PlaneW * sizeof(short));
 
     private static int Align64(int n) => (n + 63) & ~63;
 
@@ -59,6 +81,7 @@ public sealed class Int8ConvGeometry
         {
             Channels = channels, Height = height, Width = width, OutChannels = outChannels, KernelH = kernelH, KernelW = kernelW,
             Group = group, OutH = outH, OutW = outW, RowMap = rowMap, ColMap = colMap,
+            StrideH = strides.H, StrideW = strides.W, DilationH = dilations.H, DilationW = dilations.W, PadTop = pads.Top, PadLeft = pads.Left,
         };
     }
 

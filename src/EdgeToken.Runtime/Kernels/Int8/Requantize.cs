@@ -80,7 +80,8 @@ public static partial class Requantize
             var s = scales[perChannel ? c : 0];
             var plane = accumulators.Slice(c * pixels, pixels);
             var output = y.Slice(c * pixels, pixels);
-            int p = Vector256.IsHardwareAccelerated ? Plane256(plane, b, s, zeroPoint, min, max, output) : 0;
+            int p = Avx512F.IsSupported ? Plane512(plane, b, s, zeroPoint, min, max, output)
+                : Vector256.IsHardwareAccelerated ? Plane256(plane, b, s, zeroPoint, min, max, output) : 0;
             for (; p < pixels; p++) output[p] = One(plane[p] + b, s, zeroPoint, min, max);
         }
     }

@@ -1,0 +1,207 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+/// <summary>Depthwise int8 convolution (one input and one output channel per group, 1-D or 2-D), computed directly:
+/// each channel is copied, widened to int16, into a plane bordered with the input zero point, so every tap of every
+/// output position is in bounds; the int32 sums of raw x · w over the taps are taken a row at a time, and
+/// <see cref="Requantize.Channels"/> adds the folded bias and requantizes them exactly as <see cref="Int8Conv"/>'s
+/// GEMM path does. The integers are the same, so the results are bit-identical to it.</summary>
+/// <remarks>Through the GEMM a depthwise layer is one tiny matrix product per channel with a dot product of kH·kW, all
+/// gather and call overhead. Here, with stride 1 along W, a step takes <see cref="Lanes"/> output positions: per tap one
+/// load of int16 inputs, one int16 multiply by the broadcast weight (exact: |x · w| ≤ 2^14) and a widening add into two
+/// int32 vectors. The vector steps run past the row's end into the next row's accumulators (overwritten when that row
+/// is done) and into <see cref="Lanes"/> slack ints after the last, so rows need no scalar tail; the plane is wide
+/// enough for those reads (<see cref="Int8ConvGeometry.PlaneW"/>). Other strides along W take <see cref="SumsScalar"/>,
+/// the reference the vector path is tested against.</remarks>
+public static class Int8DepthwiseConv
+{
+    /// <summary>Output positions per vector step: one Vector256 of int16, two Vector128 steps on ARM64.</summary>
+    public const int Lanes = 16;
+
+    /// <summary>One image, vector path where it applies. <paramref name="w"/> as <see cref="Int8Conv.PackWeights"/> lays
+    /// it out (channel c's taps at c · <see cref="Int8ConvGeometry.PatchStride"/>); <paramref name="bias"/> folded as for
+    /// <see cref="Int8Conv.Run"/>; <paramref name="scratch"/> at least <see cref="Int8ConvGeometry.DepthwiseScratchBytes"/>.</summary>
+    public static void Run(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch) =>
+        Run(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, vector: true);
+
+    /// <summary><see cref="Run(Int8ConvGeometry, ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, int, Span{sbyte}, Span{byte})"/>
+    /// with every sum through <see cref="SumsScalar"/>: the reference.</summary>
+    public static void RunScalar(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch) =>
+        Run(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, vector: false);
+
+    private static void Run(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch, bool vector)
+    {
+        if (!g.IsDepthwise) throw new ArgumentException("Int8DepthwiseConv needs one input and one output channel per group");
+        if (scratch.Length < g.DepthwiseScratchBytes) throw new ArgumentException($"depthwise int8 convolution: scratch of {scratch.Length} bytes, needs {g.DepthwiseScratchBytes}");
+        var plane = MemoryMarshal.Cast<byte, short>(scratch[..(g.PlaneH * g.PlaneW * sizeof(short))]);
+        var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(g.DepthwiseAccumulatorsOffset, (g.OutPixels + Lanes) * sizeof(int)));
+        plane.Fill((short)inputZeroPoint); // the border; each channel overwrites only the interior
+        int pixels = g.Height * g.Width, taps = g.KernelH * g.KernelW, outPixels = g.OutPixels;
+        bool simd = vector && g.StrideW == 1 && Vector128.IsHardwareAccelerated;
+        for (int c = 0; c < g.Channels; c++)
+        {
+            CopyPlane(g, x.Slice(c * pixels, pixels), plane);
+            var wc = w.Slice(c * g.PatchStride, taps);
+            if (simd) SumsVector(g, plane, wc, acc);
+            else SumsScalar(g, plane, wc, acc);
+            Requantize.Channels(acc[..outPixels], 1, outPixels, bias.IsEmpty ? bias : bias.Slice(c, 1), scales.Length == 1 ? scales : scales.Slice(c, 1),
+                outputZeroPoint, min, max, y.Slice(c * outPixels, outPixels));
+        }
+    }
+
+    /// <summary>The channel's rows, widened to int16, into the interior of the bordered plane.</summary>
+    private static void CopyPlane(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, Span<short> plane)
+    {
+        int width = g.Width;
+        for (int r = 0; r < g.Height; r++)
+        {
+            var src = x.Slice(r * width, width);
+            var dst = plane.Slice((g.PadTop + r) * g.PlaneW + g.PadLeft, width);
+            int i = 0;
+            if (Vector128.IsHardwareAccelerated)
+                for (; i <= width - 16; i += 16)
+                {
+                    var (lo, hi) = Vector128.Widen(Vector128.Create(src.Slice(i, 16)));
+                    lo.CopyTo(dst.Slice(i, 8));
+                    hi.CopyTo(dst.Slice(i + 8, 8));
+                }
+            for (; i < width; i++) dst[i] = src[i];
+        }
+    }
+
+    /// <summary>acc[oh, ow] = Σ over taps of w · plane at the tap, one position at a time, any stride and dilation.</summary>
+    internal static void SumsScalar(Int8ConvGeometry g, ReadOnlySpan<short> plane, ReadOnlySpan<sbyte> wc, Span<int> acc)
+    {
+        int pw = g.PlaneW, kH = g.KernelH, kW = g.KernelW;
+        int sH = g.StrideH * pw, sW = g.StrideW, dH = g.DilationH * pw, dW = g.DilationW;
+        for (int oh = 0; oh < g.OutH; oh++)
+            for (int ow = 0; ow < g.OutW; ow++)
+            {
+                int sum = 0, at = oh * sH + ow * sW;
+                for (int kh = 0; kh < kH; kh++)
+                    for (int kw = 0; kw < kW; kw++)
+                        sum += wc[kh * kW + kw] * plane[at + kh * dH + kw * dW];
+                acc[oh * g.OutW + ow] = sum;
+            }
+    }
+
+    /// <summary>Stride 1 along W: <see cref="Lanes"/> positions a step (see the remarks on the class).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void SumsVector(Int8ConvGeometry g, ReadOnlySpan<short> plane, ReadOnlySpan<sbyte> wc, Span<int> acc)
+    {
+        if (g.StrideW != 1) throw new ArgumentException("the vector path needs stride 1 along W");
+        if (acc.Length < g.OutPixels + Lanes || plane.Length < g.PlaneH * g.PlaneW) throw new ArgumentException("depthwise int8 convolution: plane or accumulators too short");
+        int pw = g.PlaneW, kH = g.KernelH, kW = g.KernelW, outW = g.OutW;
+        int sH = g.StrideH * pw, dH = g.DilationH * pw, dW = g.DilationW;
+        ref short p = ref MemoryMarshal.GetReference(plane);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        if (kH == 3 && kW == 3 && Vector256.IsHardwareAccelerated)
+        {
+            Sums3x3Vector256(ref p, wc, ref a, g.OutH, outW, sH, dH, dW);
+            return;
+        }
+        for (int oh = 0; oh < g.OutH; oh++)
+        {
+            int top = oh * sH, row = oh * outW;
+            for (int ow = 0; ow < outW; ow += Lanes)
+            {
+                if (Vector256.IsHardwareAccelerated)
+                {
+                    Vector256<int> lo = Vector256<int>.Zero, hi = Vector256<int>.Zero;
+                    for (int kh = 0; kh < kH; kh++)
+                        for (int kw = 0; kw < kW; kw++)
+                        {
+                            var product = Vector256.LoadUnsafe(ref p, (nuint)(top + kh * dH + kw * dW + ow)) * Vector256.Create((short)wc[kh * kW + kw]);
+                            var (l, h) = Vector256.Widen(product);
+                            lo += l;
+                            hi += h;
+                        }
+                    lo.StoreUnsafe(ref a, (nuint)(row + ow));
+                    hi.StoreUnsafe(ref a, (nuint)(row + ow + 8));
+                }
+                else
+                {
+                    for (int half = 0; half < Lanes; half += 8)
+                    {
+                        Vector128<int> lo = Vector128<int>.Zero, hi = Vector128<int>.Zero;
+                        for (int kh = 0; kh < kH; kh++)
+                            for (int kw = 0; kw < kW; kw++)
+                            {
+                                var product = Vector128.LoadUnsafe(ref p, (nuint)(top + kh * dH + kw * dW + ow + half)) * Vector128.Create((short)wc[kh * kW + kw]);
+                                var (l, h) = Vector128.Widen(product);
+                                lo += l;
+                                hi += h;
+                            }
+                        lo.StoreUnsafe(ref a, (nuint)(row + ow + half));
+                        hi.StoreUnsafe(ref a, (nuint)(row + ow + half + 4));
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>The 3x3 kernel with its nine weights in registers: with rows this short, broadcasts and the tap loop are
+    /// otherwise most of the cost (as in the float depthwise kernel).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sums3x3Vector256(ref short p, ReadOnlySpan<sbyte> wc, ref int a, int outH, int outW, int sH, int dH, int dW)
+    {
+        Vector256<short> w0 = Vector256.Create((short)wc[0]), w1 = Vector256.Create((short)wc[1]), w2 = Vector256.Create((short)wc[2]);
+        Vector256<short> w3 = Vector256.Create((short)wc[3]), w4 = Vector256.Create((short)wc[4]), w5 = Vector256.Create((short)wc[5]);
+        Vector256<short> w6 = Vector256.Create((short)wc[6]), w7 = Vector256.Create((short)wc[7]), w8 = Vector256.Create((short)wc[8]);
+        if (!wc.Contains(sbyte.MinValue))
+        {
+            Sums3x3PairedVector256(ref p, ref a, outH, outW, sH, dH, dW, w0, w1, w2, w3, w4, w5, w6, w7, w8);
+            return;
+        }
+        for (int oh = 0; oh < outH; oh++)
+        {
+            int top = oh * sH, row = oh * outW;
+            for (int ow = 0; ow < outW; ow += Lanes)
+            {
+                nuint r0 = (nuint)(top + ow), r1 = r0 + (nuint)dH, r2 = r1 + (nuint)dH, d = (nuint)dW;
+                var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r0) * w0);
+                var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r0 + d) * w1);
+                var (l2, h2) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r0 + 2 * d) * w2);
+                var (l3, h3) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r1) * w3);
+                var (l4, h4) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r1 + d) * w4);
+                var (l5, h5) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r1 + 2 * d) * w5);
+                var (l6, h6) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r2) * w6);
+                var (l7, h7) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r2 + d) * w7);
+                var (l8, h8) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r2 + 2 * d) * w8);
+                ((l0 + l1) + (l2 + l3) + ((l4 + l5) + (l6 + l7)) + l8).StoreUnsafe(ref a, (nuint)(row + ow));
+                ((h0 + h1) + (h2 + h3) + ((h4 + h5) + (h6 + h7)) + h8).StoreUnsafe(ref a, (nuint)(row + ow + 8));
+            }
+        }
+    }
+
+    /// <summary><see cref="Sums3x3Vector256"/> adding two products in int16 before widening, which halves the widenings:
+    /// exact when no weight is -128 (|x · w| ≤ 128 · 127, so a pair stays within ±32512), as symmetric quantization
+    /// guarantees; the caller checks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Sums3x3PairedVector256(ref short p, ref int a, int outH, int outW, int sH, int dH, int dW,
+        Vector256<short> w0, Vector256<short> w1, Vector256<short> w2, Vector256<short> w3, Vector256<short> w4,
+        Vector256<short> w5, Vector256<short> w6, Vector256<short> w7, Vector256<short> w8)
+    {
+        for (int oh = 0; oh < outH; oh++)
+        {
+            int top = oh * sH, row = oh * outW;
+            for (int ow = 0; ow < outW; ow += Lanes)
+            {
+                nuint r0 = (nuint)(top + ow), r1 = r0 + (nuint)dH, r2 = r1 + (nuint)dH, d = (nuint)dW;
+                var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r0) * w0 + Vector256.LoadUnsafe(ref p, r0 + d) * w1);
+                var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r0 + 2 * d) * w2 + Vector256.LoadUnsafe(ref p, r1) * w3);
+                var (l2, h2) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r1 + d) * w4 + Vector256.LoadUnsafe(ref p, r1 + 2 * d) * w5);
+                var (l3, h3) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r2) * w6 + Vector256.LoadUnsafe(ref p, r2 + d) * w7);
+                var (l4, h4) = Vector256.Widen(Vector256.LoadUnsafe(ref p, r2 + 2 * d) * w8);
+                ((l0 + l1) + (l2 + l3) + l4).StoreUnsafe(ref a, (nuint)(row + ow));
+                ((h0 + h1) + (h2 + h3) + h4).StoreUnsafe(ref a, (nuint)(row + ow + 8));
+            }
+        }
+    }
+}
