@@ -59,7 +59,7 @@ internal static class GateSigmoidTanh
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec ExpM1Fused<TVec, TOps>(TVec x) where TVec : struct where TOps : IFloatVector<TVec>
     {
-        x = TOps.Min(TOps.Max(x, TOps.Create(-Limit)), TOps.Create(Limit));
+        x = TOps.ClampConstant(x, -Limit, Limit);
         var n = TOps.Round(TOps.Multiply(x, Log2E));
         var r = TOps.FusedMultiplyAdd(n, TOps.Create(-Ln2Lo), TOps.FusedMultiplyAdd(n, TOps.Create(-Ln2Hi), x));
         var p = TOps.FusedMultiplyAdd(TOps.Create(C8), r, TOps.Create(C7));
