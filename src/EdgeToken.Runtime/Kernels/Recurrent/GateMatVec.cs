@@ -47,17 +47,20 @@ public static class GateMatVec
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns512(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
         => Blocks4<Vector512<float>, F512>(ref w, ld, ref x, k, ref y, n, j);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns256(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
         => Singles<Vector256<float>, F256>(ref w, ld, ref x, k, ref y, n, Blocks4<Vector256<float>, F256>(ref w, ld, ref x, k, ref y, n, j));
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns128(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
         => Singles<Vector128<float>, F128>(ref w, ld, ref x, k, ref y, n, Blocks4<Vector128<float>, F128>(ref w, ld, ref x, k, ref y, n, j));
 
     /// <summary>Blocks of 4 vectors of columns with k unrolled by 2 (8 FMA chains), at the width of <typeparamref name="TOps"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Blocks4<TVec, TOps>(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
         where TVec : struct where TOps : IFloatVector<TVec>
     {
@@ -100,7 +103,7 @@ public static class GateMatVec
     }
 
     /// <summary>Leftover single vectors of columns, k unrolled by 4.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static int Singles<TVec, TOps>(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
         where TVec : struct where TOps : IFloatVector<TVec>
     {
