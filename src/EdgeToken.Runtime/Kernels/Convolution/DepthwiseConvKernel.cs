@@ -151,55 +151,36 @@ internal sealed class DepthwiseConvKernel : Kernel
     }
 
     private static unsafe void Plane3x3Vector256(float* p, float* w, float bias, float floor, float* y, int outH, int outW, int done, int sH, int dH, int dW)
-    {
-        Vector256<float> w0 = Vector256.Create(w[0]), w1 = Vector256.Create(w[1]), w2 = Vector256.Create(w[2]);
-        Vector256<float> w3 = Vector256.Create(w[3]), w4 = Vector256.Create(w[4]), w5 = Vector256.Create(w[5]);
-        Vector256<float> w6 = Vector256.Create(w[6]), w7 = Vector256.Create(w[7]), w8 = Vector256.Create(w[8]);
-        var b = Vector256.Create(bias);
-        var lo = Vector256.Create(floor);
-        for (int oh = 0; oh < outH; oh++)
-        {
-            float* r0 = p + oh * sH, r1 = r0 + dH, r2 = r1 + dH;
-            float* yrow = y + oh * outW;
-            for (int ow = 0; ow < done; ow += 8)
-            {
-                var s0 = Vector256.MultiplyAddEstimate(w0, Vector256.Load(r0 + ow), b);
-                var s1 = Vector256.Multiply(w1, Vector256.Load(r0 + ow + dW));
-                var s2 = Vector256.Multiply(w2, Vector256.Load(r0 + ow + 2 * dW));
-                s0 = Vector256.MultiplyAddEstimate(w3, Vector256.Load(r1 + ow), s0);
-                s1 = Vector256.MultiplyAddEstimate(w4, Vector256.Load(r1 + ow + dW), s1);
-                s2 = Vector256.MultiplyAddEstimate(w5, Vector256.Load(r1 + ow + 2 * dW), s2);
-                s0 = Vector256.MultiplyAddEstimate(w6, Vector256.Load(r2 + ow), s0);
-                s1 = Vector256.MultiplyAddEstimate(w7, Vector256.Load(r2 + ow + dW), s1);
-                s2 = Vector256.MultiplyAddEstimate(w8, Vector256.Load(r2 + ow + 2 * dW), s2);
-                Vector256.Max(s0 + s1 + s2, lo).Store(yrow + ow);
-            }
-        }
-    }
+        => Plane3x3<Vector256<float>, F256>(p, w, bias, floor, y, outH, outW, done, sH, dH, dW);
 
     private static unsafe void Plane3x3Vector128(float* p, float* w, float bias, float floor, float* y, int outH, int outW, int done, int sH, int dH, int dW)
+        => Plane3x3<Vector128<float>, F128>(p, w, bias, floor, y, outH, outW, done, sH, dH, dW);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Plane3x3<TVec, TOps>(float* p, float* w, float bias, float floor, float* y, int outH, int outW, int done, int sH, int dH, int dW)
+        where TVec : struct where TOps : IFloatVector<TVec>
     {
-        Vector128<float> w0 = Vector128.Create(w[0]), w1 = Vector128.Create(w[1]), w2 = Vector128.Create(w[2]);
-        Vector128<float> w3 = Vector128.Create(w[3]), w4 = Vector128.Create(w[4]), w5 = Vector128.Create(w[5]);
-        Vector128<float> w6 = Vector128.Create(w[6]), w7 = Vector128.Create(w[7]), w8 = Vector128.Create(w[8]);
-        var b = Vector128.Create(bias);
-        var lo = Vector128.Create(floor);
+        TVec w0 = TOps.Create(w[0]), w1 = TOps.Create(w[1]), w2 = TOps.Create(w[2]);
+        TVec w3 = TOps.Create(w[3]), w4 = TOps.Create(w[4]), w5 = TOps.Create(w[5]);
+        TVec w6 = TOps.Create(w[6]), w7 = TOps.Create(w[7]), w8 = TOps.Create(w[8]);
+        var b = TOps.Create(bias);
+        var lo = TOps.Create(floor);
         for (int oh = 0; oh < outH; oh++)
         {
             float* r0 = p + oh * sH, r1 = r0 + dH, r2 = r1 + dH;
             float* yrow = y + oh * outW;
-            for (int ow = 0; ow < done; ow += 4)
+            for (int ow = 0; ow < done; ow += TOps.Count)
             {
-                var s0 = Vector128.MultiplyAddEstimate(w0, Vector128.Load(r0 + ow), b);
-                var s1 = Vector128.Multiply(w1, Vector128.Load(r0 + ow + dW));
-                var s2 = Vector128.Multiply(w2, Vector128.Load(r0 + ow + 2 * dW));
-                s0 = Vector128.MultiplyAddEstimate(w3, Vector128.Load(r1 + ow), s0);
-                s1 = Vector128.MultiplyAddEstimate(w4, Vector128.Load(r1 + ow + dW), s1);
-                s2 = Vector128.MultiplyAddEstimate(w5, Vector128.Load(r1 + ow + 2 * dW), s2);
-                s0 = Vector128.MultiplyAddEstimate(w6, Vector128.Load(r2 + ow), s0);
-                s1 = Vector128.MultiplyAddEstimate(w7, Vector128.Load(r2 + ow + dW), s1);
-                s2 = Vector128.MultiplyAddEstimate(w8, Vector128.Load(r2 + ow + 2 * dW), s2);
-                Vector128.Max(s0 + s1 + s2, lo).Store(yrow + ow);
+                var s0 = TOps.MultiplyAddEstimate(w0, TOps.Load(r0 + ow), b);
+                var s1 = TOps.Multiply(w1, TOps.Load(r0 + ow + dW));
+                var s2 = TOps.Multiply(w2, TOps.Load(r0 + ow + 2 * dW));
+                s0 = TOps.MultiplyAddEstimate(w3, TOps.Load(r1 + ow), s0);
+                s1 = TOps.MultiplyAddEstimate(w4, TOps.Load(r1 + ow + dW), s1);
+                s2 = TOps.MultiplyAddEstimate(w5, TOps.Load(r1 + ow + 2 * dW), s2);
+                s0 = TOps.MultiplyAddEstimate(w6, TOps.Load(r2 + ow), s0);
+                s1 = TOps.MultiplyAddEstimate(w7, TOps.Load(r2 + ow + dW), s1);
+                s2 = TOps.MultiplyAddEstimate(w8, TOps.Load(r2 + ow + 2 * dW), s2);
+                TOps.Store(TOps.Max(TOps.Add(TOps.Add(s0, s1), s2), lo), yrow + ow);
             }
         }
     }

@@ -14,12 +14,11 @@ internal sealed class Im2ColConvKernel : Kernel
     private const int ChunkFloats = 64 * 1024;
 
     private readonly ConvGeometry _g;
-    private readonly float[]? _packedW;
+    private readonly PackedConvWeights _weights;
     private readonly bool _hasBias;
     private readonly FusedActivation _activation;
     private readonly int _depth;
     private readonly int _chunk;
-    private readonly int _wFloats;
     private readonly bool _pointwise;
     // Per output position: the input coordinate of the kernel's first tap (may be negative: padding).
     private readonly int[] _baseD, _baseH, _baseW;
@@ -32,13 +31,7 @@ internal sealed class Im2ColConvKernel : Kernel
         _hasBias = hasBias;
         _activation = activation;
         _depth = g.ChannelsPerGroup * g.KernelVolume;
-        int packedSize = Sgemm.PackedASize(g.OutChannelsPerGroup, _depth);
-        if (w is not null)
-        {
-            _packedW = new float[packedSize * g.Groups];
-            PackWeights(w.AsSpan<float>(), _packedW);
-        }
-        else _wFloats = packedSize * g.Groups;
+        _weights = new PackedConvWeights(g, _depth, w);
 
         _pointwise = g.KernelVolume == 1 && g.Stride is [1, 1, 1] && g.PadBegin is [0, 0, 0] && g.PadEnd is [0, 0, 0];
         _chunk = Math.Min(Sgemm.RoundUp(g.OutSpatial, Sgemm.NR), Math.Max(Sgemm.NR, ChunkFloats / Math.Max(1, _depth) / Sgemm.NR * Sgemm.NR));
@@ -47,14 +40,7 @@ internal sealed class Im2ColConvKernel : Kernel
         ConvTaps.Rows(g.ChannelsPerGroup, g.InSpatial, g.Kernel, g.Dilation, out _rowChannel, out _rowD, out _rowH, out _rowW);
     }
 
-    public override int ScratchBytes => (_wFloats + Sgemm.PackedBSize(_depth, _chunk)) * sizeof(float);
-
-    private void PackWeights(ReadOnlySpan<float> w, Span<float> packed)
-    {
-        int ocg = _g.OutChannelsPerGroup, size = Sgemm.PackedASize(ocg, _depth);
-        for (int grp = 0; grp < _g.Groups; grp++)
-            Sgemm.PackA(w.Slice(grp * ocg * _depth, ocg * _depth), ocg, _depth, _depth, 1, 1f, packed.Slice(grp * size, size));
-    }
+    public override int ScratchBytes => (_weights.ScratchFloats + Sgemm.PackedBSize(_depth, _chunk)) * sizeof(float);
 
     public override void Run(in KernelArgs args)
     {
@@ -62,14 +48,8 @@ internal sealed class Im2ColConvKernel : Kernel
         var x = args.Input<float>(0);
         var y = args.Output<float>(0);
         ReadOnlySpan<float> bias = _hasBias ? args.Input<float>(2) : default;
-        ReadOnlySpan<float> packedW = _packedW;
-        if (_packedW is null)
-        {
-            var s = args.ScratchAs<float>(0, _wFloats);
-            PackWeights(args.Input<float>(1), s);
-            packedW = s;
-        }
-        var columns = args.ScratchAs<float>(_wFloats * sizeof(float), Sgemm.PackedBSize(_depth, _chunk));
+        ReadOnlySpan<float> packedW = _weights.Get(args);
+        var columns = args.ScratchAs<float>(_weights.ScratchFloats * sizeof(float), Sgemm.PackedBSize(_depth, _chunk));
         int cg = g.ChannelsPerGroup, ocg = g.OutChannelsPerGroup, inPlane = g.InSpatial, outPlane = g.OutSpatial;
         int wSize = Sgemm.PackedASize(ocg, _depth);
         for (int n = 0; n < g.Batch; n++)

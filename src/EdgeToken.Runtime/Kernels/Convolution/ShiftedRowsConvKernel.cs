@@ -25,8 +25,7 @@ internal sealed class ShiftedRowsConvKernel : Kernel
     private const int MaxDepth = 512;
 
     private readonly ConvGeometry _g;
-    private readonly float[]? _packedW;
-    private readonly int _wFloats;
+    private readonly PackedConvWeights _weights;
     private readonly bool _hasBias;
     private readonly FusedActivation _activation;
     private readonly int _depth, _padH, _padW, _bufferFloats;
@@ -50,13 +49,7 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         _hasBias = hasBias;
         _activation = activation;
         _depth = g.ChannelsPerGroup * g.KernelVolume;
-        int packedSize = Sgemm.PackedASize(g.OutChannelsPerGroup, _depth);
-        if (w is not null)
-        {
-            _packedW = new float[packedSize * g.Groups];
-            PackWeights(w.AsSpan<float>(), _packedW);
-        }
-        else _wFloats = packedSize * g.Groups;
+        _weights = new PackedConvWeights(g, _depth, w);
 
         int outH = g.Out[1], outW = g.Out[2];
         int sH = g.Stride[1], sW = g.Stride[2];
@@ -118,14 +111,7 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         return (start.ToArray(), cols.ToArray(), dst.ToArray());
     }
 
-    public override int ScratchBytes => (_wFloats + _bufferFloats) * sizeof(float);
-
-    private void PackWeights(ReadOnlySpan<float> w, Span<float> packed)
-    {
-        int ocg = _g.OutChannelsPerGroup, size = Sgemm.PackedASize(ocg, _depth);
-        for (int grp = 0; grp < _g.Groups; grp++)
-            Sgemm.PackA(w.Slice(grp * ocg * _depth, ocg * _depth), ocg, _depth, _depth, 1, 1f, packed.Slice(grp * size, size));
-    }
+    public override int ScratchBytes => (_weights.ScratchFloats + _bufferFloats) * sizeof(float);
 
     public override unsafe void Run(in KernelArgs args)
     {
@@ -133,14 +119,8 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         var x = args.Input<float>(0);
         var y = args.Output<float>(0);
         ReadOnlySpan<float> bias = _hasBias ? args.Input<float>(2) : _zeroBias;
-        ReadOnlySpan<float> packedW = _packedW;
-        if (_packedW is null)
-        {
-            var s = args.ScratchAs<float>(0, _wFloats);
-            PackWeights(args.Input<float>(1), s);
-            packedW = s;
-        }
-        var buffer = args.ScratchAs<float>(_wFloats * sizeof(float), _bufferFloats);
+        ReadOnlySpan<float> packedW = _weights.Get(args);
+        var buffer = args.ScratchAs<float>(_weights.ScratchFloats * sizeof(float), _bufferFloats);
         int cg = g.ChannelsPerGroup, ocg = g.OutChannelsPerGroup, inPlane = g.InSpatial, outPlane = g.OutSpatial;
         int wSize = Sgemm.PackedASize(ocg, _depth);
         float* tile = stackalloc float[Sgemm.MR * Sgemm.NR];

@@ -49,154 +49,81 @@ public static class GateMatVec
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns512(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
-    {
-        const int V = 16;
-        for (; j <= n - 4 * V; j += 4 * V)
-        {
-            ref float c = ref Unsafe.Add(ref w, j);
-            Vector512<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
-            int i = 0;
-            for (; i <= k - 2; i += 2)
-            {
-                var x0 = Vector512.Create(Unsafe.Add(ref x, i));
-                var x1 = Vector512.Create(Unsafe.Add(ref x, i + 1));
-                nuint r0 = (nuint)(i * ld), r1 = r0 + (nuint)ld;
-                a0 = Vector512.FusedMultiplyAdd(x0, Vector512.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector512.FusedMultiplyAdd(x0, Vector512.LoadUnsafe(ref c, r0 + V), a1);
-                a2 = Vector512.FusedMultiplyAdd(x0, Vector512.LoadUnsafe(ref c, r0 + 2 * V), a2);
-                a3 = Vector512.FusedMultiplyAdd(x0, Vector512.LoadUnsafe(ref c, r0 + 3 * V), a3);
-                b0 = Vector512.FusedMultiplyAdd(x1, Vector512.LoadUnsafe(ref c, r1), b0);
-                b1 = Vector512.FusedMultiplyAdd(x1, Vector512.LoadUnsafe(ref c, r1 + V), b1);
-                b2 = Vector512.FusedMultiplyAdd(x1, Vector512.LoadUnsafe(ref c, r1 + 2 * V), b2);
-                b3 = Vector512.FusedMultiplyAdd(x1, Vector512.LoadUnsafe(ref c, r1 + 3 * V), b3);
-            }
-            if (i < k)
-            {
-                var x0 = Vector512.Create(Unsafe.Add(ref x, i));
-                nuint r0 = (nuint)(i * ld);
-                a0 = Vector512.FusedMultiplyAdd(x0, Vector512.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector512.FusedMultiplyAdd(x0, Vector512.LoadUnsafe(ref c, r0 + V), a1);
-                a2 = Vector512.FusedMultiplyAdd(x0, Vector512.LoadUnsafe(ref c, r0 + 2 * V), a2);
-                a3 = Vector512.FusedMultiplyAdd(x0, Vector512.LoadUnsafe(ref c, r0 + 3 * V), a3);
-            }
-            (a0 + b0).StoreUnsafe(ref y, (nuint)j);
-            (a1 + b1).StoreUnsafe(ref y, (nuint)(j + V));
-            (a2 + b2).StoreUnsafe(ref y, (nuint)(j + 2 * V));
-            (a3 + b3).StoreUnsafe(ref y, (nuint)(j + 3 * V));
-        }
-        return j;
-    }
+        => Blocks4<Vector512<float>, F512>(ref w, ld, ref x, k, ref y, n, j);
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int Columns256(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
+        => Singles<Vector256<float>, F256>(ref w, ld, ref x, k, ref y, n, Blocks4<Vector256<float>, F256>(ref w, ld, ref x, k, ref y, n, j));
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int Columns128(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
+        => Singles<Vector128<float>, F128>(ref w, ld, ref x, k, ref y, n, Blocks4<Vector128<float>, F128>(ref w, ld, ref x, k, ref y, n, j));
+
+    /// <summary>Blocks of 4 vectors of columns with k unrolled by 2 (8 FMA chains), at the width of <typeparamref name="TOps"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Blocks4<TVec, TOps>(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
+        where TVec : struct where TOps : IFloatVector<TVec>
     {
-        const int V = 8;
+        int V = TOps.Count;
+        nuint v = (nuint)V;
         for (; j <= n - 4 * V; j += 4 * V)
         {
             ref float c = ref Unsafe.Add(ref w, j);
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
+            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero, b0 = TOps.Zero, b1 = TOps.Zero, b2 = TOps.Zero, b3 = TOps.Zero;
             int i = 0;
             for (; i <= k - 2; i += 2)
             {
-                var x0 = Vector256.Create(Unsafe.Add(ref x, i));
-                var x1 = Vector256.Create(Unsafe.Add(ref x, i + 1));
+                var x0 = TOps.Create(Unsafe.Add(ref x, i));
+                var x1 = TOps.Create(Unsafe.Add(ref x, i + 1));
                 nuint r0 = (nuint)(i * ld), r1 = r0 + (nuint)ld;
-                a0 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref c, r0 + V), a1);
-                a2 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref c, r0 + 2 * V), a2);
-                a3 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref c, r0 + 3 * V), a3);
-                b0 = Vector256.FusedMultiplyAdd(x1, Vector256.LoadUnsafe(ref c, r1), b0);
-                b1 = Vector256.FusedMultiplyAdd(x1, Vector256.LoadUnsafe(ref c, r1 + V), b1);
-                b2 = Vector256.FusedMultiplyAdd(x1, Vector256.LoadUnsafe(ref c, r1 + 2 * V), b2);
-                b3 = Vector256.FusedMultiplyAdd(x1, Vector256.LoadUnsafe(ref c, r1 + 3 * V), b3);
+                a0 = TOps.FusedMultiplyAdd(x0, TOps.Load(ref c, r0), a0);
+                a1 = TOps.FusedMultiplyAdd(x0, TOps.Load(ref c, r0 + v), a1);
+                a2 = TOps.FusedMultiplyAdd(x0, TOps.Load(ref c, r0 + 2 * v), a2);
+                a3 = TOps.FusedMultiplyAdd(x0, TOps.Load(ref c, r0 + 3 * v), a3);
+                b0 = TOps.FusedMultiplyAdd(x1, TOps.Load(ref c, r1), b0);
+                b1 = TOps.FusedMultiplyAdd(x1, TOps.Load(ref c, r1 + v), b1);
+                b2 = TOps.FusedMultiplyAdd(x1, TOps.Load(ref c, r1 + 2 * v), b2);
+                b3 = TOps.FusedMultiplyAdd(x1, TOps.Load(ref c, r1 + 3 * v), b3);
             }
             if (i < k)
             {
-                var x0 = Vector256.Create(Unsafe.Add(ref x, i));
+                var x0 = TOps.Create(Unsafe.Add(ref x, i));
                 nuint r0 = (nuint)(i * ld);
-                a0 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref c, r0 + V), a1);
-                a2 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref c, r0 + 2 * V), a2);
-                a3 = Vector256.FusedMultiplyAdd(x0, Vector256.LoadUnsafe(ref c, r0 + 3 * V), a3);
+                a0 = TOps.FusedMultiplyAdd(x0, TOps.Load(ref c, r0), a0);
+                a1 = TOps.FusedMultiplyAdd(x0, TOps.Load(ref c, r0 + v), a1);
+                a2 = TOps.FusedMultiplyAdd(x0, TOps.Load(ref c, r0 + 2 * v), a2);
+                a3 = TOps.FusedMultiplyAdd(x0, TOps.Load(ref c, r0 + 3 * v), a3);
             }
-            (a0 + b0).StoreUnsafe(ref y, (nuint)j);
-            (a1 + b1).StoreUnsafe(ref y, (nuint)(j + V));
-            (a2 + b2).StoreUnsafe(ref y, (nuint)(j + 2 * V));
-            (a3 + b3).StoreUnsafe(ref y, (nuint)(j + 3 * V));
-        }
-        for (; j <= n - V; j += V)
-        {
-            ref float c = ref Unsafe.Add(ref w, j);
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default;
-            int i = 0;
-            for (; i <= k - 4; i += 4)
-            {
-                nuint r0 = (nuint)(i * ld);
-                a0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x, i)), Vector256.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x, i + 1)), Vector256.LoadUnsafe(ref c, r0 + (nuint)ld), a1);
-                a2 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x, i + 2)), Vector256.LoadUnsafe(ref c, r0 + (nuint)(2 * ld)), a2);
-                a3 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x, i + 3)), Vector256.LoadUnsafe(ref c, r0 + (nuint)(3 * ld)), a3);
-            }
-            for (; i < k; i++)
-                a0 = Vector256.FusedMultiplyAdd(Vector256.Create(Unsafe.Add(ref x, i)), Vector256.LoadUnsafe(ref c, (nuint)(i * ld)), a0);
-            ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref y, (nuint)j);
+            TOps.Store(TOps.Add(a0, b0), ref y, (nuint)j);
+            TOps.Store(TOps.Add(a1, b1), ref y, (nuint)j + v);
+            TOps.Store(TOps.Add(a2, b2), ref y, (nuint)j + 2 * v);
+            TOps.Store(TOps.Add(a3, b3), ref y, (nuint)j + 3 * v);
         }
         return j;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int Columns128(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
+    /// <summary>Leftover single vectors of columns, k unrolled by 4.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Singles<TVec, TOps>(ref float w, int ld, ref float x, int k, ref float y, int n, int j)
+        where TVec : struct where TOps : IFloatVector<TVec>
     {
-        const int V = 4;
-        for (; j <= n - 4 * V; j += 4 * V)
-        {
-            ref float c = ref Unsafe.Add(ref w, j);
-            Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default, b0 = default, b1 = default, b2 = default, b3 = default;
-            int i = 0;
-            for (; i <= k - 2; i += 2)
-            {
-                var x0 = Vector128.Create(Unsafe.Add(ref x, i));
-                var x1 = Vector128.Create(Unsafe.Add(ref x, i + 1));
-                nuint r0 = (nuint)(i * ld), r1 = r0 + (nuint)ld;
-                a0 = Vector128.FusedMultiplyAdd(x0, Vector128.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector128.FusedMultiplyAdd(x0, Vector128.LoadUnsafe(ref c, r0 + V), a1);
-                a2 = Vector128.FusedMultiplyAdd(x0, Vector128.LoadUnsafe(ref c, r0 + 2 * V), a2);
-                a3 = Vector128.FusedMultiplyAdd(x0, Vector128.LoadUnsafe(ref c, r0 + 3 * V), a3);
-                b0 = Vector128.FusedMultiplyAdd(x1, Vector128.LoadUnsafe(ref c, r1), b0);
-                b1 = Vector128.FusedMultiplyAdd(x1, Vector128.LoadUnsafe(ref c, r1 + V), b1);
-                b2 = Vector128.FusedMultiplyAdd(x1, Vector128.LoadUnsafe(ref c, r1 + 2 * V), b2);
-                b3 = Vector128.FusedMultiplyAdd(x1, Vector128.LoadUnsafe(ref c, r1 + 3 * V), b3);
-            }
-            if (i < k)
-            {
-                var x0 = Vector128.Create(Unsafe.Add(ref x, i));
-                nuint r0 = (nuint)(i * ld);
-                a0 = Vector128.FusedMultiplyAdd(x0, Vector128.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector128.FusedMultiplyAdd(x0, Vector128.LoadUnsafe(ref c, r0 + V), a1);
-                a2 = Vector128.FusedMultiplyAdd(x0, Vector128.LoadUnsafe(ref c, r0 + 2 * V), a2);
-                a3 = Vector128.FusedMultiplyAdd(x0, Vector128.LoadUnsafe(ref c, r0 + 3 * V), a3);
-            }
-            (a0 + b0).StoreUnsafe(ref y, (nuint)j);
-            (a1 + b1).StoreUnsafe(ref y, (nuint)(j + V));
-            (a2 + b2).StoreUnsafe(ref y, (nuint)(j + 2 * V));
-            (a3 + b3).StoreUnsafe(ref y, (nuint)(j + 3 * V));
-        }
+        int V = TOps.Count;
         for (; j <= n - V; j += V)
         {
             ref float c = ref Unsafe.Add(ref w, j);
-            Vector128<float> a0 = default, a1 = default, a2 = default, a3 = default;
+            TVec a0 = TOps.Zero, a1 = TOps.Zero, a2 = TOps.Zero, a3 = TOps.Zero;
             int i = 0;
             for (; i <= k - 4; i += 4)
             {
                 nuint r0 = (nuint)(i * ld);
-                a0 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref x, i)), Vector128.LoadUnsafe(ref c, r0), a0);
-                a1 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref x, i + 1)), Vector128.LoadUnsafe(ref c, r0 + (nuint)ld), a1);
-                a2 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref x, i + 2)), Vector128.LoadUnsafe(ref c, r0 + (nuint)(2 * ld)), a2);
-                a3 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref x, i + 3)), Vector128.LoadUnsafe(ref c, r0 + (nuint)(3 * ld)), a3);
+                a0 = TOps.FusedMultiplyAdd(TOps.Create(Unsafe.Add(ref x, i)), TOps.Load(ref c, r0), a0);
+                a1 = TOps.FusedMultiplyAdd(TOps.Create(Unsafe.Add(ref x, i + 1)), TOps.Load(ref c, r0 + (nuint)ld), a1);
+                a2 = TOps.FusedMultiplyAdd(TOps.Create(Unsafe.Add(ref x, i + 2)), TOps.Load(ref c, r0 + (nuint)(2 * ld)), a2);
+                a3 = TOps.FusedMultiplyAdd(TOps.Create(Unsafe.Add(ref x, i + 3)), TOps.Load(ref c, r0 + (nuint)(3 * ld)), a3);
             }
             for (; i < k; i++)
-                a0 = Vector128.FusedMultiplyAdd(Vector128.Create(Unsafe.Add(ref x, i)), Vector128.LoadUnsafe(ref c, (nuint)(i * ld)), a0);
-            ((a0 + a1) + (a2 + a3)).StoreUnsafe(ref y, (nuint)j);
+                a0 = TOps.FusedMultiplyAdd(TOps.Create(Unsafe.Add(ref x, i)), TOps.Load(ref c, (nuint)(i * ld)), a0);
+            TOps.Store(TOps.Add(TOps.Add(a0, a1), TOps.Add(a2, a3)), ref y, (nuint)j);
         }
         return j;
     }

@@ -21,33 +21,32 @@ internal static class GateSigmoidTanh
     public static float Tanh(float x) => MathF.Tanh(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Sigmoid(Vector128<float> x) => Vector128<float>.One / (Vector128.Create(2f) + ExpM1Fused(-x));
+    public static Vector128<float> Sigmoid(Vector128<float> x) => Sigmoid<Vector128<float>, F128>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256.Create(2f) + ExpM1Fused(-x));
+    public static Vector256<float> Sigmoid(Vector256<float> x) => Sigmoid<Vector256<float>, F256>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512.Create(2f) + ExpM1Fused(-x));
+    public static Vector512<float> Sigmoid(Vector512<float> x) => Sigmoid<Vector512<float>, F512>(x);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector128<float> Tanh(Vector128<float> x)
+    public static Vector128<float> Tanh(Vector128<float> x) => Tanh<Vector128<float>, F128>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> Tanh(Vector256<float> x) => Tanh<Vector256<float>, F256>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x) => Tanh<Vector512<float>, F512>(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Sigmoid<TVec, TOps>(TVec x) where TVec : struct where TOps : IFloatVector<TVec>
+        => TOps.Divide(TOps.One, TOps.Add(TOps.Create(2f), ExpM1Fused<TVec, TOps>(TOps.Negate(x))));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static TVec Tanh<TVec, TOps>(TVec x) where TVec : struct where TOps : IFloatVector<TVec>
     {
-        var m = ExpM1Fused(Vector128.Abs(x) * -2f);
-        return Vector128.CopySign(-m / (m + Vector128.Create(2f)), x);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x)
-    {
-        var m = ExpM1Fused(Vector256.Abs(x) * -2f);
-        return Vector256.CopySign(-m / (m + Vector256.Create(2f)), x);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Tanh(Vector512<float> x)
-    {
-        var m = ExpM1Fused(Vector512.Abs(x) * -2f);
-        return Vector512.CopySign(-m / (m + Vector512.Create(2f)), x);
+        var m = ExpM1Fused<TVec, TOps>(TOps.Multiply(TOps.Abs(x), -2f));
+        return TOps.CopySign(TOps.Divide(TOps.Negate(m), TOps.Add(m, TOps.Create(2f))), x);
     }
 
     private const float Limit = 30f;
@@ -58,55 +57,19 @@ internal static class GateSigmoidTanh
 
     /// <summary><see cref="ExpM1"/>'s algorithm with every step a fused multiply-add.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<float> ExpM1Fused(Vector128<float> x)
+    private static TVec ExpM1Fused<TVec, TOps>(TVec x) where TVec : struct where TOps : IFloatVector<TVec>
     {
-        x = Vector128.Min(Vector128.Max(x, Vector128.Create(-Limit)), Vector128.Create(Limit));
-        var n = Vector128.Round(x * Log2E);
-        var r = Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Lo), Vector128.FusedMultiplyAdd(n, Vector128.Create(-Ln2Hi), x));
-        var p = Vector128.FusedMultiplyAdd(Vector128.Create(C8), r, Vector128.Create(C7));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C6));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C5));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C4));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C3));
-        p = Vector128.FusedMultiplyAdd(p, r, Vector128.Create(C2));
-        p = Vector128.FusedMultiplyAdd(p * r, r, r);
-        var scale = Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
-        return Vector128.FusedMultiplyAdd(scale, p, scale - Vector128<float>.One);
-    }
-
-    /// <summary><see cref="ExpM1"/>'s algorithm with every step a fused multiply-add.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> ExpM1Fused(Vector256<float> x)
-    {
-        x = Vector256.Min(Vector256.Max(x, Vector256.Create(-Limit)), Vector256.Create(Limit));
-        var n = Vector256.Round(x * Log2E);
-        var r = Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Lo), Vector256.FusedMultiplyAdd(n, Vector256.Create(-Ln2Hi), x));
-        var p = Vector256.FusedMultiplyAdd(Vector256.Create(C8), r, Vector256.Create(C7));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C6));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C5));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C4));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C3));
-        p = Vector256.FusedMultiplyAdd(p, r, Vector256.Create(C2));
-        p = Vector256.FusedMultiplyAdd(p * r, r, r);
-        var scale = Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
-        return Vector256.FusedMultiplyAdd(scale, p, scale - Vector256<float>.One);
-    }
-
-    /// <summary><see cref="ExpM1"/>'s algorithm with every step a fused multiply-add.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> ExpM1Fused(Vector512<float> x)
-    {
-        x = Vector512.Min(Vector512.Max(x, Vector512.Create(-Limit)), Vector512.Create(Limit));
-        var n = Vector512.Round(x * Log2E);
-        var r = Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Lo), Vector512.FusedMultiplyAdd(n, Vector512.Create(-Ln2Hi), x));
-        var p = Vector512.FusedMultiplyAdd(Vector512.Create(C8), r, Vector512.Create(C7));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C6));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C5));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C4));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C3));
-        p = Vector512.FusedMultiplyAdd(p, r, Vector512.Create(C2));
-        p = Vector512.FusedMultiplyAdd(p * r, r, r);
-        var scale = Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
-        return Vector512.FusedMultiplyAdd(scale, p, scale - Vector512<float>.One);
+        x = TOps.ClampConstant(x, -Limit, Limit);
+        var n = TOps.Round(TOps.Multiply(x, Log2E));
+        var r = TOps.FusedMultiplyAdd(n, TOps.Create(-Ln2Lo), TOps.FusedMultiplyAdd(n, TOps.Create(-Ln2Hi), x));
+        var p = TOps.FusedMultiplyAdd(TOps.Create(C8), r, TOps.Create(C7));
+        p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C6));
+        p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C5));
+        p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C4));
+        p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C3));
+        p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C2));
+        p = TOps.FusedMultiplyAdd(TOps.Multiply(p, r), r, r);
+        var scale = TOps.Pow2(n);
+        return TOps.FusedMultiplyAdd(scale, p, TOps.Subtract(scale, TOps.One));
     }
 }

@@ -58,45 +58,9 @@ public static class GruGates
         ref float hs = ref MemoryMarshal.GetReference(h);
         ref float rs = ref MemoryMarshal.GetReference(resetState);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var hi = Vector512.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j);
-                var z = Vector512.LoadUnsafe(ref ps, u) + Vector512.LoadUnsafe(ref zs, u);
-                var r = Vector512.LoadUnsafe(ref ps, v) + Vector512.LoadUnsafe(ref zs, v);
-                GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(z, lo), hi)).StoreUnsafe(ref zs, u);
-                (GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(r, lo), hi)) * Vector512.LoadUnsafe(ref hs, u)).StoreUnsafe(ref rs, u);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var hi = Vector256.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j);
-                var z = Vector256.LoadUnsafe(ref ps, u) + Vector256.LoadUnsafe(ref zs, u);
-                var r = Vector256.LoadUnsafe(ref ps, v) + Vector256.LoadUnsafe(ref zs, v);
-                GateSigmoidTanh.Sigmoid(Vector256.Min(Vector256.Max(z, lo), hi)).StoreUnsafe(ref zs, u);
-                (GateSigmoidTanh.Sigmoid(Vector256.Min(Vector256.Max(r, lo), hi)) * Vector256.LoadUnsafe(ref hs, u)).StoreUnsafe(ref rs, u);
-            }
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var hi = Vector128.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j);
-                var z = Vector128.LoadUnsafe(ref ps, u) + Vector128.LoadUnsafe(ref zs, u);
-                var r = Vector128.LoadUnsafe(ref ps, v) + Vector128.LoadUnsafe(ref zs, v);
-                GateSigmoidTanh.Sigmoid(Vector128.Min(Vector128.Max(z, lo), hi)).StoreUnsafe(ref zs, u);
-                (GateSigmoidTanh.Sigmoid(Vector128.Min(Vector128.Max(r, lo), hi)) * Vector128.LoadUnsafe(ref hs, u)).StoreUnsafe(ref rs, u);
-            }
-        }
+        if (Vector512.IsHardwareAccelerated) j = Reset<Vector512<float>, F512>(ref ps, ref zs, ref hs, clip, ref rs, n, j);
+        if (Vector256.IsHardwareAccelerated) j = Reset<Vector256<float>, F256>(ref ps, ref zs, ref hs, clip, ref rs, n, j);
+        if (Vector128.IsHardwareAccelerated) j = Reset<Vector128<float>, F128>(ref ps, ref zs, ref hs, clip, ref rs, n, j);
         for (; j < n; j++)
         {
             zr[j] = GateSigmoidTanh.Sigmoid(Clip(p[j] + zr[j], clip));
@@ -114,39 +78,9 @@ public static class GruGates
         ref float cs = ref MemoryMarshal.GetReference(candidate);
         ref float hs = ref MemoryMarshal.GetReference(h);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var hi = Vector512.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                nuint u = (nuint)j;
-                var c = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref ps, u) + Vector512.LoadUnsafe(ref cs, u), lo), hi));
-                Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref zs, u), Vector512.LoadUnsafe(ref hs, u) - c, c).StoreUnsafe(ref hs, u);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var hi = Vector256.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                nuint u = (nuint)j;
-                var c = GateSigmoidTanh.Tanh(Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref ps, u) + Vector256.LoadUnsafe(ref cs, u), lo), hi));
-                Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref zs, u), Vector256.LoadUnsafe(ref hs, u) - c, c).StoreUnsafe(ref hs, u);
-            }
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var hi = Vector128.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                nuint u = (nuint)j;
-                var c = GateSigmoidTanh.Tanh(Vector128.Min(Vector128.Max(Vector128.LoadUnsafe(ref ps, u) + Vector128.LoadUnsafe(ref cs, u), lo), hi));
-                Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref zs, u), Vector128.LoadUnsafe(ref hs, u) - c, c).StoreUnsafe(ref hs, u);
-            }
-        }
+        if (Vector512.IsHardwareAccelerated) j = Update<Vector512<float>, F512>(ref ps, ref zs, ref cs, clip, ref hs, n, j);
+        if (Vector256.IsHardwareAccelerated) j = Update<Vector256<float>, F256>(ref ps, ref zs, ref cs, clip, ref hs, n, j);
+        if (Vector128.IsHardwareAccelerated) j = Update<Vector128<float>, F128>(ref ps, ref zs, ref cs, clip, ref hs, n, j);
         for (; j < n; j++)
         {
             float c = GateSigmoidTanh.Tanh(Clip(p[2 * n + j] + candidate[j], clip));
@@ -164,48 +98,9 @@ public static class GruGates
         ref float bs = ref MemoryMarshal.GetReference(recurrentBias);
         ref float hs = ref MemoryMarshal.GetReference(h);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var hi = Vector512.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j);
-                var z = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref ps, u) + Vector512.LoadUnsafe(ref az, u), lo), hi));
-                var r = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref ps, v) + Vector512.LoadUnsafe(ref az, v), lo), hi));
-                var pre = Vector512.FusedMultiplyAdd(r, Vector512.LoadUnsafe(ref az, w) + Vector512.LoadUnsafe(ref bs, u), Vector512.LoadUnsafe(ref ps, w));
-                var c = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(pre, lo), hi));
-                Vector512.FusedMultiplyAdd(z, Vector512.LoadUnsafe(ref hs, u) - c, c).StoreUnsafe(ref hs, u);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var hi = Vector256.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j);
-                var z = GateSigmoidTanh.Sigmoid(Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref ps, u) + Vector256.LoadUnsafe(ref az, u), lo), hi));
-                var r = GateSigmoidTanh.Sigmoid(Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref ps, v) + Vector256.LoadUnsafe(ref az, v), lo), hi));
-                var pre = Vector256.FusedMultiplyAdd(r, Vector256.LoadUnsafe(ref az, w) + Vector256.LoadUnsafe(ref bs, u), Vector256.LoadUnsafe(ref ps, w));
-                var c = GateSigmoidTanh.Tanh(Vector256.Min(Vector256.Max(pre, lo), hi));
-                Vector256.FusedMultiplyAdd(z, Vector256.LoadUnsafe(ref hs, u) - c, c).StoreUnsafe(ref hs, u);
-            }
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var hi = Vector128.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j);
-                var z = GateSigmoidTanh.Sigmoid(Vector128.Min(Vector128.Max(Vector128.LoadUnsafe(ref ps, u) + Vector128.LoadUnsafe(ref az, u), lo), hi));
-                var r = GateSigmoidTanh.Sigmoid(Vector128.Min(Vector128.Max(Vector128.LoadUnsafe(ref ps, v) + Vector128.LoadUnsafe(ref az, v), lo), hi));
-                var pre = Vector128.FusedMultiplyAdd(r, Vector128.LoadUnsafe(ref az, w) + Vector128.LoadUnsafe(ref bs, u), Vector128.LoadUnsafe(ref ps, w));
-                var c = GateSigmoidTanh.Tanh(Vector128.Min(Vector128.Max(pre, lo), hi));
-                Vector128.FusedMultiplyAdd(z, Vector128.LoadUnsafe(ref hs, u) - c, c).StoreUnsafe(ref hs, u);
-            }
-        }
+        if (Vector512.IsHardwareAccelerated) j = LinearBeforeReset<Vector512<float>, F512>(ref ps, ref az, ref bs, clip, ref hs, n, j);
+        if (Vector256.IsHardwareAccelerated) j = LinearBeforeReset<Vector256<float>, F256>(ref ps, ref az, ref bs, clip, ref hs, n, j);
+        if (Vector128.IsHardwareAccelerated) j = LinearBeforeReset<Vector128<float>, F128>(ref ps, ref az, ref bs, clip, ref hs, n, j);
         for (; j < n; j++)
         {
             float z = GateSigmoidTanh.Sigmoid(Clip(p[j] + a[j], clip));
@@ -213,6 +108,56 @@ public static class GruGates
             float c = GateSigmoidTanh.Tanh(Clip(p[2 * n + j] + r * (a[2 * n + j] + recurrentBias[j]), clip));
             h[j] = c + z * (h[j] - c);
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Reset<TVec, TOps>(ref float ps, ref float zs, ref float hs, float clip, ref float rs, int n, int j)
+        where TVec : struct where TOps : IFloatVector<TVec>
+    {
+        var hi = TOps.Create(clip);
+        var lo = TOps.Negate(hi);
+        for (; j <= n - TOps.Count; j += TOps.Count)
+        {
+            nuint u = (nuint)j, v = (nuint)(n + j);
+            var z = TOps.Add(TOps.Load(ref ps, u), TOps.Load(ref zs, u));
+            var r = TOps.Add(TOps.Load(ref ps, v), TOps.Load(ref zs, v));
+            TOps.Store(GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(z, lo), hi)), ref zs, u);
+            TOps.Store(TOps.Multiply(GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(r, lo), hi)), TOps.Load(ref hs, u)), ref rs, u);
+        }
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Update<TVec, TOps>(ref float ps, ref float zs, ref float cs, float clip, ref float hs, int n, int j)
+        where TVec : struct where TOps : IFloatVector<TVec>
+    {
+        var hi = TOps.Create(clip);
+        var lo = TOps.Negate(hi);
+        for (; j <= n - TOps.Count; j += TOps.Count)
+        {
+            nuint u = (nuint)j;
+            var c = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(TOps.Add(TOps.Load(ref ps, u), TOps.Load(ref cs, u)), lo), hi));
+            TOps.Store(TOps.FusedMultiplyAdd(TOps.Load(ref zs, u), TOps.Subtract(TOps.Load(ref hs, u), c), c), ref hs, u);
+        }
+        return j;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int LinearBeforeReset<TVec, TOps>(ref float ps, ref float az, ref float bs, float clip, ref float hs, int n, int j)
+        where TVec : struct where TOps : IFloatVector<TVec>
+    {
+        var hi = TOps.Create(clip);
+        var lo = TOps.Negate(hi);
+        for (; j <= n - TOps.Count; j += TOps.Count)
+        {
+            nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j);
+            var z = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.Add(TOps.Load(ref ps, u), TOps.Load(ref az, u)), lo), hi));
+            var r = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.Add(TOps.Load(ref ps, v), TOps.Load(ref az, v)), lo), hi));
+            var pre = TOps.FusedMultiplyAdd(r, TOps.Add(TOps.Load(ref az, w), TOps.Load(ref bs, u)), TOps.Load(ref ps, w));
+            var c = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(pre, lo), hi));
+            TOps.Store(TOps.FusedMultiplyAdd(z, TOps.Subtract(TOps.Load(ref hs, u), c), c), ref hs, u);
+        }
+        return j;
     }
 
     private static float Clip(float x, float clip) => Math.Min(Math.Max(x, -clip), clip);

@@ -31,58 +31,31 @@ public static class LstmGates
         ref float cs = ref MemoryMarshal.GetReference(c);
         ref float hs = ref MemoryMarshal.GetReference(h);
         int j = 0;
-        if (Vector512.IsHardwareAccelerated)
-        {
-            var hi = Vector512.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector512<float>.Count; j += Vector512<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j), x = (nuint)(3 * n + j);
-                var cPrev = Vector512.LoadUnsafe(ref cs, u);
-                var i = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref qs, u), cPrev, Vector512.LoadUnsafe(ref ps, u) + Vector512.LoadUnsafe(ref az, u)), lo), hi));
-                var f = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref qs, w), cPrev, Vector512.LoadUnsafe(ref ps, w) + Vector512.LoadUnsafe(ref az, w)), lo), hi));
-                var g = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(Vector512.LoadUnsafe(ref ps, x) + Vector512.LoadUnsafe(ref az, x), lo), hi));
-                var cNext = Vector512.FusedMultiplyAdd(f, cPrev, i * g);
-                var o = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref qs, v), cNext, Vector512.LoadUnsafe(ref ps, v) + Vector512.LoadUnsafe(ref az, v)), lo), hi));
-                cNext.StoreUnsafe(ref cs, u);
-                (o * GateSigmoidTanh.Tanh(cNext)).StoreUnsafe(ref hs, u);
-            }
-        }
-        if (Vector256.IsHardwareAccelerated)
-        {
-            var hi = Vector256.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector256<float>.Count; j += Vector256<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j), x = (nuint)(3 * n + j);
-                var cPrev = Vector256.LoadUnsafe(ref cs, u);
-                var i = GateSigmoidTanh.Sigmoid(Vector256.Min(Vector256.Max(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref qs, u), cPrev, Vector256.LoadUnsafe(ref ps, u) + Vector256.LoadUnsafe(ref az, u)), lo), hi));
-                var f = GateSigmoidTanh.Sigmoid(Vector256.Min(Vector256.Max(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref qs, w), cPrev, Vector256.LoadUnsafe(ref ps, w) + Vector256.LoadUnsafe(ref az, w)), lo), hi));
-                var g = GateSigmoidTanh.Tanh(Vector256.Min(Vector256.Max(Vector256.LoadUnsafe(ref ps, x) + Vector256.LoadUnsafe(ref az, x), lo), hi));
-                var cNext = Vector256.FusedMultiplyAdd(f, cPrev, i * g);
-                var o = GateSigmoidTanh.Sigmoid(Vector256.Min(Vector256.Max(Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref qs, v), cNext, Vector256.LoadUnsafe(ref ps, v) + Vector256.LoadUnsafe(ref az, v)), lo), hi));
-                cNext.StoreUnsafe(ref cs, u);
-                (o * GateSigmoidTanh.Tanh(cNext)).StoreUnsafe(ref hs, u);
-            }
-        }
-        if (Vector128.IsHardwareAccelerated)
-        {
-            var hi = Vector128.Create(clip);
-            var lo = -hi;
-            for (; j <= n - Vector128<float>.Count; j += Vector128<float>.Count)
-            {
-                nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j), x = (nuint)(3 * n + j);
-                var cPrev = Vector128.LoadUnsafe(ref cs, u);
-                var i = GateSigmoidTanh.Sigmoid(Vector128.Min(Vector128.Max(Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref qs, u), cPrev, Vector128.LoadUnsafe(ref ps, u) + Vector128.LoadUnsafe(ref az, u)), lo), hi));
-                var f = GateSigmoidTanh.Sigmoid(Vector128.Min(Vector128.Max(Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref qs, w), cPrev, Vector128.LoadUnsafe(ref ps, w) + Vector128.LoadUnsafe(ref az, w)), lo), hi));
-                var g = GateSigmoidTanh.Tanh(Vector128.Min(Vector128.Max(Vector128.LoadUnsafe(ref ps, x) + Vector128.LoadUnsafe(ref az, x), lo), hi));
-                var cNext = Vector128.FusedMultiplyAdd(f, cPrev, i * g);
-                var o = GateSigmoidTanh.Sigmoid(Vector128.Min(Vector128.Max(Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref qs, v), cNext, Vector128.LoadUnsafe(ref ps, v) + Vector128.LoadUnsafe(ref az, v)), lo), hi));
-                cNext.StoreUnsafe(ref cs, u);
-                (o * GateSigmoidTanh.Tanh(cNext)).StoreUnsafe(ref hs, u);
-            }
-        }
+        if (Vector512.IsHardwareAccelerated) j = Run<Vector512<float>, F512>(ref ps, ref az, ref qs, clip, ref cs, ref hs, n, j);
+        if (Vector256.IsHardwareAccelerated) j = Run<Vector256<float>, F256>(ref ps, ref az, ref qs, clip, ref cs, ref hs, n, j);
+        if (Vector128.IsHardwareAccelerated) j = Run<Vector128<float>, F128>(ref ps, ref az, ref qs, clip, ref cs, ref hs, n, j);
         for (; j < n; j++) Element(p, a, peep, clip, c, h, n, j);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int Run<TVec, TOps>(ref float ps, ref float az, ref float qs, float clip, ref float cs, ref float hs, int n, int j)
+        where TVec : struct where TOps : IFloatVector<TVec>
+    {
+        var hi = TOps.Create(clip);
+        var lo = TOps.Negate(hi);
+        for (; j <= n - TOps.Count; j += TOps.Count)
+        {
+            nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j), x = (nuint)(3 * n + j);
+            var cPrev = TOps.Load(ref cs, u);
+            var i = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.FusedMultiplyAdd(TOps.Load(ref qs, u), cPrev, TOps.Add(TOps.Load(ref ps, u), TOps.Load(ref az, u))), lo), hi));
+            var f = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.FusedMultiplyAdd(TOps.Load(ref qs, w), cPrev, TOps.Add(TOps.Load(ref ps, w), TOps.Load(ref az, w))), lo), hi));
+            var g = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(TOps.Add(TOps.Load(ref ps, x), TOps.Load(ref az, x)), lo), hi));
+            var cNext = TOps.FusedMultiplyAdd(f, cPrev, TOps.Multiply(i, g));
+            var o = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.FusedMultiplyAdd(TOps.Load(ref qs, v), cNext, TOps.Add(TOps.Load(ref ps, v), TOps.Load(ref az, v))), lo), hi));
+            TOps.Store(cNext, ref cs, u);
+            TOps.Store(TOps.Multiply(o, GateSigmoidTanh.Tanh<TVec, TOps>(cNext)), ref hs, u);
+        }
+        return j;
     }
 
     private static void Element(ReadOnlySpan<float> p, ReadOnlySpan<float> a, ReadOnlySpan<float> peep, float clip, Span<float> c, Span<float> h, int n, int j)

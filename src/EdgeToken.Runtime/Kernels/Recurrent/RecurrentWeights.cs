@@ -53,31 +53,26 @@ internal sealed class RecurrentWeights
     /// <summary>Direction <paramref name="d"/>'s weights, from the constants or prepared into <paramref name="scratch"/>.</summary>
     public RecurrentDirection Prepare(in KernelArgs args, int d, Span<float> scratch)
     {
-        ReadOnlySpan<float> packedW, transposedR, bias;
-        if (!_packedW.IsEmpty) packedW = _packedW.Span.Slice(d * PackedWFloats, PackedWFloats);
-        else
-        {
-            var s = scratch.Slice(0, PackedWFloats);
-            scratch = scratch.Slice(RecurrentKernel.AlignUp(PackedWFloats));
-            PackW(args.Input<float>(1), d, s);
-            packedW = s;
-        }
-        if (!_transposedR.IsEmpty) transposedR = _transposedR.Span.Slice(d * TransposedRFloats, TransposedRFloats);
-        else
-        {
-            var s = scratch.Slice(0, TransposedRFloats);
-            scratch = scratch.Slice(RecurrentKernel.AlignUp(TransposedRFloats));
-            TransposeR(args.Input<float>(2), d, s);
-            transposedR = s;
-        }
-        if (!_bias.IsEmpty) bias = _bias.Span.Slice(d * BiasFloats, BiasFloats);
-        else
-        {
-            var s = scratch.Slice(0, BiasFloats);
-            FoldBias(args.Input<float>(3), d, s);
-            bias = s;
-        }
+        if (Slot(_packedW, d, PackedWFloats, true, ref scratch, out var packedW, out var fill)) PackW(args.Input<float>(1), d, fill);
+        if (Slot(_transposedR, d, TransposedRFloats, true, ref scratch, out var transposedR, out fill)) TransposeR(args.Input<float>(2), d, fill);
+        if (Slot(_bias, d, BiasFloats, false, ref scratch, out var bias, out fill)) FoldBias(args.Input<float>(3), d, fill);
         return new RecurrentDirection(packedW, transposedR, bias.Slice(0, GateFloats), bias.Slice(GateFloats, GateFloats));
+    }
+
+    /// <summary>Direction d's block of <paramref name="floats"/>: from the prepared constants, or (returning true) the
+    /// next block of <paramref name="scratch"/>, handed out in <paramref name="fill"/> to be computed by the caller.</summary>
+    private static bool Slot(Memory<float> prepared, int d, int floats, bool advance, scoped ref Span<float> scratch, out ReadOnlySpan<float> block, out Span<float> fill)
+    {
+        if (!prepared.IsEmpty)
+        {
+            block = prepared.Span.Slice(d * floats, floats);
+            fill = default;
+            return false;
+        }
+        fill = scratch.Slice(0, floats);
+        if (advance) scratch = scratch.Slice(RecurrentKernel.AlignUp(floats));
+        block = fill;
+        return true;
     }
 
     /// <summary>A 64-byte aligned block on the pinned heap, so the step's Vector512 loads of Rᵀ rows (gates·hidden
