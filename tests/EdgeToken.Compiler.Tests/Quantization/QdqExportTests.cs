@@ -21,22 +21,7 @@ public class QdqExportTests
 
         float step = q.QuantizedLayers[^1].Output.Scale;
         var executor = new PlanExecutor(q.Plan);
-        using var ort = new OnnxRuntimeReference(exported);
-        int differing = 0;
-        foreach (var x in QuantModels.Samples(50, 64, 5000))
-        {
-            x.CopyTo(executor.Input<float>(0));
-            executor.Run();
-            var ours = executor.Output<float>(0).ToArray();
-            var theirs = ort.Run([ConstantTensor.FromArray(ElementType.Float32, [1, 64], x)])[0].AsSpan<float>().ToArray();
-            Assert.Equal(ours.Length, theirs.Length);
-            for (int i = 0; i < ours.Length; i++)
-            {
-                float d = Math.Abs(ours[i] - theirs[i]);
-                Assert.True(d <= step * 1.001f, $"output {i}: EdgeToken {ours[i]}, ONNX Runtime {theirs[i]}, step {step}");
-                if (d > 0) differing++;
-            }
-        }
+        var (differing, _) = QuantModels.CompareWithOnnxRuntime(executor, exported, [1, 64], QuantModels.Samples(50, 64, 5000), step);
         // The two round differently at exact halves only, so nearly every value is identical.
         Assert.True(differing < 50, $"{differing} of 500 outputs differ");
     }
@@ -84,14 +69,6 @@ public class QdqExportTests
         exported.Save(path);
 
         var executor = new PlanExecutor(q.Plan);
-        using var ort = new OnnxRuntimeReference(path);
-        float step = q.QuantizedLayers[^1].Output.Scale;
-        foreach (var x in QuantModels.Samples(20, 32, 7000))
-        {
-            var ours = QuantModels.Run(executor, x);
-            var theirs = ort.Run([ConstantTensor.FromArray(ElementType.Float32, [1, 32], x)])[0].AsSpan<float>().ToArray();
-            for (int i = 0; i < ours.Length; i++)
-                Assert.True(Math.Abs(ours[i] - theirs[i]) <= step * 1.001f, $"output {i}: EdgeToken {ours[i]}, ONNX Runtime {theirs[i]}, step {step}");
-        }
+        QuantModels.CompareWithOnnxRuntime(executor, path, [1, 32], QuantModels.Samples(20, 32, 7000), q.QuantizedLayers[^1].Output.Scale);
     }
 }

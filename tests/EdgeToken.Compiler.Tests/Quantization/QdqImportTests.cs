@@ -54,19 +54,7 @@ public class QdqImportTests
         var imported = ModelCompiler.CompileFile(qdq);
         float step = q.QuantizedLayers[^1].Output.Scale;
         var executor = new PlanExecutor(imported.Plan);
-        using var ort = new OnnxRuntimeReference(qdq);
-        int differing = 0, total = 0;
-        foreach (var x in QuantModels.Samples(30, length, 6000))
-        {
-            var ours = Run(executor, x);
-            var theirs = ort.Run([ConstantTensor.FromArray(ElementType.Float32, dims, x)])[0].AsSpan<float>().ToArray();
-            for (int i = 0; i < ours.Length; i++, total++)
-            {
-                float d = Math.Abs(ours[i] - theirs[i]);
-                Assert.True(d <= step * 1.001f, $"output {i}: EdgeToken {ours[i]}, ONNX Runtime {theirs[i]}, step {step}");
-                if (d > 0) differing++;
-            }
-        }
+        var (differing, total) = QuantModels.CompareWithOnnxRuntime(executor, qdq, dims, QuantModels.Samples(30, length, 6000), step);
         Assert.True(differing < total / 10, $"{differing} of {total} outputs differ");
     }
 

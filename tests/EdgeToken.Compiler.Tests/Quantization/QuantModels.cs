@@ -20,6 +20,27 @@ internal static class QuantModels
         return (f, q, dir, length);
     }
 
+    /// <summary>Runs every sample through <paramref name="executor"/> and ONNX Runtime on <paramref name="onnxPath"/>; asserts
+    /// each output is within one quantization step and returns how many outputs differ at all, of how many.</summary>
+    public static (int Differing, int Total) CompareWithOnnxRuntime(PlanExecutor executor, string onnxPath, int[] dims, IEnumerable<float[]> samples, float step)
+    {
+        using var ort = new EdgeToken.Cli.Reference.OnnxRuntimeReference(onnxPath);
+        int differing = 0, total = 0;
+        foreach (var x in samples)
+        {
+            var ours = Run(executor, x);
+            var theirs = ort.Run([EdgeToken.Runtime.Tensors.ConstantTensor.FromArray(ElementType.Float32, dims, x)])[0].AsSpan<float>().ToArray();
+            Assert.Equal(ours.Length, theirs.Length);
+            for (int i = 0; i < ours.Length; i++, total++)
+            {
+                float d = Math.Abs(ours[i] - theirs[i]);
+                Assert.True(d <= step * 1.001f, $"output {i}: EdgeToken {ours[i]}, ONNX Runtime {theirs[i]}, step {step}");
+                if (d > 0) differing++;
+            }
+        }
+        return (differing, total);
+    }
+
     /// <summary>One inference on an executor: x in, a copy of the first output out.</summary>
     public static float[] Run(PlanExecutor e, float[] x)
     {
