@@ -9,7 +9,7 @@ public sealed record TargetFigures(string Target, double P50Microseconds, double
 /// <summary>
 /// Times several targets on one thread, interleaved call by call (generated, executor, ORT, generated, ...) so
 /// that noise from other processes on a shared machine lands on all of them alike. Allocation is counted in a
-/// separate untimed pass per target with <see cref="GC.GetAllocatedBytesForCurrentThread"/>, which is exact.
+/// separate untimed pass per target (best of three) with <see cref="GC.GetAllocatedBytesForCurrentThread"/>, which is exact.
 /// </summary>
 internal static class LatencyBench
 {
@@ -52,9 +52,16 @@ internal static class LatencyBench
         int allocationCalls = Math.Min(n, 1000);
         for (int t = 0; t < targets.Count; t++)
         {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < allocationCalls; i++) targets[t].Infer(window, outputs[t]);
-            allocated[t] = (GC.GetAllocatedBytesForCurrentThread() - before) / (double)allocationCalls;
+            // Best of up to three passes: a one-off allocation on this thread (a runtime's lazy initialisation seen
+            // once in CI inside ONNX Runtime's IOBinding run: 3,240 B in one pass) is not a per-inference cost;
+            // anything that allocates on every call shows in all three.
+            allocated[t] = double.MaxValue;
+            for (int pass = 0; pass < 3 && allocated[t] > 0; pass++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < allocationCalls; i++) targets[t].Infer(window, outputs[t]);
+                allocated[t] = Math.Min(allocated[t], (GC.GetAllocatedBytesForCurrentThread() - before) / (double)allocationCalls);
+            }
         }
 
         int executor = targets.ToList().FindIndex(t => t is ExecutorTarget);
