@@ -11,7 +11,8 @@ namespace EdgeToken.Compiler.Pruning;
 /// <para>After pruning (<see cref="AfterPruning"/>): for a layer y = W x + b pruned to W', the expected shift is
 /// (W − W') · E[x], exactly, before the activation, with E[x] the mean input of the layer in the pruned model on the
 /// calibration samples (for a Conv, per input channel over positions; padding is ignored). So b' = b + (W − W') · E[x].</para>
-/// <para>After quantization (<see cref="AfterQuantization"/>): for each int8 layer, the mean over samples and rows of
+/// <para>After quantization (<see cref="AfterQuantization"/>): for each int8 layer (QGemm or QConv; per output channel, over all
+/// rows or pixels), the mean over samples and rows of
 /// (float output − dequantized int8 output) per channel, in units of x_scale · w_scale[n], is added to the int32 bias.
 /// It is measured after the activation (the dequantized output is all there is), so under a Relu it is an estimate.</para>
 /// Both are what "empirical bias correction" (Nagel et al., 2019) does. Tests check the mean output error falls.</remarks>
@@ -62,18 +63,19 @@ public static class BiasCorrection
             var value = outputs.FirstOrDefault(v => v.Producer!.Name == $"{layer.Name}_dequantize");
             if (value is null) continue;
             var seen = Calibrator.Collect(quantized, [value], samples);
-            var node = quantized.Nodes.FirstOrDefault(n => n.Name == $"{layer.Name}_int8" && n.OpType == QGemm.OpType);
-            if (value is null || node is null) continue;
+            var node = quantized.Nodes.FirstOrDefault(n => n.Name == $"{layer.Name}_int8" && n.OpType is QGemm.OpType or QConv.OpType);
+            if (node is null) continue;
             int rows = node.Inputs[1]!.Dims![0];
+            // A QGemm's output is [batch, N]: channel i % N. A QConv's is [N, M, spatial...]: channel (i / plane) % M.
+            int plane = node.OpType == QConv.OpType ? (int)(Shape.ElementCount(value.Dims!) / value.Dims![0] / rows) : 1;
             var reference = floatOutputs[value.Name];
             var shift = new double[rows];
-            long count = 0;
+            long count = 0; // how many values each channel's sum holds, over all samples
             for (int s = 0; s < reference.Count; s++)
-                for (int i = 0; i < reference[s].Length; i++)
-                {
-                    shift[i % rows] += reference[s][i] - seen[value][s][i];
-                    if (i % rows == 0) count++;
-                }
+            {
+                for (int i = 0; i < reference[s].Length; i++) shift[i / plane % rows] += reference[s][i] - seen[value][s][i];
+                count += reference[s].Length / rows;
+            }
             var scales = node.Attributes.GetFloats(QdqExporter.WeightScales)!;
             float xs = node.Attributes.GetFloat(QdqExporter.InputScale, 1f);
             var bias = node.Inputs[2]!.Constant!.AsSpan<int>().ToArray();

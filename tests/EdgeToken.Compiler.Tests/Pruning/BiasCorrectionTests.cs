@@ -2,6 +2,7 @@ using EdgeToken.Compiler.Pruning;
 using EdgeToken.Compiler.Quantization;
 using EdgeToken.Compiler.Tests.Quantization;
 using EdgeToken.Runtime.Execution;
+using EdgeToken.Runtime.Kernels.Int8;
 
 namespace EdgeToken.Compiler.Tests.Pruning;
 
@@ -58,6 +59,24 @@ public class BiasCorrectionTests
         var quantize = new QuantizeOptions { PerChannelWeights = false };
         var plain = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = quantize });
         var corrected = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = quantize, BiasCorrection = true });
+        double before = MeanShift(f, plain, validation), after = MeanShift(f, corrected, validation);
+        Assert.True(after < before, $"mean output error {before:F5} without correction, {after:F5} with");
+    }
+
+    [Theory]
+    [InlineData("cnn1d", 4 * 32)]
+    [InlineData("cnn2d", 3 * 10 * 10)]
+    public void After_quantization_it_reduces_the_mean_output_error_of_convolutions(string name, int length)
+    {
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(name == "cnn1d" ? QuantModels.Cnn1D() : QuantModels.Cnn2D(), dir);
+        string calib = QuantModels.WriteF32(dir, Offset(QuantModels.Samples(50, length, 100)));
+        var validation = Offset(QuantModels.Samples(50, length, 500));
+        var f = ModelCompiler.CompileFile(model);
+        var quantize = new QuantizeOptions { PerChannelWeights = false };
+        var plain = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = quantize });
+        var corrected = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = quantize, BiasCorrection = true });
+        Assert.Contains(corrected.Plan.Steps, s => s.OpType == QConv.OpType);
         double before = MeanShift(f, plain, validation), after = MeanShift(f, corrected, validation);
         Assert.True(after < before, $"mean output error {before:F5} without correction, {after:F5} with");
     }
