@@ -47,7 +47,10 @@ public sealed class TlsUplinkTests
             "\"caCertificate\": \"device.pem\", \"clientCertificate\": \"device.pem\", \"clientKey\": \"device.key\""));
         var agent = new EdgeTokenAgent(config, new PipelineRegistry(), NullLogger.Instance);
         agent.Start();
-        await Task.Delay(1000);
+        // Waits for the records rather than for a fixed time: a loaded machine produces them more slowly.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (agent.Outbox.Count < 3 && DateTime.UtcNow < deadline) await Task.Delay(20);
+        await Task.Delay(200); // attempts to send them have had time to fail
         await agent.StopAsync(TimeSpan.FromSeconds(1));
         Assert.True(agent.Outbox.Count >= 3, $"{agent.Outbox.Count} records kept");
         Assert.Equal(0, agent.Sender!.Statistics.Records);
