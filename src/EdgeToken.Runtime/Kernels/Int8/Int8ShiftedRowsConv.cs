@@ -159,13 +159,21 @@ public sealed partial class Int8ShiftedRowsConv
                 var a = lo.Slice(ih * g.Width, g.Width);
                 var b = hi.IsEmpty ? hi : hi.Slice(ih * g.Width, g.Width);
                 if (g.StrideW == 1) Interleave(a, b, row[g.PadLeft..]);
-                else
-                    for (int iw = 0; iw < g.Width; iw++)
-                    {
-                        int pos = iw + g.PadLeft;
-                        row[pos % g.StrideW * l.PhaseWidth + pos / g.StrideW] = Pair(a[iw], b.IsEmpty ? 0 : b[iw]);
-                    }
+                else SplitPhases(a, b, g.PadLeft, g.StrideW, l.PhaseWidth, row);
             }
+        }
+    }
+
+    /// <summary>One strided row: input column iw (at padded position iw + <paramref name="padLeft"/>) to phase
+    /// position % stride, index position / stride, one phase at a time so no element needs a division.</summary>
+    private static void SplitPhases(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, int padLeft, int stride, int phaseWidth, Span<int> row)
+    {
+        for (int phase = 0; phase < stride; phase++)
+        {
+            int first = ((phase - padLeft) % stride + stride) % stride; // the first column whose padded position is in this phase
+            var dst = row.Slice(phase * phaseWidth, phaseWidth);
+            for (int iw = first, u = (first + padLeft) / stride; iw < a.Length; iw += stride, u++)
+                dst[u] = Pair(a[iw], b.IsEmpty ? 0 : b[iw]);
         }
     }
 
