@@ -139,27 +139,38 @@ public sealed partial class Int8ShiftedRowsConv
             }
     }
 
-    /// <summary>x [C, H, W] into the bordered pair plane: every pair first the zero point's, then the image's pairs
-    /// over it, 16 at a time where rows are unstrided.</summary>
+    /// <summary>x [C, H, W] into the bordered pair plane: the image's pairs, 16 at a time where rows are unstrided, and
+    /// the zero point's pair in the border only (a pointwise convolution has none), so each pair is written once.</summary>
     private void LoadInput(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane)
     {
         var g = _g;
         var l = _layout;
-        plane[..(l.Pairs * l.PlaneInts)].Fill(Pair(zeroPoint, zeroPoint));
-        int hw = g.Height * g.Width;
+        int border = Pair(zeroPoint, zeroPoint), hw = g.Height * g.Width;
+        int top = g.PadTop * l.RowStride, bottom = (g.PadTop + g.Height) * l.RowStride, right = g.PadLeft + g.Width;
         for (int pair = 0; pair < l.Pairs; pair++)
         {
             int c = 2 * pair;
             var lo = x.Slice(c * hw, hw);
             var hi = c + 1 < g.Channels ? x.Slice((c + 1) * hw, hw) : default;
             var dst = plane.Slice(pair * l.PlaneInts, l.PlaneInts);
+            dst[..top].Fill(border);
+            dst[bottom..].Fill(border); // the rows below and the slack the last vectors read past them
             for (int ih = 0; ih < g.Height; ih++)
             {
-                var row = dst[((ih + g.PadTop) * l.RowStride)..];
+                var row = dst.Slice(top + ih * l.RowStride, l.RowStride);
                 var a = lo.Slice(ih * g.Width, g.Width);
                 var b = hi.IsEmpty ? hi : hi.Slice(ih * g.Width, g.Width);
-                if (g.StrideW == 1) Interleave(a, b, row[g.PadLeft..]);
-                else SplitPhases(a, b, g.PadLeft, g.StrideW, l.PhaseWidth, row);
+                if (g.StrideW == 1)
+                {
+                    row[..g.PadLeft].Fill(border);
+                    row[right..].Fill(border);
+                    Interleave(a, b, row.Slice(g.PadLeft, g.Width));
+                }
+                else
+                {
+                    row.Fill(border);
+                    SplitPhases(a, b, g.PadLeft, g.StrideW, l.PhaseWidth, row);
+                }
             }
         }
     }
@@ -177,24 +188,29 @@ public sealed partial class Int8ShiftedRowsConv
         }
     }
 
-    /// <summary>dst[i] = (a[i], b[i]) as an int16 pair, b[i] = 0 when <paramref name="b"/> is empty.</summary>
-    private static void Interleave(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<int> dst)
+    /// <summary>dst[i] = (a[i], b[i]) as an int16 pair, b[i] = 0 when <paramref name="b"/> is empty: on AVX2, 16 bytes of
+    /// each row sign-extended (vpmovsxbw), interleaved within 128-bit lanes and the lanes put back in order.</summary>
+    private static unsafe void Interleave(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<int> dst)
     {
-        int i = 0;
-        if (Sse2.IsSupported)
+        int i = 0, n = a.Length;
+        if (Avx2.IsSupported && dst.Length >= n && (b.IsEmpty || b.Length >= n))
         {
-            var shorts = MemoryMarshal.Cast<int, short>(dst);
-            for (; i <= a.Length - 16; i += 16)
+            fixed (sbyte* pa = a)
+            fixed (sbyte* pb = b)
+            fixed (int* pd = dst)
             {
-                var (a0, a1) = Vector128.Widen(Vector128.Create(a.Slice(i, 16)));
-                var (b0, b1) = b.IsEmpty ? default : Vector128.Widen(Vector128.Create(b.Slice(i, 16)));
-                Sse2.UnpackLow(a0, b0).CopyTo(shorts.Slice(2 * i));
-                Sse2.UnpackHigh(a0, b0).CopyTo(shorts.Slice(2 * i + 8));
-                Sse2.UnpackLow(a1, b1).CopyTo(shorts.Slice(2 * i + 16));
-                Sse2.UnpackHigh(a1, b1).CopyTo(shorts.Slice(2 * i + 24));
+                for (; i <= n - 16; i += 16)
+                {
+                    var va = Avx2.ConvertToVector256Int16(Vector128.Load(pa + i));
+                    var vb = pb == null ? Vector256<short>.Zero : Avx2.ConvertToVector256Int16(Vector128.Load(pb + i));
+                    var low = Avx2.UnpackLow(va, vb);   // pairs 0-3 | 8-11
+                    var high = Avx2.UnpackHigh(va, vb); // pairs 4-7 | 12-15
+                    Avx2.Permute2x128(low, high, 0x20).AsInt32().Store(pd + i);
+                    Avx2.Permute2x128(low, high, 0x31).AsInt32().Store(pd + i + 8);
+                }
             }
         }
-        for (; i < a.Length; i++) dst[i] = Pair(a[i], b.IsEmpty ? 0 : b[i]);
+        for (; i < n; i++) dst[i] = Pair(a[i], b.IsEmpty ? 0 : b[i]);
     }
 
     /// <summary>The 32-bit lane vpmaddwd reads as the int16 pair (lo, hi), lo in the low half.</summary>

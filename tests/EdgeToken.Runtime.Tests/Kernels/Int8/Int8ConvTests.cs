@@ -84,9 +84,11 @@ public class Int8ConvTests
     {
         var rng = new Random(17);
         foreach (var (name, g) in UngroupedCases)
-            for (int trial = 0; trial < 3; trial++)
+            for (int trial = 0; trial < 4; trial++)
             {
                 var (x, w, bias, scales, zx, zy) = RandomLayer(g, rng, extremes: trial == 2, perTensor: trial == 1);
+                if (trial == 3) // scales of one and more (a negative shift) among scales below one, within a block of channels
+                    for (int i = 0; i < scales.Length; i++) scales[i] = FixedPointMultiplier.FromReal(i % 3 == 1 ? 1 + rng.NextDouble() * 3 : 0.2 + rng.NextDouble());
                 var (min, max) = trial == 0 ? Int8Clamp.Relu(zy) : (-128, 127);
                 var expected = new sbyte[g.OutChannels * g.OutPixels];
                 Int8Conv.Reference(g, x, w, bias, scales, zx, zy, min, max, expected);
