@@ -155,6 +155,11 @@ public sealed partial class Int8ShiftedRowsConv
             var dst = plane.Slice(pair * l.PlaneInts, l.PlaneInts);
             dst[..top].Fill(border);
             dst[bottom..].Fill(border); // the rows below and the slack the last vectors read past them
+            if (g.StrideW == 1 && l.RowStride == g.Width) // no column padding: the rows are one run, as in the image
+            {
+                Interleave(lo, hi, dst.Slice(top, hw));
+                continue;
+            }
             for (int ih = 0; ih < g.Height; ih++)
             {
                 var row = dst.Slice(top + ih * l.RowStride, l.RowStride);
