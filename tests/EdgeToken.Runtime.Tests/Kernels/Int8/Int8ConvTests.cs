@@ -60,6 +60,7 @@ public class Int8ConvTests
         ("2-D", Int8ConvGeometry.Create(3, 9, 7, 5, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
         ("2-D strided asymmetric pads", Int8ConvGeometry.Create(2, 10, 11, 4, 3, 2, 1, (2, 3), (1, 1), (0, 1, 2, 0))),
         ("2-D dilated", Int8ConvGeometry.Create(6, 12, 13, 10, 3, 3, 1, (1, 1), (2, 2), (2, 2, 2, 2))),
+        ("2-D stride 2 odd channels", Int8ConvGeometry.Create(3, 4, 45, 5, 3, 3, 1, (2, 2), (1, 1), (0, 2, 1, 1))),
         ("2-D dscnn2d stem", Int8ConvGeometry.Create(1, 32, 32, 16, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1))),
         ("2-D 1x1 dscnn2d", Int8ConvGeometry.Create(16, 16, 16, 32, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
         ("2-D 1x1 odd", Int8ConvGeometry.Create(33, 3, 7, 17, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
