@@ -74,5 +74,45 @@ foreach (int n in new[] { 8, 16, 24, 40, 64 })
             }
         }
     }
+// The convolution QConv runs (Int8ConvWeights: the shifted-rows kernel on AVX2 and AVX-512BW, the GEMM elsewhere) on every
+// path, against the definition: padding, strides, dilation, 1-D and 2-D, pointwise, odd channel counts.
+Int8ConvGeometry[] convs =
+[
+    Int8ConvGeometry.Create(3, 1, 70, 9, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)),
+    Int8ConvGeometry.Create(16, 1, 64, 32, 1, 5, 1, (1, 2), (1, 2), (0, 3, 0, 1)),
+    Int8ConvGeometry.Create(1, 17, 15, 6, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)),
+    Int8ConvGeometry.Create(5, 9, 20, 7, 3, 2, 1, (1, 1), (2, 1), (2, 0, 1, 1)),
+    Int8ConvGeometry.Create(33, 6, 6, 18, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
+];
+foreach (var g in convs)
+{
+    var x = new sbyte[g.Channels * g.Height * g.Width];
+    var w = new sbyte[g.OutChannels * g.PatchSize];
+    for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
+    for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-127, 128);
+    var bias = new int[g.OutChannels];
+    var scales = new FixedPointMultiplier[g.OutChannels];
+    for (int i = 0; i < bias.Length; i++)
+    {
+        bias[i] = rng.Next(-20_000, 20_000);
+        scales[i] = FixedPointMultiplier.FromReal(i % 5 == 4 ? 1.5 : 0.0005 + rng.NextDouble() * 0.003);
+    }
+    int zx = rng.Next(-30, 30), zy = rng.Next(-10, 10);
+    var expected = new sbyte[g.OutChannels * g.OutPixels];
+    Int8Conv.Reference(g, x, w, bias, scales, zx, zy, -128, 127, expected);
+    var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx);
+    foreach (var path in supported)
+    {
+        var prepared = new Int8ConvWeights(g, w, path);
+        var actual = new sbyte[expected.Length];
+        prepared.Run(x, folded, scales, zx, zy, -128, 127, actual, new byte[g.ScratchBytes]);
+        checkedCount++;
+        if (!expected.AsSpan().SequenceEqual(actual))
+        {
+            mismatches++;
+            Console.Error.WriteLine($"mismatch: convolution path {path} ({prepared.Path}{(prepared.ShiftedRows ? ", shifted rows" : "")}), C={g.Channels} M={g.OutChannels} {g.Height}x{g.Width}");
+        }
+    }
+}
 Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");
 return mismatches == 0 ? 0 : 1;

@@ -125,4 +125,54 @@ public class PoolingTests
             Assert.Equal(y1, y0);
         }
     }
+
+    /// <summary>int8 MaxPool without Indices takes the row-wise path (MaxPoolRowsInt8); with Indices, the generic
+    /// reference. Both must give the same codes: 1-D and 2-D, the pair window with odd and even widths, padding, ceil_mode
+    /// (a last window partly or wholly outside), overlapping windows.</summary>
+    [Theory]
+    [InlineData(new[] { 128 }, new[] { 2 }, new[] { 2 }, new[] { 0, 0 }, 0)]
+    [InlineData(new[] { 131 }, new[] { 2 }, new[] { 2 }, new[] { 0, 0 }, 1)]
+    [InlineData(new[] { 77 }, new[] { 3 }, new[] { 2 }, new[] { 1, 1 }, 0)]
+    [InlineData(new[] { 40 }, new[] { 1 }, new[] { 2 }, new[] { 0, 1 }, 1)]
+    [InlineData(new[] { 9, 70 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)]
+    [InlineData(new[] { 11, 13 }, new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1, 1, 1 }, 1)]
+    [InlineData(new[] { 6, 7 }, new[] { 2, 3 }, new[] { 1, 1 }, new[] { 0, 1, 1, 0 }, 0)]
+    public void Int8_max_pool_rows_match_the_generic_reference(int[] spatial, int[] kernel, int[] strides, int[] pads, int ceil)
+    {
+        var rng = new Random(spatial.Sum());
+        int[] dims = [2, 3, .. spatial];
+        var x = new sbyte[dims.Aggregate(1, (a, b) => a * b)];
+        for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
+        x[0] = sbyte.MinValue;
+        var attrs = Attrs(("kernel_shape", kernel), ("strides", strides), ("pads", pads), ("ceil_mode", ceil));
+        var t = ConstantTensor.FromArray(ElementType.Int8, dims, x);
+        var reference = new NodeHarness("MaxPool", attrs, [t], false, outputCount: 2);
+        reference.Run();
+        var rows = new NodeHarness("MaxPool", attrs, [t], false);
+        rows.Run();
+        Assert.Equal(reference.Output(0).Dims, rows.Output(0).Dims);
+        Assert.Equal(reference.OutputBytes(0).ToArray(), rows.OutputBytes(0).ToArray());
+    }
+
+    [Fact]
+    public unsafe void Int8_pair_max_vector_paths_match_the_scalar_reference_for_every_length()
+    {
+        var rng = new Random(5);
+        for (int count = 0; count <= 100; count++)
+        {
+            var x = new sbyte[2 * count + 1];
+            var y0 = new sbyte[count + 1];
+            for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
+            for (int i = 0; i < y0.Length; i++) y0[i] = (sbyte)rng.Next(-128, 128);
+            var y1 = (sbyte[])y0.Clone();
+            fixed (sbyte* px = x)
+            fixed (sbyte* p0 = y0)
+            fixed (sbyte* p1 = y1)
+            {
+                EdgeToken.Runtime.Kernels.Pooling.MaxPoolRowsInt8.PairMax(px, p0, count);
+                EdgeToken.Runtime.Kernels.Pooling.MaxPoolRowsInt8.PairMaxScalar(px, p1, 0, count);
+            }
+            Assert.Equal(y1, y0);
+        }
+    }
 }

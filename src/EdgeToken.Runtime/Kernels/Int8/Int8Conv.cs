@@ -6,7 +6,10 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// <remarks>An ungrouped convolution gathers from the input transposed to channels-last (see
 /// <see cref="Int8ConvGeometry.ChannelsLast"/>), with the weights permuted to match (<see cref="PackWeights"/>). The padding is filled with the input's zero point, so that <c>x - zero_point</c> is 0 there and the build-time
 /// bias correction <c>-zero_point · Σw</c> stays exact at the borders. Patches are gathered per pixel (k contiguous) rather
-/// than per kernel position so the GEMM's inner loop runs over the whole patch.</remarks>
+/// than per kernel position so the GEMM's inner loop runs over the whole patch.
+/// <para>QConv runs an ungrouped convolution on AVX2 or AVX-512BW through <see cref="Int8ShiftedRowsConv"/> instead, which
+/// needs neither the transposition nor the patches; <see cref="Int8ConvWeights"/> chooses once, when the kernel is made.
+/// This GEMM path stays for the other paths (ARM64 sdot, Vector128, scalar) and grouped convolutions.</para></remarks>
 public static class Int8Conv
 {
     /// <summary>One image: a depthwise convolution through <see cref="Int8DepthwiseConv"/>, any other through

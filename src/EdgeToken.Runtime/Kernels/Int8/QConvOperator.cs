@@ -38,7 +38,7 @@ internal sealed class QConvOperator : OperatorDefinition
         for (int i = 0; i < scales.Length; i++) scales[i] = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]);
         // The packed copy needs the weights at build time; they always are (the compiler writes QConv with constant weights).
         var w = node.RequireConstant(1, "the weights");
-        return new QConvKernel(g, Int8Conv.PackWeights(g, w.AsSpan<sbyte>()), node.Input(0).Dims[0], scales, (int)a.GetInt("input_zero_point", 0),
+        return new QConvKernel(g, new Int8ConvWeights(g, w.AsSpan<sbyte>(), Int8Paths.Best), node.Input(0).Dims[0], scales, (int)a.GetInt("input_zero_point", 0),
             (int)a.GetInt("output_zero_point", 0), (int)a.GetInt("min", sbyte.MinValue), (int)a.GetInt("max", sbyte.MaxValue));
     }
 
@@ -78,11 +78,9 @@ internal sealed class QConvOperator : OperatorDefinition
         }
     }
 
-    private sealed class QConvKernel(Int8ConvGeometry g, sbyte[] packed, int batch, FixedPointMultiplier[] scales, int inputZeroPoint, int outputZeroPoint,
+    private sealed class QConvKernel(Int8ConvGeometry g, Int8ConvWeights weights, int batch, FixedPointMultiplier[] scales, int inputZeroPoint, int outputZeroPoint,
         int min, int max) : Kernel
     {
-        private readonly Int8Path _path = Int8Paths.Best;
-
         public override int ScratchBytes => g.ScratchBytes;
 
         public override void Run(in KernelArgs args)
@@ -92,8 +90,8 @@ internal sealed class QConvOperator : OperatorDefinition
             var y = args.Output<sbyte>(0);
             int inSize = g.Channels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
             for (int n = 0; n < batch; n++)
-                Int8Conv.Run(g, x.Slice(n * inSize, inSize), packed, bias, scales, inputZeroPoint, outputZeroPoint, min, max,
-                    y.Slice(n * outSize, outSize), args.Scratch, _path);
+                weights.Run(x.Slice(n * inSize, inSize), bias, scales, inputZeroPoint, outputZeroPoint, min, max,
+                    y.Slice(n * outSize, outSize), args.Scratch);
         }
     }
 }

@@ -39,14 +39,46 @@ public static partial class Requantize
         var zp = Vector512.Create((long)zeroPoint);
         var lo = Vector512.Create((long)min);
         var hi = Vector512.Create((long)max);
-        for (int i = 0; i < count; i += 16)
+        if (scale.Shift >= 0)
         {
-            var v = Vector512.LoadUnsafe(ref a, (nuint)i) + b;
-            var r0 = Scale(Avx512F.ConvertToVector512Int64(v.GetLower()), m, shift, zp, lo, hi);
-            var r1 = Scale(Avx512F.ConvertToVector512Int64(v.GetUpper()), m, shift, zp, lo, hi);
-            Sse2.UnpackLow(Avx512F.ConvertToVector128SByte(r0).AsInt64(), Avx512F.ConvertToVector128SByte(r1).AsInt64()).AsSByte().StoreUnsafe(ref ys, (nuint)i);
+            var half = Vector512.Create(1L << (30 + scale.Shift));
+            var (zp32, lo32, hi32) = (Vector512.Create(zeroPoint), Vector512.Create(min - zeroPoint), Vector512.Create(max - zeroPoint));
+            for (int i = 0; i < count; i += 16)
+                SixteenBelowOne(Vector512.LoadUnsafe(ref a, (nuint)i) + b, m, half, shift, zp32, lo32, hi32).StoreUnsafe(ref ys, (nuint)i);
+            return count;
         }
+        for (int i = 0; i < count; i += 16)
+            Sixteen(Vector512.LoadUnsafe(ref a, (nuint)i) + b, m, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)i);
         return count;
+    }
+
+    /// <summary>Sixteen int32 sums of one channel (bias added) to int8 with that channel's multiplier and
+    /// <c>31 + shift</c> in every 64-bit lane: <see cref="Plane512"/>'s step for a scale of one or more.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Sixteen(Vector512<int> v, Vector512<long> multiplier, Vector512<long> shift, Vector512<long> zeroPoint,
+        Vector512<long> lo, Vector512<long> hi)
+    {
+        var r0 = Scale(Avx512F.ConvertToVector512Int64(v.GetLower()), multiplier, shift, zeroPoint, lo, hi);
+        var r1 = Scale(Avx512F.ConvertToVector512Int64(v.GetUpper()), multiplier, shift, zeroPoint, lo, hi);
+        return Sse2.UnpackLow(Avx512F.ConvertToVector128SByte(r0).AsInt64(), Avx512F.ConvertToVector128SByte(r1).AsInt64()).AsSByte();
+    }
+
+    /// <summary><see cref="Sixteen"/> for a scale below one (<c>31 + shift &gt;= 31</c>), in fewer instructions: the even
+    /// and odd lanes multiplied in place (vpmuldq reads the low half of each 64-bit lane), rounded as the
+    /// 512-bit Scale rounds, and the two halves' low 32 bits interleaved back into one vector (vpermt2d); then the
+    /// clamp in int32 to [min - zero point, max - zero point] and the zero point. Exact because a product of an int32
+    /// and a multiplier below 2^31, shifted right by 31 or more, stays below 2^31 in magnitude.</summary>
+    /// <param name="half">2^(s-1) in every 64-bit lane, <paramref name="shift"/> = s = 31 + shift &gt;= 31.</param>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> SixteenBelowOne(Vector512<int> v, Vector512<long> multiplier, Vector512<long> half, Vector512<long> shift,
+        Vector512<int> zeroPoint, Vector512<int> lo, Vector512<int> hi)
+    {
+        var even = Avx512F.Multiply(v, multiplier.AsInt32());
+        var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(v.AsInt64(), 32).AsInt32(), multiplier.AsInt32());
+        even = Avx512F.ShiftRightArithmeticVariable(even + half + Avx512F.ShiftRightArithmetic(even, 63), shift.AsUInt64());
+        odd = Avx512F.ShiftRightArithmeticVariable(odd + half + Avx512F.ShiftRightArithmetic(odd, 63), shift.AsUInt64());
+        var r = Avx512F.PermuteVar16x32x2(even.AsInt32(), Vector512.Create(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30), odd.AsInt32());
+        return Avx512F.ConvertToVector128SByte(Vector512.Min(Vector512.Max(r, lo), hi) + zeroPoint);
     }
 
     /// <summary>y[at..at+16) from the int32 sums <paramref name="v"/> of channels at..at+16: bias, scale, zero point, clamp,

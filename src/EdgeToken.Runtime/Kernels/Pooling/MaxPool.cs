@@ -94,6 +94,7 @@ internal sealed class MaxPoolOperator : OperatorDefinition
                 case ElementType.Float32 when indices.IsEmpty && MaxPoolRows.Fits(g): MaxPoolRows.Run(g, args.Input<float>(0), args.Output<float>(0)); break;
                 case ElementType.Float32: MaxPool.Run(g, args.Input<float>(0), args.Output<float>(0), indices, columnMajor); break;
                 case ElementType.Float64: MaxPool.Run(g, args.Input<double>(0), args.Output<double>(0), indices, columnMajor); break;
+                case ElementType.Int8 when indices.IsEmpty && MaxPoolRows.Fits(g): MaxPoolRowsInt8.Run(g, args.Input<sbyte>(0), args.Output<sbyte>(0)); break;
                 case ElementType.Int8: MaxPool.Run(g, args.Input<sbyte>(0), args.Output<sbyte>(0), indices, columnMajor); break;
                 default: MaxPool.Run(g, MemoryMarshal.Cast<byte, byte>(args.InputBytes(0)), args.OutputBytes(0), indices, columnMajor); break;
             }

@@ -44,6 +44,106 @@ public class Int8ConvTests
         }
     }
 
+    /// <summary>Ungrouped shapes for <see cref="Int8ShiftedRowsConv"/>: odd channel counts (a pair half empty), output
+    /// channels not a multiple of its 4-channel blocks, rows shorter and longer than a vector and not a multiple of it,
+    /// strides (phases), dilations, asymmetric and oversized pads, 1x1 (one flat run), and the cnn1d and dscnn2d layers.</summary>
+    public static readonly (string Name, Int8ConvGeometry G)[] UngroupedCases =
+    [
+        ("1-D odd channels", Int8ConvGeometry.Create(3, 1, 40, 8, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+        ("1-D strided dilated", Int8ConvGeometry.Create(4, 1, 33, 6, 1, 3, 1, (1, 2), (1, 3), (0, 1, 0, 0))),
+        ("1-D stride 3 wide", Int8ConvGeometry.Create(5, 1, 150, 7, 1, 4, 1, (1, 3), (1, 1), (0, 3, 0, 2))),
+        ("1-D one channel", Int8ConvGeometry.Create(1, 1, 70, 9, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1))),
+        ("1-D cnn1d layer 1", Int8ConvGeometry.Create(3, 1, 256, 16, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+        ("1-D cnn1d layer 2", Int8ConvGeometry.Create(16, 1, 128, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+        ("1-D cnn1d layer 3", Int8ConvGeometry.Create(32, 1, 64, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+        ("1-D pads wider than the kernel", Int8ConvGeometry.Create(2, 1, 9, 3, 1, 3, 1, (1, 1), (1, 1), (0, 4, 0, 5))),
+        ("2-D", Int8ConvGeometry.Create(3, 9, 7, 5, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
+        ("2-D strided asymmetric pads", Int8ConvGeometry.Create(2, 10, 11, 4, 3, 2, 1, (2, 3), (1, 1), (0, 1, 2, 0))),
+        ("2-D dilated", Int8ConvGeometry.Create(6, 12, 13, 10, 3, 3, 1, (1, 1), (2, 2), (2, 2, 2, 2))),
+        ("2-D stride 2 odd channels", Int8ConvGeometry.Create(3, 4, 45, 5, 3, 3, 1, (2, 2), (1, 1), (0, 2, 1, 1))),
+        ("2-D dscnn2d stem", Int8ConvGeometry.Create(1, 32, 32, 16, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1))),
+        ("2-D 1x1 dscnn2d", Int8ConvGeometry.Create(16, 16, 16, 32, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
+        ("2-D 1x1 odd", Int8ConvGeometry.Create(33, 3, 7, 17, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
+        ("2-D 1x1 strided", Int8ConvGeometry.Create(8, 9, 9, 8, 1, 1, 1, (2, 2), (1, 1), (0, 0, 0, 0))),
+        ("2-D 1x1 padded", Int8ConvGeometry.Create(4, 5, 6, 4, 1, 1, 1, (1, 1), (1, 1), (1, 1, 0, 2))),
+        ("2-D wide rows", Int8ConvGeometry.Create(7, 3, 70, 12, 2, 5, 1, (1, 1), (1, 1), (1, 2, 0, 2))),
+        ("pointwise wide", Int8ConvGeometry.Create(70, 2, 3, 9, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
+    ];
+
+    /// <summary>The shifted-rows paths this machine can run: its plain C# blocking everywhere, AVX2 and AVX-512BW where supported.</summary>
+    public static TheoryData<Int8Path> ShiftedRowsPaths()
+    {
+        var data = new TheoryData<Int8Path> { Int8Path.Scalar };
+        if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) data.Add(Int8Path.Avx2);
+        if (System.Runtime.Intrinsics.X86.Avx512BW.IsSupported) data.Add(Int8Path.Avx512BW);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(ShiftedRowsPaths))]
+    public void Shifted_rows_convolution_matches_the_definition(Int8Path path)
+    {
+        var rng = new Random(17);
+        foreach (var (name, g) in UngroupedCases)
+            for (int trial = 0; trial < 4; trial++)
+            {
+                var (x, w, bias, scales, zx, zy) = RandomLayer(g, rng, extremes: trial == 2, perTensor: trial == 1);
+                if (trial == 3) // scales of one and more (a negative shift) among scales below one, within a block of channels
+                    for (int i = 0; i < scales.Length; i++) scales[i] = FixedPointMultiplier.FromReal(i % 3 == 1 ? 1 + rng.NextDouble() * 3 : 0.2 + rng.NextDouble());
+                var (min, max) = trial == 0 ? Int8Clamp.Relu(zy) : (-128, 127);
+                var expected = new sbyte[g.OutChannels * g.OutPixels];
+                Int8Conv.Reference(g, x, w, bias, scales, zx, zy, min, max, expected);
+                var actual = new sbyte[expected.Length];
+                var scratch = new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)];
+                rng.NextBytes(scratch); // the kernel must not read scratch it did not write
+                new Int8ShiftedRowsConv(g, w).Run(x, Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, min, max,
+                    actual, scratch, path);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} trial {trial} on {path}");
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(SupportedPaths))]
+    public void Prepared_weights_run_the_definition_on_every_path_without_allocating(Int8Path path)
+    {
+        var rng = new Random(23);
+        foreach (var (name, g) in UngroupedCases.Concat(Cases))
+        {
+            var (x, w, bias, scales, zx, zy) = RandomLayer(g, rng, extremes: false, perTensor: false);
+            var expected = new sbyte[g.OutChannels * g.OutPixels];
+            Int8Conv.Reference(g, x, w, bias, scales, zx, zy, -128, 127, expected);
+            var prepared = new Int8ConvWeights(g, w, path);
+            Assert.Equal(Int8ShiftedRowsConv.Applies(g) && Int8ShiftedRowsConv.KernelPath(path) is not null, prepared.ShiftedRows);
+            var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx);
+            var actual = new sbyte[expected.Length];
+            var scratch = new byte[g.ScratchBytes];
+            prepared.Run(x, folded, scales, zx, zy, -128, 127, actual, scratch);
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} on {path} ({prepared.Path})");
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            prepared.Run(x, folded, scales, zx, zy, -128, 127, actual, scratch);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+
+    private static (sbyte[] X, sbyte[] W, int[] Bias, FixedPointMultiplier[] Scales, int Zx, int Zy) RandomLayer(Int8ConvGeometry g, Random rng,
+        bool extremes, bool perTensor)
+    {
+        var x = Int8GemmTests.RandomBytes(g.Channels * g.Height * g.Width, rng);
+        var w = Int8GemmTests.RandomBytes(g.OutChannels * g.PatchSize, rng);
+        for (int i = 0; i < w.Length; i++) if (w[i] == -128) w[i] = -127; // symmetric weights
+        if (extremes) // the largest products: every input -128 against weights of ±127
+        {
+            Array.Fill(x, (sbyte)-128);
+            for (int i = 0; i < w.Length; i++) w[i] = (sbyte)(i % 3 == 0 ? 127 : -127);
+        }
+        var bias = new int[g.OutChannels];
+        for (int i = 0; i < bias.Length; i++) bias[i] = rng.Next(-5000, 5000);
+        var scales = new FixedPointMultiplier[perTensor ? 1 : g.OutChannels];
+        for (int i = 0; i < scales.Length; i++) scales[i] = FixedPointMultiplier.FromReal((extremes ? 0.00001 : 0.001) + rng.NextDouble() * 0.01);
+        int zx = extremes ? 127 : rng.Next(-20, 20), zy = rng.Next(-10, 10);
+        return (x, w, bias, scales, zx, zy);
+    }
+
     [Fact]
     public void Output_shape_follows_pads_strides_and_dilations()
     {

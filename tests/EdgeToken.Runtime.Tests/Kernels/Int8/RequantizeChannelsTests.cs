@@ -8,13 +8,13 @@ public class RequantizeChannelsTests
     public void The_vector_plane_matches_the_scalar_definition_for_every_length_and_extreme()
     {
         var rng = new Random(21);
-        double[] reals = [1e-9, 0.0007, 0.0123, 0.5, 1, 3.7, 1e6];
+        double[] reals = [1e-9, 0.0007, 0.0123, 0.5, 0.99999, 1, 3.7, 1e6];
         foreach (double real in reals)
             for (int pixels = 0; pixels <= 40; pixels++)
             {
                 var acc = new int[2 * pixels];
                 for (int i = 0; i < acc.Length; i++)
-                    acc[i] = (i % 7) switch { 0 => int.MaxValue / 2, 1 => int.MinValue / 2, 2 => rng.Next(-100, 100), _ => rng.Next(-1 << 20, 1 << 20) };
+                    acc[i] = (i % 9) switch { 0 => int.MaxValue / 2, 1 => int.MinValue / 2, 2 => rng.Next(-100, 100), 3 => int.MaxValue, 4 => int.MinValue, _ => rng.Next(-1 << 20, 1 << 20) };
                 int[] bias = [rng.Next(-1000, 1000), rng.Next(-1000, 1000)];
                 FixedPointMultiplier[] scales = [FixedPointMultiplier.FromReal(real), FixedPointMultiplier.FromReal(real * 1.37)];
                 var actual = new sbyte[acc.Length];

@@ -1,0 +1,44 @@
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+/// <summary>An int8 convolution's weights, laid out once (when its kernel is made) for the kernel that will run them:
+/// <see cref="Int8ShiftedRowsConv"/>'s int16 pairs for an ungrouped convolution on AVX2 or AVX-512BW, otherwise
+/// <see cref="Int8Conv.PackWeights"/>'s rows for <see cref="Int8Conv.Run(Int8ConvGeometry, ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, int, Span{sbyte}, Span{byte}, Int8Path)"/>
+/// (the GEMM, or the depthwise kernel).</summary>
+/// <remarks>Only one layout is kept: the path is fixed for the life of the process (<see cref="Int8Paths.Best"/>), and
+/// packing per inference would allocate and cost as much as a small layer.</remarks>
+public sealed class Int8ConvWeights
+{
+    public Int8ConvGeometry Geometry { get; }
+    /// <summary>The path the convolution runs on.</summary>
+    public Int8Path Path { get; }
+    /// <summary>True when <see cref="Int8ShiftedRowsConv"/> runs it.</summary>
+    public bool ShiftedRows => _rows is not null;
+
+    private readonly sbyte[]? _packed;
+    private readonly Int8ShiftedRowsConv? _rows;
+
+    /// <param name="w">[M, C/group, kH, kW] as ONNX lays it out.</param>
+    public Int8ConvWeights(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, Int8Path path)
+    {
+        Geometry = g;
+        if (Int8ShiftedRowsConv.Applies(g) && Int8ShiftedRowsConv.KernelPath(path) is { } rowsPath)
+        {
+            _rows = new Int8ShiftedRowsConv(g, w);
+            Path = rowsPath;
+        }
+        else
+        {
+            _packed = Int8Conv.PackWeights(g, w);
+            Path = path;
+        }
+    }
+
+    /// <summary>One image; the arguments as <see cref="Int8Conv.Run(Int8ConvGeometry, ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, int, Span{sbyte}, Span{byte}, Int8Path)"/>
+    /// takes them, <paramref name="scratch"/> at least <see cref="Int8ConvGeometry.ScratchBytes"/>.</summary>
+    public void Run(ReadOnlySpan<sbyte> x, ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales,
+        int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch)
+    {
+        if (_rows is not null) _rows.Run(x, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path);
+        else Int8Conv.Run(Geometry, x, _packed, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path);
+    }
+}

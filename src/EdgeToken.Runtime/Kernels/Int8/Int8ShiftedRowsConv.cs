@@ -1,0 +1,190 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+/// <summary>An ungrouped int8 convolution as a register-blocked implicit GEMM on int16 pairs, the int8 counterpart of the
+/// float <c>ShiftedRowsConvKernel</c>: vector lanes are consecutive output pixels, so the outputs come out channel-major
+/// ([M, OH, OW], what the next operator reads) with no transposition and no horizontal sums.</summary>
+/// <remarks>
+/// <para>Once per image the input is widened to int16 and interleaved by channel pairs into a bordered plane
+/// [C/2][rows][row] of 32-bit (x[c], x[c+1]) pairs, the borders holding the input zero point (so the build-time bias
+/// correction <c>-zero_point · Σw</c> stays exact, as on the GEMM path) and a missing odd channel holding anything (its
+/// weight is 0). With strides the row is split into phases (space-to-depth), so for every tap (kh, kw) consecutive outputs
+/// again read consecutive pairs, at a fixed offset from the output's position: the column matrix is the plane shifted.</para>
+/// <para>The weights are packed once, when the kernel is made, as int16 pairs [M/4][taps][C/2][4]. The micro-kernel holds
+/// 4 output channels x up to 4 vectors of pixels in int32 accumulators; per tap and channel pair it loads the pixel
+/// vectors once, broadcasts each channel's weight pair, and adds vpmaddwd's two products per lane into them
+/// (<see cref="Avx512BW.MultiplyAddAdjacent(Vector512{short}, Vector512{short})"/>): 32 multiply-adds per instruction on
+/// 512-bit registers, with no int16 saturation (int8 values, int32 sums), so every path gives the definition's integers.</para>
+/// <para>Whole rows of output are one run; a convolution that reads its input rows unpadded and unstrided (a pointwise
+/// one) is one run over the whole plane. A run's last vector may reach past it: those lanes read the plane's slack and
+/// land in accumulators that the next run overwrites or that are never requantized.</para>
+/// <para>The int32 accumulators go through scratch to <see cref="Requantize.Channels"/>: requantizing inside the
+/// micro-kernel, while they are in registers, was measured slower on Zen 4 (and its speed varied by 2x from one process
+/// to the next with the size of the inlined code). On Zen 4 the products and their adds fill the vector pipes (each
+/// 512-bit instruction runs as two 256-bit halves, so AVX-512BW is only ~10% ahead of AVX2); a 16 -> 32 channel, kernel 5
+/// layer over 128 samples takes 4.8 us (AVX2 5.5 us), the GEMM path 20 us (AVX2 13 us).</para>
+/// </remarks>
+public sealed partial class Int8ShiftedRowsConv
+{
+    /// <summary>Output channels of one micro-kernel block.</summary>
+    internal const int MR = 4;
+
+    /// <summary>The widest vector's int32 lanes: sizes the slack and the accumulator rows whatever path runs, so the
+    /// scratch a plan is sized with on one machine fits another.</summary>
+    private const int MaxLanes = 16;
+
+    private readonly Int8ConvGeometry _g;
+    private readonly Layout _layout;
+    private readonly int _blocks;
+    private readonly int[] _tapOffsets;
+    // Per run: where it starts in the output plane, how many outputs, where its first output's taps start in the input plane.
+    private readonly int[] _runStart, _runLength, _runBase;
+    private readonly int[] _weights;
+
+    /// <summary>Packs <paramref name="w"/> [M, C, kH, kW] (ONNX order, raw int8) for <paramref name="g"/>, which must be
+    /// ungrouped (<see cref="Applies"/>).</summary>
+    public Int8ShiftedRowsConv(Int8ConvGeometry g, ReadOnlySpan<sbyte> w)
+    {
+        if (!Applies(g)) throw new ArgumentException("the shifted-rows int8 convolution is for ungrouped convolutions only");
+        if (w.Length != g.OutChannels * g.PatchSize) throw new ArgumentException($"{w.Length} weights for [{g.OutChannels}, {g.PatchSize}]");
+        _g = g;
+        _layout = Layout.Of(g);
+        _blocks = (g.OutChannels + MR - 1) / MR;
+        int taps = g.KernelH * g.KernelW;
+        _tapOffsets = new int[taps];
+        for (int i = 0; i < g.KernelH; i++)
+            for (int j = 0; j < g.KernelW; j++)
+            {
+                int column = j * g.DilationW;
+                _tapOffsets[i * g.KernelW + j] = i * g.DilationH * _layout.RowStride + column % g.StrideW * _layout.PhaseWidth + column / g.StrideW;
+            }
+        if (_layout.Flat)
+        {
+            (_runStart, _runLength, _runBase) = ([0], [g.OutPixels], [0]);
+        }
+        else
+        {
+            (_runStart, _runLength, _runBase) = (new int[g.OutH], new int[g.OutH], new int[g.OutH]);
+            for (int oh = 0; oh < g.OutH; oh++)
+                (_runStart[oh], _runLength[oh], _runBase[oh]) = (oh * g.OutW, g.OutW, oh * g.StrideH * _layout.RowStride);
+        }
+        _weights = Pack(g, w, _layout.Pairs, _blocks);
+    }
+
+    /// <summary>True for the convolutions this kernel runs: ungrouped ones (grouped ones stay on the GEMM path; a single
+    /// channel's counts as depthwise and stays on <see cref="Int8DepthwiseConv"/>).</summary>
+    public static bool Applies(Int8ConvGeometry g) => g.Group == 1 && !g.IsDepthwise;
+
+    /// <summary>The path this kernel runs for <paramref name="path"/>, or null where the GEMM path stays: AVX-512BW and
+    /// AVX2 as themselves; AVX-VNNI (chosen for the byte dot products of the GEMM) as the widest of the two it implies.</summary>
+    public static Int8Path? KernelPath(Int8Path path) => path switch
+    {
+        Int8Path.Avx512BW when Avx512BW.IsSupported => Int8Path.Avx512BW,
+        Int8Path.Avx2 when Avx2.IsSupported => Int8Path.Avx2,
+        Int8Path.AvxVnni when Avx512BW.IsSupported => Int8Path.Avx512BW,
+        Int8Path.AvxVnni when Avx2.IsSupported => Int8Path.Avx2,
+        _ => null,
+    };
+
+    /// <summary>Scratch <see cref="Run"/> needs for <paramref name="g"/>: the pair plane, then the int32 accumulators
+    /// [M rounded up to <see cref="MR"/>, OutPixels + slack].</summary>
+    public static int ScratchBytesFor(Int8ConvGeometry g) => Layout.Of(g).ScratchBytes(g);
+
+    /// <summary>One image: x [C, H, W] to y [M, OH, OW]. <paramref name="bias"/> per output channel with the zero-point
+    /// correction folded in (<see cref="Int8Conv.FoldZeroPoint"/>), or empty. <paramref name="path"/> is
+    /// <see cref="Int8Path.Avx512BW"/>, <see cref="Int8Path.Avx2"/> or <see cref="Int8Path.Scalar"/> (the same blocking in
+    /// plain C#, for the tests).</summary>
+    public void Run(ReadOnlySpan<sbyte> x, ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales,
+        int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch, Int8Path path)
+    {
+        var g = _g;
+        var l = _layout;
+        if (x.Length < g.Channels * g.Height * g.Width || y.Length < g.OutChannels * g.OutPixels || scratch.Length < l.ScratchBytes(g))
+            throw new ArgumentException("input, output or scratch too short for the convolution");
+        var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
+        var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(l.PlaneBytes, l.AccumulatorBytes(g)));
+        LoadInput(x, inputZeroPoint, plane);
+        for (int r = 0; r < _runStart.Length; r++)
+            for (int b = 0; b < _blocks; b++)
+            {
+                var w = _weights.AsSpan(b * _tapOffsets.Length * l.Pairs * MR);
+                var a = acc[(b * MR * l.AccStride + _runStart[r])..];
+                var xs = plane[_runBase[r]..];
+                switch (path)
+                {
+                    case Int8Path.Avx512BW: Run512(xs, w, a, _runLength[r]); break;
+                    case Int8Path.Avx2: Run256(xs, w, a, _runLength[r]); break;
+                    case Int8Path.Scalar: RunScalar(xs, w, a, _runLength[r]); break;
+                    default: throw new ArgumentException($"the shifted-rows int8 convolution has no {path} path");
+                }
+            }
+        for (int m = 0; m < g.OutChannels; m++)
+            Requantize.Channels(acc.Slice(m * l.AccStride, g.OutPixels), 1, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(m, 1),
+                scales.Length == 1 ? scales : scales.Slice(m, 1), outputZeroPoint, min, max, y.Slice(m * g.OutPixels, g.OutPixels));
+    }
+
+    /// <summary>One block of <see cref="MR"/> channels over one run in plain C#: what the vector paths compute, lane by lane.</summary>
+    private void RunScalar(ReadOnlySpan<int> x, ReadOnlySpan<int> w, Span<int> acc, int length)
+    {
+        int pairs = _layout.Pairs, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
+        for (int k = 0; k < MR; k++)
+            for (int p = 0; p < length; p++)
+            {
+                int sum = 0, wi = k;
+                foreach (int tap in _tapOffsets)
+                    for (int c = 0; c < pairs; c++, wi += MR)
+                    {
+                        int xv = x[c * planeInts + tap + p], wv = w[wi];
+                        sum += (short)xv * (short)wv + (xv >> 16) * (wv >> 16);
+                    }
+                acc[k * stride + p] = sum;
+            }
+    }
+
+    /// <summary>The 32-bit lane vpmaddwd reads as the int16 pair (lo, hi), lo in the low half.</summary>
+    private static int Pair(int lo, int hi) => (ushort)(short)lo | (int)((uint)hi << 16);
+
+    /// <summary>w [M, C, kH, kW] as int16 pairs [M/MR][taps][C/2][MR]: entry (block, tap, pair, k) holds channel
+    /// block·MR + k's weights of input channels 2·pair and 2·pair + 1 at that tap, zeros past M and past C.</summary>
+    private static int[] Pack(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, int pairs, int blocks)
+    {
+        int taps = g.KernelH * g.KernelW, c = g.Channels, m = g.OutChannels;
+        var packed = new int[blocks * taps * pairs * MR];
+        for (int b = 0; b < blocks; b++)
+            for (int t = 0; t < taps; t++)
+                for (int p = 0; p < pairs; p++)
+                    for (int k = 0; k < MR; k++)
+                    {
+                        int o = b * MR + k;
+                        if (o >= m) continue;
+                        int lo = w[(o * c + 2 * p) * taps + t], hi = 2 * p + 1 < c ? w[(o * c + 2 * p + 1) * taps + t] : 0;
+                        packed[((b * taps + t) * pairs + p) * MR + k] = Pair(lo, hi);
+                    }
+        return packed;
+    }
+
+    /// <summary>Sizes of the pair plane: its rows are the padded input's, or as many as the last output row's taps reach;
+    /// a row is <c>StrideW</c> phases of <c>PhaseWidth</c> pairs.</summary>
+    private readonly record struct Layout(int Pairs, int Rows, int PhaseWidth, int RowStride, int PlaneInts, int AccStride, bool Flat)
+    {
+        public static Layout Of(Int8ConvGeometry g)
+        {
+            int rows = Math.Max(g.PadTop + g.Height, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1);
+            int span = Math.Max(g.PadLeft + g.Width, (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1);
+            int phaseWidth = (span + g.StrideW - 1) / g.StrideW;
+            int rowStride = phaseWidth * g.StrideW;
+            bool flat = g.StrideH == 1 && g.StrideW == 1 && phaseWidth == g.OutW;
+            return new Layout((g.Channels + 1) / 2, rows, phaseWidth, rowStride, Align16(rows * rowStride + MaxLanes),
+                Align16(g.OutPixels + MaxLanes), flat);
+        }
+
+        public int PlaneBytes => Pairs * PlaneInts * sizeof(int);
+        public int AccumulatorBytes(Int8ConvGeometry g) => (g.OutChannels + MR - 1) / MR * MR * AccStride * sizeof(int);
+        public int ScratchBytes(Int8ConvGeometry g) => PlaneBytes + AccumulatorBytes(g);
+
+        private static int Align16(int n) => (n + 15) & ~15;
+    }
+}
