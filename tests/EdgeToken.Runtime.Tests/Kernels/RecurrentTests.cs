@@ -227,6 +227,26 @@ public class RecurrentTests
     }
 
     [Fact]
+    public void Gru_cell_vector_paths_match_their_scalar_reference()
+    {
+        foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
+            foreach (int input in new[] { 0, 1, 6, 13 })
+                for (int n = 0; n <= 70; n++)
+                {
+                    var wt = KernelAssert.Random(input * 3 * n, n + 1, 0.5f);
+                    var x = KernelAssert.Random(input, n + 2, 2f);
+                    var b = KernelAssert.Random(3 * n, n + 3, 0.5f);
+                    var rt = KernelAssert.Random(3 * n * n, n + 4, 0.5f);
+                    var h = KernelAssert.Random(n, n + 5);
+                    float[] hExpected = (float[])h.Clone(), hActual = (float[])h.Clone();
+                    float[] scratchExpected = new float[GruCell.ScratchFloats(n)], scratchActual = KernelAssert.Random(GruCell.ScratchFloats(n), 9);
+                    GruCell.Scalar(wt, x, b, rt, clip, hExpected, scratchExpected);
+                    GruCell.Run(wt, x, b, rt, clip, hActual, scratchActual);
+                    KernelAssert.Close(hExpected, hActual, 1e-5f, 2e-6f);
+                }
+    }
+
+    [Fact]
     public void Lstm_gate_vector_paths_match_their_scalar_reference()
     {
         foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
