@@ -247,6 +247,35 @@ public class RecurrentTests
     }
 
     [Fact]
+    public void Gru_cell_sequence_matches_step_by_step_scalar_reference()
+    {
+        foreach (bool reverse in new[] { false, true })
+            foreach (int n in new[] { 3, 8, 19, 32, 48 })
+            {
+                int steps = 7, input = 5, yStride = 2 * n + 1;
+                var wt = KernelAssert.Random(input * 3 * n, n + 1, 0.5f);
+                var x = KernelAssert.Random(steps * input, n + 2, 2f);
+                var b = KernelAssert.Random(3 * n, n + 3, 0.5f);
+                var rt = KernelAssert.Random(3 * n * n, n + 4, 0.5f);
+                var h = KernelAssert.Random(n, n + 5);
+                var hExpected = (float[])h.Clone();
+                var yExpected = new float[(steps - 1) * yStride + n];
+                var scratch = new float[GruCell.ScratchFloats(n)];
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = reverse ? steps - 1 - s : s;
+                    GruCell.Scalar(wt, x.AsSpan(t * input, input), b, rt, 1.5f, hExpected, scratch);
+                    hExpected.CopyTo(yExpected, t * yStride);
+                }
+                var hActual = (float[])h.Clone();
+                var yActual = new float[yExpected.Length];
+                GruCell.Sequence(wt, x, input, b, rt, 1.5f, hActual, KernelAssert.Random(GruCell.ScratchFloats(n), 9), steps, reverse, yActual, yStride);
+                KernelAssert.Close(hExpected, hActual, 1e-5f, 2e-6f);
+                KernelAssert.Close(yExpected, yActual, 1e-5f, 2e-6f);
+            }
+    }
+
+    [Fact]
     public void Lstm_gate_vector_paths_match_their_scalar_reference()
     {
         foreach (float clip in new[] { float.PositiveInfinity, 1.5f })

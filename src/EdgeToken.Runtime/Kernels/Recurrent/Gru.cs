@@ -40,6 +40,14 @@ internal sealed class GruOperator : OperatorDefinition
     private sealed class GruKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, RecurrentActivation[] activations, bool linearBeforeReset, bool cell)
         : RecurrentKernel(geometry, weights, clip, hasCell: false, stepFloats: 4 * geometry.Hidden, fusedProjection: cell)
     {
+        protected override bool RunSequence(int d, in RecurrentDirection weights, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> y, int yStride,
+            bool reverse, Span<float> scratch)
+        {
+            if (!FusedProjection) return false;
+            GruCell.Sequence(weights.TransposedW, x, Geometry.Input, weights.ProjectionBias, weights.TransposedR, Clip, h, scratch, Geometry.Sequence, reverse, y, yStride);
+            return true;
+        }
+
         protected override void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
             Span<float> h, Span<float> c, Span<float> scratch)
         {

@@ -63,52 +63,84 @@ public static class GruCell
         return sum;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    /// <summary>One step: x is this step's input row.</summary>
     public static void Run(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, ReadOnlySpan<float> b, ReadOnlySpan<float> rt, float clip, Span<float> h, Span<float> scratch)
+        => Sequence(wt, x, x.Length, b, rt, clip, h, scratch, steps: 1, reverse: false, Span<float>.Empty, 0);
+
+    /// <summary>A whole sequence of one batch entry: x holds <paramref name="steps"/> rows of <paramref name="input"/>
+    /// floats, taken last to first when <paramref name="reverse"/>; after each step h is copied to row t of
+    /// <paramref name="y"/> (rows <paramref name="yStride"/> floats apart) unless y is empty. One call instead of one per
+    /// step keeps the width dispatch and the span checks out of the time loop.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Sequence(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, int input, ReadOnlySpan<float> b, ReadOnlySpan<float> rt, float clip,
+        Span<float> h, Span<float> scratch, int steps, bool reverse, Span<float> y, int yStride)
     {
         int n = h.Length;
-        if (n == 0) return;
-        if (wt.Length < 3 * n * x.Length || b.Length < 3 * n || rt.Length < 3 * n * n || scratch.Length < 2 * n)
-            throw new ArgumentException("Wᵀ, bias, Rᵀ or scratch shorter than a GRU step needs");
-        ref float ws = ref MemoryMarshal.GetReference(wt);
-        ref float xs = ref MemoryMarshal.GetReference(x);
-        ref float bs = ref MemoryMarshal.GetReference(b);
-        ref float rs = ref MemoryMarshal.GetReference(rt);
-        ref float hs = ref MemoryMarshal.GetReference(h);
-        ref float ss = ref MemoryMarshal.GetReference(scratch);
-        int input = x.Length;
+        if (n == 0 || steps <= 0) return;
+        if (wt.Length < 3 * n * input || x.Length < steps * input || b.Length < 3 * n || rt.Length < 3 * n * n || scratch.Length < 2 * n
+            || !y.IsEmpty && (yStride < n || y.Length < (steps - 1) * yStride + n))
+            throw new ArgumentException("Wᵀ, x, bias, Rᵀ, scratch or y shorter than the GRU steps need");
+        var o = new Operands(ref MemoryMarshal.GetReference(wt), ref MemoryMarshal.GetReference(x), input, ref MemoryMarshal.GetReference(b),
+            ref MemoryMarshal.GetReference(rt), clip, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(scratch), n);
+        ref float ys = ref MemoryMarshal.GetReference(y);
+        bool hasY = !y.IsEmpty;
 
         // One width per call, so each width's method stays small enough for the JIT to keep the loops in registers:
         // the widest that divides hidden; when none does, the widest that fits, with scalar leftover columns.
-        if (Vector512.IsHardwareAccelerated && (n % 16 == 0 || n % 4 != 0 && n >= 16)) Step<Vector512<float>, F512>(ref ws, ref xs, input, ref bs, ref rs, clip, ref hs, ref ss, n);
-        else if (Vector256.IsHardwareAccelerated && (n % 8 == 0 || n % 4 != 0 && n >= 8)) Step<Vector256<float>, F256>(ref ws, ref xs, input, ref bs, ref rs, clip, ref hs, ref ss, n);
-        else Step<Vector128<float>, F128>(ref ws, ref xs, input, ref bs, ref rs, clip, ref hs, ref ss, n); // all scalar without Vector128
+        if (Vector512.IsHardwareAccelerated && (n % 16 == 0 || n % 4 != 0 && n >= 16)) Steps<Vector512<float>, F512>(o, steps, reverse, hasY, ref ys, yStride);
+        else if (Vector256.IsHardwareAccelerated && (n % 8 == 0 || n % 4 != 0 && n >= 8)) Steps<Vector256<float>, F256>(o, steps, reverse, hasY, ref ys, yStride);
+        else Steps<Vector128<float>, F128>(o, steps, reverse, hasY, ref ys, yStride); // all scalar without Vector128
     }
 
-    /// <summary>Both passes at one width: whole vectors of columns, then the leftover columns one by one.</summary>
+    /// <summary>The refs and sizes of one sequence, handed to the width-specific loops in one argument.</summary>
+    private readonly ref struct Operands(ref float wt, ref float x, int input, ref float b, ref float rt, float clip, ref float h, ref float scratch, int n)
+    {
+        public readonly ref float Wt = ref wt;
+        public readonly ref float X = ref x;
+        public readonly int Input = input;
+        public readonly ref float B = ref b;
+        public readonly ref float Rt = ref rt;
+        public readonly float Clip = clip;
+        public readonly ref float H = ref h;
+        public readonly ref float Scratch = ref scratch;
+        public readonly int N = n;
+    }
+
+    /// <summary>The time loop at one width: per step, both passes over whole vectors of columns, then the leftover columns one by one.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Step<TVec, TOps>(ref float wt, ref float x, int input, ref float b, ref float rt, float clip, ref float h, ref float scratch, int n)
+    private static void Steps<TVec, TOps>(scoped Operands o, int steps, bool reverse, bool hasY, ref float y, int yStride)
         where TVec : struct where TOps : IFloatVector<TVec>
     {
-        int ld = 3 * n;
-        ref float z = ref scratch;
-        ref float rh = ref Unsafe.Add(ref scratch, n);
-        int j = TOps.IsHardwareAccelerated ? Reset<TVec, TOps>(ref wt, ref x, input, ref b, ref rt, clip, ref h, ref z, ref rh, n) : 0;
-        for (; j < n; j++)
+        int n = o.N, ld = 3 * n, input = o.Input;
+        float clip = o.Clip;
+        ref float wt = ref o.Wt;
+        ref float b = ref o.B;
+        ref float rt = ref o.Rt;
+        ref float h = ref o.H;
+        ref float z = ref o.Scratch;
+        ref float rh = ref Unsafe.Add(ref o.Scratch, n);
+        for (int s = 0; s < steps; s++)
         {
-            float az = ScalarDot(ref Unsafe.Add(ref rt, j), ld, ref h, n, ScalarDot(ref Unsafe.Add(ref wt, j), ld, ref x, input, Unsafe.Add(ref b, j)));
-            float ar = ScalarDot(ref Unsafe.Add(ref rt, n + j), ld, ref h, n, ScalarDot(ref Unsafe.Add(ref wt, n + j), ld, ref x, input, Unsafe.Add(ref b, n + j)));
-            Unsafe.Add(ref z, j) = Clip(az, clip);
-            Unsafe.Add(ref rh, j) = GateSigmoidTanh.Sigmoid(Clip(ar, clip)) * Unsafe.Add(ref h, j);
-        }
-        j = TOps.IsHardwareAccelerated ? Update<TVec, TOps>(ref wt, ref x, input, ref b, ref rt, clip, ref h, ref z, ref rh, n) : 0;
-        for (; j < n; j++)
-        {
-            int col = 2 * n + j;
-            float an = ScalarDot(ref Unsafe.Add(ref rt, col), ld, ref rh, n, ScalarDot(ref Unsafe.Add(ref wt, col), ld, ref x, input, Unsafe.Add(ref b, col)));
-            float c = GateSigmoidTanh.Tanh(Clip(an, clip));
-            ref float hj = ref Unsafe.Add(ref h, j);
-            hj = c + GateSigmoidTanh.Sigmoid(Unsafe.Add(ref z, j)) * (hj - c);
+            int t = reverse ? steps - 1 - s : s;
+            ref float x = ref Unsafe.Add(ref o.X, t * input);
+            int j = TOps.IsHardwareAccelerated ? Reset<TVec, TOps>(ref wt, ref x, input, ref b, ref rt, clip, ref h, ref z, ref rh, n) : 0;
+            for (; j < n; j++)
+            {
+                float az = ScalarDot(ref Unsafe.Add(ref rt, j), ld, ref h, n, ScalarDot(ref Unsafe.Add(ref wt, j), ld, ref x, input, Unsafe.Add(ref b, j)));
+                float ar = ScalarDot(ref Unsafe.Add(ref rt, n + j), ld, ref h, n, ScalarDot(ref Unsafe.Add(ref wt, n + j), ld, ref x, input, Unsafe.Add(ref b, n + j)));
+                Unsafe.Add(ref z, j) = Clip(az, clip);
+                Unsafe.Add(ref rh, j) = GateSigmoidTanh.Sigmoid(Clip(ar, clip)) * Unsafe.Add(ref h, j);
+            }
+            j = TOps.IsHardwareAccelerated ? Update<TVec, TOps>(ref wt, ref x, input, ref b, ref rt, clip, ref h, ref z, ref rh, n) : 0;
+            for (; j < n; j++)
+            {
+                int col = 2 * n + j;
+                float an = ScalarDot(ref Unsafe.Add(ref rt, col), ld, ref rh, n, ScalarDot(ref Unsafe.Add(ref wt, col), ld, ref x, input, Unsafe.Add(ref b, col)));
+                float c = GateSigmoidTanh.Tanh(Clip(an, clip));
+                ref float hj = ref Unsafe.Add(ref h, j);
+                hj = c + GateSigmoidTanh.Sigmoid(Unsafe.Add(ref z, j)) * (hj - c);
+            }
+            if (hasY) MemoryMarshal.CreateReadOnlySpan(ref h, n).CopyTo(MemoryMarshal.CreateSpan(ref Unsafe.Add(ref y, t * yStride), n));
         }
     }
 

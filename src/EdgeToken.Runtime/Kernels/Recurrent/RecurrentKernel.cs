@@ -60,6 +60,12 @@ internal abstract class RecurrentKernel : Kernel
     protected abstract void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
         Span<float> h, Span<float> c, Span<float> scratch);
 
+    /// <summary>Direction <paramref name="d"/>'s whole time loop for a batch of one without sequence_lens, when the cell
+    /// has a loop of its own (false: it has not, and <see cref="Step"/> runs per step). <paramref name="x"/> is X,
+    /// [sequence, input]; row t of <paramref name="y"/> (empty when Y is not wanted) is at t·<paramref name="yStride"/>.</summary>
+    protected virtual bool RunSequence(int d, in RecurrentDirection weights, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> y, int yStride,
+        bool reverse, Span<float> scratch) => false;
+
     /// <summary>Applies <see cref="Clip"/> to gate pre-activations.</summary>
     protected void ClipGates(Span<float> gates)
     {
@@ -108,7 +114,12 @@ internal abstract class RecurrentKernel : Kernel
                 else c.Clear();
             }
             bool reverse = g.IsReverse(d);
-            for (int step = 0; step < g.Sequence; step++)
+            if (g.Batch == 1 && lengths.IsEmpty
+                && RunSequence(d, weights, x, hState.Slice(0, hidden), cState.Slice(0, hidden), y.IsEmpty ? y : y.Slice(d * hidden), g.Directions * hidden, reverse, scratch))
+            {
+                // the cell ran the whole time loop
+            }
+            else for (int step = 0; step < g.Sequence; step++)
             {
                 int t = reverse ? g.Sequence - 1 - step : step;
                 for (int b = 0; b < g.Batch; b++)
