@@ -22,7 +22,9 @@ namespace EdgeToken.Runtime.Kernels.Recurrent;
 /// first in each pass, with the off-chain work (Rz·h, the z sigmoid) after it, where the out-of-order core overlaps
 /// it with the activation latencies. Pass 2 may overwrite h column by column: it reads only r⊙h and its own
 /// columns of h. Column blocks go two vectors at a time with k unrolled by 2 (4 FMA chains), a leftover vector with
-/// k unrolled by 4, at the widest vector width first; leftover columns are scalar.
+/// k unrolled by 4, all at one width per call (the widest that divides hidden: at hidden 32 one Vector512 pair per
+/// gate); leftover columns are scalar. Measured on the 32-step, hidden-32 benchmark GRU (Zen4): the whole model
+/// went from 5.6 to 4.5 µs p50 with this cell, its time loop (<see cref="Sequence"/>) and the shorter gate polynomial.
 /// The k-order of the sums and the activation polynomials differ from <see cref="Scalar"/>; results agree within float rounding.
 /// </remarks>
 public static class GruCell
