@@ -227,6 +227,55 @@ public class RecurrentTests
     }
 
     [Fact]
+    public void Gru_cell_vector_paths_match_their_scalar_reference()
+    {
+        foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
+            foreach (int input in new[] { 0, 1, 6, 13 })
+                for (int n = 0; n <= 70; n++)
+                {
+                    var wt = KernelAssert.Random(input * 3 * n, n + 1, 0.5f);
+                    var x = KernelAssert.Random(input, n + 2, 2f);
+                    var b = KernelAssert.Random(3 * n, n + 3, 0.5f);
+                    var rt = KernelAssert.Random(3 * n * n, n + 4, 0.5f);
+                    var h = KernelAssert.Random(n, n + 5);
+                    float[] hExpected = (float[])h.Clone(), hActual = (float[])h.Clone();
+                    float[] scratchExpected = new float[GruCell.ScratchFloats(n)], scratchActual = KernelAssert.Random(GruCell.ScratchFloats(n), 9);
+                    GruCell.Scalar(wt, x, b, rt, clip, hExpected, scratchExpected);
+                    GruCell.Run(wt, x, b, rt, clip, hActual, scratchActual);
+                    KernelAssert.Close(hExpected, hActual, 1e-5f, 2e-6f);
+                }
+    }
+
+    [Fact]
+    public void Gru_cell_sequence_matches_step_by_step_scalar_reference()
+    {
+        foreach (bool reverse in new[] { false, true })
+            foreach (int n in new[] { 3, 8, 19, 32, 48 })
+            {
+                int steps = 7, input = 5, yStride = 2 * n + 1;
+                var wt = KernelAssert.Random(input * 3 * n, n + 1, 0.5f);
+                var x = KernelAssert.Random(steps * input, n + 2, 2f);
+                var b = KernelAssert.Random(3 * n, n + 3, 0.5f);
+                var rt = KernelAssert.Random(3 * n * n, n + 4, 0.5f);
+                var h = KernelAssert.Random(n, n + 5);
+                var hExpected = (float[])h.Clone();
+                var yExpected = new float[(steps - 1) * yStride + n];
+                var scratch = new float[GruCell.ScratchFloats(n)];
+                for (int s = 0; s < steps; s++)
+                {
+                    int t = reverse ? steps - 1 - s : s;
+                    GruCell.Scalar(wt, x.AsSpan(t * input, input), b, rt, 1.5f, hExpected, scratch);
+                    hExpected.CopyTo(yExpected, t * yStride);
+                }
+                var hActual = (float[])h.Clone();
+                var yActual = new float[yExpected.Length];
+                GruCell.Sequence(wt, x, input, b, rt, 1.5f, hActual, KernelAssert.Random(GruCell.ScratchFloats(n), 9), steps, reverse, yActual, yStride);
+                KernelAssert.Close(hExpected, hActual, 1e-5f, 2e-6f);
+                KernelAssert.Close(yExpected, yActual, 1e-5f, 2e-6f);
+            }
+    }
+
+    [Fact]
     public void Lstm_gate_vector_paths_match_their_scalar_reference()
     {
         foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
@@ -329,18 +378,19 @@ public class RecurrentTests
     }
 
     [Theory]
-    [InlineData("LSTM")]
-    [InlineData("GRU")]
-    [InlineData("RNN")]
-    public void Kernel_run_allocates_nothing(string op)
+    [InlineData("LSTM", false)]
+    [InlineData("GRU", false)]
+    [InlineData("GRU", true)] // GruCell.Sequence runs the time loop
+    [InlineData("RNN", false)]
+    public void Kernel_run_allocates_nothing(string op, bool batchOfOne)
     {
-        int seq = 4, batch = 2, input = 11, hidden = 9, dirs = 2;
+        int seq = 4, batch = batchOfOne ? 1 : 2, input = 11, hidden = 9, dirs = 2;
         int gates = op switch { "RNN" => 1, "GRU" => 3, _ => 4 };
         var inputs = new List<TensorInfo>
         {
             new(ElementType.Float32, [seq, batch, input]), new(ElementType.Float32, [dirs, gates * hidden, input]),
             new(ElementType.Float32, [dirs, gates * hidden, hidden]), new(ElementType.Float32, [dirs, 2 * gates * hidden]),
-            new(ElementType.Int32, [batch]), new(ElementType.Float32, [dirs, batch, hidden]),
+            batchOfOne ? TensorInfo.Missing : new(ElementType.Int32, [batch]), new(ElementType.Float32, [dirs, batch, hidden]),
         };
         if (op == "LSTM")
         {
@@ -361,15 +411,23 @@ public class RecurrentTests
         var inSlots = new SlotRef[inputs.Count];
         var outSlots = new SlotRef[outputCount];
         int offset = 0;
-        for (int i = 0; i < inputs.Count; i++) { inSlots[i] = new SlotRef(SlotKind.Arena, offset, (int)inputs[i].ByteCount); offset = SingleNodeRunner.Align(offset + (int)inputs[i].ByteCount); }
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            if (batchOfOne && i == 4) continue;
+            inSlots[i] = new SlotRef(SlotKind.Arena, offset, (int)inputs[i].ByteCount);
+            offset = SingleNodeRunner.Align(offset + (int)inputs[i].ByteCount);
+        }
         for (int i = 0; i < outputCount; i++) { outSlots[i] = new SlotRef(SlotKind.Arena, offset, (int)node.Output(i).ByteCount); offset = SingleNodeRunner.Align(offset + (int)node.Output(i).ByteCount); }
         var arena = new byte[offset];
         new Random(1).NextBytes(arena);
         var floats = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(arena.AsSpan());
         for (int i = 0; i < floats.Length; i++) floats[i] = (i % 17 - 8) * 0.05f;
-        var lens = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(arena.AsSpan(inSlots[4].Offset, inSlots[4].Length));
-        lens[0] = seq;
-        lens[1] = seq - 1;
+        if (!batchOfOne)
+        {
+            var lens = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(arena.AsSpan(inSlots[4].Offset, inSlots[4].Length));
+            lens[0] = seq;
+            lens[1] = seq - 1;
+        }
         var scratch = new byte[kernel.ScratchBytes];
 
         kernel.Run(new KernelArgs(arena, ReadOnlySpan<byte>.Empty, inSlots, outSlots, scratch)); // warm up (JIT)

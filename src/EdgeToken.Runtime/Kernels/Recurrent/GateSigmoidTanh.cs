@@ -53,17 +53,20 @@ internal static class GateSigmoidTanh
     private const float Log2E = 1.44269504088896341f;
     private const float Ln2Hi = 0.693145751953125f;
     private const float Ln2Lo = 1.42860682030941723212e-6f;
-    private const float C2 = 1f / 2, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040, C8 = 1f / 40320;
+    private const float C2 = 1f / 2, C3 = 1f / 6, C4 = 1f / 24, C5 = 1f / 120, C6 = 1f / 720, C7 = 1f / 5040;
 
-    /// <summary><see cref="ExpM1"/>'s algorithm with every step a fused multiply-add.</summary>
+    /// <summary><see cref="ExpM1"/>'s algorithm with every step a fused multiply-add, and the Taylor polynomial one
+    /// degree shorter (to r⁷/7!): on the reduced range |r| ≤ ln2/2 the dropped r⁸/8! is below 6e-9, far under float
+    /// rounding (swept over ±40 against double precision: sigmoid within 1.76e-7 relative above the −30 clamp and
+    /// tanh within 1.72e-7, against 1.76e-7 and 1.70e-7 with the r⁸ term), and it takes one FMA off the latency of
+    /// each gate, which sits on the chain that bounds a recurrent step.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TVec ExpM1Fused<TVec, TOps>(TVec x) where TVec : struct where TOps : IFloatVector<TVec>
     {
         x = TOps.ClampConstant(x, -Limit, Limit);
         var n = TOps.Round(TOps.Multiply(x, Log2E));
         var r = TOps.FusedMultiplyAdd(n, TOps.Create(-Ln2Lo), TOps.FusedMultiplyAdd(n, TOps.Create(-Ln2Hi), x));
-        var p = TOps.FusedMultiplyAdd(TOps.Create(C8), r, TOps.Create(C7));
-        p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C6));
+        var p = TOps.FusedMultiplyAdd(TOps.Create(C7), r, TOps.Create(C6));
         p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C5));
         p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C4));
         p = TOps.FusedMultiplyAdd(p, r, TOps.Create(C3));

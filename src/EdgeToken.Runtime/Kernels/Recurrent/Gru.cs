@@ -29,17 +29,33 @@ internal sealed class GruOperator : OperatorDefinition
         var g = RecurrentGeometry.From(node, gates: 3);
         bool linearBeforeReset = node.Attributes.GetInt("linear_before_reset", 0) != 0;
         // With linear_before_reset the candidate's Rb sits inside r⊙(Rh·h + Rbh), so only z and r take it in the projection.
-        var weights = new RecurrentWeights(node, g, foldedGates: linearBeforeReset ? 2 : 3);
-        return new GruKernel(g, weights, node.Attributes.GetFloat("clip", float.PositiveInfinity), RecurrentActivation.Parse(node, s_defaults, g.Directions),
-            linearBeforeReset);
+        var activations = RecurrentActivation.Parse(node, s_defaults, g.Directions);
+        // The default form (sigmoid and tanh in every direction, linear_before_reset = 0) runs as one GruCell per step,
+        // which projects x itself from Wᵀ.
+        bool cell = !linearBeforeReset && Enumerable.Range(0, g.Directions).All(d => activations[2 * d].Kind == RecurrentActivationKind.Sigmoid && activations[2 * d + 1].Kind == RecurrentActivationKind.Tanh);
+        var weights = new RecurrentWeights(node, g, foldedGates: linearBeforeReset ? 2 : 3, transposeW: cell);
+        return new GruKernel(g, weights, node.Attributes.GetFloat("clip", float.PositiveInfinity), activations, linearBeforeReset, cell);
     }
 
-    private sealed class GruKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, RecurrentActivation[] activations, bool linearBeforeReset)
-        : RecurrentKernel(geometry, weights, clip, hasCell: false, stepFloats: 4 * geometry.Hidden)
+    private sealed class GruKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, RecurrentActivation[] activations, bool linearBeforeReset, bool cell)
+        : RecurrentKernel(geometry, weights, clip, hasCell: false, stepFloats: 4 * geometry.Hidden, fusedProjection: cell)
     {
+        protected override bool RunSequence(int d, in RecurrentDirection weights, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> y, int yStride,
+            bool reverse, Span<float> scratch)
+        {
+            if (!FusedProjection) return false;
+            GruCell.Sequence(weights.TransposedW, x, Geometry.Input, weights.ProjectionBias, weights.TransposedR, Clip, h, scratch, Geometry.Sequence, reverse, y, yStride);
+            return true;
+        }
+
         protected override void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
             Span<float> h, Span<float> c, Span<float> scratch)
         {
+            if (FusedProjection)
+            {
+                GruCell.Run(weights.TransposedW, projection, weights.ProjectionBias, weights.TransposedR, Clip, h, scratch);
+                return;
+            }
             int hidden = Geometry.Hidden, gh = 3 * hidden;
             var rt = weights.TransposedR;
             ref readonly var fAct = ref activations[2 * d];
@@ -70,7 +86,7 @@ internal sealed class GruOperator : OperatorDefinition
                 var rh = scratch.Slice(2 * hidden, hidden);
                 var n = scratch.Slice(3 * hidden, hidden);
                 GateMatVec.Run(rt, gh, h, zr);
-                if (defaults)
+                if (defaults) // only when the other direction has other gate functions; otherwise GruCell runs
                 {
                     GruGates.Reset(projection, zr, h, Clip, rh);
                     GateMatVec.Run(rt.Slice(2 * hidden), gh, rh, n);

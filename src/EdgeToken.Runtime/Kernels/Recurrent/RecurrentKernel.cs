@@ -10,13 +10,15 @@ namespace EdgeToken.Runtime.Kernels.Recurrent;
 /// step is one <see cref="Sgemm"/> product before the loop (it does not depend on the state); then per step and
 /// batch entry the cell's <see cref="Step"/> adds the recurrent part, and Y, Y_h and (LSTM) Y_c are written.
 /// A batch entry whose <c>sequence_lens</c> is shorter than the sequence stops early: its later Y rows are zero
-/// and its Y_h is its last valid step (for the reverse direction it starts at its own last valid step).</summary>
+/// and its Y_h is its last valid step (for the reverse direction it starts at its own last valid step).
+/// A cell that projects x itself (<see cref="FusedProjection"/>) skips the product and gets the step's row of X.</summary>
 internal abstract class RecurrentKernel : Kernel
 {
     private readonly RecurrentWeights _weights;
 
-    protected RecurrentKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, bool hasCell, int stepFloats)
+    protected RecurrentKernel(RecurrentGeometry geometry, RecurrentWeights weights, float clip, bool hasCell, int stepFloats, bool fusedProjection = false)
     {
+        FusedProjection = fusedProjection;
         Geometry = geometry;
         _weights = weights;
         Clip = clip;
@@ -28,13 +30,17 @@ internal abstract class RecurrentKernel : Kernel
     /// <summary>Bound on gate pre-activations, or +inf for none.</summary>
     protected float Clip { get; }
     protected bool HasCell { get; }
+    /// <summary>Whether <see cref="Step"/> is handed the step's row of X and adds x·Wᵀ and the bias itself (in the
+    /// same loops as the recurrent product, where the few input FMAs hide in the step's latency), instead of a row
+    /// of the projection computed for all steps before the loop.</summary>
+    protected bool FusedProjection { get; }
     /// <summary>Floats of scratch one <see cref="Step"/> uses (gate buffers).</summary>
     protected int StepFloats { get; }
 
     private int StateFloats => AlignUp(Geometry.Batch * Geometry.Hidden);
     private int Rows => Geometry.Sequence * Geometry.Batch;
-    private int ProjectionFloats => AlignUp(Rows * Geometry.Gates * Geometry.Hidden);
-    private int PackedXFloats => AlignUp(Sgemm.PackedASize(Rows, Geometry.Input));
+    private int ProjectionFloats => FusedProjection ? 0 : AlignUp(Rows * Geometry.Gates * Geometry.Hidden);
+    private int PackedXFloats => FusedProjection ? 0 : AlignUp(Sgemm.PackedASize(Rows, Geometry.Input));
 
     /// <summary>Every scratch region starts on a 64-byte boundary (the first one after up to 60 bytes of lead-in,
     /// as the scratch block itself may sit anywhere), so whole-vector loads of the state do not split cache lines.</summary>
@@ -49,10 +55,16 @@ internal abstract class RecurrentKernel : Kernel
         scratch.IsEmpty ? 0 : (int)((64 - ((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetReference(scratch)) & 63)) & 63) / sizeof(float) * sizeof(float);
 
     /// <summary>One time step of one batch entry in direction <paramref name="d"/>: <paramref name="projection"/> is
-    /// x·Wᵀ plus the folded bias for this step (gates·hidden floats); reads the previous h (and c) and overwrites
-    /// them with the new state.</summary>
+    /// x·Wᵀ plus the folded bias for this step (gates·hidden floats), or with <see cref="FusedProjection"/> the
+    /// step's x (input floats); reads the previous h (and c) and overwrites them with the new state.</summary>
     protected abstract void Step(in KernelArgs args, int d, in RecurrentDirection weights, ReadOnlySpan<float> projection,
         Span<float> h, Span<float> c, Span<float> scratch);
+
+    /// <summary>Direction <paramref name="d"/>'s whole time loop for a batch of one without sequence_lens, when the cell
+    /// has a loop of its own (false: it has not, and <see cref="Step"/> runs per step). <paramref name="x"/> is X,
+    /// [sequence, input]; row t of <paramref name="y"/> (empty when Y is not wanted) is at t·<paramref name="yStride"/>.</summary>
+    protected virtual bool RunSequence(int d, in RecurrentDirection weights, ReadOnlySpan<float> x, Span<float> h, Span<float> c, Span<float> y, int yStride,
+        bool reverse, Span<float> scratch) => false;
 
     /// <summary>Applies <see cref="Clip"/> to gate pre-activations.</summary>
     protected void ClipGates(Span<float> gates)
@@ -81,12 +93,15 @@ internal abstract class RecurrentKernel : Kernel
         var scratch = args.ScratchAs<float>(offset, StepFloats);
 
         // X is [rows, input] in both layouts; row m is x[t, b] for m = g.Row(t, b).
-        Sgemm.PackA(x, rows, g.Input, g.Input, 1, 1f, packedX);
+        if (!FusedProjection) Sgemm.PackA(x, rows, g.Input, g.Input, 1, 1f, packedX);
         for (int d = 0; d < g.Directions; d++)
         {
             var weights = _weights.Prepare(args, d, weightScratch);
-            for (int m = 0; m < rows; m++) weights.ProjectionBias.CopyTo(projections.Slice(m * gh, gh));
-            Sgemm.MultiplyAdd(packedX, weights.PackedW, rows, gh, g.Input, projections, gh);
+            if (!FusedProjection)
+            {
+                for (int m = 0; m < rows; m++) weights.ProjectionBias.CopyTo(projections.Slice(m * gh, gh));
+                Sgemm.MultiplyAdd(packedX, weights.PackedW, rows, gh, g.Input, projections, gh);
+            }
 
             for (int b = 0; b < g.Batch; b++)
             {
@@ -99,7 +114,12 @@ internal abstract class RecurrentKernel : Kernel
                 else c.Clear();
             }
             bool reverse = g.IsReverse(d);
-            for (int step = 0; step < g.Sequence; step++)
+            if (g.Batch == 1 && lengths.IsEmpty
+                && RunSequence(d, weights, x, hState.Slice(0, hidden), cState.Slice(0, hidden), y.IsEmpty ? y : y.Slice(d * hidden), g.Directions * hidden, reverse, scratch))
+            {
+                // the cell ran the whole time loop
+            }
+            else for (int step = 0; step < g.Sequence; step++)
             {
                 int t = reverse ? g.Sequence - 1 - step : step;
                 for (int b = 0; b < g.Batch; b++)
@@ -111,7 +131,8 @@ internal abstract class RecurrentKernel : Kernel
                         continue;
                     }
                     var h = hState.Slice(b * hidden, hidden);
-                    Step(args, d, weights, projections.Slice(g.Row(t, b) * gh, gh), h, cState.Slice(b * hidden, hidden), scratch);
+                    var stepInput = FusedProjection ? x.Slice(g.Row(t, b) * g.Input, g.Input) : projections.Slice(g.Row(t, b) * gh, gh);
+                    Step(args, d, weights, stepInput, h, cState.Slice(b * hidden, hidden), scratch);
                     if (!y.IsEmpty) h.CopyTo(y.Slice(g.YOffset(t, d, b), hidden));
                 }
             }

@@ -8,19 +8,22 @@ namespace EdgeToken.Runtime.Kernels.Recurrent;
 /// <summary>W, R and B of a recurrent node in the layouts the time loop runs on, per direction: W packed as the
 /// B operand of <see cref="Sgemm"/> (so x·Wᵀ for every step is one matrix product before the loop), R transposed
 /// to [hidden, gates·hidden] for <see cref="GateMatVec"/>, and the bias folded into one projection bias row.
-/// Constant weights are prepared once when the kernel is created; the others each run, into scratch.</summary>
+/// Constant weights are prepared once when the kernel is created; the others each run, into scratch. A cell that
+/// projects x inside its step (<c>transposeW</c>) gets W transposed to [input, gates·hidden] like R instead of packed.</summary>
 /// <remarks>The projection bias is Wb + Rb for the first <c>foldedGates</c> gate blocks and Wb alone for the rest:
 /// GRU with linear_before_reset multiplies its candidate's Rb by r, so it is kept apart in <see cref="RecurrentDirection.RecurrentBias"/>.</remarks>
 internal sealed class RecurrentWeights
 {
     private readonly RecurrentGeometry _g;
     private readonly int _foldedGates;
+    private readonly bool _transposeW;
     private readonly Memory<float> _packedW, _transposedR, _bias;
 
-    public RecurrentWeights(NodeContext node, RecurrentGeometry g, int foldedGates)
+    public RecurrentWeights(NodeContext node, RecurrentGeometry g, int foldedGates, bool transposeW = false)
     {
         _g = g;
         _foldedGates = foldedGates;
+        _transposeW = transposeW;
         if (node.Constant(1) is { } w)
         {
             _packedW = Aligned(g.Directions * PackedWFloats);
@@ -41,7 +44,8 @@ internal sealed class RecurrentWeights
     }
 
     private int GateFloats => _g.Gates * _g.Hidden;
-    private int PackedWFloats => Sgemm.PackedBSize(_g.Input, GateFloats);
+    /// <summary>W packed for Sgemm, or transposed.</summary>
+    private int PackedWFloats => _transposeW ? _g.Input * GateFloats : Sgemm.PackedBSize(_g.Input, GateFloats);
     private int TransposedRFloats => _g.Hidden * GateFloats;
     /// <summary>The projection bias row, then the raw Rb.</summary>
     private int BiasFloats => 2 * GateFloats;
@@ -56,7 +60,9 @@ internal sealed class RecurrentWeights
         if (Slot(_packedW, d, PackedWFloats, true, ref scratch, out var packedW, out var fill)) PackW(args.Input<float>(1), d, fill);
         if (Slot(_transposedR, d, TransposedRFloats, true, ref scratch, out var transposedR, out fill)) TransposeR(args.Input<float>(2), d, fill);
         if (Slot(_bias, d, BiasFloats, false, ref scratch, out var bias, out fill)) FoldBias(args.Input<float>(3), d, fill);
-        return new RecurrentDirection(packedW, transposedR, bias.Slice(0, GateFloats), bias.Slice(GateFloats, GateFloats));
+        return _transposeW
+            ? new RecurrentDirection(default, packedW, transposedR, bias.Slice(0, GateFloats), bias.Slice(GateFloats, GateFloats))
+            : new RecurrentDirection(packedW, default, transposedR, bias.Slice(0, GateFloats), bias.Slice(GateFloats, GateFloats));
     }
 
     /// <summary>Direction d's block of <paramref name="floats"/>: from the prepared constants, or (returning true) the
@@ -89,6 +95,13 @@ internal sealed class RecurrentWeights
     private void PackW(ReadOnlySpan<float> w, int d, Span<float> packed)
     {
         int gh = GateFloats, input = _g.Input;
+        if (_transposeW)
+        {
+            var block = w.Slice(d * gh * input, gh * input);
+            for (int j = 0; j < gh; j++)
+                for (int k = 0; k < input; k++) packed[k * gh + j] = block[j * input + k];
+            return;
+        }
         // B[k, j] = W[d, j, k]: element (k, j) at k·1 + j·input.
         Sgemm.PackB(w.Slice(d * gh * input, gh * input), input, gh, 1, input, 1f, packed);
     }
@@ -118,10 +131,13 @@ internal sealed class RecurrentWeights
 }
 
 /// <summary>One direction's weights as <see cref="RecurrentWeights.Prepare"/> hands them to the time loop.</summary>
-internal readonly ref struct RecurrentDirection(ReadOnlySpan<float> packedW, ReadOnlySpan<float> transposedR, ReadOnlySpan<float> projectionBias, ReadOnlySpan<float> recurrentBias)
+internal readonly ref struct RecurrentDirection(ReadOnlySpan<float> packedW, ReadOnlySpan<float> transposedW, ReadOnlySpan<float> transposedR,
+    ReadOnlySpan<float> projectionBias, ReadOnlySpan<float> recurrentBias)
 {
-    /// <summary>Wᵀ packed for <see cref="Sgemm.MultiplyAdd"/>.</summary>
+    /// <summary>Wᵀ packed for <see cref="Sgemm.MultiplyAdd"/> (empty when the weights were made with transposeW).</summary>
     public ReadOnlySpan<float> PackedW { get; } = packedW;
+    /// <summary>Wᵀ, [input, gates·hidden] row-major (only when the weights were made with transposeW).</summary>
+    public ReadOnlySpan<float> TransposedW { get; } = transposedW;
     /// <summary>Rᵀ, [hidden, gates·hidden] row-major.</summary>
     public ReadOnlySpan<float> TransposedR { get; } = transposedR;
     public ReadOnlySpan<float> ProjectionBias { get; } = projectionBias;
