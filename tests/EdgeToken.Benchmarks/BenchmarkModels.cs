@@ -9,6 +9,9 @@ public static class BenchmarkModels
 {
     public static readonly string[] Names = ["mlp", "cnn1d", "gru", "dscnn2d"];
 
+    /// <summary>Written by <c>write-models</c> for <c>edgetoken bench</c> too, not run by the BenchmarkDotNet suites.</summary>
+    public static readonly string[] Extra = ["gru-lbr"];
+
     public static string Path(string name)
     {
         string dir = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "edgetoken-bench");
@@ -23,6 +26,7 @@ public static class BenchmarkModels
         "mlp" => Mlp(),
         "cnn1d" => Cnn1D(),
         "gru" => Gru(),
+        "gru-lbr" => Gru(linearBeforeReset: true),
         "dscnn2d" => DsCnn2D(),
         _ => throw new ArgumentException(name),
     };
@@ -72,15 +76,16 @@ public static class BenchmarkModels
         return b;
     }
 
-    /// <summary>A GRU over 32 steps of 6 features (hidden 32), then a linear anomaly score.</summary>
-    private static OnnxModelBuilder Gru()
+    /// <summary>A GRU over 32 steps of 6 features (hidden 32), then a linear anomaly score; with
+    /// <paramref name="linearBeforeReset"/> the candidate form PyTorch's GRU exports.</summary>
+    private static OnnxModelBuilder Gru(bool linearBeforeReset = false)
     {
         var rng = new Random(3);
-        var b = new OnnxModelBuilder("gru", 17);
+        var b = new OnnxModelBuilder(linearBeforeReset ? "gru-lbr" : "gru", 17);
         b.Input("x", ElementType.Float32, 32, 1, 6);
         int h = 32;
         b.Node("GRU", ["x", b.Initializer("W", W(rng, 3 * h * 6, 0.3f), 1, 3 * h, 6), b.Initializer("R", W(rng, 3 * h * h, 0.2f), 1, 3 * h, h),
-            b.Initializer("B", W(rng, 6 * h, 0.1f), 1, 6 * h)], ["seq", "last"], ("hidden_size", h));
+            b.Initializer("B", W(rng, 6 * h, 0.1f), 1, 6 * h)], ["seq", "last"], ("hidden_size", h), ("linear_before_reset", linearBeforeReset ? 1 : 0));
         var flat = b.Op("Reshape", ["last", b.Initializer("shape", new long[] { 1, h }, 2)]);
         b.Node("Gemm", [flat, b.Initializer("fc", W(rng, h, 0.3f), h, 1)], ["y"]);
         b.Output("y", ElementType.Float32, 1, 1);

@@ -6,7 +6,7 @@ using EdgeToken.Benchmarks;
 if (args.Length == 2 && args[0] == "write-models")
 {
     Directory.CreateDirectory(args[1]);
-    foreach (string name in BenchmarkModels.Names)
+    foreach (string name in BenchmarkModels.Names.Concat(BenchmarkModels.Extra))
     {
         string path = Path.Combine(args[1], name + ".onnx");
         BenchmarkModels.Build(name).Save(path);

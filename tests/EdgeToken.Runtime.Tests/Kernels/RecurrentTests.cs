@@ -229,10 +229,12 @@ public class RecurrentTests
     [Fact]
     public void Gru_cell_vector_paths_match_their_scalar_reference()
     {
+        foreach (bool linear in new[] { false, true }) // linear_before_reset: Rbh given
         foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
             foreach (int input in new[] { 0, 1, 6, 13 })
                 for (int n = 0; n <= 70; n++)
                 {
+                    var rbh = linear ? KernelAssert.Random(n, n + 6, 0.5f) : [];
                     var wt = KernelAssert.Random(input * 3 * n, n + 1, 0.5f);
                     var x = KernelAssert.Random(input, n + 2, 2f);
                     var b = KernelAssert.Random(3 * n, n + 3, 0.5f);
@@ -240,8 +242,8 @@ public class RecurrentTests
                     var h = KernelAssert.Random(n, n + 5);
                     float[] hExpected = (float[])h.Clone(), hActual = (float[])h.Clone();
                     float[] scratchExpected = new float[GruCell.ScratchFloats(n)], scratchActual = KernelAssert.Random(GruCell.ScratchFloats(n), 9);
-                    GruCell.Scalar(wt, x, b, rt, clip, hExpected, scratchExpected);
-                    GruCell.Run(wt, x, b, rt, clip, hActual, scratchActual);
+                    GruCell.Scalar(wt, x, b, rt, clip, hExpected, scratchExpected, rbh);
+                    GruCell.Run(wt, x, b, rt, clip, hActual, scratchActual, rbh);
                     KernelAssert.Close(hExpected, hActual, 1e-5f, 2e-6f);
                 }
     }
@@ -249,9 +251,11 @@ public class RecurrentTests
     [Fact]
     public void Gru_cell_sequence_matches_step_by_step_scalar_reference()
     {
+        foreach (bool linear in new[] { false, true })
         foreach (bool reverse in new[] { false, true })
             foreach (int n in new[] { 3, 8, 19, 32, 48 })
             {
+                var rbh = linear ? KernelAssert.Random(n, n + 6, 0.5f) : [];
                 int steps = 7, input = 5, yStride = 2 * n + 1;
                 var wt = KernelAssert.Random(input * 3 * n, n + 1, 0.5f);
                 var x = KernelAssert.Random(steps * input, n + 2, 2f);
@@ -264,12 +268,12 @@ public class RecurrentTests
                 for (int s = 0; s < steps; s++)
                 {
                     int t = reverse ? steps - 1 - s : s;
-                    GruCell.Scalar(wt, x.AsSpan(t * input, input), b, rt, 1.5f, hExpected, scratch);
+                    GruCell.Scalar(wt, x.AsSpan(t * input, input), b, rt, 1.5f, hExpected, scratch, rbh);
                     hExpected.CopyTo(yExpected, t * yStride);
                 }
                 var hActual = (float[])h.Clone();
                 var yActual = new float[yExpected.Length];
-                GruCell.Sequence(wt, x, input, b, rt, 1.5f, hActual, KernelAssert.Random(GruCell.ScratchFloats(n), 9), steps, reverse, yActual, yStride);
+                GruCell.Sequence(wt, x, input, b, rt, 1.5f, hActual, KernelAssert.Random(GruCell.ScratchFloats(n), 9), steps, reverse, yActual, yStride, rbh);
                 KernelAssert.Close(hExpected, hActual, 1e-5f, 2e-6f);
                 KernelAssert.Close(yExpected, yActual, 1e-5f, 2e-6f);
             }
@@ -381,9 +385,12 @@ public class RecurrentTests
     [InlineData("LSTM", false)]
     [InlineData("GRU", false)]
     [InlineData("GRU", true)] // GruCell.Sequence runs the time loop
+    [InlineData("GRU linear_before_reset", true)]
     [InlineData("RNN", false)]
     public void Kernel_run_allocates_nothing(string op, bool batchOfOne)
     {
+        bool linearBeforeReset = op.EndsWith(" linear_before_reset", StringComparison.Ordinal);
+        op = op.Split(' ')[0];
         int seq = 4, batch = batchOfOne ? 1 : 2, input = 11, hidden = 9, dirs = 2;
         int gates = op switch { "RNN" => 1, "GRU" => 3, _ => 4 };
         var inputs = new List<TensorInfo>
@@ -403,6 +410,7 @@ public class RecurrentTests
             ["direction"] = AttributeValue.Of("bidirectional"),
             ["clip"] = AttributeValue.Of(2f),
         });
+        if (linearBeforeReset) attrs = attrs.With("linear_before_reset", AttributeValue.Of(1L));
         var node = new NodeContext("n", op, 22, attrs, [.. inputs], new ConstantTensor?[inputs.Count], outputCount);
         Assert.True(OperatorRegistry.TryGet(op, out var definition));
         definition.InferOutputs(node);

@@ -30,9 +30,9 @@ internal sealed class GruOperator : OperatorDefinition
         bool linearBeforeReset = node.Attributes.GetInt("linear_before_reset", 0) != 0;
         // With linear_before_reset the candidate's Rb sits inside r⊙(Rh·h + Rbh), so only z and r take it in the projection.
         var activations = RecurrentActivation.Parse(node, s_defaults, g.Directions);
-        // The default form (sigmoid and tanh in every direction, linear_before_reset = 0) runs as one GruCell per step,
-        // which projects x itself from Wᵀ.
-        bool cell = !linearBeforeReset && Enumerable.Range(0, g.Directions).All(d => activations[2 * d].Kind == RecurrentActivationKind.Sigmoid && activations[2 * d + 1].Kind == RecurrentActivationKind.Tanh);
+        // The default gate functions (sigmoid and tanh in every direction), either form of the candidate, run as one
+        // GruCell per step, which projects x itself from Wᵀ.
+        bool cell = Enumerable.Range(0, g.Directions).All(d => activations[2 * d].Kind == RecurrentActivationKind.Sigmoid && activations[2 * d + 1].Kind == RecurrentActivationKind.Tanh);
         var weights = new RecurrentWeights(node, g, foldedGates: linearBeforeReset ? 2 : 3, transposeW: cell);
         return new GruKernel(g, weights, node.Attributes.GetFloat("clip", float.PositiveInfinity), activations, linearBeforeReset, cell);
     }
@@ -44,7 +44,8 @@ internal sealed class GruOperator : OperatorDefinition
             bool reverse, Span<float> scratch)
         {
             if (!FusedProjection) return false;
-            GruCell.Sequence(weights.TransposedW, x, Geometry.Input, weights.ProjectionBias, weights.TransposedR, Clip, h, scratch, Geometry.Sequence, reverse, y, yStride);
+            GruCell.Sequence(weights.TransposedW, x, Geometry.Input, weights.ProjectionBias, weights.TransposedR, Clip, h, scratch, Geometry.Sequence, reverse, y, yStride,
+                CandidateRecurrentBias(weights));
             return true;
         }
 
@@ -53,7 +54,7 @@ internal sealed class GruOperator : OperatorDefinition
         {
             if (FusedProjection)
             {
-                GruCell.Run(weights.TransposedW, projection, weights.ProjectionBias, weights.TransposedR, Clip, h, scratch);
+                GruCell.Run(weights.TransposedW, projection, weights.ProjectionBias, weights.TransposedR, Clip, h, scratch, CandidateRecurrentBias(weights));
                 return;
             }
             int hidden = Geometry.Hidden, gh = 3 * hidden;
@@ -102,6 +103,10 @@ internal sealed class GruOperator : OperatorDefinition
                 Blend(gAct, zr.Slice(0, hidden), n, rh, h);
             }
         }
+
+        /// <summary>Rbh for the linear_before_reset cell (which the projection bias then leaves out); empty for the default form.</summary>
+        private ReadOnlySpan<float> CandidateRecurrentBias(in RecurrentDirection weights) =>
+            linearBeforeReset ? weights.RecurrentBias.Slice(2 * Geometry.Hidden, Geometry.Hidden) : default;
 
         /// <summary>n = g(clip(n)), then h' = n + z⊙(h − n), the spec's (1 − z)⊙n + z⊙h with one multiply.</summary>
         private void Blend(in RecurrentActivation gAct, ReadOnlySpan<float> z, Span<float> n, Span<float> t, Span<float> h)

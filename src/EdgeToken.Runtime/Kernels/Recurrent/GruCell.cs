@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics;
 
 namespace EdgeToken.Runtime.Kernels.Recurrent;
 
-/// <summary>One whole GRU step with linear_before_reset = 0 and the default gate functions (f = sigmoid, g = tanh):
+/// <summary>One whole GRU step with the default gate functions (f = sigmoid, g = tanh), linear_before_reset 0 or 1:
 /// the input projection, the recurrent products and the gate math in the same loops, in two passes over the columns.
 /// <c>wt</c> is Wᵀ, [input, 3·hidden], and <c>rt</c> Rᵀ, [hidden, 3·hidden], both row-major (<see cref="RecurrentWeights"/>);
 /// <c>b</c> the folded bias row (Wb + Rb, gates z, r, h); every pre-activation is clipped to ±clip (+inf for none).
@@ -12,6 +12,12 @@ namespace EdgeToken.Runtime.Kernels.Recurrent;
 /// <code>
 /// pass 1, per column block:  r⊙h = f(p_r + Rr·h)⊙h  into scratch[H..2H];  p_z + Rz·h  into scratch[0..H]
 /// pass 2, per column block:  n = g(p_h + Rh·(r⊙h)),  h' = n + f(z_pre)⊙(h − n)
+/// </code>
+/// With linear_before_reset (PyTorch's GRU; <c>rbh</c> given, and <c>b</c>'s candidate part then Wbh alone), all three
+/// recurrent products read the old h, so pass 1 does them all and pass 2 is elementwise:
+/// <code>
+/// pass 1:  r⊙(Rh·h + Rbh)  into scratch[H..2H];  p_z + Rz·h  into scratch[0..H]
+/// pass 2:  n = g(p_h + scratch[H + j]),  h' = n + f(z_pre)⊙(h − n)
 /// </code></summary>
 /// <remarks>
 /// This replaces the projection product over all steps before the loop (at edge sizes, e.g. 32 steps of 6
@@ -33,26 +39,32 @@ public static class GruCell
     public static int ScratchFloats(int hidden) => 2 * hidden;
 
     /// <summary>The reference every vector path is tested against.</summary>
-    public static void Scalar(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, ReadOnlySpan<float> b, ReadOnlySpan<float> rt, float clip, Span<float> h, Span<float> scratch)
+    /// <param name="rbh">Rbh for linear_before_reset; empty for the default form.</param>
+    public static void Scalar(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, ReadOnlySpan<float> b, ReadOnlySpan<float> rt, float clip, Span<float> h, Span<float> scratch,
+        ReadOnlySpan<float> rbh = default)
     {
         int n = h.Length, ld = 3 * n;
+        bool linear = !rbh.IsEmpty;
         var z = scratch.Slice(0, n);
         var rh = scratch.Slice(n, n);
         for (int j = 0; j < n; j++)
         {
-            float az = Projection(wt, x, b, ld, j), ar = Projection(wt, x, b, ld, n + j);
+            float az = Projection(wt, x, b, ld, j), ar = Projection(wt, x, b, ld, n + j), rec = linear ? rbh[j] : 0;
             for (int k = 0; k < n; k++)
             {
                 az += h[k] * rt[k * ld + j];
                 ar += h[k] * rt[k * ld + n + j];
+                if (linear) rec += h[k] * rt[k * ld + 2 * n + j];
             }
             z[j] = Clip(az, clip);
-            rh[j] = GateSigmoidTanh.Sigmoid(Clip(ar, clip)) * h[j];
+            rh[j] = GateSigmoidTanh.Sigmoid(Clip(ar, clip)) * (linear ? rec : h[j]);
         }
         for (int j = 0; j < n; j++)
         {
             float an = Projection(wt, x, b, ld, 2 * n + j);
-            for (int k = 0; k < n; k++) an += rh[k] * rt[k * ld + 2 * n + j];
+            if (linear) an += rh[j];
+            else
+                for (int k = 0; k < n; k++) an += rh[k] * rt[k * ld + 2 * n + j];
             float c = GateSigmoidTanh.Tanh(Clip(an, clip));
             h[j] = c + GateSigmoidTanh.Sigmoid(z[j]) * (h[j] - c);
         }
@@ -66,8 +78,9 @@ public static class GruCell
     }
 
     /// <summary>One step: x is this step's input row.</summary>
-    public static void Run(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, ReadOnlySpan<float> b, ReadOnlySpan<float> rt, float clip, Span<float> h, Span<float> scratch)
-        => Sequence(wt, x, x.Length, b, rt, clip, h, scratch, steps: 1, reverse: false, Span<float>.Empty, 0);
+    public static void Run(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, ReadOnlySpan<float> b, ReadOnlySpan<float> rt, float clip, Span<float> h, Span<float> scratch,
+        ReadOnlySpan<float> rbh = default)
+        => Sequence(wt, x, x.Length, b, rt, clip, h, scratch, steps: 1, reverse: false, Span<float>.Empty, 0, rbh);
 
     /// <summary>A whole sequence of one batch entry: x holds <paramref name="steps"/> rows of <paramref name="input"/>
     /// floats, taken last to first when <paramref name="reverse"/>; after each step h is copied to row t of
@@ -75,28 +88,43 @@ public static class GruCell
     /// step keeps the width dispatch and the span checks out of the time loop.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Sequence(ReadOnlySpan<float> wt, ReadOnlySpan<float> x, int input, ReadOnlySpan<float> b, ReadOnlySpan<float> rt, float clip,
-        Span<float> h, Span<float> scratch, int steps, bool reverse, Span<float> y, int yStride)
+        Span<float> h, Span<float> scratch, int steps, bool reverse, Span<float> y, int yStride, ReadOnlySpan<float> rbh = default)
     {
         int n = h.Length;
         if (n == 0 || steps <= 0) return;
         if (wt.Length < 3 * n * input || x.Length < steps * input || b.Length < 3 * n || rt.Length < 3 * n * n || scratch.Length < 2 * n
-            || !y.IsEmpty && (yStride < n || y.Length < (steps - 1) * yStride + n))
-            throw new ArgumentException("Wᵀ, x, bias, Rᵀ, scratch or y shorter than the GRU steps need");
+            || !y.IsEmpty && (yStride < n || y.Length < (steps - 1) * yStride + n) || !rbh.IsEmpty && rbh.Length < n)
+            throw new ArgumentException("Wᵀ, x, bias, Rᵀ, scratch, y or Rbh shorter than the GRU steps need");
         var o = new Operands(ref MemoryMarshal.GetReference(wt), ref MemoryMarshal.GetReference(x), input, ref MemoryMarshal.GetReference(b),
-            ref MemoryMarshal.GetReference(rt), clip, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(scratch), n);
+            ref MemoryMarshal.GetReference(rt), clip, ref MemoryMarshal.GetReference(h), ref MemoryMarshal.GetReference(scratch), n,
+            ref MemoryMarshal.GetReference(rbh));
         ref float ys = ref MemoryMarshal.GetReference(y);
         bool hasY = !y.IsEmpty;
 
-        // One width per call, so each width's method stays small enough for the JIT to keep the loops in registers:
-        // the widest that divides hidden; when none does, the widest that fits, with scalar leftover columns.
-        if (Vector512.IsHardwareAccelerated && (n % 16 == 0 || n % 4 != 0 && n >= 16)) Steps<Vector512<float>, F512>(o, steps, reverse, hasY, ref ys, yStride);
-        else if (Vector256.IsHardwareAccelerated && (n % 8 == 0 || n % 4 != 0 && n >= 8)) Steps<Vector256<float>, F256>(o, steps, reverse, hasY, ref ys, yStride);
-        else Steps<Vector128<float>, F128>(o, steps, reverse, hasY, ref ys, yStride); // all scalar without Vector128
+        // One width (and one form) per call, so each method stays small enough for the JIT to keep the loops in
+        // registers: the widest that divides hidden; when none does, the widest that fits, with scalar leftover columns.
+        if (rbh.IsEmpty)
+        {
+            if (Vector512.IsHardwareAccelerated && (n % 16 == 0 || n % 4 != 0 && n >= 16)) Steps<Vector512<float>, F512, ResetFirst>(o, steps, reverse, hasY, ref ys, yStride);
+            else if (Vector256.IsHardwareAccelerated && (n % 8 == 0 || n % 4 != 0 && n >= 8)) Steps<Vector256<float>, F256, ResetFirst>(o, steps, reverse, hasY, ref ys, yStride);
+            else Steps<Vector128<float>, F128, ResetFirst>(o, steps, reverse, hasY, ref ys, yStride); // all scalar without Vector128
+        }
+        else if (Vector512.IsHardwareAccelerated && (n % 16 == 0 || n % 4 != 0 && n >= 16)) Steps<Vector512<float>, F512, LinearFirst>(o, steps, reverse, hasY, ref ys, yStride);
+        else if (Vector256.IsHardwareAccelerated && (n % 8 == 0 || n % 4 != 0 && n >= 8)) Steps<Vector256<float>, F256, LinearFirst>(o, steps, reverse, hasY, ref ys, yStride);
+        else Steps<Vector128<float>, F128, LinearFirst>(o, steps, reverse, hasY, ref ys, yStride);
     }
 
+    /// <summary>Which form of the candidate a <see cref="Steps{TVec, TOps, TForm}"/> instantiation runs, known to the JIT.</summary>
+    private interface ICandidateForm { static abstract bool LinearBeforeReset { get; } }
+    /// <summary>n = g(Wh·x + Rh·(r⊙h) + Rbh + Wbh): linear_before_reset = 0 (ONNX's default).</summary>
+    private readonly struct ResetFirst : ICandidateForm { public static bool LinearBeforeReset => false; }
+    /// <summary>n = g(Wh·x + r⊙(Rh·h + Rbh) + Wbh): linear_before_reset = 1 (PyTorch's GRU).</summary>
+    private readonly struct LinearFirst : ICandidateForm { public static bool LinearBeforeReset => true; }
+
     /// <summary>The refs and sizes of one sequence, handed to the width-specific loops in one argument.</summary>
-    private readonly ref struct Operands(ref float wt, ref float x, int input, ref float b, ref float rt, float clip, ref float h, ref float scratch, int n)
+    private readonly ref struct Operands(ref float wt, ref float x, int input, ref float b, ref float rt, float clip, ref float h, ref float scratch, int n, ref float rbh)
     {
+        public readonly ref float Rbh = ref rbh;
         public readonly ref float Wt = ref wt;
         public readonly ref float X = ref x;
         public readonly int Input = input;
@@ -110,9 +138,11 @@ public static class GruCell
 
     /// <summary>The time loop at one width: per step, both passes over whole vectors of columns, then the leftover columns one by one.</summary>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    private static void Steps<TVec, TOps>(scoped Operands o, int steps, bool reverse, bool hasY, ref float y, int yStride)
-        where TVec : struct where TOps : IFloatVector<TVec>
+    private static void Steps<TVec, TOps, TForm>(scoped Operands o, int steps, bool reverse, bool hasY, ref float y, int yStride)
+        where TVec : struct where TOps : IFloatVector<TVec> where TForm : struct, ICandidateForm
     {
+        bool linear = TForm.LinearBeforeReset;
+        ref float rbh = ref o.Rbh;
         int n = o.N, ld = 3 * n, input = o.Input;
         float clip = o.Clip;
         ref float wt = ref o.Wt;
@@ -125,19 +155,21 @@ public static class GruCell
         {
             int t = reverse ? steps - 1 - s : s;
             ref float x = ref Unsafe.Add(ref o.X, t * input);
-            int j = TOps.IsHardwareAccelerated ? Reset<TVec, TOps>(ref wt, ref x, input, ref b, ref rt, clip, ref h, ref z, ref rh, n) : 0;
+            int j = TOps.IsHardwareAccelerated ? Reset<TVec, TOps, TForm>(ref wt, ref x, input, ref b, ref rt, clip, ref h, ref z, ref rh, n, ref rbh) : 0;
             for (; j < n; j++)
             {
                 float az = ScalarDot(ref Unsafe.Add(ref rt, j), ld, ref h, n, ScalarDot(ref Unsafe.Add(ref wt, j), ld, ref x, input, Unsafe.Add(ref b, j)));
                 float ar = ScalarDot(ref Unsafe.Add(ref rt, n + j), ld, ref h, n, ScalarDot(ref Unsafe.Add(ref wt, n + j), ld, ref x, input, Unsafe.Add(ref b, n + j)));
                 Unsafe.Add(ref z, j) = Clip(az, clip);
-                Unsafe.Add(ref rh, j) = GateSigmoidTanh.Sigmoid(Clip(ar, clip)) * Unsafe.Add(ref h, j);
+                Unsafe.Add(ref rh, j) = GateSigmoidTanh.Sigmoid(Clip(ar, clip)) *
+                    (linear ? ScalarDot(ref Unsafe.Add(ref rt, 2 * n + j), ld, ref h, n, Unsafe.Add(ref rbh, j)) : Unsafe.Add(ref h, j));
             }
-            j = TOps.IsHardwareAccelerated ? Update<TVec, TOps>(ref wt, ref x, input, ref b, ref rt, clip, ref h, ref z, ref rh, n) : 0;
+            j = TOps.IsHardwareAccelerated ? Update<TVec, TOps, TForm>(ref wt, ref x, input, ref b, ref rt, clip, ref h, ref z, ref rh, n) : 0;
             for (; j < n; j++)
             {
                 int col = 2 * n + j;
-                float an = ScalarDot(ref Unsafe.Add(ref rt, col), ld, ref rh, n, ScalarDot(ref Unsafe.Add(ref wt, col), ld, ref x, input, Unsafe.Add(ref b, col)));
+                float pn = ScalarDot(ref Unsafe.Add(ref wt, col), ld, ref x, input, Unsafe.Add(ref b, col));
+                float an = linear ? pn + Unsafe.Add(ref rh, j) : ScalarDot(ref Unsafe.Add(ref rt, col), ld, ref rh, n, pn);
                 float c = GateSigmoidTanh.Tanh(Clip(an, clip));
                 ref float hj = ref Unsafe.Add(ref h, j);
                 hj = c + GateSigmoidTanh.Sigmoid(Unsafe.Add(ref z, j)) * (hj - c);
@@ -148,8 +180,9 @@ public static class GruCell
 
     /// <summary>Pass 1 at one width: r⊙h and the clipped z pre-activations for whole vectors of columns; returns the first column left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Reset<TVec, TOps>(ref float wt, ref float x, int input, ref float b, ref float rt, float clip, ref float h, ref float z, ref float rh, int n)
-        where TVec : struct where TOps : IFloatVector<TVec>
+    private static int Reset<TVec, TOps, TForm>(ref float wt, ref float x, int input, ref float b, ref float rt, float clip, ref float h, ref float z, ref float rh, int n,
+        ref float rbh)
+        where TVec : struct where TOps : IFloatVector<TVec> where TForm : struct, ICandidateForm
     {
         int V = TOps.Count, j = 0;
         nuint ld = (nuint)(3 * n), v = (nuint)V;
@@ -162,8 +195,18 @@ public static class GruCell
             Dot2<TVec, TOps>(ref Unsafe.Add(ref rt, r), ld, ref h, n, pr0, pr1, out var ar0, out var ar1);
             var r0 = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(ar0, lo), hi));
             var r1 = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(ar1, lo), hi));
-            TOps.Store(TOps.Multiply(r0, TOps.Load(ref h, u)), ref rh, u);
-            TOps.Store(TOps.Multiply(r1, TOps.Load(ref h, u + v)), ref rh, u + v);
+            if (TForm.LinearBeforeReset)
+            {
+                nuint c = (nuint)(2 * n + j);
+                Dot2<TVec, TOps>(ref Unsafe.Add(ref rt, c), ld, ref h, n, TOps.Load(ref rbh, u), TOps.Load(ref rbh, u + v), out var an0, out var an1);
+                TOps.Store(TOps.Multiply(r0, an0), ref rh, u);
+                TOps.Store(TOps.Multiply(r1, an1), ref rh, u + v);
+            }
+            else
+            {
+                TOps.Store(TOps.Multiply(r0, TOps.Load(ref h, u)), ref rh, u);
+                TOps.Store(TOps.Multiply(r1, TOps.Load(ref h, u + v)), ref rh, u + v);
+            }
             Dot2<TVec, TOps>(ref Unsafe.Add(ref wt, u), ld, ref x, input, TOps.Load(ref b, u), TOps.Load(ref b, u + v), out var pz0, out var pz1);
             Dot2<TVec, TOps>(ref Unsafe.Add(ref rt, u), ld, ref h, n, pz0, pz1, out var az0, out var az1);
             TOps.Store(TOps.Min(TOps.Max(az0, lo), hi), ref z, u);
@@ -173,7 +216,10 @@ public static class GruCell
         {
             nuint u = (nuint)j, r = (nuint)(n + j);
             var ar = Dot1<TVec, TOps>(ref Unsafe.Add(ref rt, r), ld, ref h, n, Dot1<TVec, TOps>(ref Unsafe.Add(ref wt, r), ld, ref x, input, TOps.Load(ref b, r)));
-            TOps.Store(TOps.Multiply(GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(ar, lo), hi)), TOps.Load(ref h, u)), ref rh, u);
+            var other = TForm.LinearBeforeReset
+                ? Dot1<TVec, TOps>(ref Unsafe.Add(ref rt, (nuint)(2 * n + j)), ld, ref h, n, TOps.Load(ref rbh, u))
+                : TOps.Load(ref h, u);
+            TOps.Store(TOps.Multiply(GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(ar, lo), hi)), other), ref rh, u);
             var az = Dot1<TVec, TOps>(ref Unsafe.Add(ref rt, u), ld, ref h, n, Dot1<TVec, TOps>(ref Unsafe.Add(ref wt, u), ld, ref x, input, TOps.Load(ref b, u)));
             TOps.Store(TOps.Min(TOps.Max(az, lo), hi), ref z, u);
         }
@@ -182,8 +228,8 @@ public static class GruCell
 
     /// <summary>Pass 2 at one width: the candidate and the blend into h for whole vectors of columns; returns the first column left.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static int Update<TVec, TOps>(ref float wt, ref float x, int input, ref float b, ref float rt, float clip, ref float h, ref float z, ref float rh, int n)
-        where TVec : struct where TOps : IFloatVector<TVec>
+    private static int Update<TVec, TOps, TForm>(ref float wt, ref float x, int input, ref float b, ref float rt, float clip, ref float h, ref float z, ref float rh, int n)
+        where TVec : struct where TOps : IFloatVector<TVec> where TForm : struct, ICandidateForm
     {
         int V = TOps.Count, j = 0;
         nuint ld = (nuint)(3 * n), v = (nuint)V;
@@ -195,7 +241,9 @@ public static class GruCell
             Dot2<TVec, TOps>(ref Unsafe.Add(ref wt, c), ld, ref x, input, TOps.Load(ref b, c), TOps.Load(ref b, c + v), out var pn0, out var pn1);
             var z0 = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Load(ref z, u));
             var z1 = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Load(ref z, u + v));
-            Dot2<TVec, TOps>(ref Unsafe.Add(ref rt, c), ld, ref rh, n, pn0, pn1, out var an0, out var an1);
+            TVec an0, an1;
+            if (TForm.LinearBeforeReset) { an0 = TOps.Add(pn0, TOps.Load(ref rh, u)); an1 = TOps.Add(pn1, TOps.Load(ref rh, u + v)); }
+            else Dot2<TVec, TOps>(ref Unsafe.Add(ref rt, c), ld, ref rh, n, pn0, pn1, out an0, out an1);
             var c0 = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(an0, lo), hi));
             var c1 = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(an1, lo), hi));
             TOps.Store(TOps.FusedMultiplyAdd(z0, TOps.Subtract(TOps.Load(ref h, u), c0), c0), ref h, u);
@@ -205,7 +253,8 @@ public static class GruCell
         {
             nuint u = (nuint)j, c = (nuint)(2 * n + j);
             var zg = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Load(ref z, u));
-            var an = Dot1<TVec, TOps>(ref Unsafe.Add(ref rt, c), ld, ref rh, n, Dot1<TVec, TOps>(ref Unsafe.Add(ref wt, c), ld, ref x, input, TOps.Load(ref b, c)));
+            var pn = Dot1<TVec, TOps>(ref Unsafe.Add(ref wt, c), ld, ref x, input, TOps.Load(ref b, c));
+            var an = TForm.LinearBeforeReset ? TOps.Add(pn, TOps.Load(ref rh, u)) : Dot1<TVec, TOps>(ref Unsafe.Add(ref rt, c), ld, ref rh, n, pn);
             var cand = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(an, lo), hi));
             TOps.Store(TOps.FusedMultiplyAdd(zg, TOps.Subtract(TOps.Load(ref h, u), cand), cand), ref h, u);
         }
