@@ -20,6 +20,8 @@ public class SparseVsDense
     private int[] _y = null!;
     private float[] _fx = null!, _fvalues8 = null!, _fy = null!, _fscratch = null!, _packedA = null!, _packedB = null!;
     private int _block;
+    private sbyte[] _packed = null!, _out = null!, _tiled8 = null!;
+    private int[] _rowSums8 = null!, _bias = null!, _multipliers = null!, _shifts = null!, _acc = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -34,6 +36,16 @@ public class SparseVsDense
         (_values1, _indices1, _control1) = Compress(_dense, 1);
         _y = new int[K];
         _scratch = new sbyte[SparseInt8Gemm.ScratchBytes(K, 2, 4)];
+
+        _tiled8 = NmTiles.Tile<sbyte>(_values8, K, NmSparse.Kept(K, 2, 4));
+        _rowSums8 = SparseInt8Gemm.RowSums(_tiled8, K, NmSparse.Kept(K, 2, 4));
+        _packed = new sbyte[K * K];
+        Int8Gemv.Pack(_dense, _packed, K, K);
+        _out = new sbyte[K];
+        _bias = new int[K];
+        _acc = new int[K];
+        _multipliers = Enumerable.Repeat(1 << 30, K).ToArray();
+        _shifts = Enumerable.Repeat(-12, K).ToArray();
 
         _fx = _x.Select(v => v / 64f).ToArray();
         var fdense = _dense.Select(v => v / 127f).ToArray();
@@ -65,6 +77,25 @@ public class SparseVsDense
     [Benchmark(Description = "int8 2:4 panel 8")]
     public void Int8SparsePanel8() =>
         SparseInt8Gemm.Run(Int8Paths.Best, _x, _values8, _indices8, _control8, _y, 1, K, K, 2, 4, 8, _scratch, _block);
+
+    /// <summary>What a generated class runs for a dense one-row int8 layer: the packed GEMV, requantization included.</summary>
+    [Benchmark(Description = "int8 dense packed + requantize (generated class)")]
+    public void Int8DensePacked() =>
+        Int8Gemv.RunPacked(_x, _packed, _bias, _multipliers, _shifts, 0, -128, 127, _acc, _out);
+
+    /// <summary>The 2:4 product on the tiled values (<see cref="NmTiles"/>), which the compiler writes for panels of 8.</summary>
+    [Benchmark(Description = "int8 2:4 panel 8 tiled")]
+    public void Int8SparsePanel8Tiled() =>
+        SparseInt8Gemm.RunTiled(Int8Paths.Best, _x, _tiled8, _rowSums8, _indices8, _control8, _y, 1, K, K, 2, 4, 8, _scratch, _block);
+
+    /// <summary>What the QSparseGemm kernel runs for panels of 8: the tiled product, then the same requantization as the
+    /// generated dense layer.</summary>
+    [Benchmark(Description = "int8 2:4 panel 8 tiled + requantize (QSparseGemm)")]
+    public void Int8SparsePanel8Requantized()
+    {
+        SparseInt8Gemm.RunTiled(Int8Paths.Best, _x, _tiled8, _rowSums8, _indices8, _control8, _acc, 1, K, K, 2, 4, 8, _scratch, _block);
+        Requantize.Row(_acc, _bias, _multipliers, _shifts, 0, -128, 127, _out);
+    }
 
     [Benchmark(Description = "int8 2:4 per row")]
     public void Int8SparsePerRow() =>

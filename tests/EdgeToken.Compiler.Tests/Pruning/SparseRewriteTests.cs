@@ -46,7 +46,12 @@ public class SparseRewriteTests
         string calib = QuantModels.WriteF32(dir, QuantModels.Samples(20, 256, 60));
         var dense = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Prune = new PruneOptions { Pattern = PruningPattern.NM, Panel = 8, SparseKernels = false } });
         var sparse = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Prune = TwoFour });
-        if (Int8Paths.Best != Int8Path.Scalar) Assert.Contains(sparse.Plan.Steps, s => s.OpType == SparseGemmOps.Int8);
+        if (Int8Paths.Best != Int8Path.Scalar)
+        {
+            Assert.Contains(sparse.Plan.Steps, s => s.OpType == SparseGemmOps.Int8);
+            // Panels of 8: the values are written in the tiled order (NmTiles) the faster kernel reads.
+            Assert.All(sparse.Plan.Steps.Where(s => s.OpType == SparseGemmOps.Int8), s => Assert.Equal(1, s.Attributes.GetInt(SparseGemmOps.TiledAttribute, 0)));
+        }
         foreach (var x in QuantModels.Samples(5, 256, 80))
             Assert.Equal(Run(dense, x), Run(sparse, x));
         var e = new PlanExecutor(sparse.Plan);

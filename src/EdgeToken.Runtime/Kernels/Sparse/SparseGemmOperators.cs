@@ -7,12 +7,17 @@ namespace EdgeToken.Runtime.Kernels.Sparse;
 /// <summary>EdgeToken's sparse fully connected layers, written by the compiler's sparse rewrite (never in an imported
 /// model). Inputs: x [M, K]; values [N, kept] and indices uint8 [panels, ceil(kept / 4)] (<see cref="NmSparse"/>), both
 /// constants; bias [N] (int32 for the int8 layer, float otherwise; optional for float). Attributes: <c>k</c>,
-/// <c>nm_n</c>, <c>nm_m</c>, <c>panel</c>; the int8 layer adds <see cref="QGemm"/>'s requantization attributes, the float
-/// one a fused activation.</summary>
+/// <c>nm_n</c>, <c>nm_m</c>, <c>panel</c>; the int8 layer adds <see cref="QGemm"/>'s requantization attributes and
+/// <see cref="TiledAttribute"/>, the float one a fused activation.</summary>
 public static class SparseGemmOps
 {
     public const string Float = "EdgeToken.SparseGemm";
     public const string Int8 = "EdgeToken.QSparseGemm";
+
+    /// <summary>int8 attribute: 1 when the values are stored in <see cref="NmTiles"/>' order (the compiler writes it
+    /// whenever the panel is a multiple of <see cref="NmTiles.Rows"/>), 0 or absent for row-major [rows, kept]. The tensor's
+    /// dims stay [rows, kept] either way.</summary>
+    public const string TiledAttribute = "tiled";
 }
 
 internal readonly record struct NmShape(int K, int N, int M, int Panel, int Rows)
@@ -98,15 +103,20 @@ internal sealed class QSparseGemmOperator : OperatorDefinition
         long[] shifts = a.GetInts("shifts") ?? throw new ShapeException($"{OpType} '{node.NodeName}': missing attribute shifts");
         if (multipliers.Length != shifts.Length || (multipliers.Length != 1 && multipliers.Length != s.Rows))
             throw new ShapeException($"{OpType} '{node.NodeName}': {multipliers.Length} multipliers and {shifts.Length} shifts for {s.Rows} output channels");
-        var scales = new FixedPointMultiplier[multipliers.Length];
-        for (int i = 0; i < scales.Length; i++) scales[i] = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]);
+        bool tiled = a.GetInt(SparseGemmOps.TiledAttribute, 0) != 0;
+        if (tiled && !NmTiles.CanTile(s.Panel))
+            throw new ShapeException($"{OpType} '{node.NodeName}': tiled values need a panel that is a multiple of {NmTiles.Rows}, not {s.Panel}");
         int block = NmGather.Int8BlockFor(s.N, s.M);
         var control = NmSparse.GatherControl(node.RequireConstant(2, "indices").AsSpan<byte>(), s.Rows, s.K, s.N, s.M, s.Panel, block, NmGather.Int8Block);
-        return new QSparseGemmKernel(node.Input(0).Dims[0], s, control, block, scales, (int)a.GetInt("output_zero_point", 0),
-            (int)a.GetInt("min", sbyte.MinValue), (int)a.GetInt("max", sbyte.MaxValue));
+        int[]? rowSums = tiled ? SparseInt8Gemm.RowSums(node.RequireConstant(1, "values").AsSpan<sbyte>(), s.Rows, s.Kept) : null;
+        return new QSparseGemmKernel(node.Input(0).Dims[0], s, control, block, rowSums, multipliers.Select(v => (int)v).ToArray(), shifts.Select(v => (int)v).ToArray(),
+            (int)a.GetInt("output_zero_point", 0), (int)a.GetInt("min", sbyte.MinValue), (int)a.GetInt("max", sbyte.MaxValue));
     }
 
-    private sealed class QSparseGemmKernel(int m, NmShape s, byte[] control, int block, FixedPointMultiplier[] scales, int zeroPoint, int min, int max) : Kernel
+    /// <summary>The requantization takes the multipliers and shifts as two int arrays, the vector overload of
+    /// <see cref="Requantize.Row(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, int, int, int, Span{sbyte})"/>
+    /// (the same integers as the per-element one, which cost as much as the 2:4 product itself at k = 256).</summary>
+    private sealed class QSparseGemmKernel(int m, NmShape s, byte[] control, int block, int[]? rowSums, int[] multipliers, int[] shifts, int zeroPoint, int min, int max) : Kernel
     {
         private int Accumulators => m * s.Rows * sizeof(int);
 
@@ -118,9 +128,10 @@ internal sealed class QSparseGemmOperator : OperatorDefinition
             var gathered = args.ScratchAs<sbyte>(Accumulators, SparseInt8Gemm.ScratchBytes(s.K, s.N, s.M));
             var y = args.Output<sbyte>(0);
             var bias = args.Input<int>(3);
-            SparseInt8Gemm.Run(Int8Paths.Best, args.Input<sbyte>(0), args.Input<sbyte>(1), args.Input<byte>(2), control, acc, m, s.K, s.Rows, s.N, s.M, s.Panel, gathered, block);
+            if (rowSums is not null) SparseInt8Gemm.RunTiled(Int8Paths.Best, args.Input<sbyte>(0), args.Input<sbyte>(1), rowSums, args.Input<byte>(2), control, acc, m, s.K, s.Rows, s.N, s.M, s.Panel, gathered, block);
+            else SparseInt8Gemm.Run(Int8Paths.Best, args.Input<sbyte>(0), args.Input<sbyte>(1), args.Input<byte>(2), control, acc, m, s.K, s.Rows, s.N, s.M, s.Panel, gathered, block);
             for (int i = 0; i < m; i++)
-                Requantize.Row(acc.Slice(i * s.Rows, s.Rows), bias, scales, zeroPoint, min, max, y.Slice(i * s.Rows, s.Rows));
+                Requantize.Row(acc.Slice(i * s.Rows, s.Rows), bias, multipliers, shifts, zeroPoint, min, max, y.Slice(i * s.Rows, s.Rows));
         }
     }
 }

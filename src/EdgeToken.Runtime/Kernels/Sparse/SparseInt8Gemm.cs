@@ -7,7 +7,7 @@ namespace EdgeToken.Runtime.Kernels.Sparse;
 /// <remarks>Each x row is gathered once per panel (<see cref="NmGather.Int8"/>), then the panel's rows are dense dot
 /// products of length k · N / M on any <see cref="Int8Path"/>: at 2:4 half the multiply-adds, plus one shuffle per 16
 /// inputs shared by the panel's rows. <see cref="SparseCostModel"/> says when that beats the dense kernel.</remarks>
-public static class SparseInt8Gemm
+public static partial class SparseInt8Gemm
 {
     /// <summary>The reference: straight from the compressed layout, one product at a time.</summary>
     public static void Scalar(ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> values, ReadOnlySpan<byte> indices, Span<int> y,
@@ -24,8 +24,11 @@ public static class SparseInt8Gemm
             }
     }
 
-    /// <summary>Bytes of scratch <see cref="Run"/> needs (the gathered inputs of one panel).</summary>
-    public static int ScratchBytes(int k, int n, int mOf) => NmSparse.Kept(k, n, mOf) + NmGather.Slack;
+    /// <summary>Bytes of scratch <see cref="Run"/> and <see cref="RunTiled"/> need: the gathered inputs of one panel, and
+    /// for <see cref="RunTiled"/> the same widened to int16.</summary>
+    public static int ScratchBytes(int k, int n, int mOf) => GatheredBytes(k, n, mOf) + 2 * NmSparse.Kept(k, n, mOf);
+
+    private static int GatheredBytes(int k, int n, int mOf) => (NmSparse.Kept(k, n, mOf) + NmGather.Slack + 1) & ~1;
 
     /// <summary>Gather + dense dot products on <paramref name="path"/> (<see cref="Int8Path.Scalar"/> gathers with the
     /// scalar reference too). <paramref name="control"/>: <see cref="NmSparse.GatherControl"/> with block
@@ -35,7 +38,7 @@ public static class SparseInt8Gemm
         ReadOnlySpan<byte> control, Span<int> y, int m, int k, int rows, int n, int mOf, int panel, Span<sbyte> scratch, int block)
     {
         int kept = NmSparse.Kept(k, n, mOf), perPanel = k / NmGather.Int8Block * NmGather.Int8Block;
-        if (scratch.Length < ScratchBytes(k, n, mOf)) throw new ArgumentException($"sparse int8 GEMM: scratch of {scratch.Length} bytes, needs {ScratchBytes(k, n, mOf)}");
+        if (scratch.Length < GatheredBytes(k, n, mOf)) throw new ArgumentException($"sparse int8 GEMM: scratch of {scratch.Length} bytes, needs {GatheredBytes(k, n, mOf)}");
         for (int i = 0; i < m; i++)
         {
             var xi = x.Slice(i * k, k);

@@ -61,6 +61,61 @@ public class SparseGemmTests
         }
     }
 
+    public static TheoryData<int, int, int> TiledShapes()
+    {
+        var data = new TheoryData<int, int, int>();
+        foreach (int n in new[] { 1, 2, 3 })
+            foreach (var (panel, rows) in new[] { (8, 8), (8, 13), (8, 24), (16, 21) }) data.Add(n, panel, rows);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(TiledShapes))]
+    public void Int8_tiled_every_path_equals_the_dense_product(int n, int panel, int rows)
+    {
+        const int m = 4, batch = 2;
+        for (int k = 0; k <= 400; k += 4)
+        {
+            var dense = NmMatrix(rows, k, n, m, panel, k * 5 + n + rows, NextSByte);
+            var x = new sbyte[batch * k];
+            for (int i = 0; i < x.Length; i++) x[i] = (sbyte)new Random(i * 17 + k).Next(-128, 128);
+            Assert.True(NmSparse.TryCompress<sbyte>(dense, rows, k, n, m, panel, out var values, out var indices));
+            int kept = NmSparse.Kept(k, n, m);
+            var tiled = NmTiles.Tile<sbyte>(values, rows, kept);
+            Assert.Equal(values, NmTiles.Untile<sbyte>(tiled, rows, kept));
+            var expected = new int[batch * rows];
+            Int8Gemm.Scalar(x, dense, expected, batch, k, rows);
+            var reference = new int[batch * rows];
+            SparseInt8Gemm.ScalarTiled(x, tiled, indices, reference, batch, k, rows, n, m, panel);
+            Assert.Equal(expected, reference);
+            var scratch = new sbyte[SparseInt8Gemm.ScratchBytes(k, n, m)];
+            foreach (int block in new[] { NmGather.Int8Block, NmGather.Int8BlockFor(n, m) }.Distinct())
+            {
+                var control = NmSparse.GatherControl(indices, rows, k, n, m, panel, block, NmGather.Int8Block);
+                foreach (var path in Int8Paths.Supported())
+                {
+                    var y = new int[batch * rows];
+                    SparseInt8Gemm.RunTiled(path, x, tiled, SparseInt8Gemm.RowSums(tiled, rows, kept), indices, control, y, batch, k, rows, n, m, panel, scratch, block);
+                    Assert.True(expected.AsSpan().SequenceEqual(y), $"tiled path {path}, gather block {block}, k={k}, {n}:{m}, panel {panel}, rows {rows}");
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void The_tiled_order_keeps_eight_rows_of_sixteen_values_together()
+    {
+        // rows 10, kept 20: block 0 is 8 rows (tiles of 16 then 4 columns), block 1 the last 2 rows.
+        Assert.Equal(0, NmTiles.Index(0, 0, 10, 20));
+        Assert.Equal(16, NmTiles.Index(1, 0, 10, 20));
+        Assert.Equal(8 * 16, NmTiles.Index(0, 16, 10, 20));
+        Assert.Equal(8 * 16 + 4, NmTiles.Index(1, 16, 10, 20));
+        Assert.Equal(8 * 20 + 16 + 1, NmTiles.Index(9, 1, 10, 20));
+        Assert.Equal(8 * 20 + 2 * 16 + 4 + 3, NmTiles.Index(9, 19, 10, 20));
+        Assert.False(NmTiles.CanTile(4));
+        Assert.True(NmTiles.CanTile(16));
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void Float_simd_follows_the_scalar_reference_and_the_dense_product(int n, int panel)
@@ -126,12 +181,16 @@ public class SparseGemmTests
         var fv = values.Select(v => (float)v).ToArray();
         var fcontrol = NmSparse.GatherControl(indices, rows, k, n, m, panel, NmGather.FloatBlock, NmGather.FloatBlock);
         var fscratch = new float[SparseGemm.ScratchFloats(k, n, m)];
+        var tiled = NmTiles.Tile<sbyte>(values, rows, NmSparse.Kept(k, n, m));
+        var sums = SparseInt8Gemm.RowSums(tiled, rows, NmSparse.Kept(k, n, m));
         SparseInt8Gemm.Run(Int8Paths.Best, x, values, indices, control, y, 1, k, rows, n, m, panel, scratch, NmGather.Int8BlockFor(n, m));
+        SparseInt8Gemm.RunTiled(Int8Paths.Best, x, tiled, sums, indices, control, y, 1, k, rows, n, m, panel, scratch, NmGather.Int8BlockFor(n, m));
         SparseGemm.Run(fx, fv, indices, fcontrol, fy, 1, k, rows, n, m, panel, fscratch);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++)
         {
             SparseInt8Gemm.Run(Int8Paths.Best, x, values, indices, control, y, 1, k, rows, n, m, panel, scratch, NmGather.Int8BlockFor(n, m));
+            SparseInt8Gemm.RunTiled(Int8Paths.Best, x, tiled, sums, indices, control, y, 1, k, rows, n, m, panel, scratch, NmGather.Int8BlockFor(n, m));
             SparseGemm.Run(fx, fv, indices, fcontrol, fy, 1, k, rows, n, m, panel, fscratch);
         }
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
