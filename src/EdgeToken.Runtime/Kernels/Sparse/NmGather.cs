@@ -39,8 +39,10 @@ public static class NmGather
 
     /// <summary>int8 inputs of panel p; <paramref name="control"/> is the panel's slice of the control built with
     /// <paramref name="block"/> (<see cref="Int8WideBlock"/> needs VBMI) and <see cref="Int8Block"/>.</summary>
+    /// <remarks><paramref name="skipWide"/>: leave out the inputs the <see cref="Int8WideBlock"/> blocks cover (a kernel
+    /// that permutes those in registers itself, <see cref="SparseInt8Gemm.RunTiled"/>), gather only the rest.</remarks>
     public static void Int8(ReadOnlySpan<sbyte> x, ReadOnlySpan<byte> indices, ReadOnlySpan<byte> control, int p, int k, int n, int m,
-        Span<sbyte> gathered, int block)
+        Span<sbyte> gathered, int block, bool skipWide = false)
     {
         if (!IsAccelerated(true))
         {
@@ -54,6 +56,7 @@ public static class NmGather
         if (block == Int8WideBlock)
         {
             if (!Avx512Vbmi.IsSupported || Int8WideBlock / m * n > 64) throw new PlatformNotSupportedException($"the 128-byte sparse gather needs AVX-512 VBMI and N/M <= 1/2 (here {n}:{m})");
+            if (skipWide) start = k / Int8WideBlock * Int8WideBlock;
             for (; start + Int8WideBlock <= k; start += Int8WideBlock)
             {
                 var lo = Vector512.LoadUnsafe(ref xs, (nuint)start);

@@ -49,12 +49,14 @@ public static partial class SparseInt8Gemm
         if (!Int8Paths.IsSupported(path)) throw new PlatformNotSupportedException($"int8 path {path} is not supported on this machine");
         // The paths without a tiled kernel of their own take the nearest one, as Int8Gemv.RunPacked does.
         if (path == Int8Path.AvxVnni) path = Avx512BW.IsSupported ? Int8Path.Avx512BW : Int8Path.Avx2;
+        // AVX-512BW with the 128-input VBMI gather at exactly 64 kept per block (2:4): the block kernel permutes those
+        // inputs in registers (four tiles each), so only the inputs after the last whole block go through scratch.
+        int fused = path == Int8Path.Avx512BW && block == NmGather.Int8WideBlock && NmGather.Int8WideBlock / mOf * n == 64 ? k / NmGather.Int8WideBlock : 0;
+        ref byte cs = ref MemoryMarshal.GetReference(control);
         var gathered = scratch[..gatheredBytes];
         var widened = MemoryMarshal.Cast<sbyte, short>(scratch.Slice(gatheredBytes, 2 * kept));
         ref sbyte g = ref MemoryMarshal.GetReference(gathered);
         ref short xw = ref MemoryMarshal.GetReference(widened);
-        ref byte lo = ref Unsafe.As<short, byte>(ref xw);
-        ref byte hi = ref Unsafe.Add(ref lo, kept);
         ref int sums = ref MemoryMarshal.GetReference(rowSums);
         ref sbyte ws = ref MemoryMarshal.GetReference(tiled);
         for (int i = 0; i < m; i++)
@@ -67,16 +69,15 @@ public static partial class SparseInt8Gemm
                 if (r0 % panel == 0)
                 {
                     if (path == Int8Path.Scalar) NmGather.Scalar(xi, indices, p, k, n, mOf, gathered);
-                    else NmGather.Int8(xi, indices, control.Slice(p * perPanel), p, k, n, mOf, gathered, block);
-                    if (path == Int8Path.Avx512BW) SplitNibbles(ref g, ref lo, ref hi, kept);
-                    else if (path == Int8Path.Avx2) Widen(ref g, ref xw, kept);
+                    else NmGather.Int8(xi, indices, control.Slice(p * perPanel), p, k, n, mOf, gathered, block, skipWide: fused > 0 && rows - r0 >= panel); // a last, shorter block reads all of scratch
+                    if (path == Int8Path.Avx2) Widen(ref g, ref xw, kept);
                 }
                 ref sbyte w = ref Unsafe.Add(ref ws, r0 * kept);
                 ref int yb = ref Unsafe.Add(ref yi, r0);
                 if (rows - r0 < NmTiles.Rows) { BlockScalar(ref g, ref w, ref yb, kept, rows - r0); continue; }
                 switch (path)
                 {
-                    case Int8Path.Avx512BW: BlockAvx512BW(ref lo, ref hi, ref g, ref w, ref Unsafe.Add(ref sums, r0), ref yb, kept); break;
+                    case Int8Path.Avx512BW: BlockAvx512BW(ref MemoryMarshal.GetReference(xi), ref Unsafe.Add(ref cs, p * perPanel), fused, ref g, ref w, ref Unsafe.Add(ref sums, r0), ref yb, kept); break;
                     case Int8Path.Avx2: BlockAvx2(ref xw, ref g, ref w, ref yb, kept); break;
                     case Int8Path.AdvSimdDot: BlockAdvSimd(ref g, ref w, ref yb, kept); break;
                     case Int8Path.Vector128: BlockVector128(ref g, ref w, ref yb, kept); break;
