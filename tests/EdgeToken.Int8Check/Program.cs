@@ -1,4 +1,5 @@
 using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Kernels.Sparse;
 
 // Compares every int8 path this process can run with the scalar reference, prints one line
 //   best=<path> supported=<path,...> checked=<count> mismatches=<count>
@@ -114,5 +115,48 @@ foreach (var g in convs)
         }
     }
 }
+// The tiled N:M sparse GEMM a pruned int8 layer runs (SparseInt8Gemm.RunTiled) on every path, against the dense
+// product of the same weights with their zeros: 1:4, 2:4 and 3:4, panels of 8 and 16, rows not a multiple of 8.
+foreach (int n in new[] { 1, 2, 3 })
+    foreach (var (panel, rows) in new[] { (8, 8), (8, 13), (16, 21) })
+        for (int k = 0; k <= 260; k += 4)
+        {
+            const int mOf = 4, batch = 2;
+            var dense = new sbyte[rows * k];
+            for (int r0 = 0; r0 < rows; r0 += panel)
+                for (int g = 0; g < k / mOf; g++)
+                {
+                    var keep = Enumerable.Range(0, mOf).OrderBy(_ => rng.Next()).Take(n).ToArray();
+                    for (int r = r0; r < Math.Min(rows, r0 + panel); r++)
+                        foreach (int c in keep) dense[r * k + g * mOf + c] = (sbyte)rng.Next(-127, 128);
+                }
+            var x = new sbyte[batch * k];
+            for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
+            if (!NmSparse.TryCompress<sbyte>(dense, rows, k, n, mOf, panel, out var values, out var indices))
+            {
+                mismatches++;
+                Console.Error.WriteLine($"mismatch: {n}:{mOf} weights k={k} did not compress");
+                continue;
+            }
+            int kept = NmSparse.Kept(k, n, mOf);
+            var tiled = NmTiles.Tile<sbyte>(values, rows, kept);
+            var expected = new int[batch * rows];
+            Int8Gemm.Scalar(x, dense, expected, batch, k, rows);
+            int block = NmGather.Int8BlockFor(n, mOf);
+            var control = NmSparse.GatherControl(indices, rows, k, n, mOf, panel, block, NmGather.Int8Block);
+            var sums = SparseInt8Gemm.RowSums(tiled, rows, kept);
+            foreach (var path in supported)
+            {
+                var actual = new int[batch * rows];
+                SparseInt8Gemm.RunTiled(path, x, tiled, sums, indices, control, actual, batch, k, rows, n, mOf, panel,
+                    new sbyte[SparseInt8Gemm.ScratchBytes(k, n, mOf)], block);
+                checkedCount++;
+                if (!expected.AsSpan().SequenceEqual(actual))
+                {
+                    mismatches++;
+                    Console.Error.WriteLine($"mismatch: sparse tiled path {path}, {n}:{mOf} k={k} panel {panel} rows {rows}");
+                }
+            }
+        }
 Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");
 return mismatches == 0 ? 0 : 1;
