@@ -65,10 +65,18 @@ public sealed class Int8ConvGeometry
     /// to run to the output width rounded up to <see cref="Int8DepthwiseConv.Lanes"/>.</summary>
     public int PlaneW => Math.Max(PadLeft + Width,
         (StrideW == 1 ? (OutW + Int8DepthwiseConv.Lanes - 1) / Int8DepthwiseConv.Lanes * Int8DepthwiseConv.Lanes : (OutW - 1) * StrideW + 1) + (KernelW - 1) * DilationW);
-    /// <summary>Scratch of <see cref="Int8DepthwiseConv"/>: the int16 bordered plane, then one channel's int32 sums with
-    /// <see cref="Int8DepthwiseConv.Lanes"/> to spare.</summary>
-    public int DepthwiseScratchBytes => DepthwiseAccumulatorsOffset + Align64((OutPixels + Int8DepthwiseConv.Lanes) * sizeof(int));
-    internal int DepthwiseAccumulatorsOffset => Align64(PlaneH * PlaneW * sizeof(short));
+    /// <summary>Scratch of <see cref="Int8DepthwiseConv"/>: the int16 bordered plane (with <see cref="DilationH"/> rows
+    /// and sixteen values to spare, which the row pairs read past its end), then one channel's int32 sums with
+    /// <see cref="Int8DepthwiseConv.Lanes"/> to spare, then the row pairs (<see cref="RowPairsW"/> int32 a row,
+    /// <see cref="PlaneH"/> rows).</summary>
+    public int DepthwiseScratchBytes => DepthwiseRowPairsOffset + Align64(PlaneH * RowPairsW * sizeof(int));
+    /// <summary>Rows of the bordered plane as allocated: <see cref="PlaneH"/> and the <see cref="DilationH"/> rows of
+    /// border the last row pairs take their second halves from (multiplied by zero weights).</summary>
+    internal int PlaneRows => PlaneH + DilationH;
+    internal int DepthwiseAccumulatorsOffset => Align64((PlaneRows * PlaneW + 16) * sizeof(short));
+    internal int DepthwiseRowPairsOffset => DepthwiseAccumulatorsOffset + Align64((OutPixels + Int8DepthwiseConv.Lanes) * sizeof(int));
+    /// <summary>Columns of the row-pair plane: <see cref="PlaneW"/> rounded up to the sixteen pairs it is built with.</summary>
+    internal int RowPairsW => (PlaneW + 15) & ~15;
 
     private static int Align64(int n) => (n + 63) & ~63;
 
