@@ -68,14 +68,14 @@ public static partial class Int8DepthwiseConv
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch,
         Span<short> plane, Span<int> acc)
     {
-        var pairs = MemoryMarshal.Cast<byte, int>(scratch.Slice(g.DepthwiseRowPairsOffset, g.PlaneH * g.RowPairsW * sizeof(int)));
+        var pairs = MemoryMarshal.Cast<byte, int>(scratch.Slice(g.DepthwiseRowPairsOffset, g.RowPairRows * g.RowPairsW * sizeof(int)));
         int pixels = g.Height * g.Width, taps = g.KernelH * g.KernelW, outPixels = g.OutPixels, patchStride = g.PatchStride;
-        int rw = g.RowPairsW, outH = g.OutH, outW = g.OutW, sH = g.StrideH * rw, below = 2 * g.DilationH * rw, dW = g.DilationW;
+        int rw = g.RowPairsW, outH = g.OutH, outW = g.OutW, dW = g.DilationW;
         if (x.Length < g.Channels * pixels || w.Length < (g.Channels - 1) * patchStride + taps || y.Length < g.Channels * outPixels
             || (!bias.IsEmpty && bias.Length < g.Channels) || (scales.Length != 1 && scales.Length < g.Channels))
             throw new ArgumentException("depthwise int8 convolution: input, weights, bias, scales or output too short");
-        Span<int> pairWeights = stackalloc int[(g.KernelH + 1) / 2 * g.KernelW];
-        bool direct = RowPairsFromInputApply(g), fused = Avx512BW.IsSupported, fused3x3 = fused && g.KernelH == 3 && g.KernelW == 3;
+        Span<int> table = stackalloc int[2 * g.PairRowsPerOutput * g.KernelW];
+        bool direct = RowPairsFromInputApply(g), fused = Avx512BW.IsSupported, fused3x3 = fused && Channel3x3Applies(g);
         if (direct) pairs.Fill((ushort)(short)inputZeroPoint | (inputZeroPoint << 16)); // the border; each channel overwrites only the interior
         else plane.Fill((short)inputZeroPoint);
         ref int p = ref MemoryMarshal.GetReference(pairs);
@@ -94,18 +94,16 @@ public static partial class Int8DepthwiseConv
             var scale = scales[scales.Length == 1 ? 0 : c];
             int done = 0;
             if (fused3x3 && scale.Shift >= 0)
-                done = Channel3x3Avx512(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, sH, below, dW);
-            if (done == outPixels) continue;
-            PairWeights(g, wc, pairWeights);
+                done = Channel3x3Avx512(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW);
+            if (done == outH) continue;
+            PairWeights(g, wc, table);
             var yc = y.Slice(c * outPixels, outPixels);
             if (fused)
             {
-                var requantize = new Requantize.Channel512(b, scale, outputZeroPoint, min, max);
-                if (done == 0) ChannelRowPairsAvx512(g, pairs, pairWeights, requantize, yc);
-                else ChannelTailAvx512(g, pairs, pairWeights, requantize, yc, done / outW, done % outW);
+                ChannelRowPairsAvx512(g, pairs, table, new Requantize.Channel512(b, scale, outputZeroPoint, min, max), yc, done);
                 continue;
             }
-            SumsRowPairsAvx2(g, pairs, pairWeights, acc);
+            SumsRowPairsAvx2(g, pairs, table, acc);
             Requantize.Channels(acc[..outPixels], 1, outPixels, bias.IsEmpty ? bias : bias.Slice(c, 1), scales.Length == 1 ? scales : scales.Slice(c, 1),
                 outputZeroPoint, min, max, yc);
         }
