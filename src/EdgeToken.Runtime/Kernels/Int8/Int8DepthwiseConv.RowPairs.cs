@@ -70,8 +70,13 @@ public static partial class Int8DepthwiseConv
             {
                 var a = hasTop ? Vector128.LoadUnsafe(ref src, (nuint)(top * width + c)) : border;
                 var b = hasBottom ? Vector128.LoadUnsafe(ref src, (nuint)(bottom * width + c)) : border;
-                Avx2.ConvertToVector256Int16(Sse2.UnpackLow(a, b)).AsInt32().StoreUnsafe(ref q, to + (nuint)c);
-                Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(a, b)).AsInt32().StoreUnsafe(ref q, to + (nuint)c + 8);
+                if (Avx512BW.IsSupported) // one sign extension and one store for the sixteen pairs
+                    Avx512BW.ConvertToVector512Int16(Vector256.Create(Sse2.UnpackLow(a, b), Sse2.UnpackHigh(a, b))).AsInt32().StoreUnsafe(ref q, to + (nuint)c);
+                else
+                {
+                    Avx2.ConvertToVector256Int16(Sse2.UnpackLow(a, b)).AsInt32().StoreUnsafe(ref q, to + (nuint)c);
+                    Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(a, b)).AsInt32().StoreUnsafe(ref q, to + (nuint)c + 8);
+                }
             }
         }
     }
