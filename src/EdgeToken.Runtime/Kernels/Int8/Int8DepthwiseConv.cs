@@ -16,10 +16,16 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// int32 vectors. The vector steps run past the row's end into the next row's accumulators (overwritten when that row
 /// is done) and into <see cref="Lanes"/> slack ints after the last, so rows need no scalar tail; the plane is wide
 /// enough for those reads (<see cref="Int8ConvGeometry.PlaneW"/>). Other strides along W take <see cref="SumsScalar"/>,
-/// the reference the vector path is tested against.</remarks>
+/// the reference the vector paths are tested against.
+/// <para>On AVX2 and AVX-512BW (stride 1 along W) the row-pair path runs instead (Int8DepthwiseConv.RowPairs.cs): two
+/// kernel rows a vpmaddwd, the pairs built straight from the int8 input when its rows are whole multiples of 16, and
+/// on AVX-512BW the sums requantized in registers (Int8DepthwiseConv.Avx512BW.cs). Measured on the dscnn2d benchmark's
+/// layers (16 and 32 channels of 16x16, 3x3, Zen 4, one thread): 2.9 and 5.95 µs before, about 1.9 and 3.8 µs with it,
+/// as fast as the float depthwise kernel on the same layers (1.9 and 3.7 µs).</para></remarks>
 public static partial class Int8DepthwiseConv
 {
-    /// <summary>Output positions per vector step: one Vector256 of int16, two Vector128 steps on ARM64.</summary>
+    /// <summary>Output positions per vector step of <see cref="SumsVector"/>: one Vector256 of int16, two Vector128 steps
+    /// on ARM64; also the accumulators' slack the row-pair path's AVX2 steps (eight positions) run into.</summary>
     public const int Lanes = 16;
 
     /// <summary>One image, vector path where it applies. <paramref name="w"/> as <see cref="Int8Conv.PackWeights"/> lays
