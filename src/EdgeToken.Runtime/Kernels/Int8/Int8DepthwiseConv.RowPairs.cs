@@ -5,7 +5,7 @@ using System.Runtime.Intrinsics.X86;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
 
-/// <summary>The row-pair path of <see cref="Int8DepthwiseConv"/> on x64 (AVX2, AVX-512BW): two kernel rows a multiply.</summary>
+/// <summary>The row-pair path of <see cref="Int8DepthwiseConv"/> on AVX-512BW: two kernel rows a multiply.</summary>
 /// <remarks>The bordered plane is rewritten as row pairs, <c>pairs[m, c] = (plane[2m, c], plane[2m + 1, c])</c>, two
 /// int16 in one int32. One vpmaddwd of a run of pairs with a broadcast pair of weights then gives, for each output
 /// position (the int32 lanes), the exact int32 sum of the two taps that fall on those rows: no int16 product to keep
@@ -16,8 +16,11 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// to two int32 halves, and only every other plane row to interleave.</remarks>
 public static partial class Int8DepthwiseConv
 {
-    /// <summary>True when the row-pair path runs: stride 1 along W on AVX2 or AVX-512BW.</summary>
-    internal static bool RowPairsApply(Int8ConvGeometry g) => g.StrideW == 1 && Avx2.IsSupported;
+    /// <summary>True when the row-pair path runs: stride 1 along W on AVX-512BW.</summary>
+    /// <remarks>Not on AVX2 alone: there the sums had to go through the accumulators and the 256-bit requantization,
+    /// and a row-pair version of that (eight positions a vpmaddwd) measured slower than the int16 products of
+    /// <see cref="SumsVector"/> (about 9 against 6 µs for 16 channels of 16x16), so AVX2 keeps those.</remarks>
+    internal static bool RowPairsApply(Int8ConvGeometry g) => g.StrideW == 1 && Avx512BW.IsSupported;
 
     /// <summary>True when <see cref="RowPairsFromInput"/> can build the row pairs: input rows a whole number of sixteen
     /// columns, so its stores cover the interior exactly and leave the border as the call's fill made it.</summary>
@@ -49,7 +52,8 @@ public static partial class Int8DepthwiseConv
 
     /// <summary>The interior of the row pairs straight from the channel's int8 rows, without the int16 plane: for each
     /// pair whose two rows are not both border, sixteen columns a step, the two input rows' bytes interleaved
-    /// (punpcklbw/punpckhbw, the zero point standing in for a border row) and sign-extended to int16 pairs (vpmovsxbw).
+    /// (punpcklbw/punpckhbw, the zero point standing in for a border row) and sign-extended to int16 pairs (one
+    /// vpmovsxbw to a 512-bit register, one store).
     /// Border rows and columns are left as the caller filled them, pairs of the zero point.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void RowPairsFromInput(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, sbyte zeroPoint, Span<int> pairs)
@@ -70,13 +74,7 @@ public static partial class Int8DepthwiseConv
             {
                 var a = hasTop ? Vector128.LoadUnsafe(ref src, (nuint)(top * width + c)) : border;
                 var b = hasBottom ? Vector128.LoadUnsafe(ref src, (nuint)(bottom * width + c)) : border;
-                if (Avx512BW.IsSupported) // one sign extension and one store for the sixteen pairs
-                    Avx512BW.ConvertToVector512Int16(Vector256.Create(Sse2.UnpackLow(a, b), Sse2.UnpackHigh(a, b))).AsInt32().StoreUnsafe(ref q, to + (nuint)c);
-                else
-                {
-                    Avx2.ConvertToVector256Int16(Sse2.UnpackLow(a, b)).AsInt32().StoreUnsafe(ref q, to + (nuint)c);
-                    Avx2.ConvertToVector256Int16(Sse2.UnpackHigh(a, b)).AsInt32().StoreUnsafe(ref q, to + (nuint)c + 8);
-                }
+                Avx512BW.ConvertToVector512Int16(Vector256.Create(Sse2.UnpackLow(a, b), Sse2.UnpackHigh(a, b))).AsInt32().StoreUnsafe(ref q, to + (nuint)c);
             }
         }
     }
@@ -108,33 +106,5 @@ public static partial class Int8DepthwiseConv
     {
         int row = oh * g.StrideH;
         return (row >> 1, row & 1);
-    }
-
-    /// <summary>acc[oh, ow] for every output position from the row pairs, eight positions a vpmaddwd (AVX2); the
-    /// vector steps run past each row into the next row's accumulators and the spare ones, as <see cref="SumsVector"/>'s do.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void SumsRowPairsAvx2(Int8ConvGeometry g, ReadOnlySpan<int> pairs, ReadOnlySpan<int> table, Span<int> acc)
-    {
-        if (acc.Length < g.OutPixels + Lanes || pairs.Length < g.RowPairRows * g.RowPairsW) throw new ArgumentException("depthwise int8 convolution: row pairs or accumulators too short");
-        int rw = g.RowPairsW, outW = g.OutW, kW = g.KernelW, pairRows = g.PairRowsPerOutput, dW = g.DilationW;
-        ref int p = ref MemoryMarshal.GetReference(pairs);
-        ref int a = ref MemoryMarshal.GetReference(acc);
-        for (int oh = 0; oh < g.OutH; oh++)
-        {
-            var (first, parity) = FirstPair(g, oh);
-            var weights = table.Slice(parity * pairRows * kW, pairRows * kW);
-            int row = oh * outW;
-            for (int ow = 0; ow < outW; ow += 8)
-            {
-                var sum = Vector256<int>.Zero;
-                for (int j = 0; j < pairRows; j++)
-                {
-                    nuint at = (nuint)((first + j) * rw + ow);
-                    for (int kw = 0; kw < kW; kw++)
-                        sum += Avx2.MultiplyAddAdjacent(Vector256.LoadUnsafe(ref p, at + (nuint)(kw * dW)).AsInt16(), Vector256.Create(weights[j * kW + kw]).AsInt16());
-                }
-                sum.StoreUnsafe(ref a, (nuint)(row + ow));
-            }
-        }
     }
 }

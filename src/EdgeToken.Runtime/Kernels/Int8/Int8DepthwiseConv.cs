@@ -17,9 +17,9 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// is done) and into <see cref="Lanes"/> slack ints after the last, so rows need no scalar tail; the plane is wide
 /// enough for those reads (<see cref="Int8ConvGeometry.PlaneW"/>). Other strides along W take <see cref="SumsScalar"/>,
 /// the reference the vector paths are tested against.
-/// <para>On AVX2 and AVX-512BW (stride 1 along W) the row-pair path runs instead (Int8DepthwiseConv.RowPairs.cs): two
-/// kernel rows a vpmaddwd, the pairs built straight from the int8 input when its rows are whole multiples of 16, and
-/// on AVX-512BW the sums requantized in registers (Int8DepthwiseConv.Avx512BW.cs). Measured on the dscnn2d benchmark's
+/// <para>On AVX-512BW (stride 1 along W) the row-pair path runs instead (Int8DepthwiseConv.RowPairs.cs): two kernel
+/// rows a vpmaddwd, the pairs built straight from the int8 input when its rows are whole multiples of 16, the sums
+/// requantized in registers (Int8DepthwiseConv.Avx512BW.cs). Measured on the dscnn2d benchmark's
 /// layers (16 and 32 channels of 16x16, 3x3, Zen 4, one thread): 2.9 and 5.95 µs before, about 1.9 and 3.8 µs with it,
 /// as fast as the float depthwise kernel on the same layers (1.9 and 3.7 µs).</para></remarks>
 public static partial class Int8DepthwiseConv
@@ -50,7 +50,7 @@ public static partial class Int8DepthwiseConv
         var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(g.DepthwiseAccumulatorsOffset, (g.OutPixels + Lanes) * sizeof(int)));
         if (vector && RowPairsApply(g))
         {
-            RunRowPairs(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, plane, acc);
+            RunRowPairs(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, plane);
             return;
         }
         plane.Fill((short)inputZeroPoint); // the border; each channel overwrites only the interior
@@ -69,10 +69,10 @@ public static partial class Int8DepthwiseConv
 
     /// <summary>The row-pair path (see Int8DepthwiseConv.RowPairs.cs): per channel its row pairs (straight from the
     /// input when <see cref="RowPairsFromInputApply"/>, else through the bordered plane), then the sums, requantized in
-    /// registers on AVX-512BW, through the accumulators and <see cref="Requantize.Channels"/> on AVX2.</summary>
+    /// registers: <see cref="Channel3x3Avx512"/> for the rows it takes, <see cref="ChannelRowPairsAvx512"/> for the rest.</summary>
     private static void RunRowPairs(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch,
-        Span<short> plane, Span<int> acc)
+        Span<short> plane)
     {
         var pairs = MemoryMarshal.Cast<byte, int>(scratch.Slice(g.DepthwiseRowPairsOffset, g.RowPairRows * g.RowPairsW * sizeof(int)));
         int pixels = g.Height * g.Width, taps = g.KernelH * g.KernelW, outPixels = g.OutPixels, patchStride = g.PatchStride;
@@ -81,7 +81,7 @@ public static partial class Int8DepthwiseConv
             || (!bias.IsEmpty && bias.Length < g.Channels) || (scales.Length != 1 && scales.Length < g.Channels))
             throw new ArgumentException("depthwise int8 convolution: input, weights, bias, scales or output too short");
         Span<int> table = stackalloc int[2 * g.PairRowsPerOutput * g.KernelW];
-        bool direct = RowPairsFromInputApply(g), fused = Avx512BW.IsSupported, fused3x3 = fused && Channel3x3Applies(g);
+        bool direct = RowPairsFromInputApply(g), fused3x3 = Channel3x3Applies(g);
         if (direct) pairs.Fill((ushort)(short)inputZeroPoint | (inputZeroPoint << 16)); // the border; each channel overwrites only the interior
         else plane.Fill((short)inputZeroPoint);
         ref int p = ref MemoryMarshal.GetReference(pairs);
@@ -103,15 +103,7 @@ public static partial class Int8DepthwiseConv
                 done = Channel3x3Avx512(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW);
             if (done == outH) continue;
             PairWeights(g, wc, table);
-            var yc = y.Slice(c * outPixels, outPixels);
-            if (fused)
-            {
-                ChannelRowPairsAvx512(g, pairs, table, new Requantize.Channel512(b, scale, outputZeroPoint, min, max), yc, done);
-                continue;
-            }
-            SumsRowPairsAvx2(g, pairs, table, acc);
-            Requantize.Channels(acc[..outPixels], 1, outPixels, bias.IsEmpty ? bias : bias.Slice(c, 1), scales.Length == 1 ? scales : scales.Slice(c, 1),
-                outputZeroPoint, min, max, yc);
+            ChannelRowPairsAvx512(g, pairs, table, new Requantize.Channel512(b, scale, outputZeroPoint, min, max), y.Slice(c * outPixels, outPixels), done);
         }
     }
 
