@@ -22,6 +22,8 @@ public class Int8DepthwiseConvTests
         ("3x3 stride 2 along H width 16", Int8ConvGeometry.Create(3, 11, 16, 3, 3, 3, 3, (2, 1), (1, 1), (1, 1, 1, 1))),
         ("2x3 width 16", Int8ConvGeometry.Create(3, 8, 16, 3, 2, 3, 3, (1, 1), (1, 1), (1, 1, 0, 1))),
         ("5x5 width 48", Int8ConvGeometry.Create(2, 7, 48, 2, 5, 5, 2, (1, 1), (1, 1), (2, 2, 2, 2))),
+        ("3x3 odd output rows width 16", Int8ConvGeometry.Create(3, 7, 16, 3, 3, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1))),
+        ("3x3 dilated along W only width 16", Int8ConvGeometry.Create(3, 8, 16, 3, 3, 3, 3, (1, 1), (1, 2), (1, 2, 1, 2))),
         ("1-D 3 width 16", Int8ConvGeometry.Create(4, 1, 16, 4, 1, 3, 4, (1, 1), (1, 1), (0, 1, 0, 1))),
     ];
 
