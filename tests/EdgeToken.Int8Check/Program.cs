@@ -84,6 +84,13 @@ Int8ConvGeometry[] convs =
     Int8ConvGeometry.Create(1, 17, 15, 6, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)),
     Int8ConvGeometry.Create(5, 9, 20, 7, 3, 2, 1, (1, 1), (2, 1), (2, 0, 1, 1)),
     Int8ConvGeometry.Create(33, 6, 6, 18, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
+    // Depthwise (Int8DepthwiseConv): row pairs from the input (width 16, 32), through the plane (width 20), a tail, dilation, 5x5.
+    Int8ConvGeometry.Create(16, 16, 16, 16, 3, 3, 16, (1, 1), (1, 1), (1, 1, 1, 1)),
+    Int8ConvGeometry.Create(5, 6, 32, 5, 3, 3, 5, (1, 1), (1, 1), (0, 0, 0, 0)),
+    Int8ConvGeometry.Create(6, 12, 20, 6, 3, 3, 6, (2, 1), (1, 1), (1, 0, 0, 1)),
+    Int8ConvGeometry.Create(5, 9, 16, 5, 3, 3, 5, (1, 1), (2, 2), (2, 2, 2, 2)),
+    Int8ConvGeometry.Create(5, 7, 48, 5, 5, 5, 5, (1, 1), (1, 1), (2, 2, 2, 2)),
+    Int8ConvGeometry.Create(5, 13, 17, 5, 3, 3, 5, (2, 2), (1, 1), (1, 1, 1, 1)),
 ];
 foreach (var g in convs)
 {
@@ -158,5 +165,24 @@ foreach (int n in new[] { 1, 2, 3 })
                 }
             }
         }
+// DequantizeLinear's vector rows (AVX-512F, AVX2, Vector128, whichever this process takes) against its scalar definition.
+for (int n = 0; n <= 100; n++)
+{
+    var u = new byte[n];
+    rng.NextBytes(u);
+    var s = u.Select(b => (sbyte)b).ToArray();
+    var (yu, ys) = (new float[n], new float[n]);
+    EdgeToken.Runtime.Kernels.Quantization.DequantizeLinear.Row<byte>(u, yu, 0.37f, 131);
+    EdgeToken.Runtime.Kernels.Quantization.DequantizeLinear.Row<sbyte>(s, ys, 0.0123f, -7);
+    checkedCount++;
+    for (int i = 0; i < n; i++)
+        if (yu[i] != EdgeToken.Runtime.Kernels.Quantization.DequantizeLinear.Scalar(u[i], 0.37f, 131)
+            || ys[i] != EdgeToken.Runtime.Kernels.Quantization.DequantizeLinear.Scalar(s[i], 0.0123f, -7))
+        {
+            mismatches++;
+            Console.Error.WriteLine($"mismatch: DequantizeLinear row of {n}, element {i}");
+            break;
+        }
+}
 Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");
 return mismatches == 0 ? 0 : 1;

@@ -65,10 +65,22 @@ public sealed class Int8ConvGeometry
     /// to run to the output width rounded up to <see cref="Int8DepthwiseConv.Lanes"/>.</summary>
     public int PlaneW => Math.Max(PadLeft + Width,
         (StrideW == 1 ? (OutW + Int8DepthwiseConv.Lanes - 1) / Int8DepthwiseConv.Lanes * Int8DepthwiseConv.Lanes : (OutW - 1) * StrideW + 1) + (KernelW - 1) * DilationW);
-    /// <summary>Scratch of <see cref="Int8DepthwiseConv"/>: the int16 bordered plane, then one channel's int32 sums with
-    /// <see cref="Int8DepthwiseConv.Lanes"/> to spare.</summary>
-    public int DepthwiseScratchBytes => DepthwiseAccumulatorsOffset + Align64((OutPixels + Int8DepthwiseConv.Lanes) * sizeof(int));
-    internal int DepthwiseAccumulatorsOffset => Align64(PlaneH * PlaneW * sizeof(short));
+    /// <summary>Scratch of <see cref="Int8DepthwiseConv"/>: the int16 bordered plane (<see cref="PlaneRows"/> rows and
+    /// sixteen values to spare, which the row pairs read past its end), then one channel's int32 sums with
+    /// <see cref="Int8DepthwiseConv.Lanes"/> to spare, then the row pairs (<see cref="RowPairRows"/> rows of
+    /// <see cref="RowPairsW"/> int32).</summary>
+    public int DepthwiseScratchBytes => DepthwiseRowPairsOffset + Align64(RowPairRows * RowPairsW * sizeof(int));
+    /// <summary>Rows of the row-pair plane: pair m holds plane rows 2m and 2m + 1; two to spare past
+    /// <see cref="PlaneH"/>, which the last output rows' pairs reach with zero weights.</summary>
+    internal int RowPairRows => (PlaneH + 3) / 2;
+    /// <summary>Rows of the bordered plane as allocated: two for each row pair.</summary>
+    internal int PlaneRows => 2 * RowPairRows;
+    /// <summary>Row pairs one output row reads: its first kernel row may be the second of a pair.</summary>
+    internal int PairRowsPerOutput => ((KernelH - 1) * DilationH + 1) / 2 + 1;
+    internal int DepthwiseAccumulatorsOffset => Align64((PlaneRows * PlaneW + 16) * sizeof(short));
+    internal int DepthwiseRowPairsOffset => DepthwiseAccumulatorsOffset + Align64((OutPixels + Int8DepthwiseConv.Lanes) * sizeof(int));
+    /// <summary>Columns of the row-pair plane: <see cref="PlaneW"/> rounded up to the sixteen pairs it is built with.</summary>
+    internal int RowPairsW => (PlaneW + 15) & ~15;
 
     private static int Align64(int n) => (n + 63) & ~63;
 

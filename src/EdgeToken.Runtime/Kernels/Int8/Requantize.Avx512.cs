@@ -70,7 +70,7 @@ public static partial class Requantize
     /// and a multiplier below 2^31, shifted right by 31 or more, stays below 2^31 in magnitude.</summary>
     /// <param name="half">2^(s-1) in every 64-bit lane, <paramref name="shift"/> = s = 31 + shift &gt;= 31.</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector128<sbyte> SixteenBelowOne(Vector512<int> v, Vector512<long> multiplier, Vector512<long> half, Vector512<long> shift,
+    internal static Vector128<sbyte> SixteenBelowOne(Vector512<int> v, Vector512<long> multiplier, Vector512<long> half, Vector512<long> shift,
         Vector512<int> zeroPoint, Vector512<int> lo, Vector512<int> hi)
     {
         var even = Avx512F.Multiply(v, multiplier.AsInt32());

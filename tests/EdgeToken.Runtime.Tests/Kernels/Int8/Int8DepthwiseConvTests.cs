@@ -16,6 +16,15 @@ public class Int8DepthwiseConvTests
         ("1-D 3", Int8ConvGeometry.Create(8, 1, 49, 8, 1, 3, 8, (1, 1), (1, 1), (0, 1, 0, 1))),
         ("1-D 5 stride 2", Int8ConvGeometry.Create(4, 1, 33, 4, 1, 5, 4, (1, 2), (1, 1), (0, 2, 0, 2))),
         ("1-D 7 one-sided pad", Int8ConvGeometry.Create(16, 1, 50, 16, 1, 7, 16, (1, 1), (1, 1), (0, 6, 0, 0))),
+        // Rows a multiple of sixteen: the row pairs are built straight from the input.
+        ("3x3 no pad width 32", Int8ConvGeometry.Create(3, 6, 32, 3, 3, 3, 3, (1, 1), (1, 1), (0, 0, 0, 0))),
+        ("3x3 dilated width 16", Int8ConvGeometry.Create(2, 9, 16, 2, 3, 3, 2, (1, 1), (2, 2), (2, 2, 2, 2))),
+        ("3x3 stride 2 along H width 16", Int8ConvGeometry.Create(3, 11, 16, 3, 3, 3, 3, (2, 1), (1, 1), (1, 1, 1, 1))),
+        ("2x3 width 16", Int8ConvGeometry.Create(3, 8, 16, 3, 2, 3, 3, (1, 1), (1, 1), (1, 1, 0, 1))),
+        ("5x5 width 48", Int8ConvGeometry.Create(2, 7, 48, 2, 5, 5, 2, (1, 1), (1, 1), (2, 2, 2, 2))),
+        ("3x3 odd output rows width 16", Int8ConvGeometry.Create(3, 7, 16, 3, 3, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1))),
+        ("3x3 dilated along W only width 16", Int8ConvGeometry.Create(3, 8, 16, 3, 3, 3, 3, (1, 1), (1, 2), (1, 2, 1, 2))),
+        ("1-D 3 width 16", Int8ConvGeometry.Create(4, 1, 16, 4, 1, 3, 4, (1, 1), (1, 1), (0, 1, 0, 1))),
     ];
 
     public static TheoryData<bool> Clamps() => new() { false, true };
@@ -41,6 +50,7 @@ public class Int8DepthwiseConvTests
             for (int i = 0; i < bias.Length; i++) bias[i] = rng.Next(-5000, 5000);
             var scales = new FixedPointMultiplier[name.Contains("1-D") ? 1 : g.OutChannels];
             for (int i = 0; i < scales.Length; i++) scales[i] = FixedPointMultiplier.FromReal(0.001 + rng.NextDouble() * 0.01);
+            if (scales.Length > 2) scales[^1] = FixedPointMultiplier.FromReal(1.5); // a scale above one takes another requantization step
             int zx = rng.Next(-20, 20), zy = rng.Next(-10, 10);
             var (min, max) = relu ? Int8Clamp.Relu(zy) : (-128, 127);
             var packed = Int8Conv.PackWeights(g, w);
