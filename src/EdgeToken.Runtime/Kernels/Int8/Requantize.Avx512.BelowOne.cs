@@ -55,18 +55,19 @@ public static partial class Requantize
         return i;
     }
 
-    /// <summary>Whether <c>shifts[0..count)</c> (or the one shift) are all the same, and which it is.</summary>
+    /// <summary>Whether <c>shifts[0..count)</c> (or the one shift) are all the same, and which it is. <paramref name="count"/>
+    /// is a multiple of 8.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static bool SameShift(ReadOnlySpan<int> shifts, int count, out int shift)
     {
         shift = shifts[0];
         if (shifts.Length == 1) return true;
         ref int s = ref MemoryMarshal.GetReference(shifts);
-        var first = Vector256.Create(shift);
+        var first = Vector512.Create(shift);
         int i = 0;
-        for (; i + 8 <= count; i += 8)
-            if (Vector256.LoadUnsafe(ref s, (nuint)i) != first) return false;
-        for (; i < count; i++)
-            if (Unsafe.Add(ref s, i) != shift) return false;
+        for (; i + 16 <= count; i += 16)
+            if (Vector512.LoadUnsafe(ref s, (nuint)i) != first) return false;
+        if (i + 8 <= count && Vector256.LoadUnsafe(ref s, (nuint)i) != first.GetLower()) return false;
         return true;
     }
 }
