@@ -27,7 +27,7 @@ internal static class BenchCommand
         var against = new Option<string>("--against") { Description = "Reference engine: onnxruntime (default) or none.", DefaultValueFactory = _ => "onnxruntime" };
         var seconds = new Option<double>("--seconds") { Description = "Time budget of the timed, interleaved calls (all targets together).", DefaultValueFactory = _ => 5 };
         var seed = new Option<int>("--seed") { Description = "Seed of the random input window.", DefaultValueFactory = _ => 1 };
-        var source = new Option<string?>("--emit-source") { Description = "Also write the generated C# source to this file." };
+        var source = new Option<string?>("--emit-source") { Description = "Also write the generated C# source to this file (with --int8 the int8 class too, as FILE.int8.cs)." };
         var int8 = new Option<bool>("--int8") { Description = "Also time the model quantized to int8 (generated class) and ONNX Runtime on its QDQ export, in the same run." };
         var sparse = new Option<string?>("--sparse") { Description = "Also time the int8 model pruned to this N:M pattern, e.g. 2:4 (implies --int8)." };
         var calibration = new Option<string?>("--calibration") { Description = "Calibration data for --int8 (.f32 or .csv of model inputs); default: uniform noise, fine for timing, not for accuracy." };
@@ -59,6 +59,7 @@ internal static class BenchCommand
                 int8Variant = OptimizedVariants.Build(manifestPath, compilation, "int8", "Int8", data, sparsePattern: null);
                 targets.Add(new GeneratedTarget(int8Variant.Generated.Pipeline, "generated int8"));
                 weights["int8"] = int8Variant.Compilation.Model.Statistics.WeightBytes;
+                if (parse.GetValue(source) is { } sourcePath8) File.WriteAllText(Int8SourcePath(sourcePath8), int8Variant.Generated.Source);
                 if (parse.GetValue(sparse) is { } pattern)
                 {
                     var sparseVariant = OptimizedVariants.Build(manifestPath, compilation, $"int8 {pattern}", "Int8Sparse", data, pattern);
@@ -108,6 +109,9 @@ internal static class BenchCommand
             if (r.RandomCalibration) Console.WriteLine("int8 calibrated on uniform noise (no --calibration): the timings hold, the int8 outputs' error does not say anything about accuracy");
         }
     }
+
+    /// <summary>Where <c>--emit-source F</c> puts the int8 class: F with <c>.int8</c> before its extension.</summary>
+    private static string Int8SourcePath(string floatPath) => Path.ChangeExtension(floatPath, ".int8" + (Path.HasExtension(floatPath) ? Path.GetExtension(floatPath) : ".cs"));
 
     private static string Machine()
     {

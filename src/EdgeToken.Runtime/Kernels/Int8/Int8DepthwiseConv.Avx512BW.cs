@@ -100,8 +100,8 @@ public static partial class Int8DepthwiseConv
                 var sumOdd = (Avx512BW.MultiplyAddAdjacent(a0, o0) + Avx512BW.MultiplyAddAdjacent(a1, o1))
                     + (Avx512BW.MultiplyAddAdjacent(a2, o2) + Avx512BW.MultiplyAddAdjacent(c0, o3))
                     + (Avx512BW.MultiplyAddAdjacent(c1, o4) + Avx512BW.MultiplyAddAdjacent(c2, o5));
-                Requantize.SixteenBelowOne(sumEven + b, multiplier, half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(even + ow));
-                Requantize.SixteenBelowOne(sumOdd + b, multiplier, half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(odd + ow));
+                Requantize.SixteenBelowOne(sumEven + b, multiplier.AsInt32(), multiplier.AsInt32(), half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(even + ow));
+                Requantize.SixteenBelowOne(sumOdd + b, multiplier.AsInt32(), multiplier.AsInt32(), half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(odd + ow));
             }
         }
         return 2 * m;

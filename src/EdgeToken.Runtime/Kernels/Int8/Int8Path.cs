@@ -25,7 +25,7 @@ public enum Int8Path
 }
 
 /// <summary>Which <see cref="Int8Path"/>s this process can run, and the one the kernels use.</summary>
-/// <remarks>The runtime switches (<c>DOTNET_EnableAVX2=0</c>, <c>DOTNET_EnableAVX512F=0</c>, <c>DOTNET_EnableAVXVNNI=0</c>,
+/// <remarks>The runtime switches (<c>DOTNET_EnableAVX2=0</c>, <c>DOTNET_EnableAVX512=0</c> (in .NET 10; <c>DOTNET_EnableAVX512F=0</c> no longer turns AVX-512BW off), <c>DOTNET_EnableAVXVNNI=0</c>,
 /// <c>DOTNET_EnableHWIntrinsic=0</c>) turn the matching <c>IsSupported</c> off, so they also steer <see cref="Best"/>.
 /// .NET 10 exposes no AVX-512 VNNI class (only AVX-VNNI, AVX-VNNI-INT8 and AVX10), so a machine with avx512_vnni but without
 /// AVX-VNNI takes the AVX-512BW path.</remarks>

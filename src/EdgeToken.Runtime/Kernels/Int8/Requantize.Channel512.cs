@@ -29,7 +29,7 @@ public static partial class Requantize
         /// <summary>y = clamp(zero point + round((sums + bias) · scale)) for sixteen sums, as <see cref="One"/> computes each.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public Vector128<sbyte> Apply(Vector512<int> sums) => _belowOne
-            ? SixteenBelowOne(sums + _bias, _multiplier, _half, _shift, _zp32, _lo32, _hi32)
+            ? SixteenBelowOne(sums + _bias, _multiplier.AsInt32(), _multiplier.AsInt32(), _half, _shift, _zp32, _lo32, _hi32)
             : Sixteen(sums + _bias, _multiplier, _shift, _zp, _lo, _hi);
     }
 }

@@ -36,6 +36,9 @@ public static partial class Requantize
     {
         Check(accumulators, bias, multipliers, shifts, y);
         int done = Avx512F.IsSupported ? RowAvx512(accumulators, bias, multipliers, shifts, zeroPoint, min, max, y) : 0;
+        // A generated layer calls this once per inference: when the widest step did the whole row, skip the calls
+        // (each passes five spans) that would find nothing left to do.
+        if (done == accumulators.Length) return;
         if (Avx2.IsSupported) done = RowAvx2(done, accumulators, bias, multipliers, shifts, zeroPoint, min, max, y);
         RowTail(done, accumulators, bias, multipliers, shifts, zeroPoint, min, max, y);
     }

@@ -58,6 +58,16 @@ public static class DequantizeLinear
             ((Vector128.ConvertToSingle(c) - z) * s).CopyTo(y.Slice(i + 8));
             ((Vector128.ConvertToSingle(d) - z) * s).CopyTo(y.Slice(i + 12));
         }
+        // Eight more (a classifier's 8 scores would otherwise all go one by one): the same steps on one 64-bit load.
+        if (i <= x.Length - 8)
+        {
+            var bytes = Vector128.CreateScalar(MemoryMarshal.Read<long>(x.Slice(i, 8))).AsByte();
+            var shorts = signed ? Vector128.WidenLower(bytes.AsSByte()) : Vector128.WidenLower(bytes).AsInt16();
+            var (a, b) = Vector128.Widen(shorts);
+            ((Vector128.ConvertToSingle(a) - z) * s).CopyTo(y.Slice(i));
+            ((Vector128.ConvertToSingle(b) - z) * s).CopyTo(y.Slice(i + 4));
+            i += 8;
+        }
         return i;
     }
 

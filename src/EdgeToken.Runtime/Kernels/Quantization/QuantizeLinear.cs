@@ -37,12 +37,27 @@ public static class QuantizeLinear
     private static Vector256<int> Quantize(Vector256<float> x, Vector256<float> scale, Vector256<float> zp, Vector256<float> lo, Vector256<float> hi) =>
         Vector256.ConvertToInt32(Vector256.Min(Vector256.Max(Vector256.Round(x / scale) + zp, lo), hi));
 
+    private static Vector512<int> Quantize(Vector512<float> x, Vector512<float> scale, Vector512<float> zp, Vector512<float> lo, Vector512<float> hi) =>
+        Vector512.ConvertToInt32(Vector512.Min(Vector512.Max(Vector512.Round(x / scale) + zp, lo), hi));
+
     // Clamped values fit the target, so truncating narrows keep the right bit patterns for signed and unsigned alike.
     private static int RowBytes(ReadOnlySpan<float> x, Span<byte> y, float scale, int zeroPoint, float lo, float hi)
     {
         ref float xs = ref MemoryMarshal.GetReference(x);
         ref byte ys = ref MemoryMarshal.GetReference(y);
         int i = 0;
+        // 64 a step where there are 512-bit vectors: a small model's input (64 values) in one step, half the loop
+        // overhead and narrowing of the 256-bit one.
+        if (Vector512.IsHardwareAccelerated)
+        {
+            var s = Vector512.Create(scale); var z = Vector512.Create((float)zeroPoint); var l = Vector512.Create(lo); var h = Vector512.Create(hi);
+            for (; i <= x.Length - 64; i += 64)
+            {
+                var a = Vector512.Narrow(Quantize(Vector512.LoadUnsafe(ref xs, (nuint)i), s, z, l, h), Quantize(Vector512.LoadUnsafe(ref xs, (nuint)(i + 16)), s, z, l, h));
+                var b = Vector512.Narrow(Quantize(Vector512.LoadUnsafe(ref xs, (nuint)(i + 32)), s, z, l, h), Quantize(Vector512.LoadUnsafe(ref xs, (nuint)(i + 48)), s, z, l, h));
+                Vector512.Narrow(a, b).AsByte().StoreUnsafe(ref ys, (nuint)i);
+            }
+        }
         if (Vector256.IsHardwareAccelerated)
         {
             var s = Vector256.Create(scale); var z = Vector256.Create((float)zeroPoint); var l = Vector256.Create(lo); var h = Vector256.Create(hi);

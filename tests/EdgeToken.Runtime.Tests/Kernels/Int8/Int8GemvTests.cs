@@ -54,6 +54,32 @@ public class Int8GemvTests
                     }
     }
 
+    /// <summary>A layer's channels usually share one shift (their scales are within a factor of two): the AVX-512
+    /// requantization then takes its in-place int32 step, which must still be the reference bit for bit, for every
+    /// length (16 at a time and a last 8), with one multiplier or one per channel, at the extremes of the shift.</summary>
+    [Fact]
+    public void Rows_whose_channels_share_one_shift_are_the_scalar_reference()
+    {
+        var rng = new Random(33);
+        foreach (int shift in new[] { -3, 0, 1, 9, 20, 31 })
+            for (int length = 0; length <= 70; length++)
+                foreach (bool perChannel in new[] { true, false })
+                    foreach (var (min, max) in new[] { (-128, 127), (-7, 127), (-20, 90) })
+                    {
+                        var acc = Accumulators(length, rng);
+                        var bias = length % 3 == 0 ? [] : Accumulators(length, rng).Select(b => b / 4).ToArray();
+                        int count = perChannel ? Math.Max(length, 1) : 1;
+                        var m = Enumerable.Range(0, count).Select(_ => rng.Next(8) == 0 ? rng.Next(1, 1 << 20) : rng.Next(1 << 30, int.MaxValue)).ToArray();
+                        var s = Enumerable.Repeat(shift, count).ToArray();
+                        int zp = rng.Next(-128, 128);
+                        var expected = new sbyte[length];
+                        var actual = new sbyte[length];
+                        Requantize.RowScalar(acc, bias, m, s, zp, min, max, expected);
+                        Requantize.Row(acc, bias, m, s, zp, min, max, actual);
+                        Assert.True(expected.AsSpan().SequenceEqual(actual), $"shift {shift}, length {length}, per channel {perChannel}, clamp [{min}, {max}]");
+                    }
+    }
+
     [Fact]
     public void Rounding_is_half_away_from_zero_in_the_vector_path_too()
     {
