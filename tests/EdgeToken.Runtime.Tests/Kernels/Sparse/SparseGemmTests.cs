@@ -22,6 +22,29 @@ public class SparseGemmTests
 
     private static sbyte NextSByte(Random r) => (sbyte)r.Next(-127, 128);
 
+    /// <summary>N:M int8 weights [rows, k] (seeded), a batch of inputs, the compressed form and the dense product.</summary>
+    private static (sbyte[] Dense, sbyte[] X, sbyte[] Values, byte[] Indices, int[] Expected) Int8Case(int rows, int k, int n, int m, int panel,
+        int batch, int seed, int xSeed)
+    {
+        var dense = NmMatrix(rows, k, n, m, panel, seed, NextSByte);
+        var x = new sbyte[batch * k];
+        for (int i = 0; i < x.Length; i++) x[i] = (sbyte)new Random(i * xSeed + k).Next(-128, 128);
+        Assert.True(NmSparse.TryCompress<sbyte>(dense, rows, k, n, m, panel, out var values, out var indices));
+        var expected = new int[batch * rows];
+        Int8Gemm.Scalar(x, dense, expected, batch, k, rows);
+        return (dense, x, values, indices, expected);
+    }
+
+    /// <summary>Every int8 path of this machine with both gather blocks (the generic and the pattern's own) and its control.</summary>
+    private static IEnumerable<(Int8Path Path, int Block, byte[] Control)> EveryPathAndGatherBlock(byte[] indices, int rows, int k, int n, int m, int panel)
+    {
+        foreach (int block in new[] { NmGather.Int8Block, NmGather.Int8BlockFor(n, m) }.Distinct())
+        {
+            var control = NmSparse.GatherControl(indices, rows, k, n, m, panel, block, NmGather.Int8Block);
+            foreach (var path in Int8Paths.Supported()) yield return (path, block, control);
+        }
+    }
+
     public static TheoryData<int, int> Shapes()
     {
         var data = new TheoryData<int, int>();
@@ -37,26 +60,17 @@ public class SparseGemmTests
         const int m = 4, rows = 13, batch = 2;
         for (int k = 0; k <= 400; k += 4)
         {
-            var dense = NmMatrix(rows, k, n, m, panel, k * 7 + n, NextSByte);
-            var x = new sbyte[batch * k];
-            for (int i = 0; i < x.Length; i++) x[i] = (sbyte)new Random(i * 31 + k).Next(-128, 128);
-            Assert.True(NmSparse.TryCompress<sbyte>(dense, rows, k, n, m, panel, out var values, out var indices));
+            var (dense, x, values, indices, expected) = Int8Case(rows, k, n, m, panel, batch, k * 7 + n, 31);
             Assert.Equal(dense, NmSparse.Decompress<sbyte>(values, indices, rows, k, n, m, panel));
-            var expected = new int[batch * rows];
-            Int8Gemm.Scalar(x, dense, expected, batch, k, rows);
             var reference = new int[batch * rows];
             SparseInt8Gemm.Scalar(x, values, indices, reference, batch, k, rows, n, m, panel);
             Assert.Equal(expected, reference);
             var scratch = new sbyte[SparseInt8Gemm.ScratchBytes(k, n, m)];
-            foreach (int block in new[] { NmGather.Int8Block, NmGather.Int8BlockFor(n, m) }.Distinct())
+            foreach (var (path, block, control) in EveryPathAndGatherBlock(indices, rows, k, n, m, panel))
             {
-                var control = NmSparse.GatherControl(indices, rows, k, n, m, panel, block, NmGather.Int8Block);
-                foreach (var path in Int8Paths.Supported())
-                {
-                    var y = new int[batch * rows];
-                    SparseInt8Gemm.Run(path, x, values, indices, control, y, batch, k, rows, n, m, panel, scratch, block);
-                    Assert.True(expected.AsSpan().SequenceEqual(y), $"path {path}, gather block {block}, k={k}, {n}:{m}, panel {panel}");
-                }
+                var y = new int[batch * rows];
+                SparseInt8Gemm.Run(path, x, values, indices, control, y, batch, k, rows, n, m, panel, scratch, block);
+                Assert.True(expected.AsSpan().SequenceEqual(y), $"path {path}, gather block {block}, k={k}, {n}:{m}, panel {panel}");
             }
         }
     }
@@ -76,28 +90,19 @@ public class SparseGemmTests
         const int m = 4, batch = 2;
         for (int k = 0; k <= 400; k += 4)
         {
-            var dense = NmMatrix(rows, k, n, m, panel, k * 5 + n + rows, NextSByte);
-            var x = new sbyte[batch * k];
-            for (int i = 0; i < x.Length; i++) x[i] = (sbyte)new Random(i * 17 + k).Next(-128, 128);
-            Assert.True(NmSparse.TryCompress<sbyte>(dense, rows, k, n, m, panel, out var values, out var indices));
+            var (_, x, values, indices, expected) = Int8Case(rows, k, n, m, panel, batch, k * 5 + n + rows, 17);
             int kept = NmSparse.Kept(k, n, m);
             var tiled = NmTiles.Tile<sbyte>(values, rows, kept);
             Assert.Equal(values, NmTiles.Untile<sbyte>(tiled, rows, kept));
-            var expected = new int[batch * rows];
-            Int8Gemm.Scalar(x, dense, expected, batch, k, rows);
             var reference = new int[batch * rows];
             SparseInt8Gemm.ScalarTiled(x, tiled, indices, reference, batch, k, rows, n, m, panel);
             Assert.Equal(expected, reference);
             var scratch = new sbyte[SparseInt8Gemm.ScratchBytes(k, n, m)];
-            foreach (int block in new[] { NmGather.Int8Block, NmGather.Int8BlockFor(n, m) }.Distinct())
+            foreach (var (path, block, control) in EveryPathAndGatherBlock(indices, rows, k, n, m, panel))
             {
-                var control = NmSparse.GatherControl(indices, rows, k, n, m, panel, block, NmGather.Int8Block);
-                foreach (var path in Int8Paths.Supported())
-                {
-                    var y = new int[batch * rows];
-                    SparseInt8Gemm.RunTiled(path, x, tiled, SparseInt8Gemm.RowSums(tiled, rows, kept), indices, control, y, batch, k, rows, n, m, panel, scratch, block);
-                    Assert.True(expected.AsSpan().SequenceEqual(y), $"tiled path {path}, gather block {block}, k={k}, {n}:{m}, panel {panel}, rows {rows}");
-                }
+                var y = new int[batch * rows];
+                SparseInt8Gemm.RunTiled(path, x, tiled, SparseInt8Gemm.RowSums(tiled, rows, kept), indices, control, y, batch, k, rows, n, m, panel, scratch, block);
+                Assert.True(expected.AsSpan().SequenceEqual(y), $"tiled path {path}, gather block {block}, k={k}, {n}:{m}, panel {panel}, rows {rows}");
             }
         }
     }
