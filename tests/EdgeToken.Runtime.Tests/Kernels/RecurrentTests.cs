@@ -197,36 +197,6 @@ public class RecurrentTests
     }
 
     [Fact]
-    public void Gru_gate_vector_paths_match_their_scalar_reference()
-    {
-        foreach (float clip in new[] { float.PositiveInfinity, 1.5f })
-            for (int n = 0; n <= 40; n++)
-            {
-                var p = KernelAssert.Random(3 * n, n + 1, 4f);
-                var a = KernelAssert.Random(3 * n, n + 2, 4f);
-                var h = KernelAssert.Random(n, n + 3);
-                var rbh = KernelAssert.Random(n, n + 4);
-
-                float[] zrExpected = a[..(2 * n)], zrActual = a[..(2 * n)], rhExpected = new float[n], rhActual = new float[n];
-                GruGates.ResetScalar(p, zrExpected, h, clip, rhExpected);
-                GruGates.Reset(p, zrActual, h, clip, rhActual);
-                KernelAssert.Close(zrExpected, zrActual, 2e-6f, 1e-7f);
-                KernelAssert.Close(rhExpected, rhActual, 2e-6f, 1e-7f);
-
-                float[] hExpected = (float[])h.Clone(), hActual = (float[])h.Clone();
-                GruGates.UpdateScalar(p, zrExpected, rbh, clip, hExpected);
-                GruGates.Update(p, zrExpected, rbh, clip, hActual);
-                KernelAssert.Close(hExpected, hActual, 2e-6f, 1e-6f); // the blend cancels: error scales with |h|, not |h'|
-
-                hExpected = (float[])h.Clone();
-                hActual = (float[])h.Clone();
-                GruGates.LinearBeforeResetScalar(p, a, rbh, clip, hExpected);
-                GruGates.LinearBeforeReset(p, a, rbh, clip, hActual);
-                KernelAssert.Close(hExpected, hActual, 2e-6f, 1e-6f); // the blend cancels: error scales with |h|, not |h'|
-            }
-    }
-
-    [Fact]
     public void Gru_cell_vector_paths_match_their_scalar_reference()
     {
         foreach (bool linear in new[] { false, true }) // linear_before_reset: Rbh given

@@ -59,19 +59,14 @@ internal sealed class GruOperator : OperatorDefinition
             }
             int hidden = Geometry.Hidden, gh = 3 * hidden;
             var rt = weights.TransposedR;
+            // Only gate functions other than sigmoid/tanh in some direction get here (GruCell runs the rest).
             ref readonly var fAct = ref activations[2 * d];
             ref readonly var gAct = ref activations[2 * d + 1];
-            bool defaults = fAct.Kind == RecurrentActivationKind.Sigmoid && gAct.Kind == RecurrentActivationKind.Tanh;
             if (linearBeforeReset)
             {
                 var a = scratch.Slice(0, gh);
                 GateMatVec.Run(rt, gh, h, a);
                 var rbh = weights.RecurrentBias.Slice(2 * hidden, hidden);
-                if (defaults)
-                {
-                    GruGates.LinearBeforeReset(projection, a, rbh, Clip, h);
-                    return;
-                }
                 var zr = a.Slice(0, 2 * hidden);
                 TensorPrimitives.Add(zr, projection.Slice(0, 2 * hidden), zr);
                 ClipGates(zr);
@@ -87,13 +82,6 @@ internal sealed class GruOperator : OperatorDefinition
                 var rh = scratch.Slice(2 * hidden, hidden);
                 var n = scratch.Slice(3 * hidden, hidden);
                 GateMatVec.Run(rt, gh, h, zr);
-                if (defaults) // only when the other direction has other gate functions; otherwise GruCell runs
-                {
-                    GruGates.Reset(projection, zr, h, Clip, rh);
-                    GateMatVec.Run(rt.Slice(2 * hidden), gh, rh, n);
-                    GruGates.Update(projection, zr, n, Clip, h);
-                    return;
-                }
                 TensorPrimitives.Add(zr, projection.Slice(0, 2 * hidden), zr);
                 ClipGates(zr);
                 fAct.Apply(zr);

@@ -22,7 +22,7 @@ namespace EdgeToken.Runtime.Kernels.Recurrent;
 /// <remarks>
 /// This replaces the projection product over all steps before the loop (at edge sizes, e.g. 32 steps of 6
 /// inputs, a badly shaped Sgemm call costing as much as 6 steps), two <see cref="GateMatVec"/> products and two
-/// <see cref="GruGates"/> passes per step. The x·Wᵀ part of each accumulator does not depend on h, so the core
+/// separate gate passes per step. The x·Wᵀ part of each accumulator does not depend on h, so the core
 /// computes it while the previous step's tail is still in flight; the gates no longer round-trip through memory;
 /// and the chain that bounds a step (Rr·h → sigmoid → Rh·(r⊙h) → tanh) is written
 /// first in each pass, with the off-chain work (Rz·h, the z sigmoid) after it, where the out-of-order core overlaps
