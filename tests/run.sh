@@ -67,7 +67,7 @@ mkdir -p "$root/.cache"
 log="$root/.cache/test-output.txt"
 set +e
 dotnet test EdgeToken.sln -c Release --no-build -v q -m:1 --blame-hang-timeout 4m --blame-hang-dump-type none --logger "console;verbosity=minimal" "$@" 2>&1 | tee "$log" |
-  awk '/Error Message:/ { print; message = 25; next }
+  awk '/Error Message:|[Aa]borted|crashed|were in progress|running when|[Hh]ang dump|[Bb]lame/ { print; message = 25; next }
        /Stack Trace:/ { message = 0 }
        message > 0 { print; message--; next }
        /^[[:space:]]*(Passed!|Failed!|Skipped |Failed |  [A-Za-z.]+Exception)|THE ONNX|NOT RUN|NOT AVAILABLE/ { print }'
@@ -78,6 +78,11 @@ set -e
 read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- +Failed:' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' |
   awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
 echo "tests: $passed passed, $failed failed, $skipped skipped"
+if [[ "$status" -ne 0 && "$failed" -eq 0 ]]; then
+  # No test failed, yet dotnet test did: a test host that crashed or was stopped for hanging. Say which.
+  echo "error: dotnet test exited $status with no failed test; what it said about the run:" >&2
+  grep -v -E '^[[:space:]]*(Passed|Skipped) ' "$log" | grep -i -E -B2 -A12 'abort|crash|hang|progress|exit code|testhost' | head -120 >&2
+fi
 if [[ "$passed" -eq 0 && "$status" -eq 0 ]]; then
   echo "error: no test ran" >&2
   exit 1

@@ -54,10 +54,10 @@ public sealed class SerialRecordCliTests
                 corrupted++;
             }
 
-            pty.Write(wire);
-            if (seq % 11 == 0)
+            // Once the CLI has its recording it stops reading: a device blocked on a full buffer then stops too.
+            if (!pty.Write(wire, () => cli.IsCompleted) || (seq % 11 == 0 && !pty.Write([0x13, 0x37, 0xC0, 0xFF, 0xEE, 0x00], () => cli.IsCompleted)))
             {
-                pty.Write([0x13, 0x37, 0xC0, 0xFF, 0xEE, 0x00]);
+                break;
             }
 
             sent++;
@@ -118,7 +118,10 @@ public sealed class SerialRecordCliTests
         {
             string line = k % 50 == 25 ? "1.5,oops,2\n" : string.Create(CultureInfo.InvariantCulture, $"{k * 0.25},{-k * 0.25},9.81\n");
             malformed += k % 50 == 25 ? 1 : 0;
-            pty.Write(System.Text.Encoding.ASCII.GetBytes(line));
+            if (!pty.Write(System.Text.Encoding.ASCII.GetBytes(line), () => cli.IsCompleted))
+            {
+                break;
+            }
             if (k % 20 == 19)
             {
                 Thread.Sleep(20);
