@@ -12,13 +12,13 @@ namespace EdgeToken.Benchmarks;
 [MemoryDiagnoser]
 public class SparseVsDense
 {
-    [Params(256, 512, 1024)]
+    [Params(128, 256, 512, 1024)]
     public int K;
 
     private sbyte[] _x = null!, _dense = null!, _values8 = null!, _values1 = null!, _scratch = null!;
     private byte[] _findices = null!, _indices8 = null!, _indices1 = null!, _control8 = null!, _control1 = null!, _fcontrol8 = null!;
     private int[] _y = null!;
-    private float[] _fx = null!, _fvalues8 = null!, _fy = null!, _fscratch = null!, _packedA = null!, _packedB = null!;
+    private float[] _fx = null!, _fvalues8 = null!, _fy = null!, _fscratch = null!, _packedA = null!, _packedB = null!, _fdenseKN = null!;
     private int _block;
     private sbyte[] _packed = null!, _out = null!, _tiled8 = null!;
     private int[] _rowSums8 = null!, _bias = null!, _multipliers = null!, _shifts = null!, _acc = null!;
@@ -53,6 +53,9 @@ public class SparseVsDense
         NmSparse.TryCompress<float>(masked, K, K, 2, 4, 8, out _fvalues8, out _findices);
         _fcontrol8 = NmSparse.GatherControl(_findices, K, K, 2, 4, 8, NmGather.FloatBlock, NmGather.FloatBlock);
         _fy = new float[K];
+        _fdenseKN = new float[K * K];
+        for (int r = 0; r < K; r++)
+            for (int c = 0; c < K; c++) _fdenseKN[c * K + r] = fdense[r * K + c]; // W [K, N]: what a generated class holds for transB = 0
         _fscratch = new float[SparseGemm.ScratchFloats(K, 2, 4)];
         _packedA = new float[Sgemm.PackedASize(1, K)];
         _packedB = new float[Sgemm.PackedBSize(K, K)];
@@ -103,6 +106,10 @@ public class SparseVsDense
 
     [Benchmark(Description = "float dense (packed Sgemm)")]
     public void FloatDense() => Sgemm.MultiplyAdd(_packedA, _packedB, 1, K, K, _fy, K);
+
+    /// <summary>What a generated class runs for a dense one-row float layer.</summary>
+    [Benchmark(Description = "float dense Gemv (generated class)")]
+    public void FloatDenseGemv() => Gemv.RunKN(_fx, _fdenseKN, default, _fy);
 
     [Benchmark(Description = "float 2:4 panel 8")]
     public void FloatSparsePanel8() =>

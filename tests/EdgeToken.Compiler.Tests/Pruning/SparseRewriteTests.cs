@@ -19,23 +19,24 @@ public class SparseRewriteTests
         return e.Output<float>(0).ToArray();
     }
 
-    /// <summary>A wide MLP (256 → 256 → 256 → 10) where the cost model picks the sparse kernels.</summary>
-    private static (string Model, string Dir) Wide()
+    /// <summary>A wide MLP (width → width → width → 10) where the cost model picks the sparse kernels: 256 for int8, 512 for
+    /// float (whose sparse kernel pays more per row; at 256 the float layers stay dense).</summary>
+    private static (string Model, string Dir) Wide(int width = 256)
     {
         string dir = TestModels.TempDir();
-        return (TestModels.Save(QuantModels.Mlp(2, 256, 256, 256, 10), dir), dir);
+        return (TestModels.Save(QuantModels.Mlp(2, width, width, width, 10), dir), dir);
     }
 
     [Fact]
     public void Pruned_float_layers_run_sparse_and_match_the_dense_pruned_model()
     {
-        var (model, _) = Wide();
+        var (model, _) = Wide(512);
         var dense = ModelCompiler.CompileFile(model, new CompileOptions { Prune = new PruneOptions { Pattern = PruningPattern.NM, Panel = 8, SparseKernels = false } });
         var sparse = ModelCompiler.CompileFile(model, new CompileOptions { Prune = TwoFour });
         Assert.Contains(sparse.Plan.Steps, s => s.OpType == SparseGemmOps.Float);
         Assert.Contains(sparse.SparseLayers, l => l.Sparse && l.SparseBytes * 1.9 < l.DenseBytes);
         Assert.True(sparse.Plan.Weights.Length < dense.Plan.Weights.Length * 0.6, $"{sparse.Plan.Weights.Length} vs {dense.Plan.Weights.Length}");
-        foreach (var x in QuantModels.Samples(5, 256, 40))
+        foreach (var x in QuantModels.Samples(5, 512, 40))
             TestModels.AssertClose(Run(dense, x), Run(sparse, x), 1e-4);
     }
 
@@ -64,7 +65,7 @@ public class SparseRewriteTests
     [Fact]
     public void Layers_the_cost_model_rejects_stay_dense_and_say_why()
     {
-        var (model, _) = Wide();
+        var (model, _) = Wide(512); // where panels of 8 would go sparse
         var perRow = ModelCompiler.CompileFile(model, new CompileOptions { Prune = new PruneOptions { Pattern = PruningPattern.NM, Panel = 1 } });
         Assert.DoesNotContain(perRow.Plan.Steps, s => s.OpType == SparseGemmOps.Float);
         Assert.All(perRow.SparseLayers, l => { Assert.False(l.Sparse); Assert.StartsWith("dense:", l.Reason); });

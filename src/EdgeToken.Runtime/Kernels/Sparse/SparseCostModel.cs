@@ -17,9 +17,18 @@ public static class SparseCostModel
     /// <c>SparseVsDense</c> benchmark (Zen 4, AVX-512BW + VBMI, one thread, k = n = 256/512): 2:4 with panels of 8 rows
     /// ran 1.7x / 2.1x faster than dense int8 and per-row 2:4 (panel 1) 1.4x to 1.8x slower, which this constant
     /// reproduces (sparse for the first, dense for the second).</summary>
+    /// <remarks>Checked again against the tiled int8 kernel and what a generated class runs for the dense layer (packed
+    /// GEMV, requantization included) on 2026-11-24, k = n = 128/256/512/1024: predicted 1.17x/1.28x/1.41x/1.54x,
+    /// measured 1.05x/1.32x/1.41x/1.69x; the fence (<see cref="Margin"/>) keeps k = 128 dense.</remarks>
     public const double GatherCost = 1;
-    /// <summary>Per-row fixed cost of a dot product: reduction, loop set-up, the tail.</summary>
+    /// <summary>Per-row fixed cost of an int8 dot product or of a dense row: reduction, loop set-up, the tail.</summary>
     public const double RowOverhead = 4;
+    /// <summary>Per-row fixed cost of the float sparse kernel, which runs one dot product per row (a call, a horizontal
+    /// sum of two vectors, the tail) where the dense float GEMV keeps four vectors of outputs in registers: calibrated
+    /// on <c>SparseVsDense</c> 2026-11-24 against the generated class's dense <c>Gemv</c>, where 2:4 ran 1.3x slower at
+    /// k = 128 and 1.25x / 1.9x faster at k = 256 / 512. With it k = 128 stays dense, k = 256 stays dense by a small
+    /// margin (a speed-up left on the table, never a slowdown) and k >= 512 goes sparse.</summary>
+    public const double FloatSparseRowOverhead = 12;
     public const double Margin = 0.8;
 
     public static (bool Sparse, string Reason) Decide(bool int8, int k, int rows, int n, int m, int panel)
@@ -30,7 +39,7 @@ public static class SparseCostModel
         int kept = NmSparse.Kept(k, n, m);
         double dense = rows * (Math.Ceiling((double)k / lanes) + RowOverhead);
         double gather = NmGather.IsAccelerated(int8) ? GatherCost * k / block : kept * 1.0;
-        double sparse = rows * (Math.Ceiling((double)kept / lanes) + RowOverhead) + NmSparse.Panels(rows, panel) * gather;
+        double sparse = rows * (Math.Ceiling((double)kept / lanes) + (int8 ? RowOverhead : FloatSparseRowOverhead)) + NmSparse.Panels(rows, panel) * gather;
         double ratio = sparse / dense;
         return ratio <= Margin
             ? (true, $"sparse: estimated {1 / ratio:F2}x faster than dense")
