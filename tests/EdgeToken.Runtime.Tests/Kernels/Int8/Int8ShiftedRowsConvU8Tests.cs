@@ -116,6 +116,7 @@ public class Int8ShiftedRowsConvU8Tests
             var expected = new sbyte[g.OutChannels * g.OutPixels];
             Int8Conv.Reference(g, x, w, bias, scales, -3, 2, -128, 127, expected);
             var prepared = new Int8ConvWeights(g, w, path);
+            Assert.Equal(prepared.ShiftedRows && Int8ShiftedRowsConv.QuadsPay(g.Channels), prepared.U8S8);
             var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, -3);
             var actual = new sbyte[expected.Length];
             var scratch = new byte[g.ScratchBytes];
