@@ -42,6 +42,27 @@ namespace EdgeToken.Generators
                 if (step.OpType != "EdgeToken.QGemm") return;
                 w.WriteLine($"private static global::System.ReadOnlySpan<int> Step{index}Multipliers => new int[] {{ {Ints(step, "multipliers")} }};");
                 w.WriteLine($"private static global::System.ReadOnlySpan<int> Step{index}Shifts => new int[] {{ {Ints(step, "shifts")} }};");
+                if (RowSums(m, step) is { } sums)
+                    w.WriteLine($"private static global::System.ReadOnlySpan<int> Step{index}RowSums => new int[] {{ {string.Join(", ", sums)} }};");
+            }
+
+            /// <summary>For a packed QGemm weight whose every pair (w[o, 2i], w[o, 2i + 1]) has |a| + |b| &lt;= 128
+            /// (U8S8Pairs.Fit, as 7-bit weights always do): Σ_k w[o, k] per output, which lets the x86 kernels multiply
+            /// x + 128 as u8 with vpmaddubsw exactly. Null when one pair is past the bound (the signed kernels run).</summary>
+            private static int[]? RowSums(PipelineModel m, StepModel step)
+            {
+                if (!Packable(m, step)) return null;
+                var w = m.Plan.Tensors[step.Inputs[1]];
+                int n = w.Dims[0], k = w.Dims[1];
+                var sums = new int[n];
+                for (int r = 0; r < n; r++)
+                    for (int c = 0; c < k; c += 2)
+                    {
+                        int a = (sbyte)m.Plan.Weights[w.Offset + r * k + c], b = (sbyte)m.Plan.Weights[w.Offset + r * k + c + 1];
+                        if (Math.Abs(a) + Math.Abs(b) > 128) return null;
+                        sums[r] += a + b;
+                    }
+                return sums;
             }
 
             private static string[]? QGemm(PipelineModel m, StepModel step, int index)
@@ -83,9 +104,10 @@ namespace EdgeToken.Generators
                 if (zeroPoint < int.MinValue || zeroPoint > int.MaxValue || min < int.MinValue || min > int.MaxValue || max < int.MinValue || max > int.MaxValue) return null;
 
                 string run = Packable(m, step) ? "RunPacked" : "Run";
+                string rowSums = run == "RunPacked" && RowSums(m, step) != null ? $" Step{index}RowSums," : "";
                 return new[]
                 {
-                    $"{Int8}Int8Gemv.{run}(I8(arena, {x.Offset}, {x.Length}), W8(weights, {w.Offset}, {w.Length}), W32(weights, {b.Offset}, {b.Length}),",
+                    $"{Int8}Int8Gemv.{run}(I8(arena, {x.Offset}, {x.Length}), W8(weights, {w.Offset}, {w.Length}),{rowSums} W32(weights, {b.Offset}, {b.Length}),",
                     $"    Step{index}Multipliers, Step{index}Shifts, {zeroPoint}, {min}, {max}, Accumulators({n}), I8(arena, {y.Offset}, {y.Length}));",
                 };
             }

@@ -57,6 +57,39 @@ public sealed class Int8DenseLayerTests
         Assert.Equal(0L, (long)harness.GetMethod("Allocations")!.Invoke(null, [new float[24], 100_000])!);
     }
 
+    /// <summary>With 7-bit weights every pair fits vpmaddubsw: the packed layer's call gets its row sums (static data) and
+    /// still gives the executor's output bit for bit; the unpacked ones keep the plain call.</summary>
+    [Fact]
+    public void Seven_bit_weights_pass_row_sums_to_the_packed_call_bit_for_bit_the_executor()
+    {
+        string manifest = TestPipelines.WriteProject(Model(), Manifest.Replace("\"quantize\": {}", "\"quantize\": { \"weightBits\": 7 }"), file: "dense7.edgemodel.json");
+        var calibration = new float[64 * 24];
+        var rng = new Random(4);
+        for (int i = 0; i < calibration.Length; i++) calibration[i] = (float)(rng.NextDouble() * 4 - 2);
+        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(manifest)!, "calibration.f32"), MemoryMarshal.AsBytes(calibration.AsSpan()).ToArray());
+        var compilation = TestPipelines.Compile(manifest);
+        var (output, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation(Harness),
+            TestPipelines.ManifestText(manifest), TestPipelines.GenerationText(manifest, compilation));
+        Assert.Empty(diagnostics);
+        string source = output.SyntaxTrees.Single(t => t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Equal(1, CountOf(source, "Int8Gemv.RunPacked("));
+        Assert.Equal(2, CountOf(source, "RowSums")); // the field and its one use
+        Assert.Matches(@"Int8Gemv\.RunPacked\(I8\(arena, \d+, 24\), W8\(weights, \d+, 960\), Step\d+RowSums, W32", source);
+        var harness = TestPipelines.EmitAndLoad(output).GetType("Harness")!;
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var r = new Random(seed);
+            var window = Enumerable.Range(0, 24).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+            var executor = new PlanExecutor(compilation.Model.Plan);
+            window.CopyTo(executor.Input<float>(0));
+            executor.Run();
+            var expected = executor.Output<float>(0).ToArray();
+            var actual = (float[])harness.GetMethod("Infer")!.Invoke(null, [window])!;
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        }
+        Assert.Equal(0L, (long)harness.GetMethod("Allocations")!.Invoke(null, [new float[24], 100_000])!);
+    }
+
     private static int CountOf(string text, string what)
     {
         int n = 0;

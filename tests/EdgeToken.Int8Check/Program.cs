@@ -77,6 +77,33 @@ foreach (int n in new[] { 8, 16, 24, 40, 64 })
             }
         }
     }
+// The packed GEMV's u8 x s8 kernels (vpmaddubsw), which run when the weights' pairs fit U8S8Pairs: 7-bit weights at the
+// bound (±64) against x at its extremes, row sums given, on every path.
+foreach (int n in new[] { 8, 24, 40 })
+    foreach (int k in new[] { 4, 12, 64, 260 })
+    {
+        var x = new sbyte[k];
+        var w = new sbyte[n * k];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.Next(3) switch { 0 => 127, 1 => -128, _ => (sbyte)rng.Next(-128, 128) };
+        for (int i = 0; i < w.Length; i++) w[i] = rng.Next(3) switch { 0 => 64, 1 => -64, _ => (sbyte)rng.Next(-64, 65) };
+        var expected = new int[n];
+        Int8Gemm.Scalar(x, w, expected, 1, k, n);
+        var packed = new sbyte[n * k];
+        Int8Gemv.Pack(w, packed, n, k);
+        var sums = new int[n];
+        Int8Gemv.PackedRowSums(packed, sums, n, k);
+        foreach (var path in supported)
+        {
+            var actual = new int[n];
+            Int8Gemv.RunPacked(path, x, packed, sums, [], [1 << 30], [0], 0, -128, 127, actual, new sbyte[n]);
+            checkedCount++;
+            if (!expected.AsSpan().SequenceEqual(actual))
+            {
+                mismatches++;
+                Console.Error.WriteLine($"mismatch: packed u8 GEMV path {path}, k={k} n={n}");
+            }
+        }
+    }
 // The convolution QConv runs (Int8ConvWeights: the shifted-rows kernel on AVX2 and AVX-512BW, the GEMM elsewhere) on every
 // path, against the definition: padding, strides, dilation, 1-D and 2-D, pointwise, odd channel counts.
 Int8ConvGeometry[] convs =
@@ -94,12 +121,13 @@ Int8ConvGeometry[] convs =
     Int8ConvGeometry.Create(5, 7, 48, 5, 5, 5, 5, (1, 1), (1, 1), (2, 2, 2, 2)),
     Int8ConvGeometry.Create(5, 13, 17, 5, 3, 3, 5, (2, 2), (1, 1), (1, 1, 1, 1)),
 ];
-foreach (var g in convs)
+// Each twice: 8-bit weights, then 7-bit ones at the bound (the shifted-rows kernel's u8 x s8 form where quads pay).
+foreach (var (g, level) in convs.SelectMany(g => new[] { (g, 127), (g, 64) }))
 {
     var x = new sbyte[g.Channels * g.Height * g.Width];
     var w = new sbyte[g.OutChannels * g.PatchSize];
     for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
-    for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-127, 128);
+    for (int i = 0; i < w.Length; i++) w[i] = level == 64 && rng.Next(3) == 0 ? (sbyte)(rng.Next(2) == 0 ? 64 : -64) : (sbyte)rng.Next(-level, level + 1);
     var bias = new int[g.OutChannels];
     var scales = new FixedPointMultiplier[g.OutChannels];
     for (int i = 0; i < bias.Length; i++)

@@ -30,10 +30,11 @@ internal static class BenchCommand
         var source = new Option<string?>("--emit-source") { Description = "Also write the generated C# source to this file (with --int8 the int8 class too, as FILE.int8.cs)." };
         var int8 = new Option<bool>("--int8") { Description = "Also time the model quantized to int8 (generated class) and ONNX Runtime on its QDQ export, in the same run." };
         var sparse = new Option<string?>("--sparse") { Description = "Also time the int8 model pruned to this N:M pattern, e.g. 2:4 (implies --int8)." };
+        var weightBits = CliOptions.WeightBits();
         var calibration = new Option<string?>("--calibration") { Description = "Calibration data for --int8 (.f32 or .csv of model inputs); default: uniform noise, fine for timing, not for accuracy." };
         var command = new Command("bench", "Time the generated pipeline, the plan executor and ONNX Runtime (one thread, interleaved): p50/p99 latency, allocated bytes per inference and the ratios. A bare .onnx model is run through the generator and compiled in-process with Roslyn.")
         {
-            input, json, bind, against, seconds, seed, source, int8, sparse, calibration,
+            input, json, bind, against, seconds, seed, source, int8, sparse, calibration, weightBits,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -56,14 +57,16 @@ internal static class BenchCommand
                 if (compilation.Manifest.Optimization is not null)
                     throw new CliUsageException($"{manifestPath}: the manifest already has an optimization section; --int8/--sparse add the optimised variants themselves, so give the float manifest (without 'optimization') and --calibration FILE");
                 string data = OptimizedVariants.Calibration(parse.GetValue(calibration), compilation, out random);
-                int8Variant = OptimizedVariants.Build(manifestPath, compilation, "int8", "Int8", data, sparsePattern: null);
-                targets.Add(new GeneratedTarget(int8Variant.Generated.Pipeline, "generated int8"));
+                int bits = parse.GetValue(weightBits);
+                string w7 = bits == 7 ? " w7" : "";
+                int8Variant = OptimizedVariants.Build(manifestPath, compilation, "int8", "Int8", data, sparsePattern: null, bits);
+                targets.Add(new GeneratedTarget(int8Variant.Generated.Pipeline, "generated int8" + w7));
                 weights["int8"] = int8Variant.Compilation.Model.Statistics.WeightBytes;
                 if (parse.GetValue(source) is { } sourcePath8) File.WriteAllText(Int8SourcePath(sourcePath8), int8Variant.Generated.Source);
                 if (parse.GetValue(sparse) is { } pattern)
                 {
-                    var sparseVariant = OptimizedVariants.Build(manifestPath, compilation, $"int8 {pattern}", "Int8Sparse", data, pattern);
-                    targets.Add(new GeneratedTarget(sparseVariant.Generated.Pipeline, $"generated int8 {pattern}"));
+                    var sparseVariant = OptimizedVariants.Build(manifestPath, compilation, $"int8 {pattern}", "Int8Sparse", data, pattern, bits);
+                    targets.Add(new GeneratedTarget(sparseVariant.Generated.Pipeline, $"generated int8{w7} {pattern}"));
                     weights[$"int8 {pattern}"] = sparseVariant.Compilation.Model.Statistics.WeightBytes;
                 }
             }

@@ -13,6 +13,9 @@ public sealed record QuantizedLayerReport(string Name, string Op, string Activat
 public sealed record QuantizationSummary(string Calibration, string Method, bool PerChannelWeights, int Layers,
     long FloatBytes, long Int8Bytes, double SizeRatio, double WeightSizeRatio, long ArenaBytes, IReadOnlyList<QuantizedLayerReport> PerLayer)
 {
+    /// <summary>Bits of the weight values: 8, or 7 for the u8 x s8 kernels.</summary>
+    public int WeightBits { get; init; } = 8;
+
     public static QuantizationSummary From(CompiledModel compiled, string calibration, QuantizeOptions options)
     {
         var layers = compiled.QuantizedLayers.Select(l => new QuantizedLayerReport(l.Name, l.OpType, l.Activation.Length == 0 ? "none" : l.Activation,
@@ -21,12 +24,12 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
         long f = layers.Sum(l => l.FloatBytes), q = layers.Sum(l => l.Int8Bytes);
         long fw = layers.Sum(l => l.FloatWeightBytes), qw = layers.Sum(l => l.Int8WeightBytes);
         return new QuantizationSummary(calibration, options.Method.ToString(), options.PerChannelWeights, layers.Count, f, q,
-            q == 0 ? 0 : Math.Round((double)f / q, 3), qw == 0 ? 0 : Math.Round((double)fw / qw, 3), compiled.Statistics.ArenaBytes, layers);
+            q == 0 ? 0 : Math.Round((double)f / q, 3), qw == 0 ? 0 : Math.Round((double)fw / qw, 3), compiled.Statistics.ArenaBytes, layers) { WeightBits = options.WeightBits };
     }
 
     public void Print()
     {
-        Console.WriteLine($"quantized {Layers} layers to INT8 ({Method} calibration on {Calibration}, {(PerChannelWeights ? "per-channel" : "per-tensor")} weights)");
+        Console.WriteLine($"quantized {Layers} layers to INT8 ({Method} calibration on {Calibration}, {(PerChannelWeights ? "per-channel" : "per-tensor")} {WeightBits}-bit weights)");
         Console.WriteLine($"  {"layer",-20} {"op",-7} {"act",-5} {"float B",9} {"int8 B",8} {"MACs",9} {"SQNR dB",8} {"max error",10}");
         foreach (var l in PerLayer)
             Console.WriteLine($"  {l.Name,-20} {l.Op,-7} {l.Activation,-5} {l.FloatBytes,9:N0} {l.Int8Bytes,8:N0} {l.Macs,9:N0} {(l.SqnrDb is { } s ? s.ToString("F1") : "exact"),8} {l.MaxError,10:G4}");

@@ -87,11 +87,18 @@ public static partial class ManifestParser
             string? method = quantize.String("method", false, "\"MinMax\"");
             bool perChannel = quantize.Boolean("perChannel", false, "true") ?? true;
             var exclude = quantize.Strings("exclude", false, "[\"Gemm_0\"]") ?? [];
+            int? weightBits = quantize.Integer("weightBits", false, "7", min: 1);
             quantize.Finish();
             var m = CalibrationMethod.MinMax;
             if (method is not null && !Enum.TryParse(method, ignoreCase: true, out m))
                 errors.Add(ManifestDiagnosticIds.InvalidValue, quantize.Property("method")!.Value.Offset, $"'optimization.quantize.method' is \"{method}\"; use \"MinMax\", \"Percentile\" or \"Entropy\"");
-            quantizeOptions = new QuantizeOptions { Method = m, PerChannelWeights = perChannel, Exclude = new HashSet<string>(exclude, StringComparer.Ordinal) };
+            if (weightBits is not (null or 7 or 8))
+            {
+                errors.Add(ManifestDiagnosticIds.InvalidValue, quantize.Property("weightBits")!.Value.Offset,
+                    $"'optimization.quantize.weightBits' is {weightBits}; use 8 (the default) or 7 (weights in [-64, 64], which x86 without VNNI multiplies twice as fast)");
+                weightBits = null;
+            }
+            quantizeOptions = new QuantizeOptions { Method = m, PerChannelWeights = perChannel, WeightBits = weightBits ?? 8, Exclude = new HashSet<string>(exclude, StringComparer.Ordinal) };
         }
         PruneOptions? prune = null;
         if (obj.Object("prune", false, "{ \"pattern\": \"2:4\" }") is { } p)

@@ -20,14 +20,14 @@ public static partial class Quantizer
     }
 
     private static QuantizedLayer RewriteConv(Graph graph, Node node, QuantizationParameters qx, QuantizationParameters qy,
-        bool perChannel, Dictionary<Value, Value> int8Of)
+        bool perChannel, int weightBits, Dictionary<Value, Value> int8Of)
     {
         var w = node.Inputs[1]!;
         int m = w.Dims![0];
         int k = (int)(w.Constant!.ElementCount / m); // [M, C/group, kernel...] is already one row per output channel
         var rows = Array.ConvertAll(w.Constant.ToDoubleArray(), v => (float)v);
         var layer = new LayerWeights(rows, m, k, w.Dims, node.Input(2)?.Constant?.ToDoubleArray(), QConv.OpType, ConvGeometry(node, node.Inputs[0]!.Dims!, w.Dims, qx.ZeroPoint));
-        return RewriteLayer(graph, node, layer, qx, qy, perChannel, int8Of);
+        return RewriteLayer(graph, node, layer, qx, qy, perChannel, weightBits, int8Of);
     }
 
     /// <summary>The float Conv's geometry as <c>EdgeToken.QConv</c> attributes: group, strides, dilations, explicit pads,

@@ -24,7 +24,7 @@ public static partial class Quantizer
     private static bool HasInt8Activation(Node n) => n.Attributes.GetString(FusedActivation.AttributeName, "") is "" or "Relu" or "Clip";
 
     private static QuantizedLayer RewriteGemm(Graph graph, Node node, QuantizationParameters qx, QuantizationParameters qy,
-        bool perChannel, Dictionary<Value, Value> int8Of)
+        bool perChannel, int weightBits, Dictionary<Value, Value> int8Of)
     {
         bool transB = node.OpType == "Gemm" && node.Attributes.GetInt("transB", 0) != 0;
         var b = node.Inputs[1]!;
@@ -35,6 +35,6 @@ public static partial class Quantizer
         for (int r = 0; r < n; r++)
             for (int c = 0; c < k; c++) w[r * k + c] = (float)(transB ? wf[r * k + c] : wf[c * n + r]);
         var layer = new LayerWeights(w, n, k, [n, k], node.Input(2)?.Constant?.ToDoubleArray(), QGemm.OpType, NodeAttributes.Empty);
-        return RewriteLayer(graph, node, layer, qx, qy, perChannel, int8Of);
+        return RewriteLayer(graph, node, layer, qx, qy, perChannel, weightBits, int8Of);
     }
 }

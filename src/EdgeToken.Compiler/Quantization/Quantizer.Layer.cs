@@ -15,12 +15,12 @@ public static partial class Quantizer
     /// <summary>Quantizes the weights and bias, computes the per-channel requantization, and replaces <paramref name="node"/>
     /// by <c>QuantizeLinear</c> (unless its input is already int8) → the int8 operator → <c>DequantizeLinear</c>.</summary>
     private static QuantizedLayer RewriteLayer(Graph graph, Node node, LayerWeights lw, QuantizationParameters qx, QuantizationParameters qy,
-        bool perChannel, Dictionary<Value, Value> int8Of)
+        bool perChannel, int weightBits, Dictionary<Value, Value> int8Of)
     {
         var x = node.Inputs[0]!;
         var y = node.Outputs[0]!;
         var b = node.Inputs[1]!;
-        var (wq, ws) = WeightQuantizer.Quantize(lw.Rows, lw.N, lw.K, perChannel);
+        var (wq, ws) = WeightQuantizer.Quantize(lw.Rows, lw.N, lw.K, perChannel, weightBits);
         var bias = new int[lw.N];
         for (int r = 0; r < lw.N; r++)
         {

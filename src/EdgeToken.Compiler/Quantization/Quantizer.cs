@@ -22,6 +22,7 @@ public static partial class Quantizer
         Graph graph, IReadOnlyList<float[]> samples, QuantizeOptions? options = null)
     {
         options ??= new QuantizeOptions();
+        if (options.WeightBits is not (7 or 8)) throw new ArgumentException($"weight bits are 8 or 7, not {options.WeightBits}", nameof(options));
         var candidates = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && (IsEligibleGemm(n) || IsEligibleConv(n))).ToList();
         var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Distinct().ToList();
         var seen = Calibrator.Collect(graph, targets, samples);
@@ -44,8 +45,8 @@ public static partial class Quantizer
             var qx = parameters[x];
             var qy = parameters[y];
             layers.Add(node.OpType == "Conv"
-                ? RewriteConv(graph, node, qx, qy, options.PerChannelWeights, int8Of)
-                : RewriteGemm(graph, node, qx, qy, options.PerChannelWeights, int8Of));
+                ? RewriteConv(graph, node, qx, qy, options.PerChannelWeights, options.WeightBits, int8Of)
+                : RewriteGemm(graph, node, qx, qy, options.PerChannelWeights, options.WeightBits, int8Of));
         }
         // Dequantizations no float reader needs any more stay until the report has measured them; the caller removes
         // them with dead-node elimination.

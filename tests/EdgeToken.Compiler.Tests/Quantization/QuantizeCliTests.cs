@@ -50,4 +50,30 @@ public class QuantizeCliTests
         Assert.Equal(2, exit);
         Assert.Contains("bad.f32: 12 bytes is not a whole number of samples of 64 float32 values", stderr);
     }
+
+    [Fact]
+    public void Weight_bits_7_is_reported_and_other_widths_are_refused()
+    {
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(QuantModels.Mlp(), dir);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(20, 64, 7));
+        var (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--weight-bits", "7", "--report", "--json");
+        Assert.True(exit == 0, stderr);
+        using (var doc = JsonDocument.Parse(stdout))
+        {
+            var q = doc.RootElement.GetProperty("quantization");
+            Assert.Equal(7, q.GetProperty("weightBits").GetInt32());
+            foreach (var layer in q.GetProperty("perLayer").EnumerateArray()) Assert.True(layer.GetProperty("sqnrDb").GetDouble() > 20);
+        }
+        (exit, stdout, _) = CliProcess.Run("compile", model, "--quantize", calib, "--weight-bits", "7", "--report");
+        Assert.Equal(0, exit);
+        Assert.Contains("per-channel 7-bit weights", stdout);
+
+        (exit, _, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--weight-bits", "6");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--weight-bits 6: use 8 or 7", stderr);
+        (exit, _, stderr) = CliProcess.Run("bench", model, "--int8", "--weight-bits", "9", "--against", "none");
+        Assert.NotEqual(0, exit);
+        Assert.Contains("--weight-bits 9: use 8 or 7", stderr);
+    }
 }

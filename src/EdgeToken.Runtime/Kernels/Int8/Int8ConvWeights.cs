@@ -13,6 +13,8 @@ public sealed class Int8ConvWeights
     public Int8Path Path { get; }
     /// <summary>True when <see cref="Int8ShiftedRowsConv"/> runs it.</summary>
     public bool ShiftedRows => _rows is not null;
+    /// <summary>True when <see cref="Int8ShiftedRowsConv"/> runs it with its u8 x s8 kernels (<see cref="Int8ShiftedRowsConv.U8S8"/>).</summary>
+    public bool U8S8 => _rows is { U8S8: true } && Path is Int8Path.Avx512BW or Int8Path.Avx2;
 
     private readonly sbyte[]? _packed;
     private readonly Int8ShiftedRowsConv? _rows;

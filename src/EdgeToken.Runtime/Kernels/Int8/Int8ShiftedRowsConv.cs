@@ -72,6 +72,7 @@ public sealed partial class Int8ShiftedRowsConv
                 (_runStart[oh], _runLength[oh], _runBase[oh]) = (oh * g.OutW, g.OutW, oh * g.StrideH * _layout.RowStride);
         }
         _weights = Pack(g, w, _layout.Pairs, _blocks);
+        (_quadWeights, _correction) = PackU8(g, w, _blocks);
     }
 
     /// <summary>True for the convolutions this kernel runs: ungrouped ones (grouped ones stay on the GEMM path; a single
@@ -104,8 +105,31 @@ public sealed partial class Int8ShiftedRowsConv
         var l = _layout;
         if (x.Length < g.Channels * g.Height * g.Width || y.Length < g.OutChannels * g.OutPixels || scratch.Length < l.ScratchBytes(g))
             throw new ArgumentException("input, output or scratch too short for the convolution");
+        var acc = Accumulate(x, inputZeroPoint, scratch, path);
+        for (int m = 0; m < g.OutChannels; m++)
+            Requantize.Channels(acc.Slice(m * l.AccStride, g.OutPixels), 1, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(m, 1),
+                scales.Length == 1 ? scales : scales.Slice(m, 1), outputZeroPoint, min, max, y.Slice(m * g.OutPixels, g.OutPixels));
+    }
+
+    /// <summary>The int32 sums of one image in scratch, channel m's at [m · <see cref="AccumulatorStride"/>, + OutPixels): the
+    /// u8 kernels where <see cref="U8S8"/> and the path is AVX-512BW or AVX2, otherwise the pair kernels.</summary>
+    internal Span<int> Accumulate(ReadOnlySpan<sbyte> x, int inputZeroPoint, Span<byte> scratch, Int8Path path)
+    {
+        var l = _layout;
         var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
-        var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(l.PlaneBytes, l.AccumulatorBytes(g)));
+        var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(l.PlaneBytes, l.AccumulatorBytes(_g)));
+        if (_quadWeights is not null && path is Int8Path.Avx512BW or Int8Path.Avx2) RunU8(x, inputZeroPoint, plane, acc, path);
+        else RunPairs(x, inputZeroPoint, plane, acc, path);
+        return acc;
+    }
+
+    /// <summary>Ints from one output channel's sums to the next in <see cref="Accumulate"/>'s scratch.</summary>
+    internal int AccumulatorStride => _layout.AccStride;
+
+    /// <summary>The int16 pair kernels: every run, every block of <see cref="MR"/> channels.</summary>
+    private void RunPairs(ReadOnlySpan<sbyte> x, int inputZeroPoint, Span<int> plane, Span<int> acc, Int8Path path)
+    {
+        var l = _layout;
         LoadInput(x, inputZeroPoint, plane);
         for (int r = 0; r < _runStart.Length; r++)
             for (int b = 0; b < _blocks; b++)
@@ -121,9 +145,24 @@ public sealed partial class Int8ShiftedRowsConv
                     default: throw new ArgumentException($"the shifted-rows int8 convolution has no {path} path");
                 }
             }
-        for (int m = 0; m < g.OutChannels; m++)
-            Requantize.Channels(acc.Slice(m * l.AccStride, g.OutPixels), 1, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(m, 1),
-                scales.Length == 1 ? scales : scales.Slice(m, 1), outputZeroPoint, min, max, y.Slice(m * g.OutPixels, g.OutPixels));
+    }
+
+    /// <summary>The u8 x s8 kernels (<see cref="U8S8"/>) on AVX-512BW or AVX2.</summary>
+    private void RunU8(ReadOnlySpan<sbyte> x, int inputZeroPoint, Span<int> plane, Span<int> acc, Int8Path path)
+    {
+        var l = _layout;
+        int quads = (_g.Channels + 3) / 4;
+        LoadInputU8(x, inputZeroPoint, plane);
+        for (int r = 0; r < _runStart.Length; r++)
+            for (int b = 0; b < _blocks; b++)
+            {
+                var w = _quadWeights.AsSpan(b * _tapOffsets.Length * quads * MR);
+                var correction = _correction.AsSpan(b * MR, MR);
+                var a = acc[(b * MR * l.AccStride + _runStart[r])..];
+                var xs = plane[_runBase[r]..];
+                if (path == Int8Path.Avx512BW) Run512U8(xs, w, correction, a, _runLength[r]);
+                else Run256U8(xs, w, correction, a, _runLength[r]);
+            }
     }
 
     /// <summary>One block of <see cref="MR"/> channels over one run in plain C#: what the vector paths compute, lane by lane.</summary>

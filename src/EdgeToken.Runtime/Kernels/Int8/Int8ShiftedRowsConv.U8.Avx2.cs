@@ -1,0 +1,93 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+public sealed partial class Int8ShiftedRowsConv
+{
+    /// <summary><see cref="Run256"/> on the quad plane, as <see cref="Run512U8"/> on 256-bit registers: 4 x 2 vectors,
+    /// then 4 x 1.</summary>
+    /// <remarks>Eight accumulators, two pixel vectors, the broadcast weights, the ones and a product take 13 of the 16 ymm
+    /// registers.</remarks>
+    private void Run256U8(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, Span<int> acc, int length)
+    {
+        int vectors = (length + 7) / 8, v = 0;
+        ref int xs = ref MemoryMarshal.GetReference(x);
+        ref int ws = ref MemoryMarshal.GetReference(w);
+        ref int cs = ref MemoryMarshal.GetReference(correction);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        int quads = (_g.Channels + 3) / 4, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
+        for (; v + 2 <= vectors; v += 2)
+            Block256x2U8(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride);
+        if (v < vectors)
+            Block256x1U8(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Madd(Vector256<byte> x, Vector256<sbyte> w, Vector256<short> ones) =>
+        Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x, w), ones);
+
+    private static void Block256x2U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride)
+    {
+        var ones = Vector256.Create((short)1);
+        Vector256<int> c00, c01, c10, c11, c20, c21, c30, c31;
+        c00 = c01 = Vector256.Create(correction);
+        c10 = c11 = Vector256.Create(Unsafe.Add(ref correction, 1));
+        c20 = c21 = Vector256.Create(Unsafe.Add(ref correction, 2));
+        c30 = c31 = Vector256.Create(Unsafe.Add(ref correction, 3));
+        int wi = 0;
+        foreach (int tap in taps)
+        {
+            ref int xt = ref Unsafe.Add(ref x, tap);
+            for (int q = 0; q < quads; q++, wi += MR)
+            {
+                ref int xq = ref Unsafe.Add(ref xt, q * planeInts);
+                var x0 = Vector256.LoadUnsafe(ref xq).AsByte();
+                var x1 = Vector256.LoadUnsafe(ref xq, 8).AsByte();
+                var k = Vector256.Create(Unsafe.Add(ref w, wi)).AsSByte();
+                c00 += Madd(x0, k, ones); c01 += Madd(x1, k, ones);
+                k = Vector256.Create(Unsafe.Add(ref w, wi + 1)).AsSByte();
+                c10 += Madd(x0, k, ones); c11 += Madd(x1, k, ones);
+                k = Vector256.Create(Unsafe.Add(ref w, wi + 2)).AsSByte();
+                c20 += Madd(x0, k, ones); c21 += Madd(x1, k, ones);
+                k = Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsSByte();
+                c30 += Madd(x0, k, ones); c31 += Madd(x1, k, ones);
+            }
+        }
+        ref int r1 = ref Unsafe.Add(ref acc, stride);
+        ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
+        ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);
+        c00.StoreUnsafe(ref acc); c01.StoreUnsafe(ref acc, 8);
+        c10.StoreUnsafe(ref r1); c11.StoreUnsafe(ref r1, 8);
+        c20.StoreUnsafe(ref r2); c21.StoreUnsafe(ref r2, 8);
+        c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, 8);
+    }
+
+    private static void Block256x1U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride)
+    {
+        var ones = Vector256.Create((short)1);
+        var c0 = Vector256.Create(correction);
+        var c1 = Vector256.Create(Unsafe.Add(ref correction, 1));
+        var c2 = Vector256.Create(Unsafe.Add(ref correction, 2));
+        var c3 = Vector256.Create(Unsafe.Add(ref correction, 3));
+        int wi = 0;
+        foreach (int tap in taps)
+        {
+            ref int xt = ref Unsafe.Add(ref x, tap);
+            for (int q = 0; q < quads; q++, wi += MR)
+            {
+                var x0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref xt, q * planeInts)).AsByte();
+                c0 += Madd(x0, Vector256.Create(Unsafe.Add(ref w, wi)).AsSByte(), ones);
+                c1 += Madd(x0, Vector256.Create(Unsafe.Add(ref w, wi + 1)).AsSByte(), ones);
+                c2 += Madd(x0, Vector256.Create(Unsafe.Add(ref w, wi + 2)).AsSByte(), ones);
+                c3 += Madd(x0, Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsSByte(), ones);
+            }
+        }
+        c0.StoreUnsafe(ref acc);
+        c1.StoreUnsafe(ref acc, (nuint)stride);
+        c2.StoreUnsafe(ref acc, (nuint)(2 * stride));
+        c3.StoreUnsafe(ref acc, (nuint)(3 * stride));
+    }
+}

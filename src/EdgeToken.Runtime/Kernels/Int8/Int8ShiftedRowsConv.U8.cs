@@ -1,0 +1,143 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+// The u8 x s8 form (vpmaddubsw) of the kernel, for weights whose channel pairs all fit U8S8Pairs: the input as bytes
+// x + 128, four channels to a 32-bit lane, and the weights as four bytes of the same four channels.
+public sealed partial class Int8ShiftedRowsConv
+{
+    /// <summary>True when the x86 paths run the u8 x s8 kernels: every pair of adjacent input channels' weights at every tap
+    /// fits <see cref="U8S8Pairs"/> (7-bit weights always do), and the channel count makes quads cheaper than pairs.</summary>
+    public bool U8S8 => _quadWeights is not null;
+
+    // [M/MR][taps][C/4][MR] four weight bytes (channels 4q..4q+3 at a tap) per int, and -128 · Σw per output channel.
+    private readonly int[]? _quadWeights;
+    private readonly int[]? _correction;
+
+    /// <summary>Whether the u8 kernels are worth it for <paramref name="channels"/> inputs, their weights fitting.</summary>
+    /// <remarks>Per tap, output channel and vector of pixels the pair kernel spends two instructions (vpmaddwd, vpaddd) per
+    /// channel pair, the u8 kernel three (vpmaddubsw, vpmaddwd with ones, vpaddd) per quad of channels: quads win from 3
+    /// channels on, except at 5 and 6 (ties: 2 quads, 3 pairs), and lose at 1 and 2, where most of a quad would be zeros.</remarks>
+    internal static bool QuadsPay(int channels) => 3 * ((channels + 3) / 4) < 2 * ((channels + 1) / 2);
+
+    /// <summary>The quad weights and corrections, or nulls when a pair does not fit or quads do not pay.</summary>
+    private static (int[]? Quads, int[]? Correction) PackU8(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, int blocks)
+    {
+        int taps = g.KernelH * g.KernelW, c = g.Channels, m = g.OutChannels, quads = (c + 3) / 4;
+        if (!QuadsPay(c)) return (null, null);
+        for (int o = 0; o < m; o++)
+            for (int ch = 0; ch + 1 < c; ch += 2)
+                for (int t = 0; t < taps; t++)
+                    if (!U8S8Pairs.Fits(w[(o * c + ch) * taps + t], w[(o * c + ch + 1) * taps + t])) return (null, null);
+        var packed = new int[blocks * taps * quads * MR];
+        var correction = new int[blocks * MR];
+        for (int o = 0; o < m; o++)
+        {
+            int b = o / MR, k = o % MR, sum = 0;
+            for (int t = 0; t < taps; t++)
+                for (int q = 0; q < quads; q++)
+                {
+                    int quad = 0;
+                    for (int j = 0; j < 4 && 4 * q + j < c; j++)
+                    {
+                        sbyte v = w[(o * c + 4 * q + j) * taps + t];
+                        quad |= (byte)v << (8 * j);
+                        sum += v;
+                    }
+                    packed[((b * taps + t) * quads + q) * MR + k] = quad;
+                }
+            correction[o] = -128 * sum;
+        }
+        return (packed, correction);
+    }
+
+    /// <summary>The four bytes x + 128 of one pixel's four channels, channel 4q in the low byte.</summary>
+    private static int Quad(int a, int b, int c, int d) => (byte)(a ^ 0x80) | (byte)(b ^ 0x80) << 8 | (byte)(c ^ 0x80) << 16 | (byte)(d ^ 0x80) << 24;
+
+    /// <summary>x [C, H, W] into the bordered quad plane: as <see cref="LoadInput"/>, with four channels of bytes x + 128 per lane
+    /// and the zero point's quad in the border. Its [C/4][PlaneInts] ints fit in the pair plane's scratch.</summary>
+    private void LoadInputU8(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane)
+    {
+        var g = _g;
+        var l = _layout;
+        int border = Quad(zeroPoint, zeroPoint, zeroPoint, zeroPoint), hw = g.Height * g.Width, quads = (g.Channels + 3) / 4;
+        int top = g.PadTop * l.RowStride, bottom = (g.PadTop + g.Height) * l.RowStride, right = g.PadLeft + g.Width;
+        for (int q = 0; q < quads; q++)
+        {
+            var c0 = Channel(x, 4 * q, hw);
+            var c1 = Channel(x, 4 * q + 1, hw);
+            var c2 = Channel(x, 4 * q + 2, hw);
+            var c3 = Channel(x, 4 * q + 3, hw);
+            var dst = plane.Slice(q * l.PlaneInts, l.PlaneInts);
+            dst[..top].Fill(border);
+            dst[bottom..].Fill(border);
+            if (g.StrideW == 1 && l.RowStride == g.Width)
+            {
+                Interleave4(c0, c1, c2, c3, dst.Slice(top, hw));
+                continue;
+            }
+            for (int ih = 0; ih < g.Height; ih++)
+            {
+                var row = dst.Slice(top + ih * l.RowStride, l.RowStride);
+                int at = ih * g.Width;
+                ReadOnlySpan<sbyte> r0 = Row(c0, at, g.Width), r1 = Row(c1, at, g.Width), r2 = Row(c2, at, g.Width), r3 = Row(c3, at, g.Width);
+                if (g.StrideW == 1)
+                {
+                    row[..g.PadLeft].Fill(border);
+                    row[right..].Fill(border);
+                    Interleave4(r0, r1, r2, r3, row.Slice(g.PadLeft, g.Width));
+                }
+                else
+                {
+                    row.Fill(border);
+                    for (int iw = 0; iw < g.Width; iw++)
+                    {
+                        int pos = iw + g.PadLeft;
+                        row[pos % g.StrideW * l.PhaseWidth + pos / g.StrideW] = Quad(r0[iw], At(r1, iw), At(r2, iw), At(r3, iw));
+                    }
+                }
+            }
+        }
+    }
+
+    private ReadOnlySpan<sbyte> Channel(ReadOnlySpan<sbyte> x, int c, int hw) => c < _g.Channels ? x.Slice(c * hw, hw) : default;
+
+    private static ReadOnlySpan<sbyte> Row(ReadOnlySpan<sbyte> channel, int at, int width) => channel.IsEmpty ? channel : channel.Slice(at, width);
+
+    private static int At(ReadOnlySpan<sbyte> row, int i) => row.IsEmpty ? 0 : row[i];
+
+    /// <summary>dst[i] = the quad (a[i], b[i], c[i], d[i]) + 128, a missing channel's bytes 0x80: on x86, 16 pixels at a
+    /// time by two rounds of unpacks (bytes of a with b and c with d, then those 16-bit pairs together).</summary>
+    private static void Interleave4(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, ReadOnlySpan<sbyte> c, ReadOnlySpan<sbyte> d, Span<int> dst)
+    {
+        int i = 0, n = a.Length;
+        if (Sse2.IsSupported && dst.Length >= n)
+        {
+            ref sbyte ra = ref MemoryMarshal.GetReference(a);
+            ref sbyte rb = ref MemoryMarshal.GetReference(b);
+            ref sbyte rc = ref MemoryMarshal.GetReference(c);
+            ref sbyte rd = ref MemoryMarshal.GetReference(d);
+            ref int rdst = ref MemoryMarshal.GetReference(dst);
+            var flip = Vector128.Create((sbyte)-128);
+            for (; i <= n - 16; i += 16)
+            {
+                var va = Vector128.LoadUnsafe(ref ra, (nuint)i) ^ flip;
+                var vb = (b.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rb, (nuint)i)) ^ flip;
+                var vc = (c.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rc, (nuint)i)) ^ flip;
+                var vd = (d.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rd, (nuint)i)) ^ flip;
+                var abLow = Sse2.UnpackLow(va, vb).AsInt16();
+                var abHigh = Sse2.UnpackHigh(va, vb).AsInt16();
+                var cdLow = Sse2.UnpackLow(vc, vd).AsInt16();
+                var cdHigh = Sse2.UnpackHigh(vc, vd).AsInt16();
+                Sse2.UnpackLow(abLow, cdLow).AsInt32().StoreUnsafe(ref rdst, (nuint)i);
+                Sse2.UnpackHigh(abLow, cdLow).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 4));
+                Sse2.UnpackLow(abHigh, cdHigh).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 8));
+                Sse2.UnpackHigh(abHigh, cdHigh).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 12));
+            }
+        }
+        for (; i < n; i++) dst[i] = Quad(a[i], At(b, i), At(c, i), At(d, i));
+    }
+}

@@ -1,0 +1,130 @@
+using EdgeToken.Runtime.Kernels.Int8;
+
+namespace EdgeToken.Runtime.Tests.Kernels.Int8;
+
+/// <summary><see cref="Int8ShiftedRowsConv"/>'s u8 x s8 kernels (vpmaddubsw on quads of channels), taken when every
+/// channel pair's weights fit <see cref="U8S8Pairs"/>: the very int32 sums of the pair kernels and the definition, at
+/// the bound, over every shape of <see cref="Int8ConvTests.UngroupedCases"/>; and the pair kernels when a pair does not fit.</summary>
+public class Int8ShiftedRowsConvU8Tests
+{
+    private static sbyte[] SevenBit(int length, Random rng)
+    {
+        var w = new sbyte[length];
+        for (int i = 0; i < length; i++) w[i] = (sbyte)(rng.Next(3) == 0 ? (rng.Next(2) == 0 ? 64 : -64) : rng.Next(-64, 65));
+        return w;
+    }
+
+    /// <summary>x at 127 and -128 (u8 255 and 0) most of the time, so pairs of the largest products meet.</summary>
+    private static sbyte[] Extremes(int length, Random rng)
+    {
+        var x = new sbyte[length];
+        for (int i = 0; i < length; i++) x[i] = rng.Next(5) switch { 0 or 1 => 127, 2 => -128, _ => (sbyte)rng.Next(-128, 128) };
+        return x;
+    }
+
+    /// <summary>The u8 path's sums equal the pair kernel's (plain C#) with ==, channel by channel, and the requantized
+    /// output equals the definition's.</summary>
+    private static void AssertExact(Int8ConvGeometry g, sbyte[] x, sbyte[] w, int zx, Int8Path path, bool u8, string name, Random rng)
+    {
+        var conv = new Int8ShiftedRowsConv(g, w);
+        Assert.Equal(u8, conv.U8S8);
+        var scratch = new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)];
+        var reference = new byte[scratch.Length];
+        rng.NextBytes(scratch); // the kernel must not read scratch it did not write
+        var expected = conv.Accumulate(x, zx, reference, Int8Path.Scalar).ToArray();
+        var actual = conv.Accumulate(x, zx, scratch, path).ToArray();
+        for (int m = 0; m < g.OutChannels; m++)
+            Assert.True(expected.AsSpan(m * conv.AccumulatorStride, g.OutPixels).SequenceEqual(actual.AsSpan(m * conv.AccumulatorStride, g.OutPixels)),
+                $"{name} on {path}: channel {m}");
+
+        var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
+        var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(Math.Pow(2, -4 - rng.NextDouble() * 10))).ToArray();
+        int zy = rng.Next(-20, 20);
+        var y = new sbyte[g.OutChannels * g.OutPixels];
+        Int8Conv.Reference(g, x, w, bias, scales, zx, zy, -128, 127, y);
+        var z = new sbyte[y.Length];
+        conv.Run(x, Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, -128, 127, z, scratch, path);
+        Assert.True(y.AsSpan().SequenceEqual(z), $"{name} on {path}: output");
+    }
+
+    [Theory]
+    [MemberData(nameof(Int8ConvTests.ShiftedRowsPaths), MemberType = typeof(Int8ConvTests))]
+    public void Seven_bit_weights_give_the_pair_kernels_sums_at_the_bound(Int8Path path)
+    {
+        var rng = new Random(81);
+        foreach (var (name, g) in Int8ConvTests.UngroupedCases)
+            foreach (int zx in new[] { -128, 0, 37, 127 }) // the border holds the zero point: u8 0 and 255 among them
+            {
+                var x = Extremes(g.Channels * g.Height * g.Width, rng);
+                var w = SevenBit(g.OutChannels * g.PatchSize, rng);
+                AssertExact(g, x, w, zx, path, Int8ShiftedRowsConv.QuadsPay(g.Channels), name, rng);
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Int8ConvTests.ShiftedRowsPaths), MemberType = typeof(Int8ConvTests))]
+    public void Every_pair_at_the_bound_against_the_largest_inputs(Int8Path path)
+    {
+        var g = Int8ConvGeometry.Create(8, 1, 37, 6, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1));
+        var rng = new Random(82);
+        foreach (var (a, b) in new (sbyte, sbyte)[] { (64, 64), (-64, -64), (-128, 0), (0, -128), (100, -28) })
+            foreach (sbyte value in new sbyte[] { 127, -128 })
+            {
+                // w [M, C, 1, 3]: channels 2p and 2p + 1 at every tap hold (a, b).
+                var w = new sbyte[g.OutChannels * g.PatchSize];
+                for (int m = 0; m < g.OutChannels; m++)
+                    for (int c = 0; c < g.Channels; c++)
+                        for (int t = 0; t < 3; t++) w[(m * g.Channels + c) * 3 + t] = c % 2 == 0 ? a : b;
+                var x = Enumerable.Repeat(value, g.Channels * g.Width).ToArray();
+                AssertExact(g, x, w, value, path, u8: true, $"pair ({a}, {b}) x {value}", rng);
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Int8ConvTests.ShiftedRowsPaths), MemberType = typeof(Int8ConvTests))]
+    public void One_pair_past_the_bound_keeps_the_pair_kernels_and_stays_exact(Int8Path path)
+    {
+        var rng = new Random(83);
+        foreach (var (name, g) in Int8ConvTests.UngroupedCases.Where(c => Int8ShiftedRowsConv.QuadsPay(c.G.Channels)))
+        {
+            var x = Extremes(g.Channels * g.Height * g.Width, rng);
+            var w = SevenBit(g.OutChannels * g.PatchSize, rng);
+            int taps = g.KernelH * g.KernelW, o = rng.Next(g.OutChannels), c = 2 * rng.Next(g.Channels / 2), t = rng.Next(taps);
+            (w[(o * g.Channels + c) * taps + t], w[(o * g.Channels + c + 1) * taps + t]) = (65, -64); // 129
+            AssertExact(g, x, w, 5, path, u8: false, name, rng);
+        }
+    }
+
+    [Fact]
+    public void Quads_pay_from_three_channels_except_five_and_six()
+    {
+        Assert.Equal(new[] { false, false, true, true, false, false, true, true }, Enumerable.Range(1, 8).Select(Int8ShiftedRowsConv.QuadsPay));
+        Assert.True(Int8ShiftedRowsConv.QuadsPay(16));
+    }
+
+    [Theory]
+    [MemberData(nameof(Int8GemmTests.SupportedPaths), MemberType = typeof(Int8GemmTests))]
+    public void Prepared_seven_bit_weights_run_the_definition_without_allocating(Int8Path path)
+    {
+        var rng = new Random(84);
+        foreach (var (name, g) in Int8ConvTests.UngroupedCases)
+        {
+            var x = Extremes(g.Channels * g.Height * g.Width, rng);
+            var w = SevenBit(g.OutChannels * g.PatchSize, rng);
+            var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
+            var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(0.001 + rng.NextDouble() * 0.01)).ToArray();
+            var expected = new sbyte[g.OutChannels * g.OutPixels];
+            Int8Conv.Reference(g, x, w, bias, scales, -3, 2, -128, 127, expected);
+            var prepared = new Int8ConvWeights(g, w, path);
+            Assert.Equal(prepared.ShiftedRows && Int8ShiftedRowsConv.QuadsPay(g.Channels), prepared.U8S8);
+            var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, -3);
+            var actual = new sbyte[expected.Length];
+            var scratch = new byte[g.ScratchBytes];
+            prepared.Run(x, folded, scales, -3, 2, -128, 127, actual, scratch);
+            Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} on {path} ({prepared.Path})");
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            prepared.Run(x, folded, scales, -3, 2, -128, 127, actual, scratch);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+}
