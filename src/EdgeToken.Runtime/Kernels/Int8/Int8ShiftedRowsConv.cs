@@ -37,6 +37,8 @@ public sealed partial class Int8ShiftedRowsConv
     private const int MaxLanes = 16;
 
     private readonly Int8ConvGeometry _g;
+    /// <summary>The plane pairs adjacent columns of the one input channel (<see cref="ColumnPairsApply"/>).</summary>
+    private readonly bool _columnPairs;
     private readonly Layout _layout;
     private readonly int _blocks;
     private readonly int[] _tapOffsets;
@@ -51,6 +53,12 @@ public sealed partial class Int8ShiftedRowsConv
         if (!Applies(g)) throw new ArgumentException("the shifted-rows int8 convolution is for ungrouped convolutions only");
         if (w.Length != g.OutChannels * g.PatchSize) throw new ArgumentException($"{w.Length} weights for [{g.OutChannels}, {g.PatchSize}]");
         _g = g;
+        _columnPairs = ColumnPairsApply(g);
+        if (_columnPairs) // from here on, the plane's geometry (see Int8ShiftedRowsConv.ColumnPairs.cs)
+        {
+            w = ColumnPairWeights(g, w);
+            g = ColumnPairGeometry(g);
+        }
         _layout = Layout.Of(g);
         _blocks = (g.OutChannels + MR - 1) / MR;
         int taps = g.KernelH * g.KernelW;
@@ -91,7 +99,7 @@ public sealed partial class Int8ShiftedRowsConv
 
     /// <summary>Scratch <see cref="Run"/> needs for <paramref name="g"/>: the pair plane, then the int32 accumulators
     /// [M rounded up to <see cref="MR"/>, OutPixels + slack].</summary>
-    public static int ScratchBytesFor(Int8ConvGeometry g) => Layout.Of(g).ScratchBytes(g);
+    public static int ScratchBytesFor(Int8ConvGeometry g) => Layout.Of(ColumnPairsApply(g) ? ColumnPairGeometry(g) : g).ScratchBytes(g);
 
     /// <summary>One image: x [C, H, W] to y [M, OH, OW]. <paramref name="bias"/> per output channel with the zero-point
     /// correction folded in (<see cref="Int8Conv.FoldZeroPoint"/>), or empty. <paramref name="path"/> is
@@ -106,7 +114,8 @@ public sealed partial class Int8ShiftedRowsConv
             throw new ArgumentException("input, output or scratch too short for the convolution");
         var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
         var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(l.PlaneBytes, l.AccumulatorBytes(g)));
-        LoadInput(x, inputZeroPoint, plane);
+        if (_columnPairs) LoadColumnPairs(x, inputZeroPoint, plane);
+        else LoadInput(x, inputZeroPoint, plane);
         for (int r = 0; r < _runStart.Length; r++)
             for (int b = 0; b < _blocks; b++)
             {
