@@ -59,7 +59,8 @@ public sealed partial class Int8ShiftedRowsConv
             w = ColumnPairWeights(g, w);
             g = ColumnPairGeometry(g);
         }
-        _layout = Layout.Of(g);
+        _layout = Layout.For(_g);
+        if (_layout != Layout.Of(g)) throw new InvalidOperationException("the column-pair layout differs from its geometry's"); // Layout.For's shortcut
         _blocks = (g.OutChannels + MR - 1) / MR;
         int taps = g.KernelH * g.KernelW;
         _tapOffsets = new int[taps];
@@ -99,7 +100,7 @@ public sealed partial class Int8ShiftedRowsConv
 
     /// <summary>Scratch <see cref="Run"/> needs for <paramref name="g"/>: the pair plane, then the int32 accumulators
     /// [M rounded up to <see cref="MR"/>, OutPixels + slack].</summary>
-    public static int ScratchBytesFor(Int8ConvGeometry g) => Layout.Of(ColumnPairsApply(g) ? ColumnPairGeometry(g) : g).ScratchBytes(g);
+    public static int ScratchBytesFor(Int8ConvGeometry g) => Layout.For(g).ScratchBytes(g);
 
     /// <summary>One image: x [C, H, W] to y [M, OH, OW]. <paramref name="bias"/> per output channel with the zero-point
     /// correction folded in (<see cref="Int8Conv.FoldZeroPoint"/>), or empty. <paramref name="path"/> is
@@ -188,6 +189,18 @@ public sealed partial class Int8ShiftedRowsConv
             bool flat = g.StrideH == 1 && g.StrideW == 1 && phaseWidth == g.OutW;
             return new Layout((g.Channels + 1) / 2, rows, phaseWidth, rowStride, Align16(rows * rowStride + MaxLanes),
                 Align16(g.OutPixels + MaxLanes), flat);
+        }
+
+        /// <summary>The layout of <paramref name="g"/>'s plane: <see cref="Of"/>, or for column pairs what <see cref="Of"/>
+        /// gives for <see cref="ColumnPairGeometry"/>, computed without making it (the plan asks for the scratch size at
+        /// every run, which must not allocate): one pair, rows as the image's, a row of OutW + ⌈kW/2⌉ - 1 pairs.</summary>
+        public static Layout For(Int8ConvGeometry g)
+        {
+            if (!ColumnPairsApply(g)) return Of(g);
+            int rows = Math.Max(g.PadTop + g.Height, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1);
+            int kernelW = (g.KernelW + 1) / 2, rowStride = g.OutW + kernelW - 1;
+            return new Layout(1, rows, rowStride, rowStride, Align16(rows * rowStride + MaxLanes), Align16(g.OutPixels + MaxLanes),
+                g.StrideH == 1 && rowStride == g.OutW);
         }
 
         public int PlaneBytes => Pairs * PlaneInts * sizeof(int);
