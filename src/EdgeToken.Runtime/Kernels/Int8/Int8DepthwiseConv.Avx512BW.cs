@@ -43,8 +43,8 @@ public static partial class Int8DepthwiseConv
         }
     }
 
-    /// <summary>True when <see cref="Channel3x3Avx512"/> applies: a 3x3 kernel, stride 1 along H, no dilation along H.</summary>
-    internal static bool Channel3x3Applies(Int8ConvGeometry g) => g.KernelH == 3 && g.KernelW == 3 && g.StrideH == 1 && g.DilationH == 1;
+    /// <summary>True when <see cref="Channel3x3Avx512"/> applies: a 3x3 kernel, stride 1, no dilation along H.</summary>
+    internal static bool Channel3x3Applies(Int8ConvGeometry g) => g.KernelH == 3 && g.KernelW == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1;
 
     /// <summary>A 3x3 channel with a scale below one (as a convolution's always is in practice), two output rows at a
     /// time: rows 2m and 2m + 1 both read row pairs m and m + 1, so the six loads serve both, with the weights
