@@ -45,6 +45,24 @@ public class RequantizeChannelsTests
             Requantize.Channels(acc, 2, pixels, bias, scales, zeroPoint, min, max, actual);
             for (int i = 0; i < acc.Length; i++)
                 Assert.Equal(Requantize.One(acc[i] + bias[i / pixels], scales[i / pixels], zeroPoint, min, max), actual[i]);
+            // A row (a dense layer's outputs), one multiplier per element sharing one shift, and the last eight on their own.
+            for (int n = 8; n <= 40; n += 8)
+            {
+                var row = acc.AsSpan(0, n);
+                var rowBias = new int[n];
+                var multipliers = new int[n];
+                var shifts = new int[n];
+                for (int i = 0; i < n; i++)
+                {
+                    var s = FixedPointMultiplier.FromReal(real * (1 + i % 3 * 0.01));
+                    (multipliers[i], shifts[i], rowBias[i]) = (s.Multiplier, scales[0].Shift, rng.Next(-3, 3));
+                }
+                var expected = new sbyte[n];
+                var viaRow = new sbyte[n];
+                Requantize.RowScalar(row, rowBias, multipliers, shifts, zeroPoint, min, max, expected);
+                Requantize.Row(row, rowBias, multipliers, shifts, zeroPoint, min, max, viaRow);
+                Assert.Equal(expected, viaRow);
+            }
         }
     }
 }
