@@ -50,8 +50,8 @@ public static partial class Int8DepthwiseConv
     /// time: rows 2m and 2m + 1 both read row pairs m and m + 1, so the six loads serve both, with the weights
     /// (w0, w1), (w2, 0) for the first and (0, w0), (w1, w2) for the second, all twelve and the requantization constants
     /// in registers. Does the row pairs whose every step it can store whole; returns the first output row it did not do,
-    /// for <see cref="ChannelRowPairsAvx512"/> to finish. <typeparamref name="TRounding"/>: <see cref="Requantize.HalfUp"/> where
-    /// the clamp allows it (<see cref="Requantize.ClampsAtZero"/>), else <see cref="Requantize.HalfAwayFromZero"/>.</summary>
+    /// for <see cref="ChannelRowPairsAvx512"/> to finish. <typeparamref name="TRounding"/>: as <see cref="Requantize.RoundingFor"/>
+    /// chooses.</summary>
     /// <remarks>Within a row pair the steps run from the last column down, so that the first row's last step, running
     /// into the second row, is overwritten by the second row's first step. Everything is made here from scalars, in one
     /// method without a call: a call in the loop's method makes the JIT keep the weights on the stack, storing and
@@ -76,9 +76,7 @@ public static partial class Int8DepthwiseConv
         var o5 = Vector512.Create(WeightPair(wc[5], wc[8])).AsInt16();
         var b = Vector512.Create(bias);
         var multiplier = Vector512.Create((long)scale.Multiplier);
-        var half = Vector512.Create(1L << (30 + scale.Shift));
-        var shift = Vector512.Create((long)(31 + scale.Shift));
-        var (zp, lo, hi) = (Vector512.Create(zeroPoint), Vector512.Create(min - zeroPoint), Vector512.Create(max - zeroPoint));
+        var (half, shift, zp, lo, hi) = TRounding.Constants(scale, zeroPoint, min, max);
         int last = outH * outW, lastStep = (outW - 1) & ~15;
         nuint d = (nuint)dW;
         int m = 0;

@@ -100,9 +100,12 @@ public static partial class Int8DepthwiseConv
             var scale = scales[scales.Length == 1 ? 0 : c];
             int done = 0;
             if (fused3x3 && scale.Shift >= 0)
-                done = Requantize.ClampsAtZero(outputZeroPoint, min)
-                    ? Channel3x3Avx512<Requantize.HalfUp>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW)
-                    : Channel3x3Avx512<Requantize.HalfAwayFromZero>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW);
+                done = Requantize.RoundingFor(scale.Shift, outputZeroPoint, min) switch
+                {
+                    Requantize.Rounding.HalfUpFolded => Channel3x3Avx512<Requantize.HalfUpFolded>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW),
+                    Requantize.Rounding.HalfUp => Channel3x3Avx512<Requantize.HalfUp>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW),
+                    _ => Channel3x3Avx512<Requantize.HalfAwayFromZero>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW),
+                };
             if (done == outH) continue;
             PairWeights(g, wc, table);
             var requantize = new Requantize.Channel512(b, scale, outputZeroPoint, min, max);
