@@ -32,13 +32,18 @@ public class RequantizeChannelsTests
     public void A_clamp_at_or_above_the_zero_point_gives_the_definition_on_negative_halves(int zeroPoint, int min, int max)
     {
         var rng = new Random(4);
-        double[] reals = [0.5, 0.25, 0.0007, 0.0123, 0.99999];
+        // Shifts 0 and 1 (half up), 2 (the folded half at its int32 limit), more, and the smallest scales.
+        double[] reals = [0.5, 0.25, 0.2, 0.13, 0.0007, 0.0123, 0.99999, 1e-9];
         foreach (double real in reals)
         {
             const int pixels = 64;
             var acc = new int[2 * pixels];
             for (int i = 0; i < acc.Length; i++)
-                acc[i] = (i % 6) switch { 0 => -1, 1 => -2, 2 => -3, 3 => rng.Next(-100, 100), 4 => int.MinValue / 2, _ => rng.Next(-1 << 20, 1 << 20) };
+                acc[i] = (i % 8) switch
+                {
+                    0 => -1, 1 => -2, 2 => -3, 3 => rng.Next(-100, 100), 4 => int.MinValue / 2,
+                    5 => int.MaxValue - 20, 6 => int.MinValue + 20, _ => rng.Next(-1 << 20, 1 << 20),
+                };
             int[] bias = [0, rng.Next(-10, 10)];
             FixedPointMultiplier[] scales = [FixedPointMultiplier.FromReal(real), FixedPointMultiplier.FromReal(real * 0.77)];
             var actual = new sbyte[acc.Length];
