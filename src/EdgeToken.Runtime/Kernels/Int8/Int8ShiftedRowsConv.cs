@@ -44,6 +44,8 @@ public sealed partial class Int8ShiftedRowsConv
     private readonly int[] _tapOffsets;
     // Per run: where it starts in the output plane, how many outputs, where its first output's taps start in the input plane.
     private readonly int[] _runStart, _runLength, _runBase;
+    /// <summary>Every run fits one 512-bit vector (16 outputs): AVX-512BW takes them four at a time (<see cref="Block512x4Runs"/>).</summary>
+    private readonly bool _shortRuns;
     private readonly int[] _weights;
 
     /// <summary>Packs <paramref name="w"/> [M, C, kH, kW] (ONNX order, raw int8) for <paramref name="g"/>, which must be
@@ -81,6 +83,7 @@ public sealed partial class Int8ShiftedRowsConv
                 (_runStart[oh], _runLength[oh], _runBase[oh]) = (oh * g.OutW, g.OutW, oh * g.StrideH * _layout.RowStride);
         }
         _weights = Pack(g, w, _layout.Pairs, _blocks);
+        _shortRuns = Array.TrueForAll(_runLength, n => n <= 16);
     }
 
     /// <summary>True for the convolutions this kernel runs: ungrouped ones (grouped ones stay on the GEMM path; a single
@@ -117,7 +120,15 @@ public sealed partial class Int8ShiftedRowsConv
         var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(l.PlaneBytes, l.AccumulatorBytes(g)));
         if (_columnPairs) LoadColumnPairs(x, inputZeroPoint, plane);
         else LoadInput(x, inputZeroPoint, plane);
-        for (int r = 0; r < _runStart.Length; r++)
+        int r = 0;
+        if (path == Int8Path.Avx512BW && _shortRuns)
+        {
+            ref int xs = ref MemoryMarshal.GetReference(plane);
+            for (; r + 4 <= _runStart.Length; r += 4)
+                for (int b = 0; b < _blocks; b++)
+                    Block512x4Runs(ref xs, ref _weights[b * _tapOffsets.Length * l.Pairs * MR], ref acc[b * MR * l.AccStride], r);
+        }
+        for (; r < _runStart.Length; r++)
             for (int b = 0; b < _blocks; b++)
             {
                 var w = _weights.AsSpan(b * _tapOffsets.Length * l.Pairs * MR);
