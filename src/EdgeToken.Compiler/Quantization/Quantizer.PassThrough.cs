@@ -46,17 +46,27 @@ public static partial class Quantizer
         long plane = 1;
         for (int i = 2; i < dims.Length; i++) plane *= dims[i];
         if (plane is <= 0 or > Int8GlobalAveragePool.MaxPlane) return false;
-        var scale = Int8GlobalAveragePool.Multiplier(qs.Scale, qx.Scale, (int)plane);
+        graph.Nodes.Add(CreateAveragePoolNode($"{op.Name}_int8", int8Of[source], xq, qs, qx, (int)plane));
+        int8Of[x] = xq;
+        return true;
+    }
+
+    /// <summary>An <c>EdgeToken.QGlobalAveragePool</c> node (not yet in a graph) from <paramref name="xq"/> to
+    /// <paramref name="yq"/> over planes of <paramref name="plane"/> values. The quantizer and the import of QDQ models
+    /// (<see cref="QdqFolding"/>) both build it here.</summary>
+    internal static Node CreateAveragePoolNode(string name, Value xq, Value yq, QuantizationParameters qx, QuantizationParameters qy, int plane)
+    {
+        var scale = Int8GlobalAveragePool.Multiplier(qx.Scale, qy.Scale, plane);
         var attributes = NodeAttributes.Empty
             .With("multiplier", AttributeValue.Of((long)scale.Multiplier))
             .With("shift", AttributeValue.Of((long)scale.Shift))
-            .With("input_zero_point", AttributeValue.Of((long)qs.ZeroPoint))
-            .With("output_zero_point", AttributeValue.Of((long)qx.ZeroPoint))
+            .With("input_zero_point", AttributeValue.Of((long)qx.ZeroPoint))
+            .With("output_zero_point", AttributeValue.Of((long)qy.ZeroPoint))
             // Not read by the kernel: what QdqExporter needs to write DequantizeLinear -> GlobalAveragePool -> QuantizeLinear.
-            .With(QdqExporter.InputScale, AttributeValue.Of(qs.Scale))
-            .With(QdqExporter.OutputScale, AttributeValue.Of(qx.Scale));
-        AddNode(graph, $"{op.Name}_int8", QGlobalAveragePool.OpType, attributes, [int8Of[source]], xq);
-        int8Of[x] = xq;
-        return true;
+            .With(QdqExporter.InputScale, AttributeValue.Of(qx.Scale))
+            .With(QdqExporter.OutputScale, AttributeValue.Of(qy.Scale));
+        var node = new Node(name, QGlobalAveragePool.OpType, attributes, [xq], [yq]);
+        yq.Producer = node;
+        return node;
     }
 }
