@@ -10,7 +10,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// quantized model: every <c>EdgeToken.QGemm</c> (<c>EdgeToken.QConv</c>) becomes <c>DequantizeLinear</c> of its int8 input and
 /// int8 weights (per-axis scales on axis 0) and int32 bias, a float <c>Gemm</c> with transB = 1 (a float <c>Conv</c> with the
 /// same group, strides, dilations and explicit pads), its fused Relu or Clip, and a
-/// <c>QuantizeLinear</c> to the output's int8 parameters. QuantizeLinear/DequantizeLinear and plain ONNX nodes are copied.</summary>
+/// <c>QuantizeLinear</c> to the output's int8 parameters; an <c>EdgeToken.QGlobalAveragePool</c> becomes
+/// <c>DequantizeLinear → GlobalAveragePool → QuantizeLinear</c>. QuantizeLinear/DequantizeLinear and plain ONNX nodes are copied.</summary>
 /// <remarks>The int8 values and scales are exactly the ones EdgeToken runs, so the two differ only in how the float Gemm rounds
 /// (ONNX Runtime requantizes through float, rounding halves to even; EdgeToken in fixed point, halves away from zero):
 /// within one quantization step.</remarks>
@@ -35,6 +36,7 @@ public static class QdqExporter
         {
             if (node.OpType == QGemm.OpType) { WriteLayer(b, node, Name, "Gemm", [("transB", 1L)]); continue; }
             if (node.OpType == QConv.OpType) { WriteLayer(b, node, Name, "Conv", ConvAttributes(node)); continue; }
+            if (node.OpType == QGlobalAveragePool.OpType) { WriteAveragePool(b, node, Name); continue; }
             var fused = FusedActivation.From(node.Attributes);
             string[] fusedKeys = [FusedActivation.AttributeName, FusedActivation.AlphaName, FusedActivation.BetaName];
             if (node.Attributes.Values.Keys.Any(k => k.StartsWith("edgetoken.", StringComparison.Ordinal) && Array.IndexOf(fusedKeys, k) < 0))
@@ -77,6 +79,18 @@ public static class QdqExporter
                 b.Node(fused.Kind, [input], [output]);
                 break;
         }
+    }
+
+    /// <summary>An int8 GlobalAveragePool as DequantizeLinear of x → the float GlobalAveragePool → QuantizeLinear.</summary>
+    private static void WriteAveragePool(OnnxModelBuilder b, Node node, Func<Value, string> name)
+    {
+        var a = node.Attributes;
+        string p = node.Name;
+        string xf = b.Node("DequantizeLinear", [name(node.Inputs[0]!), Float(b, $"{p}_x_scale", a.GetFloat(InputScale, 1f)),
+            Int8(b, $"{p}_x_zero_point", (int)a.GetInt("input_zero_point", 0))], [$"{p}_x_float"]);
+        string y = b.Node("GlobalAveragePool", [xf], [$"{p}_y_float"]);
+        b.Node("QuantizeLinear", [y, Float(b, $"{p}_y_scale", a.GetFloat(OutputScale, 1f)), Int8(b, $"{p}_y_zero_point", (int)a.GetInt("output_zero_point", 0))],
+            [node.Outputs[0]!.Name]);
     }
 
     private static (string, object)[] ConvAttributes(Node node) =>

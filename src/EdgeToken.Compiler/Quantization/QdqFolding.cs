@@ -12,7 +12,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// [→ Relu / Clip] → QuantizeLinear(int8)</c> becomes one <c>EdgeToken.QConv</c> or <c>EdgeToken.QGemm</c> from the int8
 /// x to the int8 y. The DequantizeLinear nodes nothing reads any more go with dead-node elimination. uint8 activations
 /// are first re-expressed as int8 (<see cref="Uint8Activations"/>). QLinearConv and QLinearMatMul on int8 with constant
-/// symmetric weights go the same way (<see cref="QLinearFolding"/>).</summary>
+/// symmetric weights go the same way (<see cref="QLinearFolding"/>), and <c>DequantizeLinear → GlobalAveragePool →
+/// QuantizeLinear</c> becomes <c>EdgeToken.QGlobalAveragePool</c>.</summary>
 /// <remarks>Runs before constant folding, which would otherwise turn the weights' DequantizeLinear into float constants
 /// and lose the int8 values. Folded only when the weights are symmetric (zero point 0, per tensor or per output channel on
 /// the output-channel axis) and x and y are int8 with one scale and zero point each; anything else stays as it came and
@@ -33,6 +34,7 @@ public sealed class QdqFolding : IGraphPass
             {
                 "Conv" or "Gemm" or "MatMul" => TryFold(graph, uses, node),
                 "QLinearConv" or "QLinearMatMul" => QLinearFolding.TryFold(graph, node),
+                "GlobalAveragePool" => TryFoldAveragePool(graph, uses, node),
                 _ => false,
             };
             if (!done) continue;
@@ -72,6 +74,22 @@ public sealed class QdqFolding : IGraphPass
         if (activation.Node is not null) graph.Nodes.Remove(activation.Node);
         graph.Nodes.Remove(quantize);
         graph.Nodes.Add(int8);
+        return true;
+    }
+
+    /// <summary><c>DequantizeLinear(int8 x) → GlobalAveragePool → QuantizeLinear(int8)</c> (what <see cref="QdqExporter"/>
+    /// writes for <c>EdgeToken.QGlobalAveragePool</c>, and ONNX Runtime's quantizer for a pool between quantized layers)
+    /// as one <c>EdgeToken.QGlobalAveragePool</c>.</summary>
+    private static bool TryFoldAveragePool(Graph graph, Dictionary<Value, List<(Node Node, int Index)>> uses, Node node)
+    {
+        if (ActivationInput(node.Input(0)) is not var (xq, qx) || xq.Dims is not { Length: >= 3 } dims) return false;
+        if (node.Output(0) is not { } y || OutputQuantize(uses, y) is not var (activation, quantize, yq, qy) || activation.Node is not null) return false;
+        long plane = 1;
+        for (int i = 2; i < dims.Length; i++) plane *= dims[i];
+        if (plane is <= 0 or > Int8GlobalAveragePool.MaxPlane) return false;
+        graph.Nodes.Remove(node);
+        graph.Nodes.Remove(quantize);
+        graph.Nodes.Add(Quantizer.CreateAveragePoolNode($"{node.Name}_int8", xq, yq, qx, qy, (int)plane));
         return true;
     }
 

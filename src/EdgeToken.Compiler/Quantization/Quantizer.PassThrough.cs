@@ -1,4 +1,6 @@
 using EdgeToken.Compiler.Graphs;
+using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Operators;
 using EdgeToken.Runtime.Tensors;
 
 namespace EdgeToken.Compiler.Quantization;
@@ -11,16 +13,60 @@ public static partial class Quantizer
 
     /// <summary>When <paramref name="x"/> (a quantized layer's input) comes from a MaxPool or Flatten of a tensor that is
     /// int8 already (directly or through more of them), adds the same operator on the int8 tensor, so the chain stays
-    /// int8 instead of dequantizing, pooling in float and quantizing again. x then takes its source's parameters.</summary>
+    /// int8 instead of dequantizing, pooling in float and quantizing again. x then takes its source's parameters.
+    /// A GlobalAveragePool in the chain becomes <c>EdgeToken.QGlobalAveragePool</c>, which requantizes to its output's
+    /// own calibrated parameters (<see cref="AveragePoolOutputs"/>).</summary>
     private static bool TryPassThrough(Graph graph, Value x, Dictionary<Value, Value> int8Of, Dictionary<Value, QuantizationParameters> parameters)
     {
-        if (x.Producer is not { } op || Array.IndexOf(PassThrough, op.OpType) < 0 || op.Input(0) is not { } source) return false;
+        if (x.Producer is not { } op || op.Input(0) is not { } source) return false;
+        bool average = op.OpType == "GlobalAveragePool";
+        if (!average && Array.IndexOf(PassThrough, op.OpType) < 0) return false;
         if (op.Outputs.Count(o => o is not null) != 1 || op.Outputs[0] != x) return false; // MaxPool's indices
+        if (average && (!parameters.ContainsKey(x) || source.Dims is not { Length: >= 3 } || x.Dims is null)) return false;
         if (!int8Of.ContainsKey(source) && !TryPassThrough(graph, source, int8Of, parameters)) return false;
         var xq = Tensor($"{x.Name}_int8", ElementType.Int8, x.Dims!);
+        if (average) return TryAveragePool(graph, op, source, x, xq, int8Of, parameters);
         AddNode(graph, $"{op.Name}_int8", op.OpType, op.Attributes, [int8Of[source]], xq);
         int8Of[x] = xq;
         parameters[x] = parameters[source];
         return true;
+    }
+
+    /// <summary>The outputs of the GlobalAveragePool nodes, calibrated with the layers' inputs and outputs so that a pool
+    /// between int8 layers can stay int8 with its own output range (a mean's range is narrower than its input's).</summary>
+    private static IEnumerable<Value> AveragePoolOutputs(Graph graph) =>
+        graph.Nodes.Where(n => n.OpType == "GlobalAveragePool" && n.Output(0) is not null).Select(n => n.Output(0)!);
+
+    private static bool TryAveragePool(Graph graph, Node op, Value source, Value x, Value xq, Dictionary<Value, Value> int8Of,
+        Dictionary<Value, QuantizationParameters> parameters)
+    {
+        var qs = parameters[source];
+        var qx = parameters[x];
+        var dims = source.Dims!;
+        long plane = 1;
+        for (int i = 2; i < dims.Length; i++) plane *= dims[i];
+        if (plane is <= 0 or > Int8GlobalAveragePool.MaxPlane) return false;
+        graph.Nodes.Add(CreateAveragePoolNode($"{op.Name}_int8", int8Of[source], xq, qs, qx, (int)plane));
+        int8Of[x] = xq;
+        return true;
+    }
+
+    /// <summary>An <c>EdgeToken.QGlobalAveragePool</c> node (not yet in a graph) from <paramref name="xq"/> to
+    /// <paramref name="yq"/> over planes of <paramref name="plane"/> values. The quantizer and the import of QDQ models
+    /// (<see cref="QdqFolding"/>) both build it here.</summary>
+    internal static Node CreateAveragePoolNode(string name, Value xq, Value yq, QuantizationParameters qx, QuantizationParameters qy, int plane)
+    {
+        var scale = Int8GlobalAveragePool.Multiplier(qx.Scale, qy.Scale, plane);
+        var attributes = NodeAttributes.Empty
+            .With("multiplier", AttributeValue.Of((long)scale.Multiplier))
+            .With("shift", AttributeValue.Of((long)scale.Shift))
+            .With("input_zero_point", AttributeValue.Of((long)qx.ZeroPoint))
+            .With("output_zero_point", AttributeValue.Of((long)qy.ZeroPoint))
+            // Not read by the kernel: what QdqExporter needs to write DequantizeLinear -> GlobalAveragePool -> QuantizeLinear.
+            .With(QdqExporter.InputScale, AttributeValue.Of(qx.Scale))
+            .With(QdqExporter.OutputScale, AttributeValue.Of(qy.Scale));
+        var node = new Node(name, QGlobalAveragePool.OpType, attributes, [xq], [yq]);
+        yq.Producer = node;
+        return node;
     }
 }

@@ -9,8 +9,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// <summary>Post-training static INT8: calibrates activation ranges on the float plan, then rewrites every eligible Gemm and
 /// MatMul (with a constant 2-D weight) and Conv (1-D or 2-D, with a constant weight), optionally with a fused Relu or
 /// Clip, into <c>QuantizeLinear → EdgeToken.QGemm/QConv → DequantizeLinear</c>. Where one quantized layer feeds the next, the next reads the
-/// int8 tensor directly, also through a MaxPool or Flatten between them, so a chain of layers stays in int8 and only the
-/// float boundaries convert.</summary>
+/// int8 tensor directly, also through a MaxPool, Flatten or GlobalAveragePool (<c>EdgeToken.QGlobalAveragePool</c>) between
+/// them, so a chain of layers stays in int8 and only the float boundaries convert.</summary>
 /// <remarks>Weights: symmetric int8 per output channel (or per tensor). Activations: asymmetric int8 per tensor. The bias is
 /// quantized to int32 in units of x_scale · w_scale[n], with <c>-x_zero_point · Σw[n]</c> folded in. Layers with another
 /// fused activation, transposed A, alpha or beta other than 1 stay in float.</remarks>
@@ -24,7 +24,7 @@ public static partial class Quantizer
         options ??= new QuantizeOptions();
         if (options.WeightBits is not (7 or 8)) throw new ArgumentException($"weight bits are 8 or 7, not {options.WeightBits}", nameof(options));
         var candidates = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && (IsEligibleGemm(n) || IsEligibleConv(n))).ToList();
-        var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Distinct().ToList();
+        var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Concat(AveragePoolOutputs(graph)).Distinct().ToList();
         var seen = Calibrator.Collect(graph, targets, samples);
         var parameters = new Dictionary<Value, QuantizationParameters>();
         foreach (var (value, list) in seen)

@@ -106,6 +106,25 @@ internal static class QuantModels
         return b;
     }
 
+    /// <summary>x [1, 1, 16, 16] → Conv 3×3 stride 2, 1→8 + Relu → depthwise Conv 3×3 + Relu → Conv 1×1 8→12 + Relu
+    /// → GlobalAveragePool → Flatten → Gemm 12→5 → y [1, 5]: the shape of a depthwise-separable keyword-spotting CNN.</summary>
+    public static OnnxModelBuilder DsCnn2D(int seed = 1)
+    {
+        var b = new OnnxModelBuilder("dscnn2d", 17);
+        b.Input("x", ElementType.Float32, 1, 1, 16, 16);
+        var h = b.Op("Relu", [b.Op("Conv", ["x", b.Initializer("w1", TestModels.Random(8 * 9, seed, 0.4f), 8, 1, 3, 3),
+            b.Initializer("b1", TestModels.Random(8, seed + 1, 0.1f), 8)], ("strides", new long[] { 2, 2 }), ("pads", new long[] { 1, 1, 1, 1 }))]);
+        h = b.Op("Relu", [b.Op("Conv", [h, b.Initializer("w2", TestModels.Random(8 * 9, seed + 2, 0.4f), 8, 1, 3, 3),
+            b.Initializer("b2", TestModels.Random(8, seed + 3, 0.1f), 8)], ("group", 8L), ("pads", new long[] { 1, 1, 1, 1 }))]);
+        h = b.Op("Relu", [b.Op("Conv", [h, b.Initializer("w3", TestModels.Random(12 * 8, seed + 4, 0.4f), 12, 8, 1, 1),
+            b.Initializer("b3", TestModels.Random(12, seed + 5, 0.1f), 12)])]);
+        h = b.Op("Flatten", [b.Op("GlobalAveragePool", [h])]);
+        b.Node("Gemm", [h, b.Initializer("w4", TestModels.Random(5 * 12, seed + 6, 0.4f), 5, 12),
+            b.Initializer("b4", TestModels.Random(5, seed + 7, 0.1f), 5)], ["y"], ("transB", 1L));
+        b.Output("y", ElementType.Float32, 1, 5);
+        return b;
+    }
+
     public static List<float[]> Samples(int count, int length, int seed)
     {
         var list = new List<float[]>();

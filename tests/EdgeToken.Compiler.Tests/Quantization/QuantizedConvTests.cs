@@ -9,11 +9,12 @@ namespace EdgeToken.Compiler.Tests.Quantization;
 
 public class QuantizedConvTests
 {
-    public static TheoryData<string> Models() => ["cnn1d", "cnn2d"];
+    public static TheoryData<string> Models() => ["cnn1d", "cnn2d", "dscnn2d"];
 
     internal static (OnnxModelBuilder Model, int[] InputDims) Model(string name) => name switch
     {
         "cnn1d" => (QuantModels.Cnn1D(), [1, 4, 32]),
+        "dscnn2d" => (QuantModels.DsCnn2D(), [1, 1, 16, 16]),
         _ => (QuantModels.Cnn2D(), [1, 3, 10, 10]),
     };
 
@@ -33,19 +34,25 @@ public class QuantizedConvTests
         var ops = q.Plan.Steps.Select(s => s.OpType).ToList();
         Assert.DoesNotContain("Conv", ops);
         Assert.Equal(name == "cnn1d" ? 4 : 3, ops.Count(o => o == QConv.OpType));
+        Assert.DoesNotContain("GlobalAveragePool", ops);
         Assert.Equal(ops.Count(o => o == QConv.OpType), q.QuantizedLayers.Count(l => l.OpType == "Conv"));
         Assert.All(q.QuantizedLayers, l => Assert.True(l.SqnrDb > 20, $"{l.Name}: {l.SqnrDb:F1} dB"));
         Assert.All(q.QuantizedLayers, l => Assert.True(l.Macs > 0 && l.FloatWeightBytes == 4 * l.Int8WeightBytes, l.Name));
-        // A chain of convolutions stays int8, through MaxPool and Flatten too: one quantize at the input, one dequantize at the output.
-        Assert.Equal(name == "cnn1d"
-            ? ["QuantizeLinear", QConv.OpType, QConv.OpType, "MaxPool", QConv.OpType, QConv.OpType, "DequantizeLinear"]
-            : ["QuantizeLinear", QConv.OpType, QConv.OpType, QConv.OpType, "Flatten", QGemm.OpType, "DequantizeLinear"], ops);
+        // A chain of convolutions stays int8, through MaxPool, Flatten and GlobalAveragePool too: one quantize at the input,
+        // one dequantize at the output.
+        Assert.Equal(name switch
+        {
+            "cnn1d" => ["QuantizeLinear", QConv.OpType, QConv.OpType, "MaxPool", QConv.OpType, QConv.OpType, "DequantizeLinear"],
+            "cnn2d" => ["QuantizeLinear", QConv.OpType, QConv.OpType, QConv.OpType, "Flatten", QGemm.OpType, "DequantizeLinear"],
+            _ => ["QuantizeLinear", QConv.OpType, QConv.OpType, QConv.OpType, QGlobalAveragePool.OpType, "Flatten", QGemm.OpType, "DequantizeLinear"],
+        }, ops);
     }
 
     [Theory]
     [InlineData("cnn1d", true)]
     [InlineData("cnn1d", false)]
     [InlineData("cnn2d", true)]
+    [InlineData("dscnn2d", true)]
     public void Int8_output_follows_the_float_model(string name, bool perChannel)
     {
         var (f, q, _, length) = CompileBoth(name, perChannel);
@@ -80,10 +87,11 @@ public class QuantizedConvTests
         Assert.True(differing < total / 10, $"{differing} of {total} outputs differ");
     }
 
-    [Fact]
-    public void The_int8_conv_plan_runs_without_allocating()
+    [Theory]
+    [MemberData(nameof(Models))]
+    public void The_int8_conv_plan_runs_without_allocating(string name)
     {
-        var (_, q, _, length) = CompileBoth("cnn2d");
+        var (_, q, _, length) = CompileBoth(name);
         var e = new PlanExecutor(q.Plan);
         QuantModels.Samples(1, length, 7)[0].CopyTo(e.Input<float>(0));
         e.Run(); // warm up (JIT, tiering)

@@ -61,10 +61,11 @@ public sealed class Int8ConvGeometry
     /// <summary>Rows of <see cref="Int8DepthwiseConv"/>'s bordered plane: the padded input's, or as many as the taps of
     /// the last output row reach if more.</summary>
     public int PlaneH => Math.Max(PadTop + Height, (OutH - 1) * StrideH + (KernelH - 1) * DilationH + 1);
-    /// <summary>Columns of <see cref="Int8DepthwiseConv"/>'s bordered plane: with stride 1, enough for its vector steps
-    /// to run to the output width rounded up to <see cref="Int8DepthwiseConv.Lanes"/>.</summary>
+    /// <summary>Columns of <see cref="Int8DepthwiseConv"/>'s bordered plane: with stride 1 or 2, enough for its vector
+    /// steps to run to the output width rounded up to <see cref="Int8DepthwiseConv.Lanes"/> (with stride 2 each step reads
+    /// twice as many columns, <see cref="Int8DepthwiseConv.ChannelRowPairsStride2Avx512"/>).</summary>
     public int PlaneW => Math.Max(PadLeft + Width,
-        (StrideW == 1 ? (OutW + Int8DepthwiseConv.Lanes - 1) / Int8DepthwiseConv.Lanes * Int8DepthwiseConv.Lanes : (OutW - 1) * StrideW + 1) + (KernelW - 1) * DilationW);
+        (StrideW <= 2 ? (OutW + Int8DepthwiseConv.Lanes - 1) / Int8DepthwiseConv.Lanes * Int8DepthwiseConv.Lanes * StrideW : (OutW - 1) * StrideW + 1) + (KernelW - 1) * DilationW);
     /// <summary>Scratch of <see cref="Int8DepthwiseConv"/>: the int16 bordered plane (<see cref="PlaneRows"/> rows and
     /// sixteen values to spare, which the row pairs read past its end), then one channel's int32 sums with
     /// <see cref="Int8DepthwiseConv.Lanes"/> to spare, then the row pairs (<see cref="RowPairRows"/> rows of

@@ -43,22 +43,23 @@ public static partial class Int8DepthwiseConv
         }
     }
 
-    /// <summary>True when <see cref="Channel3x3Avx512"/> applies: a 3x3 kernel, stride 1 along H, no dilation along H.</summary>
-    internal static bool Channel3x3Applies(Int8ConvGeometry g) => g.KernelH == 3 && g.KernelW == 3 && g.StrideH == 1 && g.DilationH == 1;
+    /// <summary>True when <see cref="Channel3x3Avx512"/> applies: a 3x3 kernel, stride 1, no dilation along H.</summary>
+    internal static bool Channel3x3Applies(Int8ConvGeometry g) => g.KernelH == 3 && g.KernelW == 3 && g.StrideH == 1 && g.StrideW == 1 && g.DilationH == 1;
 
     /// <summary>A 3x3 channel with a scale below one (as a convolution's always is in practice), two output rows at a
     /// time: rows 2m and 2m + 1 both read row pairs m and m + 1, so the six loads serve both, with the weights
     /// (w0, w1), (w2, 0) for the first and (0, w0), (w1, w2) for the second, all twelve and the requantization constants
     /// in registers. Does the row pairs whose every step it can store whole; returns the first output row it did not do,
-    /// for <see cref="ChannelRowPairsAvx512"/> to finish.</summary>
+    /// for <see cref="ChannelRowPairsAvx512"/> to finish. <typeparamref name="TRounding"/>: as <see cref="Requantize.RoundingFor"/>
+    /// chooses.</summary>
     /// <remarks>Within a row pair the steps run from the last column down, so that the first row's last step, running
     /// into the second row, is overwritten by the second row's first step. Everything is made here from scalars, in one
     /// method without a call: a call in the loop's method makes the JIT keep the weights on the stack, storing and
     /// reloading them every step (512-bit stores the loads cannot always take forwarded), and constants in a struct are
     /// loaded again every step. Both were measured: the first made the kernel slower than before the row pairs.</remarks>
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
-    internal static int Channel3x3Avx512(ref int p, ReadOnlySpan<sbyte> wc, int bias, FixedPointMultiplier scale, int zeroPoint, int min, int max,
-        ref sbyte ys, int outH, int outW, int rw, int dW)
+    internal static int Channel3x3Avx512<TRounding>(ref int p, ReadOnlySpan<sbyte> wc, int bias, FixedPointMultiplier scale, int zeroPoint, int min, int max,
+        ref sbyte ys, int outH, int outW, int rw, int dW) where TRounding : struct, Requantize.IRounding
     {
         if (wc.Length < 9 || scale.Shift < 0) throw new ArgumentException("Channel3x3Avx512: nine weights and a scale below one");
         var e0 = Vector512.Create(WeightPair(wc[0], wc[3])).AsInt16();
@@ -75,9 +76,7 @@ public static partial class Int8DepthwiseConv
         var o5 = Vector512.Create(WeightPair(wc[5], wc[8])).AsInt16();
         var b = Vector512.Create(bias);
         var multiplier = Vector512.Create((long)scale.Multiplier);
-        var half = Vector512.Create(1L << (30 + scale.Shift));
-        var shift = Vector512.Create((long)(31 + scale.Shift));
-        var (zp, lo, hi) = (Vector512.Create(zeroPoint), Vector512.Create(min - zeroPoint), Vector512.Create(max - zeroPoint));
+        var (half, shift, zp, lo, hi) = TRounding.Constants(scale, zeroPoint, min, max);
         int last = outH * outW, lastStep = (outW - 1) & ~15;
         nuint d = (nuint)dW;
         int m = 0;
@@ -100,8 +99,8 @@ public static partial class Int8DepthwiseConv
                 var sumOdd = (Avx512BW.MultiplyAddAdjacent(a0, o0) + Avx512BW.MultiplyAddAdjacent(a1, o1))
                     + (Avx512BW.MultiplyAddAdjacent(a2, o2) + Avx512BW.MultiplyAddAdjacent(c0, o3))
                     + (Avx512BW.MultiplyAddAdjacent(c1, o4) + Avx512BW.MultiplyAddAdjacent(c2, o5));
-                Requantize.SixteenBelowOne(sumEven + b, multiplier.AsInt32(), multiplier.AsInt32(), half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(even + ow));
-                Requantize.SixteenBelowOne(sumOdd + b, multiplier.AsInt32(), multiplier.AsInt32(), half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(odd + ow));
+                Requantize.SixteenBelowOne<TRounding>(sumEven + b, multiplier.AsInt32(), multiplier.AsInt32(), half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(even + ow));
+                Requantize.SixteenBelowOne<TRounding>(sumOdd + b, multiplier.AsInt32(), multiplier.AsInt32(), half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(odd + ow));
             }
         }
         return 2 * m;

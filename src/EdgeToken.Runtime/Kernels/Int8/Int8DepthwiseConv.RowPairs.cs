@@ -16,11 +16,11 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// to two int32 halves, and only every other plane row to interleave.</remarks>
 public static partial class Int8DepthwiseConv
 {
-    /// <summary>True when the row-pair path runs: stride 1 along W on AVX-512BW.</summary>
+    /// <summary>True when the row-pair path runs: stride 1 or 2 along W on AVX-512BW.</summary>
     /// <remarks>Not on AVX2 alone: there the sums had to go through the accumulators and the 256-bit requantization,
     /// and a row-pair version of that (eight positions a vpmaddwd) measured slower than the int16 products of
     /// <see cref="SumsVector"/> (about 9 against 6 µs for 16 channels of 16x16), so AVX2 keeps those.</remarks>
-    internal static bool RowPairsApply(Int8ConvGeometry g) => g.StrideW == 1 && Avx512BW.IsSupported;
+    internal static bool RowPairsApply(Int8ConvGeometry g) => g.StrideW is 1 or 2 && Avx512BW.IsSupported;
 
     /// <summary>True when <see cref="RowPairsFromInput"/> can build the row pairs: input rows a whole number of sixteen
     /// columns, so its stores cover the interior exactly and leave the border as the call's fill made it.</summary>

@@ -16,8 +16,8 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// int32 vectors. The vector steps run past the row's end into the next row's accumulators (overwritten when that row
 /// is done) and into <see cref="Lanes"/> slack ints after the last, so rows need no scalar tail; the plane is wide
 /// enough for those reads (<see cref="Int8ConvGeometry.PlaneW"/>). Other strides along W take <see cref="SumsScalar"/>,
-/// the reference the vector paths are tested against.
-/// <para>On AVX-512BW (stride 1 along W) the row-pair path runs instead (Int8DepthwiseConv.RowPairs.cs): two kernel
+/// the reference the vector paths are tested against, except stride 2 on AVX-512BW (below).
+/// <para>On AVX-512BW (stride 1 or 2 along W) the row-pair path runs instead (Int8DepthwiseConv.RowPairs.cs): two kernel
 /// rows a vpmaddwd, the pairs built straight from the int8 input when its rows are whole multiples of 16, the sums
 /// requantized in registers (Int8DepthwiseConv.Avx512BW.cs). Measured on the dscnn2d benchmark's
 /// layers (16 and 32 channels of 16x16, 3x3, Zen 4, one thread): 2.9 and 5.95 µs before, about 1.9 and 3.8 µs with it,
@@ -100,10 +100,17 @@ public static partial class Int8DepthwiseConv
             var scale = scales[scales.Length == 1 ? 0 : c];
             int done = 0;
             if (fused3x3 && scale.Shift >= 0)
-                done = Channel3x3Avx512(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW);
+                done = Requantize.RoundingFor(scale.Shift, outputZeroPoint, min) switch
+                {
+                    Requantize.Rounding.HalfUpFolded => Channel3x3Avx512<Requantize.HalfUpFolded>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW),
+                    Requantize.Rounding.HalfUp => Channel3x3Avx512<Requantize.HalfUp>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW),
+                    _ => Channel3x3Avx512<Requantize.HalfAwayFromZero>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW),
+                };
             if (done == outH) continue;
             PairWeights(g, wc, table);
-            ChannelRowPairsAvx512(g, pairs, table, new Requantize.Channel512(b, scale, outputZeroPoint, min, max), y.Slice(c * outPixels, outPixels), done);
+            var requantize = new Requantize.Channel512(b, scale, outputZeroPoint, min, max);
+            if (g.StrideW == 2) ChannelRowPairsStride2Avx512(g, pairs, table, requantize, y.Slice(c * outPixels, outPixels));
+            else ChannelRowPairsAvx512(g, pairs, table, requantize, y.Slice(c * outPixels, outPixels), done);
         }
     }
 

@@ -37,11 +37,15 @@ public sealed partial class Int8ShiftedRowsConv
     private const int MaxLanes = 16;
 
     private readonly Int8ConvGeometry _g;
+    /// <summary>The plane pairs adjacent columns of the one input channel (<see cref="ColumnPairsApply"/>).</summary>
+    private readonly bool _columnPairs;
     private readonly Layout _layout;
     private readonly int _blocks;
     private readonly int[] _tapOffsets;
     // Per run: where it starts in the output plane, how many outputs, where its first output's taps start in the input plane.
     private readonly int[] _runStart, _runLength, _runBase;
+    /// <summary>Every run fits one 512-bit vector (16 outputs): AVX-512BW takes them four at a time (<see cref="Block512x4Runs"/>).</summary>
+    private readonly bool _shortRuns;
     private readonly int[] _weights;
 
     /// <summary>Packs <paramref name="w"/> [M, C, kH, kW] (ONNX order, raw int8) for <paramref name="g"/>, which must be
@@ -51,7 +55,14 @@ public sealed partial class Int8ShiftedRowsConv
         if (!Applies(g)) throw new ArgumentException("the shifted-rows int8 convolution is for ungrouped convolutions only");
         if (w.Length != g.OutChannels * g.PatchSize) throw new ArgumentException($"{w.Length} weights for [{g.OutChannels}, {g.PatchSize}]");
         _g = g;
-        _layout = Layout.Of(g);
+        _columnPairs = ColumnPairsApply(g);
+        if (_columnPairs) // from here on, the plane's geometry (see Int8ShiftedRowsConv.ColumnPairs.cs)
+        {
+            w = ColumnPairWeights(g, w);
+            g = ColumnPairGeometry(g);
+        }
+        _layout = Layout.For(_g);
+        if (_layout != Layout.Of(g)) throw new InvalidOperationException("the column-pair layout differs from its geometry's"); // Layout.For's shortcut
         _blocks = (g.OutChannels + MR - 1) / MR;
         int taps = g.KernelH * g.KernelW;
         _tapOffsets = new int[taps];
@@ -72,7 +83,9 @@ public sealed partial class Int8ShiftedRowsConv
                 (_runStart[oh], _runLength[oh], _runBase[oh]) = (oh * g.OutW, g.OutW, oh * g.StrideH * _layout.RowStride);
         }
         _weights = Pack(g, w, _layout.Pairs, _blocks);
-        (_quadWeights, _correction) = PackU8(g, w, _blocks);
+        // Column pairs turn one input channel into two, where channel quads never pay; the u8 kernels stay for real channels.
+        (_quadWeights, _correction) = _columnPairs ? (null, null) : PackU8(g, w, _blocks);
+        _shortRuns = Array.TrueForAll(_runLength, n => n <= 16);
     }
 
     /// <summary>True for the convolutions this kernel runs: ungrouped ones (grouped ones stay on the GEMM path; a single
@@ -92,7 +105,7 @@ public sealed partial class Int8ShiftedRowsConv
 
     /// <summary>Scratch <see cref="Run"/> needs for <paramref name="g"/>: the pair plane, then the int32 accumulators
     /// [M rounded up to <see cref="MR"/>, OutPixels + slack].</summary>
-    public static int ScratchBytesFor(Int8ConvGeometry g) => Layout.Of(g).ScratchBytes(g);
+    public static int ScratchBytesFor(Int8ConvGeometry g) => Layout.For(g).ScratchBytes(g);
 
     /// <summary>One image: x [C, H, W] to y [M, OH, OW]. <paramref name="bias"/> per output channel with the zero-point
     /// correction folded in (<see cref="Int8Conv.FoldZeroPoint"/>), or empty. <paramref name="path"/> is
@@ -126,12 +139,22 @@ public sealed partial class Int8ShiftedRowsConv
     /// <summary>Ints from one output channel's sums to the next in <see cref="Accumulate"/>'s scratch.</summary>
     internal int AccumulatorStride => _layout.AccStride;
 
-    /// <summary>The int16 pair kernels: every run, every block of <see cref="MR"/> channels.</summary>
+    /// <summary>The int16 pair kernels: every run, every block of <see cref="MR"/> channels (on AVX-512BW rows of at most
+    /// 16 outputs four runs at a time).</summary>
     private void RunPairs(ReadOnlySpan<sbyte> x, int inputZeroPoint, Span<int> plane, Span<int> acc, Int8Path path)
     {
         var l = _layout;
-        LoadInput(x, inputZeroPoint, plane);
-        for (int r = 0; r < _runStart.Length; r++)
+        if (_columnPairs) LoadColumnPairs(x, inputZeroPoint, plane);
+        else LoadInput(x, inputZeroPoint, plane);
+        int r = 0;
+        if (path == Int8Path.Avx512BW && _shortRuns)
+        {
+            ref int xs = ref MemoryMarshal.GetReference(plane);
+            for (; r + 4 <= _runStart.Length; r += 4)
+                for (int b = 0; b < _blocks; b++)
+                    Block512x4Runs(ref xs, ref _weights[b * _tapOffsets.Length * l.Pairs * MR], ref acc[b * MR * l.AccStride], r);
+        }
+        for (; r < _runStart.Length; r++)
             for (int b = 0; b < _blocks; b++)
             {
                 var w = _weights.AsSpan(b * _tapOffsets.Length * l.Pairs * MR);
@@ -218,6 +241,18 @@ public sealed partial class Int8ShiftedRowsConv
             bool flat = g.StrideH == 1 && g.StrideW == 1 && phaseWidth == g.OutW;
             return new Layout((g.Channels + 1) / 2, rows, phaseWidth, rowStride, Align16(rows * rowStride + MaxLanes),
                 Align16(g.OutPixels + MaxLanes), flat);
+        }
+
+        /// <summary>The layout of <paramref name="g"/>'s plane: <see cref="Of"/>, or for column pairs what <see cref="Of"/>
+        /// gives for <see cref="ColumnPairGeometry"/>, computed without making it (the plan asks for the scratch size at
+        /// every run, which must not allocate): one pair, rows as the image's, a row of OutW + ⌈kW/2⌉ - 1 pairs.</summary>
+        public static Layout For(Int8ConvGeometry g)
+        {
+            if (!ColumnPairsApply(g)) return Of(g);
+            int rows = Math.Max(g.PadTop + g.Height, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1);
+            int kernelW = (g.KernelW + 1) / 2, rowStride = g.OutW + kernelW - 1;
+            return new Layout(1, rows, rowStride, rowStride, Align16(rows * rowStride + MaxLanes), Align16(g.OutPixels + MaxLanes),
+                g.StrideH == 1 && rowStride == g.OutW);
         }
 
         public int PlaneBytes => Pairs * PlaneInts * sizeof(int);

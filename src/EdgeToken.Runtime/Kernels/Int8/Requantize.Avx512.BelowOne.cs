@@ -23,6 +23,15 @@ public static partial class Requantize
         if (count == 0 || !SameShift(shifts, count, out int shift) || shift < 0 || shift > 31) return 0;
         long lo64 = (long)min - zeroPoint, hi64 = (long)max - zeroPoint;
         if (lo64 < int.MinValue || hi64 > int.MaxValue) return 0;
+        return ClampsAtZero(zeroPoint, min)
+            ? RowBelowOne<HalfUp>(accumulators, bias, multipliers, count, shift, zeroPoint, (int)lo64, (int)hi64, y)
+            : RowBelowOne<HalfAwayFromZero>(accumulators, bias, multipliers, count, shift, zeroPoint, (int)lo64, (int)hi64, y);
+    }
+
+    /// <summary><see cref="RowAvx512BelowOne"/>'s steps with the rounding the clamp allows.</summary>
+    private static int RowBelowOne<TRounding>(ReadOnlySpan<int> accumulators, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers, int count,
+        int shift, int zeroPoint, int lo32, int hi32, Span<sbyte> y) where TRounding : struct, IRounding
+    {
         ref int acc = ref MemoryMarshal.GetReference(accumulators);
         ref int b = ref MemoryMarshal.GetReference(bias);
         ref int m = ref MemoryMarshal.GetReference(multipliers);
@@ -31,8 +40,8 @@ public static partial class Requantize
         var half = Vector512.Create(1L << (30 + shift));
         var total = Vector512.Create((long)(31 + shift));
         var zp = Vector512.Create(zeroPoint);
-        var lo = Vector512.Create((int)lo64);
-        var hi = Vector512.Create((int)hi64);
+        var lo = Vector512.Create(lo32);
+        var hi = Vector512.Create(hi32);
         var one = Vector512.Create(m);
         int i = 0;
         for (; i + 16 <= count; i += 16)
@@ -40,7 +49,7 @@ public static partial class Requantize
             var v = Vector512.LoadUnsafe(ref acc, (nuint)i);
             if (hasBias) v += Vector512.LoadUnsafe(ref b, (nuint)i);
             var mv = perChannel ? Vector512.LoadUnsafe(ref m, (nuint)i) : one;
-            SixteenBelowOne(v, mv, perChannel ? Avx512F.ShiftRightLogical(mv.AsInt64(), 32).AsInt32() : mv, half, total, zp, lo, hi)
+            SixteenBelowOne<TRounding>(v, mv, perChannel ? Avx512F.ShiftRightLogical(mv.AsInt64(), 32).AsInt32() : mv, half, total, zp, lo, hi)
                 .StoreUnsafe(ref ys, (nuint)i);
         }
         if (i < count)
@@ -49,7 +58,7 @@ public static partial class Requantize
             var v = Vector256.LoadUnsafe(ref acc, (nuint)i);
             if (hasBias) v += Vector256.LoadUnsafe(ref b, (nuint)i);
             var mv = perChannel ? Vector256.LoadUnsafe(ref m, (nuint)i).ToVector512() : one;
-            var r = SixteenBelowOne(v.ToVector512(), mv, perChannel ? Avx512F.ShiftRightLogical(mv.AsInt64(), 32).AsInt32() : mv, half, total, zp, lo, hi);
+            var r = SixteenBelowOne<TRounding>(v.ToVector512(), mv, perChannel ? Avx512F.ShiftRightLogical(mv.AsInt64(), 32).AsInt32() : mv, half, total, zp, lo, hi);
             Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref ys, i)), r.AsInt64().ToScalar());
             i += 8;
         }

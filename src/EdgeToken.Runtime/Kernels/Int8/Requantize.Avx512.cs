@@ -43,15 +43,27 @@ public static partial class Requantize
         var hi = Vector512.Create((long)max);
         if (scale.Shift >= 0)
         {
-            var half = Vector512.Create(1L << (30 + scale.Shift));
-            var (zp32, lo32, hi32) = (Vector512.Create(zeroPoint), Vector512.Create(min - zeroPoint), Vector512.Create(max - zeroPoint));
-            for (int i = 0; i < count; i += 16)
-                SixteenBelowOne(Vector512.LoadUnsafe(ref a, (nuint)i) + b, m.AsInt32(), m.AsInt32(), half, shift, zp32, lo32, hi32).StoreUnsafe(ref ys, (nuint)i);
+            switch (RoundingFor(scale.Shift, zeroPoint, min))
+            {
+                case Rounding.HalfUpFolded: PlaneBelowOne<HalfUpFolded>(ref a, count, b, m, scale, zeroPoint, min, max, ref ys); break;
+                case Rounding.HalfUp: PlaneBelowOne<HalfUp>(ref a, count, b, m, scale, zeroPoint, min, max, ref ys); break;
+                default: PlaneBelowOne<HalfAwayFromZero>(ref a, count, b, m, scale, zeroPoint, min, max, ref ys); break;
+            }
             return count;
         }
         for (int i = 0; i < count; i += 16)
             Sixteen(Vector512.LoadUnsafe(ref a, (nuint)i) + b, m, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)i);
         return count;
+    }
+
+    /// <summary><see cref="Plane512"/>'s loop for a scale below one, with the rounding the clamp allows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PlaneBelowOne<TRounding>(ref int a, int count, Vector512<int> b, Vector512<long> m,
+        FixedPointMultiplier scale, int zeroPoint, int min, int max, ref sbyte ys) where TRounding : struct, IRounding
+    {
+        var (half, shift, zp32, lo32, hi32) = TRounding.Constants(scale, zeroPoint, min, max);
+        for (int i = 0; i < count; i += 16)
+            SixteenBelowOne<TRounding>(Vector512.LoadUnsafe(ref a, (nuint)i) + b, m.AsInt32(), m.AsInt32(), half, shift, zp32, lo32, hi32).StoreUnsafe(ref ys, (nuint)i);
     }
 
     /// <summary>Sixteen int32 sums of one channel (bias added) to int8 with that channel's multiplier and
@@ -76,15 +88,16 @@ public static partial class Requantize
     /// one multiplier for all: the same vector twice).</param>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector128<sbyte> SixteenBelowOne(Vector512<int> v, Vector512<int> evenMultipliers, Vector512<int> oddMultipliers, Vector512<long> half, Vector512<long> shift,
-        Vector512<int> zeroPoint, Vector512<int> lo, Vector512<int> hi)
-    {
-        var even = Avx512F.Multiply(v, evenMultipliers);
-        var odd = Avx512F.Multiply(Avx512F.ShiftRightLogical(v.AsInt64(), 32).AsInt32(), oddMultipliers);
-        even = Avx512F.ShiftRightArithmeticVariable(even + half + Avx512F.ShiftRightArithmetic(even, 63), shift.AsUInt64());
-        odd = Avx512F.ShiftRightArithmeticVariable(odd + half + Avx512F.ShiftRightArithmetic(odd, 63), shift.AsUInt64());
-        var r = Avx512F.PermuteVar16x32x2(even.AsInt32(), Vector512.Create(0, 16, 2, 18, 4, 20, 6, 22, 8, 24, 10, 26, 12, 28, 14, 30), odd.AsInt32());
-        return Avx512F.ConvertToVector128SByte(Vector512.Min(Vector512.Max(r, lo), hi) + zeroPoint);
-    }
+        Vector512<int> zeroPoint, Vector512<int> lo, Vector512<int> hi) =>
+        SixteenBelowOne<HalfAwayFromZero>(v, evenMultipliers, oddMultipliers, half, shift, zeroPoint, lo, hi);
+
+    /// <summary><see cref="SixteenBelowOne(Vector512{int}, Vector512{int}, Vector512{int}, Vector512{long}, Vector512{long}, Vector512{int}, Vector512{int}, Vector512{int})"/>
+    /// with the rounding <typeparamref name="TRounding"/> (<see cref="HalfUp"/> only where <see cref="ClampsAtZero"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<sbyte> SixteenBelowOne<TRounding>(Vector512<int> v, Vector512<int> evenMultipliers, Vector512<int> oddMultipliers, Vector512<long> half, Vector512<long> shift,
+        Vector512<int> zeroPoint, Vector512<int> lo, Vector512<int> hi) where TRounding : struct, IRounding =>
+        TRounding.Finish(Avx512F.Multiply(v, evenMultipliers), Avx512F.Multiply(Avx512F.ShiftRightLogical(v.AsInt64(), 32).AsInt32(), oddMultipliers),
+            half, shift, zeroPoint, lo, hi);
 
     /// <summary>y[at..at+16) from the int32 sums <paramref name="v"/> of channels at..at+16: bias, scale, zero point, clamp,
     /// narrowing. Spans already checked.</summary>

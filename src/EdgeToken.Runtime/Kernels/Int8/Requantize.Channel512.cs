@@ -13,7 +13,7 @@ public static partial class Requantize
     {
         private readonly Vector512<int> _bias, _zp32, _lo32, _hi32;
         private readonly Vector512<long> _multiplier, _half, _shift, _zp, _lo, _hi;
-        private readonly bool _belowOne;
+        private readonly bool _belowOne, _halfUp;
 
         public Channel512(int bias, FixedPointMultiplier scale, int zeroPoint, int min, int max)
         {
@@ -21,6 +21,7 @@ public static partial class Requantize
             _multiplier = Vector512.Create((long)scale.Multiplier);
             _shift = Vector512.Create((long)(31 + scale.Shift));
             _belowOne = scale.Shift >= 0;
+            _halfUp = ClampsAtZero(zeroPoint, min);
             _half = _belowOne ? Vector512.Create(1L << (30 + scale.Shift)) : default;
             (_zp32, _lo32, _hi32) = (Vector512.Create(zeroPoint), Vector512.Create(min - zeroPoint), Vector512.Create(max - zeroPoint));
             (_zp, _lo, _hi) = (Vector512.Create((long)zeroPoint), Vector512.Create((long)min), Vector512.Create((long)max));
@@ -28,8 +29,8 @@ public static partial class Requantize
 
         /// <summary>y = clamp(zero point + round((sums + bias) · scale)) for sixteen sums, as <see cref="One"/> computes each.</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector128<sbyte> Apply(Vector512<int> sums) => _belowOne
-            ? SixteenBelowOne(sums + _bias, _multiplier.AsInt32(), _multiplier.AsInt32(), _half, _shift, _zp32, _lo32, _hi32)
-            : Sixteen(sums + _bias, _multiplier, _shift, _zp, _lo, _hi);
+        public Vector128<sbyte> Apply(Vector512<int> sums) => !_belowOne ? Sixteen(sums + _bias, _multiplier, _shift, _zp, _lo, _hi)
+            : _halfUp ? SixteenBelowOne<HalfUp>(sums + _bias, _multiplier.AsInt32(), _multiplier.AsInt32(), _half, _shift, _zp32, _lo32, _hi32)
+            : SixteenBelowOne<HalfAwayFromZero>(sums + _bias, _multiplier.AsInt32(), _multiplier.AsInt32(), _half, _shift, _zp32, _lo32, _hi32);
     }
 }

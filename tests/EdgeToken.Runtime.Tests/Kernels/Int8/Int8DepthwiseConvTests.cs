@@ -25,6 +25,13 @@ public class Int8DepthwiseConvTests
         ("3x3 odd output rows width 16", Int8ConvGeometry.Create(3, 7, 16, 3, 3, 3, 3, (1, 1), (1, 1), (1, 1, 1, 1))),
         ("3x3 dilated along W only width 16", Int8ConvGeometry.Create(3, 8, 16, 3, 3, 3, 3, (1, 1), (1, 2), (1, 2, 1, 2))),
         ("1-D 3 width 16", Int8ConvGeometry.Create(4, 1, 16, 4, 1, 3, 4, (1, 1), (1, 1), (0, 1, 0, 1))),
+        // Stride 2 along W on the row pairs: from the input (widths of 16) and through the plane, odd output widths,
+        // dilation along W, outputs past one vector per row, 1-D.
+        ("3x3 stride 2 width 32", Int8ConvGeometry.Create(4, 32, 32, 4, 3, 3, 4, (2, 2), (1, 1), (1, 1, 1, 1))),
+        ("3x3 stride 2 no pad width 16", Int8ConvGeometry.Create(3, 9, 16, 3, 3, 3, 3, (2, 2), (1, 1), (0, 0, 0, 0))),
+        ("3x3 stride 2 along W only dilated", Int8ConvGeometry.Create(3, 8, 23, 3, 3, 3, 3, (1, 2), (1, 2), (1, 2, 1, 2))),
+        ("5x5 stride 2 wide", Int8ConvGeometry.Create(2, 6, 75, 2, 5, 5, 2, (2, 2), (1, 1), (2, 2, 2, 2))),
+        ("1-D 3 stride 2 width 64", Int8ConvGeometry.Create(5, 1, 64, 5, 1, 3, 5, (1, 2), (1, 1), (0, 1, 0, 1))),
     ];
 
     public static TheoryData<bool> Clamps() => new() { false, true };
