@@ -23,6 +23,7 @@ public static partial class Quantizer
     {
         options ??= new QuantizeOptions();
         if (options.WeightBits is not (7 or 8)) throw new ArgumentException($"weight bits are 8 or 7, not {options.WeightBits}", nameof(options));
+        SplitActivations(graph, options);
         var candidates = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && (IsEligibleGemm(n) || IsEligibleConv(n))).ToList();
         var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Distinct().ToList();
         var seen = Calibrator.Collect(graph, targets, samples);
@@ -41,7 +42,7 @@ public static partial class Quantizer
         {
             var x = node.Inputs[0]!;
             var y = node.Outputs[0]!;
-            if (!int8Of.ContainsKey(x)) TryPassThrough(graph, x, int8Of, parameters);
+            TryInt8(graph, x, null, int8Of, parameters);
             var qx = parameters[x];
             var qy = parameters[y];
             layers.Add(node.OpType == "Conv"
