@@ -140,6 +140,25 @@ public class LookupTests(ITestOutputHelper output)
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    /// <summary>The other order: x [1, 4, 32] → Conv k3 pad 1 → MaxPool 2 → Sigmoid → Mul(·, 2) → Conv 1×1: the table
+    /// reads the int8 MaxPool over the int8 convolution.</summary>
+    [Fact]
+    public void A_lookup_over_a_maxpool_over_a_quantized_conv_stays_int8()
+    {
+        var b = new OnnxModelBuilder("pool-then-sigmoid", 17);
+        b.Input("x", ElementType.Float32, 1, 4, 32);
+        var h = b.Op("Conv", ["x", b.Initializer("w1", TestModels.Random(8 * 4 * 3, 1, 0.4f), 8, 4, 3)], ("pads", new long[] { 1, 1 }));
+        h = b.Op("MaxPool", [h], ("kernel_shape", new long[] { 2 }), ("strides", new long[] { 2 }));
+        h = b.Op("Mul", [b.Op("Sigmoid", [h]), b.Initializer("two", [2f])]);
+        b.Node("Conv", [h, b.Initializer("w2", TestModels.Random(6 * 8, 2, 0.4f), 6, 8, 1)], ["y"]);
+        b.Output("y", ElementType.Float32, 1, 6, 16);
+        var (_, q, dir, length) = QuantModels.CompileBoth(b, Dims);
+        Assert.Equal(["QuantizeLinear", QConv.OpType, "MaxPool", QLookup.OpType, QConv.OpType, "DequantizeLinear"], q.Plan.Steps.Select(s => s.OpType));
+        string path = Path.Combine(dir, "pool-then-sigmoid.qdq.onnx");
+        QdqExporter.Export(q.Graph).Save(path);
+        QuantModels.CompareWithOnnxRuntime(new PlanExecutor(q.Plan), path, Dims, QuantModels.Samples(10, length, 5000), q.QuantizedLayers[^1].Output.Scale);
+    }
+
     [ThirdPartyFact]
     public void Every_convolution_of_the_wake_word_embedding_model_quantizes()
     {
