@@ -7,6 +7,8 @@ namespace EdgeToken.Compiler.Quantization;
 
 public static partial class Quantizer
 {
+    /// <summary>A QLookup's notes for the QDQ export and the report (the kernel reads only the table): the float operators
+    /// in order, their alphas and betas, and whether a binary operator's constant comes first (<see cref="LookupStep"/>).</summary>
     public const string LookupOps = "edgetoken.lookup_ops";
     public const string LookupAlphas = "edgetoken.lookup_alphas";
     public const string LookupBetas = "edgetoken.lookup_betas";

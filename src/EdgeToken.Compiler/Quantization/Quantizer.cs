@@ -9,11 +9,12 @@ namespace EdgeToken.Compiler.Quantization;
 /// <summary>Post-training static INT8: calibrates activation ranges on the float plan, then rewrites every eligible Gemm and
 /// MatMul (with a constant 2-D weight) and Conv (1-D or 2-D, with a constant weight), optionally with a fused Relu or
 /// Clip, into <c>QuantizeLinear → EdgeToken.QGemm/QConv → DequantizeLinear</c>. Where one quantized layer feeds the next, the next reads the
-/// int8 tensor directly, also through a MaxPool or Flatten between them, so a chain of layers stays in int8 and only the
-/// float boundaries convert.</summary>
+/// int8 tensor directly, also through a MaxPool or Flatten between them and through chains of element-wise ops, which
+/// become one <c>EdgeToken.QLookup</c> table, so a chain of layers stays in int8 and only the float boundaries convert.</summary>
 /// <remarks>Weights: symmetric int8 per output channel (or per tensor). Activations: asymmetric int8 per tensor. The bias is
-/// quantized to int32 in units of x_scale · w_scale[n], with <c>-x_zero_point · Σw[n]</c> folded in. Layers with another
-/// fused activation, transposed A, alpha or beta other than 1 stay in float.</remarks>
+/// quantized to int32 in units of x_scale · w_scale[n], with <c>-x_zero_point · Σw[n]</c> folded in. A layer with another
+/// fused activation is split into the layer and the activation first (<see cref="SplitActivations"/>). Layers with
+/// transposed A, alpha or beta other than 1 stay in float.</remarks>
 public static partial class Quantizer
 {
     /// <summary>Quantizes <paramref name="graph"/> (shapes inferred, passes run) in place. Returns the layers it rewrote
