@@ -30,15 +30,24 @@ namespace EdgeToken.Generators
                 switch (step.OpType)
                 {
                     case "EdgeToken.QGemm": return QGemm(m, step, index);
+                    case "EdgeToken.QLookup": return Lookup(m, step, index);
                     case "QuantizeLinear": return Quantize(m, step);
                     case "DequantizeLinear": return Dequantize(m, step);
                     default: return null;
                 }
             }
 
-            /// <summary>Static data a specialised step reads: a QGemm's multipliers and shifts.</summary>
+            /// <summary>Static data a specialised step reads: a QGemm's multipliers and shifts, a QLookup's table.</summary>
             public static void WriteFields(IndentedTextWriter w, PipelineModel m, StepModel step, int index)
             {
+                if (step.OpType == "EdgeToken.QLookup" && Lookup(m, step, index) != null)
+                {
+                    var table = m.Plan.Tensors[step.Inputs[1]];
+                    var entries = new string[256];
+                    for (int i = 0; i < entries.Length; i++) entries[i] = unchecked((sbyte)m.Plan.Weights[table.Offset + i]).ToString(CultureInfo.InvariantCulture);
+                    w.WriteLine($"private static global::System.ReadOnlySpan<sbyte> Step{index}Table => new sbyte[] {{ {string.Join(", ", entries)} }};");
+                    return;
+                }
                 if (step.OpType != "EdgeToken.QGemm") return;
                 w.WriteLine($"private static global::System.ReadOnlySpan<int> Step{index}Multipliers => new int[] {{ {Ints(step, "multipliers")} }};");
                 w.WriteLine($"private static global::System.ReadOnlySpan<int> Step{index}Shifts => new int[] {{ {Ints(step, "shifts")} }};");
@@ -110,6 +119,21 @@ namespace EdgeToken.Generators
                     $"{Int8}Int8Gemv.{run}(I8(arena, {x.Offset}, {x.Length}), W8(weights, {w.Offset}, {w.Length}),{rowSums} W32(weights, {b.Offset}, {b.Length}),",
                     $"    Step{index}Multipliers, Step{index}Shifts, {zeroPoint}, {min}, {max}, Accumulators({n}), I8(arena, {y.Offset}, {y.Length}));",
                 };
+            }
+
+            /// <summary>An <c>EdgeToken.QLookup</c> as <c>Int8Lookup.Run</c> over the table as static data: x and y int8 in the
+            /// arena, the same length, either the same bytes (in place) or apart.</summary>
+            private static string[]? Lookup(PipelineModel m, StepModel step, int index)
+            {
+                if (step.Inputs.Count != 2 || step.Outputs.Count != 1 || step.Outputs[0] < 0 || step.Inputs[0] < 0 || step.Inputs[1] < 0) return null;
+                foreach (var a in step.Attributes) if (!a.Name.StartsWith("edgetoken.", StringComparison.Ordinal)) return null; // the QDQ export's notes
+                var t = m.Plan.Tensors;
+                var x = t[step.Inputs[0]];
+                var table = t[step.Inputs[1]];
+                var y = t[step.Outputs[0]];
+                if (x.Kind != 1 || x.Type != Int8Type || table.Kind != 2 || table.Type != Int8Type || table.Length != 256 || y.Kind != 1 || y.Type != Int8Type) return null;
+                if (x.Length != y.Length || (x.Offset != y.Offset && Overlaps(x, y))) return null;
+                return new[] { $"{Int8}Int8Lookup.Run(Step{index}Table, I8(arena, {x.Offset}, {x.Length}), I8(arena, {y.Offset}, {y.Length}));" };
             }
 
             /// <summary>The weight blob as the class embeds it: every packable QGemm weight reordered in place into

@@ -90,6 +90,41 @@ public sealed class Int8DenseLayerTests
         Assert.Equal(0L, (long)harness.GetMethod("Allocations")!.Invoke(null, [new float[24], 100_000])!);
     }
 
+    /// <summary>With the LeakyRelu the quantizer splits the activation off the second layer and tabulates it in front of
+    /// the third: the QLookup becomes <c>Int8Lookup.Run</c> over its table as static data, still bit for bit the executor
+    /// and allocation-free, with no kernel object left.</summary>
+    [Fact]
+    public void A_lookup_table_is_a_direct_static_call_bit_for_bit_the_executor()
+    {
+        string manifest = TestPipelines.WriteProject(DenseLayerTests.Model(leakyRelu: true), Manifest, file: "leaky.edgemodel.json");
+        var calibration = new float[64 * 24];
+        var rng = new Random(5);
+        for (int i = 0; i < calibration.Length; i++) calibration[i] = (float)(rng.NextDouble() * 4 - 2);
+        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(manifest)!, "calibration.f32"), MemoryMarshal.AsBytes(calibration.AsSpan()).ToArray());
+        var compilation = TestPipelines.Compile(manifest);
+        Assert.Equal(3, compilation.Model.Plan.Steps.Count(s => s.OpType == "EdgeToken.QGemm"));
+        Assert.Equal(1, compilation.Model.Plan.Steps.Count(s => s.OpType == "EdgeToken.QLookup"));
+        var (output, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation(Harness),
+            TestPipelines.ManifestText(manifest), TestPipelines.GenerationText(manifest, compilation));
+        Assert.Empty(diagnostics);
+        string source = output.SyntaxTrees.Single(t => t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal)).ToString();
+        Assert.Equal(1, CountOf(source, "Int8Lookup.Run("));
+        Assert.DoesNotContain("GeneratedStep.CreateKernel", source);
+        var harness = TestPipelines.EmitAndLoad(output).GetType("Harness")!;
+        for (int seed = 0; seed < 8; seed++)
+        {
+            var r = new Random(seed);
+            var window = Enumerable.Range(0, 24).Select(_ => (float)(r.NextDouble() * 4 - 2)).ToArray();
+            var executor = new PlanExecutor(compilation.Model.Plan);
+            window.CopyTo(executor.Input<float>(0));
+            executor.Run();
+            var expected = executor.Output<float>(0).ToArray();
+            var actual = (float[])harness.GetMethod("Infer")!.Invoke(null, [window])!;
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+        }
+        Assert.Equal(0L, (long)harness.GetMethod("Allocations")!.Invoke(null, [new float[24], 100_000])!);
+    }
+
     private static int CountOf(string text, string what)
     {
         int n = 0;

@@ -214,5 +214,27 @@ for (int n = 0; n <= 100; n++)
             break;
         }
 }
+// The table lookup (EdgeToken.QLookup) on the path this process chooses (AVX-512 VBMI unless switched off), in place
+// too, against the scalar reference at every length up to 200.
+{
+    var table = new sbyte[256];
+    for (int i = 0; i < table.Length; i++) table[i] = (sbyte)rng.Next(-128, 128);
+    for (int n = 0; n <= 200; n++)
+    {
+        var x = new sbyte[n];
+        for (int i = 0; i < n; i++) x[i] = (sbyte)rng.Next(-128, 128);
+        var expected = new sbyte[n];
+        Int8Lookup.RunScalar(table, x, expected);
+        var actual = new sbyte[n];
+        Int8Lookup.Run(table, x, actual);
+        Int8Lookup.Run(table, x, x);
+        checkedCount++;
+        if (!expected.AsSpan().SequenceEqual(actual) || !expected.AsSpan().SequenceEqual(x))
+        {
+            mismatches++;
+            Console.Error.WriteLine($"mismatch: lookup n={n} (VBMI {Int8Lookup.Avx512VbmiIsSupported})");
+        }
+    }
+}
 Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");
 return mismatches == 0 ? 0 : 1;

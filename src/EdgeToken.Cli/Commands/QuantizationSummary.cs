@@ -16,6 +16,9 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
     /// <summary>Bits of the weight values: 8, or 7 for the u8 x s8 kernels.</summary>
     public int WeightBits { get; init; } = 8;
 
+    /// <summary>The element-wise chains that run as int8 lookup tables (<c>EdgeToken.QLookup</c>), as "count × op → op".</summary>
+    public IReadOnlyList<string> Lookups { get; init; } = [];
+
     public static QuantizationSummary From(CompiledModel compiled, string calibration, QuantizeOptions options)
     {
         var layers = compiled.QuantizedLayers.Select(l => new QuantizedLayerReport(l.Name, l.OpType, l.Activation.Length == 0 ? "none" : l.Activation,
@@ -24,7 +27,13 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
         long f = layers.Sum(l => l.FloatBytes), q = layers.Sum(l => l.Int8Bytes);
         long fw = layers.Sum(l => l.FloatWeightBytes), qw = layers.Sum(l => l.Int8WeightBytes);
         return new QuantizationSummary(calibration, options.Method.ToString(), options.PerChannelWeights, layers.Count, f, q,
-            q == 0 ? 0 : Math.Round((double)f / q, 3), qw == 0 ? 0 : Math.Round((double)fw / qw, 3), compiled.Statistics.ArenaBytes, layers) { WeightBits = options.WeightBits };
+            q == 0 ? 0 : Math.Round((double)f / q, 3), qw == 0 ? 0 : Math.Round((double)fw / qw, 3), compiled.Statistics.ArenaBytes, layers)
+        {
+            WeightBits = options.WeightBits,
+            Lookups = [.. compiled.Graph.Nodes.Where(n => n.OpType == EdgeToken.Runtime.Kernels.Int8.QLookup.OpType)
+                .Select(n => string.Join(" → ", n.Attributes.GetStrings(Quantizer.LookupOps) ?? []))
+                .GroupBy(chain => chain, StringComparer.Ordinal).Select(g => $"{g.Count()} × {g.Key}")],
+        };
     }
 
     public void Print()
@@ -33,6 +42,7 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
         Console.WriteLine($"  {"layer",-20} {"op",-7} {"act",-5} {"float B",9} {"int8 B",8} {"MACs",9} {"SQNR dB",8} {"max error",10}");
         foreach (var l in PerLayer)
             Console.WriteLine($"  {l.Name,-20} {l.Op,-7} {l.Activation,-5} {l.FloatBytes,9:N0} {l.Int8Bytes,8:N0} {l.Macs,9:N0} {(l.SqnrDb is { } s ? s.ToString("F1") : "exact"),8} {l.MaxError,10:G4}");
+        if (Lookups.Count > 0) Console.WriteLine($"  int8 lookup tables: {string.Join(", ", Lookups)}");
         Console.WriteLine($"  total: {FloatBytes:N0} B float -> {Int8Bytes:N0} B int8 ({SizeRatio:F2}x smaller; weights alone {WeightSizeRatio:F2}x), arena {ArenaBytes:N0} B");
     }
 }

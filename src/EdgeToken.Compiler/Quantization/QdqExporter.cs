@@ -11,7 +11,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// int8 weights (per-axis scales on axis 0) and int32 bias, a float <c>Gemm</c> with transB = 1 (a float <c>Conv</c> with the
 /// same group, strides, dilations and explicit pads), its fused Relu or Clip, and a
 /// <c>QuantizeLinear</c> to the output's int8 parameters; an <c>EdgeToken.QGlobalAveragePool</c> becomes
-/// <c>DequantizeLinear → GlobalAveragePool → QuantizeLinear</c>. QuantizeLinear/DequantizeLinear and plain ONNX nodes are copied.</summary>
+/// <c>DequantizeLinear → GlobalAveragePool → QuantizeLinear</c>, and every <c>EdgeToken.QLookup</c> DequantizeLinear → the
+/// float operators its table was built from → QuantizeLinear. QuantizeLinear/DequantizeLinear and plain ONNX nodes are copied.</summary>
 /// <remarks>The int8 values and scales are exactly the ones EdgeToken runs, so the two differ only in how the float Gemm rounds
 /// (ONNX Runtime requantizes through float, rounding halves to even; EdgeToken in fixed point, halves away from zero):
 /// within one quantization step.</remarks>
@@ -21,6 +22,7 @@ public static class QdqExporter
     public const string InputZeroPoint = "edgetoken.input_zero_point";
     public const string WeightScales = "edgetoken.weight_scales";
     public const string OutputScale = "edgetoken.output_scale";
+    public const string OutputZeroPoint = "edgetoken.output_zero_point";
 
     public static OnnxModelBuilder Export(Graph graph)
     {
@@ -37,6 +39,7 @@ public static class QdqExporter
             if (node.OpType == QGemm.OpType) { WriteLayer(b, node, Name, "Gemm", [("transB", 1L)]); continue; }
             if (node.OpType == QConv.OpType) { WriteLayer(b, node, Name, "Conv", ConvAttributes(node)); continue; }
             if (node.OpType == QGlobalAveragePool.OpType) { WriteAveragePool(b, node, Name); continue; }
+            if (node.OpType == QLookup.OpType) { WriteLookup(b, node, Name); continue; }
             var fused = FusedActivation.From(node.Attributes);
             string[] fusedKeys = [FusedActivation.AttributeName, FusedActivation.AlphaName, FusedActivation.BetaName];
             if (node.Attributes.Values.Keys.Any(k => k.StartsWith("edgetoken.", StringComparison.Ordinal) && Array.IndexOf(fusedKeys, k) < 0))
@@ -148,6 +151,24 @@ public static class QdqExporter
                 break;
         }
         b.Node("QuantizeLinear", [y, Float(b, $"{p}_y_scale", sy), Int8(b, $"{p}_y_zero_point", zy)], [node.Outputs[0]!.Name]);
+    }
+
+    /// <summary>A table as DequantizeLinear → the float operators it was built from → QuantizeLinear.</summary>
+    private static void WriteLookup(OnnxModelBuilder b, Node node, Func<Value, string> name)
+    {
+        var a = node.Attributes;
+        string p = node.Name;
+        string v = b.Node("DequantizeLinear", [name(node.Inputs[0]!), Float(b, $"{p}_x_scale", a.GetFloat(InputScale, 1f)),
+            Int8(b, $"{p}_x_zero_point", (int)a.GetInt(InputZeroPoint, 0))], [$"{p}_x_float"]);
+        var steps = Quantizer.LookupSteps(node);
+        for (int i = 0; i < steps.Length; i++)
+        {
+            string output = $"{p}_{i}_{steps[i].Op}";
+            steps[i].Write(b, v, output, $"{p}_{i}");
+            v = output;
+        }
+        b.Node("QuantizeLinear", [v, Float(b, $"{p}_y_scale", a.GetFloat(OutputScale, 1f)), Int8(b, $"{p}_y_zero_point", (int)a.GetInt(OutputZeroPoint, 0))],
+            [node.Outputs[0]!.Name]);
     }
 
     private static string Float(OnnxModelBuilder b, string name, float v) => b.Initializer(name, [v]);

@@ -8,7 +8,7 @@ namespace EdgeToken.Compiler.Quantization;
 public static partial class Quantizer
 {
     /// <summary>A 1-D or 2-D Conv with a constant weight (and bias, if any) on a float input of known shape.</summary>
-    private static bool IsEligibleConv(Node n)
+    private static bool IsEligibleConv(Node n, bool anyActivation = false)
     {
         if (n.OpType != "Conv") return false;
         var x = n.Input(0);
@@ -16,7 +16,7 @@ public static partial class Quantizer
         if (x is null || w is null || x.Type != ElementType.Float32 || x.Dims is not { Length: 3 or 4 } || w.Constant is null
             || w.Dims is null || w.Dims.Length != x.Dims.Length || n.Output(0)?.Dims is null) return false;
         var bias = n.Input(2);
-        return HasInt8Activation(n) && (bias is null || (bias.Constant is not null && bias.Constant.ElementCount == w.Dims[0]));
+        return (anyActivation || HasInt8Activation(n)) && (bias is null || (bias.Constant is not null && bias.Constant.ElementCount == w.Dims[0]));
     }
 
     private static QuantizedLayer RewriteConv(Graph graph, Node node, QuantizationParameters qx, QuantizationParameters qy,

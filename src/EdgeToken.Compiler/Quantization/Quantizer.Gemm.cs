@@ -7,13 +7,13 @@ namespace EdgeToken.Compiler.Quantization;
 
 public static partial class Quantizer
 {
-    private static bool IsEligibleGemm(Node n)
+    private static bool IsEligibleGemm(Node n, bool anyActivation = false)
     {
         if (n.OpType is not ("Gemm" or "MatMul")) return false;
         var a = n.Input(0);
         var b = n.Input(1);
         if (a is null || b is null || a.Type != ElementType.Float32 || a.Dims is not { Length: 2 } || b.Constant is null || b.Dims is not { Length: 2 }) return false;
-        if (!HasInt8Activation(n)) return false;
+        if (!anyActivation && !HasInt8Activation(n)) return false;
         if (n.OpType == "MatMul") return true;
         if (n.Attributes.GetInt("transA", 0) != 0 || n.Attributes.GetFloat("alpha", 1f) != 1f || n.Attributes.GetFloat("beta", 1f) != 1f) return false;
         var c = n.Input(2);

@@ -12,18 +12,22 @@ public static partial class Quantizer
     private static readonly string[] PassThrough = ["MaxPool", "Flatten"];
 
     /// <summary>When <paramref name="x"/> (a quantized layer's input) comes from a MaxPool or Flatten of a tensor that is
-    /// int8 already (directly or through more of them), adds the same operator on the int8 tensor, so the chain stays
-    /// int8 instead of dequantizing, pooling in float and quantizing again. x then takes its source's parameters.
-    /// A GlobalAveragePool in the chain becomes <c>EdgeToken.QGlobalAveragePool</c>, which requantizes to its output's
-    /// own calibrated parameters (<see cref="AveragePoolOutputs"/>).</summary>
-    private static bool TryPassThrough(Graph graph, Value x, Dictionary<Value, Value> int8Of, Dictionary<Value, QuantizationParameters> parameters)
+    /// int8 already (directly, through more of them or through a lookup chain), adds the same operator on the int8 tensor,
+    /// so the chain stays int8 instead of dequantizing, pooling in float and quantizing again. x then takes its source's
+    /// parameters. A GlobalAveragePool in the chain becomes <c>EdgeToken.QGlobalAveragePool</c>, which requantizes to its
+    /// output's own calibrated parameters (<see cref="AveragePoolOutputs"/>).</summary>
+    private static bool TryPassThrough(Graph graph, Value x, QuantizationParameters? wanted, Dictionary<Value, Value> int8Of,
+        Dictionary<Value, QuantizationParameters> parameters)
     {
         if (x.Producer is not { } op || op.Input(0) is not { } source) return false;
         bool average = op.OpType == "GlobalAveragePool";
         if (!average && Array.IndexOf(PassThrough, op.OpType) < 0) return false;
         if (op.Outputs.Count(o => o is not null) != 1 || op.Outputs[0] != x) return false; // MaxPool's indices
         if (average && (!parameters.ContainsKey(x) || source.Dims is not { Length: >= 3 } || x.Dims is null)) return false;
-        if (!int8Of.ContainsKey(source) && !TryPassThrough(graph, source, int8Of, parameters)) return false;
+        // A lookup chain under a MaxPool or Flatten produces values the pass-through only selects from, so x's own
+        // (calibrated) parameters suit the lookup's output; under a mean they do not (its range is narrower).
+        var handed = average ? null : wanted ?? (parameters.TryGetValue(x, out var own) ? own : null);
+        if (!TryInt8(graph, source, handed, int8Of, parameters)) return false;
         var xq = Tensor($"{x.Name}_int8", ElementType.Int8, x.Dims!);
         if (average) return TryAveragePool(graph, op, source, x, xq, int8Of, parameters);
         AddNode(graph, $"{op.Name}_int8", op.OpType, op.Attributes, [int8Of[source]], xq);

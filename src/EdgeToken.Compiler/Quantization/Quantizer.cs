@@ -10,10 +10,12 @@ namespace EdgeToken.Compiler.Quantization;
 /// MatMul (with a constant 2-D weight) and Conv (1-D or 2-D, with a constant weight), optionally with a fused Relu or
 /// Clip, into <c>QuantizeLinear → EdgeToken.QGemm/QConv → DequantizeLinear</c>. Where one quantized layer feeds the next, the next reads the
 /// int8 tensor directly, also through a MaxPool, Flatten or GlobalAveragePool (<c>EdgeToken.QGlobalAveragePool</c>) between
-/// them, so a chain of layers stays in int8 and only the float boundaries convert.</summary>
+/// them and through chains of element-wise ops, which become one <c>EdgeToken.QLookup</c> table, so a chain of layers stays
+/// in int8 and only the float boundaries convert.</summary>
 /// <remarks>Weights: symmetric int8 per output channel (or per tensor). Activations: asymmetric int8 per tensor. The bias is
-/// quantized to int32 in units of x_scale · w_scale[n], with <c>-x_zero_point · Σw[n]</c> folded in. Layers with another
-/// fused activation, transposed A, alpha or beta other than 1 stay in float.</remarks>
+/// quantized to int32 in units of x_scale · w_scale[n], with <c>-x_zero_point · Σw[n]</c> folded in. A layer with another
+/// fused activation is split into the layer and the activation first (<see cref="SplitActivations"/>). Layers with
+/// transposed A, alpha or beta other than 1 stay in float.</remarks>
 public static partial class Quantizer
 {
     /// <summary>Quantizes <paramref name="graph"/> (shapes inferred, passes run) in place. Returns the layers it rewrote
@@ -23,6 +25,7 @@ public static partial class Quantizer
     {
         options ??= new QuantizeOptions();
         if (options.WeightBits is not (7 or 8)) throw new ArgumentException($"weight bits are 8 or 7, not {options.WeightBits}", nameof(options));
+        SplitActivations(graph, options);
         var candidates = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && (IsEligibleGemm(n) || IsEligibleConv(n))).ToList();
         var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Concat(AveragePoolOutputs(graph)).Distinct().ToList();
         var seen = Calibrator.Collect(graph, targets, samples);
@@ -41,7 +44,7 @@ public static partial class Quantizer
         {
             var x = node.Inputs[0]!;
             var y = node.Outputs[0]!;
-            if (!int8Of.ContainsKey(x)) TryPassThrough(graph, x, int8Of, parameters);
+            TryInt8(graph, x, null, int8Of, parameters);
             var qx = parameters[x];
             var qy = parameters[y];
             layers.Add(node.OpType == "Conv"

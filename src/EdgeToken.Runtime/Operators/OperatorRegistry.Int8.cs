@@ -11,6 +11,7 @@ public static partial class OperatorRegistry
         ops.Add(new QGemmOperator());
         ops.Add(new QConvOperator());
         ops.Add(new QGlobalAveragePoolOperator());
+        ops.Add(new QLookupOperator());
         // The sparse N:M layers the compiler's sparse rewrite writes after pruning.
         ops.Add(new SparseGemmOperator());
         ops.Add(new QSparseGemmOperator());

@@ -42,11 +42,11 @@ public class QdqExportTests
     }
 
     [Fact]
-    public void A_layer_left_float_with_a_fused_activation_is_exported_with_the_activation_as_its_own_node()
+    public void A_layer_with_another_fused_activation_quantizes_and_exports_the_activation_as_its_own_node()
     {
-        // Gemm + Relu (int8), Gemm + LeakyRelu (no int8 epilogue: stays float, LeakyRelu fused), Gemm + HardSigmoid
-        // (float too), Gemm (int8). The float layers' activations come back as ONNX nodes, and ONNX Runtime on the
-        // exported file gives EdgeToken's outputs.
+        // Gemm + Relu (int8 clamp), Gemm + LeakyRelu and Gemm + HardSigmoid (the quantizer splits the activation off and
+        // tabulates it in front of the next layer), Gemm. Every Gemm runs int8, the activations come back as ONNX nodes
+        // between DequantizeLinear and QuantizeLinear, and ONNX Runtime on the exported file gives EdgeToken's outputs.
         var b = new EdgeToken.Compiler.Onnx.OnnxModelBuilder("mixed", 17);
         b.Input("x", ElementType.Float32, 1, 32);
         var h = b.Op("Relu", [b.Op("Gemm", ["x", b.Initializer("w1", TestModels.Random(32 * 24, 1, 0.3f), 32, 24), b.Initializer("b1", TestModels.Random(24, 2, 0.1f), 24)])]);
@@ -58,7 +58,9 @@ public class QdqExportTests
         string model = TestModels.Save(b, dir);
         string calib = QuantModels.WriteF32(dir, QuantModels.Samples(30, 32, 300));
         var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib });
-        Assert.Contains(q.Graph.Nodes, n => n.OpType == "Gemm" && n.Attributes.GetString(EdgeToken.Runtime.Operators.FusedActivation.AttributeName, "") == "LeakyRelu");
+        Assert.Equal(4, q.QuantizedLayers.Count);
+        Assert.DoesNotContain(q.Plan.Steps, s => s.OpType == "Gemm");
+        Assert.Equal(2, q.Plan.Steps.Count(s => s.OpType == EdgeToken.Runtime.Kernels.Int8.QLookup.OpType));
 
         var exported = QdqExporter.Export(q.Graph);
         var ops = exported.Model.Graph.Node.Select(n => n.OpType).ToList();

@@ -5,7 +5,7 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// <summary>Any element-wise function of an int8 tensor as a 256-entry table: entry q holds
 /// <c>quantize_y(f(dequantize_x(q)))</c>, computed once in double at build time, so Sigmoid, Tanh, Gelu or HardSwish cost
 /// one load per element on the device and are exactly as accurate as the output's quantization allows.</summary>
-public sealed class Int8Lookup
+public sealed partial class Int8Lookup
 {
     private readonly sbyte[] _table = new sbyte[256];
 
@@ -23,11 +23,27 @@ public sealed class Int8Lookup
     /// <summary>The table, indexed by the input byte's bit pattern (q as byte).</summary>
     public ReadOnlySpan<sbyte> Table => _table;
 
-    public void Run(ReadOnlySpan<sbyte> x, Span<sbyte> y)
+    public void Run(ReadOnlySpan<sbyte> x, Span<sbyte> y) => Run(_table, x, y);
+
+    /// <summary>y[i] = table[(byte)x[i]] on the fastest path this machine has. y may be x (in place).</summary>
+    public static void Run(ReadOnlySpan<sbyte> table, ReadOnlySpan<sbyte> x, Span<sbyte> y)
     {
+        if (Avx512VbmiIsSupported) RunAvx512Vbmi(table, x, y);
+        else RunScalar(table, x, y);
+    }
+
+    /// <summary>The reference: one load per element.</summary>
+    public static void RunScalar(ReadOnlySpan<sbyte> table, ReadOnlySpan<sbyte> x, Span<sbyte> y)
+    {
+        CheckLengths(table, x, y);
         var bytes = MemoryMarshal.AsBytes(x);
-        var t = _table;
-        for (int i = 0; i < bytes.Length; i++) y[i] = t[bytes[i]];
+        for (int i = 0; i < bytes.Length; i++) y[i] = table[bytes[i]];
+    }
+
+    private static void CheckLengths(ReadOnlySpan<sbyte> table, ReadOnlySpan<sbyte> x, Span<sbyte> y)
+    {
+        if (table.Length != 256) throw new ArgumentException($"a lookup table has 256 entries, not {table.Length}", nameof(table));
+        if (y.Length < x.Length) throw new ArgumentException($"y has {y.Length} elements for {x.Length} inputs", nameof(y));
     }
 
     /// <summary>The float functions the quantizer tabulates (double precision, definitions from the ONNX operator spec).</summary>
