@@ -16,17 +16,7 @@ internal sealed class QGlobalAveragePoolOperator : OperatorDefinition
 {
     public override string OpType => QGlobalAveragePool.OpType;
 
-    public override void InferOutputs(NodeContext node)
-    {
-        node.ExpectType(0, ElementType.Int8);
-        var x = node.Input(0).Dims;
-        if (x.Length < 3) throw new ShapeException($"{OpType} '{node.NodeName}': X must be [N, C, spatial...], got {Shape.Format(x)}");
-        var dims = new int[x.Length];
-        Array.Fill(dims, 1);
-        dims[0] = x[0];
-        dims[1] = x[1];
-        node.SetOutput(0, ElementType.Int8, dims);
-    }
+    public override void InferOutputs(NodeContext node) => Pooling.GlobalPoolOperator.InferPooled(node, OpType, ElementType.Int8);
 
     public override Kernel CreateKernel(NodeContext node)
     {

@@ -10,16 +10,20 @@ internal sealed class GlobalPoolOperator(string opType, bool max) : OperatorDefi
 {
     public override string OpType => opType;
 
-    public override void InferOutputs(NodeContext node)
+    public override void InferOutputs(NodeContext node) => InferPooled(node, OpType, ElementType.Float32);
+
+    /// <summary>A global pool's shape rule, for every element type: X [N, C, spatial...] of <paramref name="type"/> gives
+    /// [N, C, 1, ...] of the same type.</summary>
+    internal static void InferPooled(NodeContext node, string opType, ElementType type)
     {
-        node.ExpectType(0, ElementType.Float32);
+        node.ExpectType(0, type);
         var x = node.Input(0).Dims;
-        if (x.Length < 3) throw new ShapeException($"{OpType} '{node.NodeName}': X must be [N, C, spatial...], got {Shape.Format(x)}");
+        if (x.Length < 3) throw new ShapeException($"{opType} '{node.NodeName}': X must be [N, C, spatial...], got {Shape.Format(x)}");
         var dims = new int[x.Length];
         Array.Fill(dims, 1);
         dims[0] = x[0];
         dims[1] = x[1];
-        node.SetOutput(0, ElementType.Float32, dims);
+        node.SetOutput(0, type, dims);
     }
 
     public override Kernel CreateKernel(NodeContext node)
