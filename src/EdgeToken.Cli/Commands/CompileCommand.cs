@@ -87,7 +87,7 @@ internal static class CompileCommand
                 var graph = compiled.SparseLayers.Any(l => l.Sparse)
                     ? ModelCompiler.CompileFile(path, Options(new PruneOptions
                     {
-                        Sparsity = pruneOptions!.Sparsity, Pattern = pruneOptions.Pattern, N = pruneOptions.N, M = pruneOptions.M, Panel = pruneOptions.Panel,
+                        Sparsity = pruneOptions!.Sparsity, Pattern = pruneOptions.Pattern, N = pruneOptions.N, M = pruneOptions.M, Panel = pruneOptions.Panel, ConvPanel = pruneOptions.ConvPanel,
                         Scope = pruneOptions.Scope, Channels = pruneOptions.Channels, Exclude = pruneOptions.Exclude, SparseKernels = false,
                     })).Graph
                     : compiled.Graph;

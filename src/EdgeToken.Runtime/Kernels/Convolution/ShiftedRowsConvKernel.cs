@@ -27,7 +27,7 @@ namespace EdgeToken.Runtime.Kernels.Convolution;
 /// </remarks>
 internal sealed class ShiftedRowsConvKernel : Kernel
 {
-    private const int MaxDepth = 512;
+    internal const int MaxDepth = 512;
 
     private readonly ConvGeometry _g;
     private readonly PackedConvWeights _weights;
