@@ -9,7 +9,8 @@ namespace EdgeToken.Generators.Tests;
 
 /// <summary>N:M-pruned convolutions in a generated class: the sparse conv steps (<c>EdgeToken.SparseConv</c>, int8
 /// <c>EdgeToken.QSparseConv</c>) run as the runtime's kernel objects over the class's static weights, give the plan
-/// executor's output (bit for bit: the same kernels) and allocate nothing per inference.</summary>
+/// executor's output (int8 bit for bit; float within rounding, as the class calls Gemv for the last dense layer where the
+/// executor runs Gemm) and allocate nothing per inference.</summary>
 [Collection(AllocationCollection.Name)]
 public sealed class SparseConvLayerTests
 {
@@ -74,7 +75,7 @@ public sealed class SparseConvLayerTests
         string manifest = TestPipelines.WriteProject(Model(), Manifest.Replace("OPTIMIZATION", "{ \"prune\": { \"pattern\": \"2:4\" } }"), file: "sparse.edgemodel.json");
         var compilation = TestPipelines.Compile(manifest);
         Assert.Equal(2, compilation.Model.Plan.Steps.Count(s => s.OpType == "EdgeToken.SparseConv"));
-        AssertTheExecutorsOutputWithoutAllocating(manifest, compilation);
+        AssertTheExecutorsOutputWithoutAllocating(manifest, compilation, exact: false);
     }
 
     [Fact]
@@ -89,10 +90,10 @@ public sealed class SparseConvLayerTests
         var compilation = TestPipelines.Compile(manifest);
         if (Int8ShiftedRowsConv.KernelPath(Int8Paths.Best) is not null)
             Assert.Equal(2, compilation.Model.Plan.Steps.Count(s => s.OpType == "EdgeToken.QSparseConv"));
-        AssertTheExecutorsOutputWithoutAllocating(manifest, compilation);
+        AssertTheExecutorsOutputWithoutAllocating(manifest, compilation, exact: true);
     }
 
-    private static void AssertTheExecutorsOutputWithoutAllocating(string manifest, ManifestCompilation compilation)
+    private static void AssertTheExecutorsOutputWithoutAllocating(string manifest, ManifestCompilation compilation, bool exact)
     {
         var (output, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation(Harness),
             TestPipelines.ManifestText(manifest), TestPipelines.GenerationText(manifest, compilation));
@@ -107,7 +108,9 @@ public sealed class SparseConvLayerTests
             executor.Run();
             var expected = executor.Output<float>(0).ToArray();
             var actual = (float[])harness.GetMethod("Infer")!.Invoke(null, [window])!;
-            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+            if (exact) Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
+            float scale = Math.Max(1f, expected.Max(MathF.Abs));
+            for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-5f * scale, $"output {i}: {expected[i]} vs {actual[i]}");
         }
         Assert.Equal(0L, (long)harness.GetMethod("Allocations")!.Invoke(null, [new float[Window], 5_000])!);
     }
