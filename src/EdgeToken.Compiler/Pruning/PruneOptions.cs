@@ -30,7 +30,8 @@ public sealed class PruneOptions
     public int N { get; init; } = 2;
     /// <summary>M of N:M: group length along the input axis.</summary>
     public int M { get; init; } = 4;
-    /// <summary>Output rows that share one N:M mask (1: classic per-row 2:4).</summary>
+    /// <summary>Output rows of a Gemm or MatMul that share one N:M mask (1: classic per-row 2:4); convolutions use
+    /// <see cref="ConvPanel"/>.</summary>
     /// <remarks>8: the gather of the input the sparse kernel does once per panel then costs about 1/8 of the saved
     /// multiply-adds on the int8 paths (see <c>SparseCostModel</c>), while the accuracy is close to per-row 2:4.</remarks>
     public int Panel { get; init; } = 8;
