@@ -12,12 +12,13 @@ namespace EdgeToken.Benchmarks;
 /// fused Relu included) and int8 (<see cref="Int8ConvWeights"/> dense vs <see cref="Int8ConvWeights.FromSparse"/>,
 /// requantization included; the weights pruned over (channel pair, tap) units as for a model that will be quantized).
 /// The layers: cnn1d's second and third (<c>BenchmarkModels.Cnn1D</c>: 16→32 over 128 samples and 32→32 over 64, kernel 5,
-/// pad 2) and a pointwise 1x1 64→64 over 16x16.</summary>
+/// pad 2), a pointwise 1x1 64→64 over 16x16 and a 3x3 32→32 over 16x16 with pad 1 (rows of 16 outputs: the int8 kernels
+/// take four rows per block).</summary>
 /// <remarks>Run: dotnet run -c Release --project tests/EdgeToken.Benchmarks -- --filter '*SparseConvVsDense*'</remarks>
 [MemoryDiagnoser]
 public class SparseConvVsDense
 {
-    [Params("cnn1d-2", "cnn1d-3", "pointwise")]
+    [Params("cnn1d-2", "cnn1d-3", "pointwise", "3x3")]
     public string Layer = "cnn1d-2";
 
     private NodeKernel _floatDense = null!, _floatSparse = null!;
@@ -34,7 +35,8 @@ public class SparseConvVsDense
         {
             "cnn1d-2" => (new[] { 1, 16, 128 }, new[] { 32, 16, 5 }, new[] { 2, 2 }),
             "cnn1d-3" => (new[] { 1, 32, 64 }, new[] { 32, 32, 5 }, new[] { 2, 2 }),
-            _ => (new[] { 1, 64, 16, 16 }, new[] { 64, 64, 1, 1 }, new[] { 0, 0, 0, 0 }),
+            "pointwise" => (new[] { 1, 64, 16, 16 }, new[] { 64, 64, 1, 1 }, new[] { 0, 0, 0, 0 }),
+            _ => (new[] { 1, 32, 16, 16 }, new[] { 32, 32, 3, 3 }, new[] { 1, 1, 1, 1 }),
         };
         int rows = wDims[0], channels = wDims[1], taps = wDims.Skip(2).Aggregate(1, (a, b) => a * b), depth = channels * taps;
         var rng = new Random(5);

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using EdgeToken.Runtime.Kernels.Sparse;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
@@ -47,15 +48,23 @@ public sealed partial class Int8ShiftedRowsConv
             }
         _quadWeights = null;
         _correction = null;
-        _shortRuns = false;
     }
 
-    /// <summary>The sparse pair kernels: every run, every block of <see cref="MR"/> channels over its kept units.</summary>
+    /// <summary>The sparse pair kernels: every run, every block of <see cref="MR"/> channels over its kept units (on
+    /// AVX-512BW rows of at most 16 outputs four runs at a time, as the dense kernel does).</summary>
     private void RunSparse(ReadOnlySpan<sbyte> x, int inputZeroPoint, Span<int> plane, Span<int> acc, Int8Path path)
     {
         var l = _layout;
         LoadInput(x, inputZeroPoint, plane);
-        for (int r = 0; r < _runStart.Length; r++)
+        int r = 0;
+        if (path == Int8Path.Avx512BW && _shortRuns)
+        {
+            ref int xs = ref MemoryMarshal.GetReference(plane);
+            for (; r + 4 <= _runStart.Length; r += 4)
+                for (int b = 0; b < _blocks; b++)
+                    SparseBlock512x4Runs(ref xs, ref _weights[b * _keptUnits * MR], ref _unitOffsets![b * _keptUnits], _keptUnits, ref acc[b * MR * l.AccStride], r);
+        }
+        for (; r < _runStart.Length; r++)
             for (int b = 0; b < _blocks; b++)
             {
                 var w = _weights.AsSpan(b * _keptUnits * MR, _keptUnits * MR);
