@@ -22,7 +22,7 @@ public class SparseConvVsDense
     public string Layer = "cnn1d-2";
 
     private NodeKernel _floatDense = null!, _floatSparse = null!;
-    private Int8ConvWeights _int8Dense = null!, _int8Sparse = null!;
+    private Int8ConvWeights _int8Dense = null!, _int8Sparse = null!, _int7Dense = null!, _int7Sparse = null!;
     private sbyte[] _x = null!, _y = null!;
     private byte[] _scratch = null!;
     private int[] _bias = null!;
@@ -64,12 +64,17 @@ public class SparseConvVsDense
         SparseConv.TryCompressInt8(w8, rows, channels, taps, 2, 4, 12, out var v8, out var i8);
         _int8Dense = new Int8ConvWeights(g, w8, Int8Paths.Best);
         _int8Sparse = Int8ConvWeights.FromSparse(g, v8, i8, 2, 4, 12, Int8Paths.Best);
+        // 7-bit weights: the dense kernel takes its u8 path (four channels per vpmaddubsw), the sparse one stays on pairs.
+        var w7 = w8.Select(v => (sbyte)(v / 2)).ToArray();
+        SparseConv.TryCompressInt8(w7, rows, channels, taps, 2, 4, 12, out var v7, out var i7);
+        _int7Dense = new Int8ConvWeights(g, w7, Int8Paths.Best);
+        _int7Sparse = Int8ConvWeights.FromSparse(g, v7, i7, 2, 4, 12, Int8Paths.Best);
         _x = x.Select(v => (sbyte)Math.Round(v * 100)).ToArray();
         _y = new sbyte[rows * g.OutPixels];
         _scratch = new byte[g.ScratchBytes];
         _bias = new int[rows];
         _scales = Enumerable.Range(0, rows).Select(_ => FixedPointMultiplier.FromReal(0.0005)).ToArray();
-        Console.WriteLine($"// {Layer}: int8 path {_int8Dense.Path} (dense u8: {_int8Dense.U8S8}, sparse: {_int8Sparse.Sparse}); " +
+        Console.WriteLine($"// {Layer}: int8 path {_int8Dense.Path} (dense u8: {_int8Dense.U8S8}, sparse: {_int8Sparse.Sparse}; 7-bit dense u8: {_int7Dense.U8S8}); " +
             $"float {SparseCostModel.DecideConv(false, channels, taps, 2, 4).Reason}; int8 {SparseCostModel.DecideConv(true, channels, taps, 2, 4, _int8Dense.U8S8).Reason}");
     }
 
@@ -86,6 +91,12 @@ public class SparseConvVsDense
 
     [Benchmark(Description = "int8 2:4 sparse conv")]
     public void Int8Sparse() => _int8Sparse.Run(_x, _bias, _scales, 0, 0, -128, 127, _y, _scratch);
+
+    [Benchmark(Description = "int8 dense conv, 7-bit weights (u8)")]
+    public void Int7Dense() => _int7Dense.Run(_x, _bias, _scales, 0, 0, -128, 127, _y, _scratch);
+
+    [Benchmark(Description = "int8 2:4 sparse conv, 7-bit weights")]
+    public void Int7Sparse() => _int7Sparse.Run(_x, _bias, _scales, 0, 0, -128, 127, _y, _scratch);
 
     /// <summary>One node's kernel over an arena holding its inputs, as a plan runs it.</summary>
     private sealed class NodeKernel
