@@ -26,7 +26,8 @@ internal static class SparseConvRewriter
         if (NmSparse.Kept(layer.Cols, o.N, o.M) > ShiftedRowsConvKernel.MaxDepth)
             return new SparseLayer(node.Name, false, $"dense: {NmSparse.Kept(layer.Cols, o.N, o.M)} kept depth entries, the sparse kernel takes at most {ShiftedRowsConvKernel.MaxDepth}", dense, dense);
         if (!NmSparse.TryCompress<float>(layer.Read(), layer.Rows, layer.Cols, o.N, o.M, o.ConvPanel, out var values, out var indices))
-            return new SparseLayer(node.Name, false, $"dense: weights are not {o.N}:{o.M} with panel {o.ConvPanel}", dense, dense);
+            return new SparseLayer(node.Name, false, $"dense: weights are not {o.N}:{o.M} along the depth with panel {o.ConvPanel} " +
+                "(a model that is quantized is pruned over channel pairs, which a layer left in float does not skip)", dense, dense);
         var bias = node.Input(2);
         node.OpType = SparseConv.Float;
         node.Attributes = WithShape(node.Attributes, dims, o);
