@@ -18,7 +18,7 @@ public class SparseConvRewriteTests
     /// → depthwise Conv k3 pad 1 (stays dense) → y [1, 48, 64]: the cnn1d benchmark's conv layers and a pointwise one.
     /// With <paramref name="prePruned"/> the convolutions' weights are already 2:4 with the conv panel, so the ONNX file
     /// is the pruned float model ONNX Runtime runs.</summary>
-    private static OnnxModelBuilder Cnn(bool prePruned = false)
+    internal static OnnxModelBuilder Cnn(bool prePruned = false)
     {
         float[] W(int m, int c, int k, int seed)
         {
