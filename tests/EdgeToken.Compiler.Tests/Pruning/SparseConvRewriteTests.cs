@@ -149,6 +149,26 @@ public class SparseConvRewriteTests
     }
 
     [Fact]
+    public void Compile_report_shows_each_convolution_with_its_compressed_bytes_and_decision()
+    {
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(Cnn(), dir);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(8, Length, 60));
+        string onnx = Path.Combine(dir, "q.onnx");
+        var (exit, stdout, stderr) = Cli.CliProcess.Run("compile", model, "--pattern", "2:4", "--quantize", calib, "--emit-onnx", onnx, "--report", "--json");
+        Assert.True(exit == 0, stderr);
+        using var doc = System.Text.Json.JsonDocument.Parse(stdout);
+        var rows = doc.RootElement.GetProperty("pruning").GetProperty("perLayer").EnumerateArray().Where(r => r.GetProperty("op").GetString() == "Conv").ToList();
+        Assert.Equal(4, rows.Count);
+        var sparse = rows.Where(r => r.GetProperty("kernel").GetString() == "sparse").ToList();
+        if (Int8ShiftedRowsConv.KernelPath(Int8Paths.Best) is not null) Assert.Equal(3, sparse.Count);
+        Assert.All(sparse, r => Assert.True(r.GetProperty("sparseBytes").GetInt64() * 1.9 < r.GetProperty("denseBytes").GetInt64()));
+        Assert.All(sparse, r => Assert.StartsWith("sparse: estimated", r.GetProperty("reason").GetString()));
+        Assert.Contains(rows, r => r.GetProperty("reason").GetString()!.StartsWith("dense: grouped and depthwise", StringComparison.Ordinal));
+        Assert.True(new FileInfo(onnx).Length > 0); // the QDQ export takes the same pruned weights, dense
+    }
+
+    [Fact]
     public void Conv_cost_model_decisions_are_pinned()
     {
         // 2:4 on the cnn1d layers and a pointwise one: sparse; a depth of 4 (one group): the fixed cost per tile dominates.
