@@ -9,9 +9,9 @@ namespace EdgeToken.Compiler.Pruning;
 /// <remarks>A weight tensor read by several nodes is left alone: pruning it for one would prune it for all.</remarks>
 public static class MagnitudePruner
 {
-    /// <param name="quantized">The model will be quantized after pruning: convolutions are pruned over the (channel pair,
-    /// tap) units the int8 kernel multiplies (<see cref="PruneOptions.ConvPanel"/>).</param>
-    public static List<PrunedLayer> Prune(Graph graph, PruneOptions options, bool quantized = false)
+    /// <param name="quantized">Whether a layer will be quantized after pruning (null: none will): such convolutions are
+    /// pruned over the (channel pair, tap) units the int8 kernel multiplies (<see cref="PruneOptions.ConvPanel"/>).</param>
+    public static List<PrunedLayer> Prune(Graph graph, PruneOptions options, Func<Node, bool>? quantized = null)
     {
         if (options.Pattern == PruningPattern.Unstructured && options.Sparsity is < 0 or >= 1)
             throw new CompileException($"pruning sparsity {options.Sparsity}: expected a fraction in [0, 1)");
@@ -41,7 +41,7 @@ public static class MagnitudePruner
             double energy = Energy(w);
             if (options.Pattern == PruningPattern.Unstructured) PruneUnstructured(w, options.Sparsity);
             else if (layer.Node.OpType != "Conv") PruneNM(w, layer.Rows, layer.Cols, options.N, options.M, options.Panel);
-            else if (!quantized) PruneNM(w, layer.Rows, layer.Cols, options.N, options.M, options.ConvPanel);
+            else if (quantized?.Invoke(layer.Node) != true) PruneNM(w, layer.Rows, layer.Cols, options.N, options.M, options.ConvPanel);
             else
             {
                 int channels = layer.Weight.Dims![1];

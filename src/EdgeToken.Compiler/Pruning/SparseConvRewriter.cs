@@ -27,7 +27,7 @@ internal static class SparseConvRewriter
             return new SparseLayer(node.Name, false, $"dense: {NmSparse.Kept(layer.Cols, o.N, o.M)} kept depth entries, the sparse kernel takes at most {ShiftedRowsConvKernel.MaxDepth}", dense, dense);
         if (!NmSparse.TryCompress<float>(layer.Read(), layer.Rows, layer.Cols, o.N, o.M, o.ConvPanel, out var values, out var indices))
             return new SparseLayer(node.Name, false, $"dense: weights are not {o.N}:{o.M} along the depth with panel {o.ConvPanel} " +
-                "(a model that is quantized is pruned over channel pairs, which a layer left in float does not skip)", dense, dense);
+                "(a layer the quantizer was to take is pruned over channel pairs, which the float kernel does not skip)", dense, dense);
         var bias = node.Input(2);
         node.OpType = SparseConv.Float;
         node.Attributes = WithShape(node.Attributes, dims, o);
@@ -47,6 +47,7 @@ internal static class SparseConvRewriter
         if (Refusal(node, dims, o.ConvPanel, int8: true) is { } why) return new SparseLayer(name, false, why, dense, dense);
         var strides = node.Attributes.GetInts("strides");
         var dilations = node.Attributes.GetInts("dilations");
+        if (channels == 1 && rows == 1) return new SparseLayer(name, false, "dense: one input and one output channel run as a depthwise convolution", dense, dense);
         if (channels == 1 && strides?[^1] == 2 && (dilations?[^1] ?? 1) == 1)
             return new SparseLayer(name, false, "dense: one input channel strided by 2 runs on column pairs, not channel pairs", dense, dense);
         if (Int8ShiftedRowsConv.KernelPath(Int8Paths.Best) is null)

@@ -129,6 +129,22 @@ public class SparseConvRewriteTests
     }
 
     [Fact]
+    public void A_convolution_left_in_float_keeps_the_depth_mask_and_runs_on_the_float_sparse_kernel()
+    {
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(Cnn(), dir);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(8, Length, 60));
+        string first = ModelCompiler.CompileFile(model).Graph.Nodes.First(n => n.OpType == "Conv").Name;
+        var m = ModelCompiler.CompileFile(model, new CompileOptions
+        {
+            CalibrationPath = calib, Quantize = new EdgeToken.Compiler.Quantization.QuantizeOptions { Exclude = new HashSet<string> { first } }, Prune = TwoFour,
+        });
+        Assert.Contains(m.Graph.Nodes, n => n.Name == first && n.OpType == SparseConv.Float);
+        Assert.True(Assert.Single(m.SparseLayers, l => l.Name == first).Sparse);
+        if (Int8ShiftedRowsConv.KernelPath(Int8Paths.Best) is not null) Assert.Equal(2, m.Plan.Steps.Count(s => s.OpType == SparseConv.Int8));
+    }
+
+    [Fact]
     public void Pair_tap_pruning_keeps_n_of_m_units_per_panel()
     {
         const int rows = 30, channels = 5, taps = 4;
