@@ -244,6 +244,7 @@ for (int n = 0; n <= 100; n++)
 foreach (var (g, n) in new[]
 {
     (Int8ConvGeometry.Create(16, 1, 128, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)), 2),
+    (Int8ConvGeometry.Create(3, 1, 256, 16, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)), 2), // 10 units, depth 15: padded
     (Int8ConvGeometry.Create(7, 1, 41, 13, 1, 4, 1, (1, 2), (1, 1), (0, 1, 0, 2)), 1),
     (Int8ConvGeometry.Create(5, 9, 7, 14, 3, 4, 1, (1, 1), (1, 1), (1, 1, 2, 1)), 2),
     (Int8ConvGeometry.Create(8, 12, 13, 12, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)), 2),
@@ -256,7 +257,7 @@ foreach (var (g, n) in new[]
     for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-127, 128);
     for (int r0 = 0; r0 < rows; r0 += 12) // keep n random units of every 4, per panel of 12 channels
         for (int u0 = 0; u0 < columns.Length / 2; u0 += 4)
-            foreach (int u in Enumerable.Range(u0, 4).OrderBy(_ => rng.Next()).Skip(n))
+            foreach (int u in Enumerable.Range(u0, Math.Min(4, columns.Length / 2 - u0)).OrderBy(_ => rng.Next()).Skip(n))
                 for (int r = r0; r < Math.Min(rows, r0 + 12); r++)
                     for (int h = 0; h < 2; h++)
                         if (columns[2 * u + h] >= 0) w[r * g.PatchSize + columns[2 * u + h]] = 0;
@@ -284,10 +285,10 @@ foreach (var (g, n) in new[]
     var fw = Enumerable.Range(0, rows * g.PatchSize).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
     for (int r0 = 0; r0 < rows; r0 += 12) // N:M along the depth this time
         for (int c0 = 0; c0 < g.PatchSize; c0 += 4)
-            foreach (int c in Enumerable.Range(c0, 4).OrderBy(_ => rng.Next()).Skip(n))
+            foreach (int c in Enumerable.Range(c0, Math.Min(4, g.PatchSize - c0)).OrderBy(_ => rng.Next()).Skip(n))
                 for (int r = r0; r < Math.Min(rows, r0 + 12); r++) fw[r * g.PatchSize + c] = 0;
     var fx = x.Select(v => v / 128f).ToArray();
-    NmSparse.TryCompress<float>(fw, rows, g.PatchSize, n, 4, 12, out var fv, out var fi);
+    SparseConv.TryCompressFloat(fw, rows, g.PatchSize, n, 4, 12, out var fv, out var fi);
     bool oneD = g.KernelH == 1 && g.Height == 1;
     int[] xDims = oneD ? [1, g.Channels, g.Width] : [1, g.Channels, g.Height, g.Width];
     int[] wDims = oneD ? [rows, g.Channels, g.KernelW] : [rows, g.Channels, g.KernelH, g.KernelW];

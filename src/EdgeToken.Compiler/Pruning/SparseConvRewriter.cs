@@ -23,15 +23,16 @@ internal static class SparseConvRewriter
         if (Refusal(node, dims, o.ConvPanel, int8: false) is { } why) return new SparseLayer(node.Name, false, why, dense, dense);
         var (sparse, reason) = SparseCostModel.DecideConv(false, dims[1], taps, o.N, o.M);
         if (!sparse) return new SparseLayer(node.Name, false, reason, dense, dense);
-        if (NmSparse.Kept(layer.Cols, o.N, o.M) > ShiftedRowsConvKernel.MaxDepth)
-            return new SparseLayer(node.Name, false, $"dense: {NmSparse.Kept(layer.Cols, o.N, o.M)} kept depth entries, the sparse kernel takes at most {ShiftedRowsConvKernel.MaxDepth}", dense, dense);
-        if (!NmSparse.TryCompress<float>(layer.Read(), layer.Rows, layer.Cols, o.N, o.M, o.ConvPanel, out var values, out var indices))
+        int kept = NmSparse.Kept(SparseConv.Padded(layer.Cols, o.M), o.N, o.M);
+        if (kept > ShiftedRowsConvKernel.MaxDepth)
+            return new SparseLayer(node.Name, false, $"dense: {kept} kept depth entries, the sparse kernel takes at most {ShiftedRowsConvKernel.MaxDepth}", dense, dense);
+        if (!SparseConv.TryCompressFloat(layer.Read(), layer.Rows, layer.Cols, o.N, o.M, o.ConvPanel, out var values, out var indices))
             return new SparseLayer(node.Name, false, $"dense: weights are not {o.N}:{o.M} along the depth with panel {o.ConvPanel} " +
                 "(a layer the quantizer was to take is pruned over channel pairs, which the float kernel does not skip)", dense, dense);
         var bias = node.Input(2);
         node.OpType = SparseConv.Float;
         node.Attributes = WithShape(node.Attributes, dims, o);
-        var (v, i) = Constants(layer.Weight.Name, ElementType.Float32, layer.Rows, values, indices, NmSparse.Kept(layer.Cols, o.N, o.M));
+        var (v, i) = Constants(layer.Weight.Name, ElementType.Float32, layer.Rows, values, indices, kept);
         node.Inputs.RemoveRange(1, node.Inputs.Count - 1);
         node.Inputs.AddRange([v, i]);
         if (bias is not null) node.Inputs.Add(bias);
@@ -60,7 +61,7 @@ internal static class SparseConvRewriter
         var bias = node.Inputs[2]!;
         node.OpType = SparseConv.Int8;
         node.Attributes = WithShape(node.Attributes, dims, o);
-        var (v, i) = Constants(w.Name, ElementType.Int8, rows, values, indices, NmSparse.Kept(SparseConv.Units(channels, taps), o.N, o.M));
+        var (v, i) = Constants(w.Name, ElementType.Int8, rows, values, indices, NmSparse.Kept(SparseConv.Padded(SparseConv.Units(channels, taps), o.M), o.N, o.M));
         node.Inputs.RemoveRange(1, node.Inputs.Count - 1);
         node.Inputs.AddRange([v, i, bias]);
         return new SparseLayer(name, true, reason, dense, values.Length + indices.Length);

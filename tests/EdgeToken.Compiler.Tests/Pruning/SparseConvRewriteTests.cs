@@ -196,7 +196,8 @@ public class SparseConvRewriteTests
         Assert.False(SparseCostModel.DecideConv(true, 8, 1, 2, 4).Sparse);
         // 3:4 on a short depth saves less than the margin asks.
         Assert.False(SparseCostModel.DecideConv(false, 8, 1, 3, 4).Sparse);
-        Assert.StartsWith("dense:", SparseCostModel.DecideConv(false, 3, 5, 2, 4).Reason); // depth 15: M does not divide it
+        Assert.True(SparseCostModel.DecideConv(false, 3, 5, 2, 4).Sparse); // depth 15, padded to 16: 8 kept of 15
+        Assert.False(SparseCostModel.DecideConv(false, 1, 9, 2, 4).Sparse); // depth 9, padded to 12: 6 kept of 9
     }
 
     [Fact]

@@ -61,16 +61,17 @@ internal sealed class ShiftedRowsConvKernel : Kernel
     public ShiftedRowsConvKernel(ConvGeometry g, ReadOnlySpan<float> values, ReadOnlySpan<byte> indices, int n, int m, int panel, bool hasBias,
         FusedActivation activation) : this(g, null, hasBias, activation)
     {
-        if (g.Groups != 1 || !SparseConv.PanelFits(false, panel) || _depth % m != 0)
-            throw new ArgumentException($"sparse conv: groups {g.Groups}, panel {panel}, depth {_depth}: needs one group, a panel that is a multiple of {Sgemm.MR} and M = {m} dividing the depth");
-        int kept = NmSparse.Kept(_depth, n, m), panels = (g.OutChannels + Sgemm.MR - 1) / Sgemm.MR;
+        if (g.Groups != 1 || !SparseConv.PanelFits(false, panel))
+            throw new ArgumentException($"sparse conv: groups {g.Groups}, panel {panel}: needs one group and a panel that is a multiple of {Sgemm.MR}");
+        int kept = NmSparse.Kept(SparseConv.Padded(_depth, m), n, m), panels = (g.OutChannels + Sgemm.MR - 1) / Sgemm.MR;
         var dense = _rowOffsets;
         var offsets = new int[panels * kept];
         var packed = new float[Sgemm.PackedASize(g.OutChannels, kept)];
         for (int q = 0; q < panels; q++)
             for (int j = 0; j < kept; j++)
             {
-                offsets[q * kept + j] = dense[NmSparse.Column(indices, q * Sgemm.MR / panel, j, kept, n, m)];
+                int d = NmSparse.Column(indices, q * Sgemm.MR / panel, j, kept, n, m);
+                offsets[q * kept + j] = dense[d < _depth ? d : 0]; // padding: any readable row, times its zero weight
                 for (int r = 0; r < Sgemm.MR && q * Sgemm.MR + r < g.OutChannels; r++)
                     packed[(q * kept + j) * Sgemm.MR + r] = values[(q * Sgemm.MR + r) * kept + j];
             }

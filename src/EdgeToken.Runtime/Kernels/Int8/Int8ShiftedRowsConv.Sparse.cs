@@ -30,16 +30,17 @@ public sealed partial class Int8ShiftedRowsConv
         : this(g, SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel))
     {
         int taps = g.KernelH * g.KernelW, units = SparseConv.Units(g.Channels, taps), pairs = _layout.Pairs;
-        if (!SparseApplies(g) || !SparseConv.PanelFits(true, panel) || units % m != 0)
-            throw new ArgumentException($"sparse int8 conv: {units} units, panel {panel}: needs an ungrouped convolution over channel pairs, a panel that is a multiple of {MR} and M = {m} dividing the units");
-        _keptUnits = NmSparse.Kept(units, n, m);
+        if (!SparseApplies(g) || !SparseConv.PanelFits(true, panel))
+            throw new ArgumentException($"sparse int8 conv: panel {panel}: needs an ungrouped convolution over channel pairs and a panel that is a multiple of {MR}");
+        _keptUnits = NmSparse.Kept(SparseConv.Padded(units, m), n, m);
         _unitOffsets = new int[_blocks * _keptUnits];
         _weights = new int[_blocks * _keptUnits * MR];
         for (int b = 0; b < _blocks; b++)
             for (int j = 0; j < _keptUnits; j++)
             {
                 int u = NmSparse.Column(indices, b * MR / panel, j, _keptUnits, n, m);
-                _unitOffsets[b * _keptUnits + j] = _tapOffsets[u / pairs] + u % pairs * _layout.PlaneInts;
+                // A padding unit reads unit 0 and multiplies it by its zero weights.
+                _unitOffsets[b * _keptUnits + j] = u < units ? _tapOffsets[u / pairs] + u % pairs * _layout.PlaneInts : _tapOffsets[0];
                 for (int k = 0; k < MR && b * MR + k < g.OutChannels; k++)
                 {
                     int v = 2 * ((b * MR + k) * _keptUnits + j);

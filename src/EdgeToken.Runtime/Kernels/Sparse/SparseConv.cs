@@ -16,7 +16,10 @@ namespace EdgeToken.Runtime.Kernels.Sparse;
 /// values, indices, bias int32 [M]; <c>EdgeToken.QConv</c>'s attributes plus the same four.
 /// <c>Int8ShiftedRowsConv</c> runs each block of 4 output channels over its kept units only.</item>
 /// </list>
-/// The panel must be a multiple of the kernel's block (<see cref="PanelFits"/>).</summary>
+/// The panel must be a multiple of the kernel's block (<see cref="PanelFits"/>). A depth (or unit count) that M does not
+/// divide is padded with zero columns to a multiple of M (<see cref="Padded"/>) before it is compressed: the pruner keeps
+/// ceil(N · len / M) of a last partial group, which fits N:M once padded; the kernels point a padded entry at any valid
+/// input row and multiply it by its zero weight.</summary>
 public static class SparseConv
 {
     public const string Float = "EdgeToken.SparseConv";
@@ -27,6 +30,20 @@ public static class SparseConv
     /// <summary>Whether masks shared by <paramref name="panel"/> output channels give every block of the kernel one
     /// list of kept depth entries (float: <c>Sgemm.MR</c> = 6 channels; int8: 4).</summary>
     public static bool PanelFits(bool int8, int panel) => panel > 0 && panel % (int8 ? Int8ShiftedRowsConv.MR : Linear.Sgemm.MR) == 0;
+
+    /// <summary><paramref name="length"/> rounded up to a multiple of <paramref name="m"/>: the compressed axis.</summary>
+    public static int Padded(int length, int m) => (length + m - 1) / m * m;
+
+    /// <summary>Compresses float weights [M, depth] along the depth, padded with zero columns to a multiple of M, or false
+    /// when some panel's group of M has more than N columns with a non-zero weight.</summary>
+    public static bool TryCompressFloat(ReadOnlySpan<float> w, int outChannels, int depth, int n, int m, int panel, out float[] values, out byte[] indices)
+    {
+        int padded = Padded(depth, m);
+        if (padded == depth) return NmSparse.TryCompress(w, outChannels, depth, n, m, panel, out values, out indices);
+        var wide = new float[outChannels * padded];
+        for (int o = 0; o < outChannels; o++) w.Slice(o * depth, depth).CopyTo(wide.AsSpan(o * padded));
+        return NmSparse.TryCompress<float>(wide, outChannels, padded, n, m, panel, out values, out indices);
+    }
 
     /// <summary>Int8 units of a [M, channels, taps] weight: (channels + 1) / 2 pairs for every tap.</summary>
     public static int Units(int channels, int taps) => (channels + 1) / 2 * taps;
@@ -47,22 +64,22 @@ public static class SparseConv
         return columns;
     }
 
-    /// <summary>Compresses int8 weights [M, channels · taps] over (pair, tap) units, or false when some panel's group of M
-    /// units has more than N with a non-zero weight, or the unit count is not a multiple of M.</summary>
+    /// <summary>Compresses int8 weights [M, channels · taps] over (pair, tap) units (padded with zero units to a multiple
+    /// of M), or false when some panel's group of M units has more than N with a non-zero weight.</summary>
     public static bool TryCompressInt8(ReadOnlySpan<sbyte> w, int outChannels, int channels, int taps, int n, int m, int panel,
         out sbyte[] values, out byte[] indices)
     {
-        int units = Units(channels, taps);
+        int units = Units(channels, taps), padded = Padded(units, m);
         var columns = PairTapColumns(channels, taps);
-        var pairs = new int[outChannels * units];
+        var pairs = new int[outChannels * padded];
         for (int o = 0; o < outChannels; o++)
             for (int u = 0; u < units; u++)
             {
                 int lo = w[o * channels * taps + columns[2 * u]], hi = columns[2 * u + 1] < 0 ? 0 : w[o * channels * taps + columns[2 * u + 1]];
-                pairs[o * units + u] = (byte)lo | (byte)hi << 8;
+                pairs[o * padded + u] = (byte)lo | (byte)hi << 8;
             }
         values = [];
-        if (!NmSparse.TryCompress<int>(pairs, outChannels, units, n, m, panel, out var kept, out indices)) return false;
+        if (!NmSparse.TryCompress<int>(pairs, outChannels, padded, n, m, panel, out var kept, out indices)) return false;
         values = new sbyte[2 * kept.Length];
         for (int i = 0; i < kept.Length; i++) (values[2 * i], values[2 * i + 1]) = ((sbyte)kept[i], (sbyte)(kept[i] >> 8));
         return true;
@@ -71,13 +88,14 @@ public static class SparseConv
     /// <summary>The dense int8 weights [M, channels · taps] back from <see cref="TryCompressInt8"/>'s form.</summary>
     public static sbyte[] DecompressInt8(ReadOnlySpan<sbyte> values, ReadOnlySpan<byte> indices, int outChannels, int channels, int taps, int n, int m, int panel)
     {
-        int units = Units(channels, taps), kept = NmSparse.Kept(units, n, m);
+        int units = Units(channels, taps), kept = NmSparse.Kept(Padded(units, m), n, m);
         var columns = PairTapColumns(channels, taps);
         var w = new sbyte[outChannels * channels * taps];
         for (int o = 0; o < outChannels; o++)
             for (int j = 0; j < kept; j++)
             {
                 int u = NmSparse.Column(indices, o / panel, j, kept, n, m);
+                if (u >= units) continue; // padding
                 w[o * channels * taps + columns[2 * u]] = values[2 * (o * kept + j)];
                 if (columns[2 * u + 1] >= 0) w[o * channels * taps + columns[2 * u + 1]] = values[2 * (o * kept + j) + 1];
             }
@@ -89,7 +107,7 @@ public static class SparseConv
     internal static void Reference(ConvGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<float> values, ReadOnlySpan<byte> indices,
         int n, int m, int panel, ReadOnlySpan<float> bias, Span<float> y)
     {
-        int depth = g.Channels * g.KernelVolume, kept = NmSparse.Kept(depth, n, m), kernelHW = g.Kernel[1] * g.Kernel[2];
+        int depth = g.Channels * g.KernelVolume, kept = NmSparse.Kept(Padded(depth, m), n, m), kernelHW = g.Kernel[1] * g.Kernel[2];
         for (int b = 0; b < g.Batch; b++)
             for (int oc = 0; oc < g.OutChannels; oc++)
                 for (int oh = 0; oh < g.Out[1]; oh++)
@@ -99,6 +117,7 @@ public static class SparseConv
                         for (int j = 0; j < kept; j++)
                         {
                             int d = NmSparse.Column(indices, oc / panel, j, kept, n, m);
+                            if (d >= depth) continue; // padding
                             int c = d / kernelHW, kh = d % kernelHW / g.Kernel[2], kw = d % g.Kernel[2];
                             int ih = oh * g.Stride[1] - g.PadBegin[1] + kh * g.Dilation[1];
                             int iw = ow * g.Stride[2] - g.PadBegin[2] + kw * g.Dilation[2];
@@ -114,7 +133,7 @@ public static class SparseConv
     public static void Int8Reference(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> values, ReadOnlySpan<byte> indices,
         int n, int m, int panel, int inputZeroPoint, Span<int> sums)
     {
-        int taps = g.KernelH * g.KernelW, pairs = (g.Channels + 1) / 2, kept = NmSparse.Kept(Units(g.Channels, taps), n, m);
+        int taps = g.KernelH * g.KernelW, pairs = (g.Channels + 1) / 2, units = Units(g.Channels, taps), kept = NmSparse.Kept(Padded(units, m), n, m);
         for (int o = 0; o < g.OutChannels; o++)
             for (int oh = 0; oh < g.OutH; oh++)
                 for (int ow = 0; ow < g.OutW; ow++)
@@ -123,6 +142,7 @@ public static class SparseConv
                     for (int j = 0; j < kept; j++)
                     {
                         int u = NmSparse.Column(indices, o / panel, j, kept, n, m), t = u / pairs, p = u % pairs;
+                        if (u >= units) continue; // padding
                         int ih = oh * g.StrideH - g.PadTop + t / g.KernelW * g.DilationH, iw = ow * g.StrideW - g.PadLeft + t % g.KernelW * g.DilationW;
                         bool inside = ih >= 0 && ih < g.Height && iw >= 0 && iw < g.Width;
                         for (int h = 0; h < 2 && 2 * p + h < g.Channels; h++)

@@ -6,7 +6,8 @@ using EdgeToken.Runtime.Tensors;
 namespace EdgeToken.Runtime.Kernels.Sparse;
 
 /// <summary>What a sparse conv node says about its compressed weights: the dense weight's dims, N:M, the panel, and the
-/// length of the axis the mask runs along (float: depth entries; int8: (channel pair, tap) units).</summary>
+/// length of the axis the mask runs along (float: depth entries; int8: (channel pair, tap) units), padded to a multiple
+/// of M.</summary>
 internal readonly record struct NmConvShape(int[] WeightDims, int N, int M, int Panel, int Length)
 {
     public int Rows => WeightDims[0];
@@ -19,8 +20,9 @@ internal readonly record struct NmConvShape(int[] WeightDims, int N, int M, int 
         if (dims is null || dims.Length is not (3 or 4) || dims.Any(d => d <= 0))
             throw new ShapeException($"{node.OpType} '{node.NodeName}': attribute {SparseConv.WeightShape} must be the dense weight's [M, C, kernel...]");
         int taps = dims.Length == 4 ? dims[2] * dims[3] : dims[2];
-        int length = int8 ? SparseConv.Units(dims[1], taps) : dims[1] * taps;
-        var s = new NmConvShape(dims, (int)a.GetInt("nm_n", 2), (int)a.GetInt("nm_m", 4), (int)a.GetInt("panel", 0), length);
+        int m = (int)a.GetInt("nm_m", 4);
+        int length = SparseConv.Padded(int8 ? SparseConv.Units(dims[1], taps) : dims[1] * taps, Math.Max(1, m));
+        var s = new NmConvShape(dims, (int)a.GetInt("nm_n", 2), m, (int)a.GetInt("panel", 0), length);
         var v = node.Input(1).Dims;
         var i = node.Input(2).Dims;
         node.ExpectType(2, ElementType.UInt8);

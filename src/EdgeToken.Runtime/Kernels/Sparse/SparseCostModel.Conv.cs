@@ -21,10 +21,10 @@ public static partial class SparseCostModel
     public static (bool Sparse, string Reason) DecideConv(bool int8, int channels, int taps, int n, int m, bool denseU8 = false)
     {
         int length = int8 ? SparseConv.Units(channels, taps) : channels * taps;
-        string unit = int8 ? "(channel pair, tap) units" : "depth";
-        if (m > NmSparse.MaxM || length % m != 0) return (false, $"dense: {n}:{m} needs M <= {NmSparse.MaxM} dividing the {unit} ({length})");
+        if (m > NmSparse.MaxM || n <= 0 || n >= m) return (false, $"dense: the sparse kernels take N:M with 0 < N < M <= {NmSparse.MaxM}, not {n}:{m}");
         double dense = (int8 && denseU8 ? 1.5 * ((channels + 3) / 4) * taps : length) + ConvTileOverhead;
-        double sparse = NmSparse.Kept(length, n, m) + ConvTileOverhead;
+        // A length M does not divide is padded with zero entries, which the sparse kernel multiplies too.
+        double sparse = NmSparse.Kept(SparseConv.Padded(length, m), n, m) + ConvTileOverhead;
         double ratio = sparse / dense;
         return ratio <= Margin
             ? (true, $"sparse: estimated {1 / ratio:F2}x faster than dense")

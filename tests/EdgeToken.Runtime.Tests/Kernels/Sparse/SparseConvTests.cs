@@ -33,6 +33,7 @@ public class SparseConvTests
     public static TheoryData<string, int[], int[], int[], int[], int[]> FloatCases() => new()
     {
         // name, x dims, w dims, strides, dilations, pads
+        { "1-D cnn1d layer 1 (depth 15, padded to 16)", [1, 3, 256], [16, 3, 5], [1], [1], [2, 2] },
         { "1-D cnn1d layer 2", [1, 16, 128], [32, 16, 5], [1], [1], [2, 2] },
         { "1-D cnn1d layer 3", [1, 32, 64], [32, 32, 5], [1], [1], [2, 2] },
         { "1-D odd channels stride 2", [2, 5, 40], [13, 5, 4], [2], [1], [1, 2] },
@@ -42,6 +43,8 @@ public class SparseConvTests
         { "2-D stride 2", [1, 7, 12, 13], [12, 7, 2, 2], [2, 2], [1, 1], [1, 1, 1, 1] },
         { "2-D 3x3", [2, 4, 10, 10], [25, 4, 3, 3], [1, 1], [1, 1], [1, 1, 1, 1] },
         { "2-D pointwise", [1, 32, 8, 8], [48, 32, 1, 1], [1, 1], [1, 1], [0, 0, 0, 0] },
+        { "2-D stem (depth 9, padded to 12)", [1, 1, 12, 12], [8, 1, 3, 3], [2, 2], [1, 1], [1, 1, 1, 1] },
+        { "2-D depth 18 (padded to 20)", [1, 2, 7, 9], [10, 2, 3, 3], [1, 1], [1, 1], [1, 1, 1, 1] },
     };
 
     [Theory]
@@ -56,7 +59,7 @@ public class SparseConvTests
             var w = KernelAssert.Random(rows * depth, rng.Next());
             var bias = KernelAssert.Random(rows, rng.Next());
             RandomNm(w, rows, depth, EachColumn(depth), 1, n, 4, panel, rng);
-            Assert.True(NmSparse.TryCompress<float>(w, rows, depth, n, 4, panel, out var values, out var indices));
+            Assert.True(SparseConv.TryCompressFloat(w, rows, depth, n, 4, panel, out var values, out var indices));
             var common = new List<(string, object)> { ("strides", strides), ("dilations", dilations), ("pads", pads) };
             if (relu) common.Add((FusedActivation.AttributeName, "Relu"));
             var dense = RunFloats("Conv", Attrs([.. common]), [F(xDims, x), F(wDims, w), F([rows], bias)], true, out var denseDims);
@@ -103,17 +106,18 @@ public class SparseConvTests
             [F([1, 16, 10], new float[160]), F([12, 8], values), ConstantTensor.FromArray(ElementType.UInt8, [2, 2], indices)], true));
     }
 
-    /// <summary>Int8 shapes whose (channel pair, tap) units are a multiple of 4: odd channel counts (a pair half empty),
-    /// output channels not a multiple of 4 or 12, strides, dilations, pads, the cnn1d layers, pointwise, and every
-    /// ungrouped shape of the dense kernel's tests that fits.</summary>
+    /// <summary>Int8 shapes: odd channel counts (a pair half empty), output channels not a multiple of 4 or 12, strides,
+    /// dilations, pads, the cnn1d layers, pointwise, unit counts that 4 does not divide (padded), and every ungrouped shape
+    /// of the dense kernel's tests that runs on channel pairs.</summary>
     public static IEnumerable<(string Name, Int8ConvGeometry G)> Int8Cases() =>
     [
         ("1-D odd channels", Int8ConvGeometry.Create(3, 1, 40, 13, 1, 4, 1, (1, 1), (1, 1), (0, 2, 0, 1))),
         ("1-D stride 2 odd channels", Int8ConvGeometry.Create(7, 1, 41, 9, 1, 4, 1, (1, 2), (1, 1), (0, 1, 0, 2))),
         ("2-D odd channels", Int8ConvGeometry.Create(5, 9, 7, 14, 3, 4, 1, (1, 1), (1, 1), (1, 1, 2, 1))),
+        ("2-D 27 units (padded to 28)", Int8ConvGeometry.Create(5, 9, 7, 14, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
         ("2-D stride 2", Int8ConvGeometry.Create(8, 12, 13, 12, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1))),
         ("2-D 1x1 pointwise", Int8ConvGeometry.Create(32, 8, 8, 48, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
-        .. Int8ConvTests.UngroupedCases.Where(c => Int8ShiftedRowsConv.SparseApplies(c.G) && SparseConv.Units(c.G.Channels, c.G.KernelH * c.G.KernelW) % 4 == 0),
+        .. Int8ConvTests.UngroupedCases.Where(c => Int8ShiftedRowsConv.SparseApplies(c.G)),
     ];
 
     [Theory]
