@@ -11,14 +11,14 @@ namespace EdgeToken.Benchmarks;
 /// against sparse on the same pruned weights, float (the runtime's Conv kernel vs <c>EdgeToken.SparseConv</c>, bias and a
 /// fused Relu included) and int8 (<see cref="Int8ConvWeights"/> dense vs <see cref="Int8ConvWeights.FromSparse"/>,
 /// requantization included; the weights pruned over (channel pair, tap) units as for a model that will be quantized).
-/// The layers: cnn1d's second and third (<c>BenchmarkModels.Cnn1D</c>: 16→32 over 128 samples and 32→32 over 64, kernel 5,
-/// pad 2), a pointwise 1x1 64→64 over 16x16 and a 3x3 32→32 over 16x16 with pad 1 (rows of 16 outputs: the int8 kernels
+/// The layers: cnn1d's three (<c>BenchmarkModels.Cnn1D</c>: 3→16 over 256 samples, its depth of 15 padded to 16 and its
+/// 10 pair units to 12; 16→32 over 128; 32→32 over 64; kernel 5, pad 2), a pointwise 1x1 64→64 over 16x16 and a 3x3 32→32 over 16x16 with pad 1 (rows of 16 outputs: the int8 kernels
 /// take four rows per block).</summary>
 /// <remarks>Run: dotnet run -c Release --project tests/EdgeToken.Benchmarks -- --filter '*SparseConvVsDense*'</remarks>
 [MemoryDiagnoser]
 public class SparseConvVsDense
 {
-    [Params("cnn1d-2", "cnn1d-3", "pointwise", "3x3")]
+    [Params("cnn1d-1", "cnn1d-2", "cnn1d-3", "pointwise", "3x3")]
     public string Layer = "cnn1d-2";
 
     private NodeKernel _floatDense = null!, _floatSparse = null!;
@@ -33,6 +33,7 @@ public class SparseConvVsDense
     {
         var (xDims, wDims, pads) = Layer switch
         {
+            "cnn1d-1" => (new[] { 1, 3, 256 }, new[] { 16, 3, 5 }, new[] { 2, 2 }),
             "cnn1d-2" => (new[] { 1, 16, 128 }, new[] { 32, 16, 5 }, new[] { 2, 2 }),
             "cnn1d-3" => (new[] { 1, 32, 64 }, new[] { 32, 32, 5 }, new[] { 2, 2 }),
             "pointwise" => (new[] { 1, 64, 16, 16 }, new[] { 64, 64, 1, 1 }, new[] { 0, 0, 0, 0 }),
@@ -45,7 +46,7 @@ public class SparseConvVsDense
         // float
         var w = R(rows * depth, 0.3f);
         MagnitudePruner.PruneNM(w, rows, depth, 2, 4, 12);
-        NmSparse.TryCompress<float>(w, rows, depth, 2, 4, 12, out var values, out var indices);
+        SparseConv.TryCompressFloat(w, rows, depth, 2, 4, 12, out var values, out var indices);
         var x = R(xDims.Aggregate(1, (a, b) => a * b), 1f);
         var bias = R(rows, 0.1f);
         var common = NodeAttributes.Empty.With("pads", AttributeValue.Of(pads.Select(p => (long)p).ToArray())).With(FusedActivation.AttributeName, AttributeValue.Of("Relu"));
