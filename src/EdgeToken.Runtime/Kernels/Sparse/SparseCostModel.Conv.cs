@@ -10,9 +10,11 @@ public static partial class SparseCostModel
 {
     /// <summary>Depth steps a tile costs besides its multiply-adds, float and int8 alike.</summary>
     /// <remarks>Calibrated on <c>SparseConvVsDense</c> (Zen 4, AVX-512BW, 2026-11-24, docs/quantization.md "Sparse
-    /// convolutions"): predicted 1.71x–1.95x for the cnn1d, pointwise and 3x3 layers at 2:4, measured 1.62x–1.98x
-    /// (float and int8, ±15 % between runs); with 7-bit weights against the dense u8 kernel predicted 1.33x–1.36x,
-    /// measured 1.39x–1.60x. A depth of 4 (one group) predicts 1.2x and stays dense: the fence (<see cref="Margin"/>).</remarks>
+    /// convolutions"): predicted 1.71x–1.95x for cnn1d's second and third, a pointwise and a 3x3 layer at 2:4, measured
+    /// 1.57x–1.98x (float and int8, three runs, ±15 % between them); cnn1d's first (depth 15 padded to 16) predicted
+    /// 1.29x / 1.44x (int8 / float), measured 1.31x / 1.37x; with 7-bit weights against the dense u8 kernel predicted
+    /// 1.33x–1.36x, measured 1.27x–1.76x. A depth of 4 (one group) predicts 1.2x and stays dense: the fence
+    /// (<see cref="Margin"/>).</remarks>
     public const double ConvTileOverhead = 8;
 
     /// <summary>Whether an ungrouped N:M-pruned convolution of <paramref name="channels"/> inputs and
