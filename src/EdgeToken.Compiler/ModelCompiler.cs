@@ -40,7 +40,9 @@ public static class ModelCompiler
         List<QuantizedLayer> layers = [];
         var samples = options.CalibrationPath is { } calibration ? LoadSamples(graph, calibration) : null;
         if (options.BiasCorrection && samples is null) throw new CompileException("bias correction measures on calibration data; give a calibration file too");
-        var pruned = options.Prune is { } prune ? Prune(graph, prune, options.BiasCorrection ? samples : null) : [];
+        // Convolutions that will be quantized are pruned in the units the int8 kernel skips (see MagnitudePruner.Prune).
+        Func<Node, bool>? quantize = samples is not null && options.Quantize.Enabled && quantizedOps is null ? n => !options.Quantize.Exclude.Contains(n.Name) : null;
+        var pruned = options.Prune is { } prune ? Prune(graph, prune, options.BiasCorrection ? samples : null, quantize) : [];
         string? skipped = null;
         if (samples is not null && options.Quantize.Enabled && quantizedOps is not null)
             skipped = $"'{graph.Name}' arrives quantized ({quantizedOps}): it runs with its own scales and zero points and is not quantized again; the calibration data is not used for quantization";
@@ -64,13 +66,13 @@ public static class ModelCompiler
         return CalibrationData.Load(calibration, checked((int)input.Info.ElementCount));
     }
 
-    private static List<PrunedLayer> Prune(Graph graph, PruneOptions options, IReadOnlyList<float[]>? samples)
+    private static List<PrunedLayer> Prune(Graph graph, PruneOptions options, IReadOnlyList<float[]>? samples, Func<Node, bool>? quantize)
     {
         var layers = ChannelPruner.Prune(graph, options.Channels, options.Exclude);
         if (options.Pattern == PruningPattern.NM || options.Sparsity > 0)
         {
             var before = samples is null ? null : BiasCorrection.Snapshot(graph, options.Exclude);
-            layers.AddRange(MagnitudePruner.Prune(graph, options));
+            layers.AddRange(MagnitudePruner.Prune(graph, options, quantize));
             if (before is not null) BiasCorrection.AfterPruning(graph, before, samples!);
         }
         return layers;

@@ -1,5 +1,6 @@
 using EdgeToken.Runtime.Kernels.Int8;
 using EdgeToken.Runtime.Kernels.Sparse;
+using EdgeToken.Runtime.Tensors;
 
 // Compares every int8 path this process can run with the scalar reference, prints one line
 //   best=<path> supported=<path,...> checked=<count> mismatches=<count>
@@ -234,6 +235,81 @@ for (int n = 0; n <= 100; n++)
             mismatches++;
             Console.Error.WriteLine($"mismatch: lookup n={n} (VBMI {Int8Lookup.Avx512VbmiIsSupported})");
         }
+    }
+}
+// N:M-pruned convolutions (2:4 and 1:4, masks shared by 12 output channels): the int8 one on every path (the sparse
+// shifted-rows kernel on AVX-512BW and AVX2, the dense kernels on the decompressed weights elsewhere) against the
+// definition on the same weights, and the float one (the SGEMM micro-kernel at this process's vector width) against the
+// dense Conv on the same weights.
+foreach (var (g, n) in new[]
+{
+    (Int8ConvGeometry.Create(16, 1, 128, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)), 2),
+    (Int8ConvGeometry.Create(3, 1, 256, 16, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)), 2), // 10 units, depth 15: padded
+    (Int8ConvGeometry.Create(7, 1, 41, 13, 1, 4, 1, (1, 2), (1, 1), (0, 1, 0, 2)), 1),
+    (Int8ConvGeometry.Create(5, 9, 7, 14, 3, 4, 1, (1, 1), (1, 1), (1, 1, 2, 1)), 2),
+    (Int8ConvGeometry.Create(8, 12, 13, 12, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)), 2),
+    (Int8ConvGeometry.Create(32, 8, 8, 48, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 2),
+})
+{
+    int taps = g.KernelH * g.KernelW, rows = g.OutChannels;
+    var columns = SparseConv.PairTapColumns(g.Channels, taps);
+    var w = new sbyte[rows * g.PatchSize];
+    for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-127, 128);
+    for (int r0 = 0; r0 < rows; r0 += 12) // keep n random units of every 4, per panel of 12 channels
+        for (int u0 = 0; u0 < columns.Length / 2; u0 += 4)
+            foreach (int u in Enumerable.Range(u0, Math.Min(4, columns.Length / 2 - u0)).OrderBy(_ => rng.Next()).Skip(n))
+                for (int r = r0; r < Math.Min(rows, r0 + 12); r++)
+                    for (int h = 0; h < 2; h++)
+                        if (columns[2 * u + h] >= 0) w[r * g.PatchSize + columns[2 * u + h]] = 0;
+    var x = new sbyte[g.Channels * g.Height * g.Width];
+    for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
+    var bias = Enumerable.Range(0, rows).Select(_ => rng.Next(-5000, 5000)).ToArray();
+    var scales = Enumerable.Range(0, rows).Select(_ => FixedPointMultiplier.FromReal(0.001 + rng.NextDouble() * 0.01)).ToArray();
+    var expected = new sbyte[rows * g.OutPixels];
+    Int8Conv.Reference(g, x, w, bias, scales, 3, -2, -128, 127, expected);
+    SparseConv.TryCompressInt8(w, rows, g.Channels, taps, n, 4, 12, out var values, out var indices);
+    foreach (var path in supported)
+    {
+        var actual = new sbyte[expected.Length];
+        Int8ConvWeights.FromSparse(g, values, indices, n, 4, 12, path).Run(x, Int8Conv.FoldZeroPoint(bias, w, rows, 3), scales, 3, -2, -128, 127,
+            actual, new byte[g.ScratchBytes]);
+        checkedCount++;
+        if (!expected.AsSpan().SequenceEqual(actual))
+        {
+            mismatches++;
+            Console.Error.WriteLine($"mismatch: sparse int8 conv path {path}, {g.Channels}->{rows} kernel {g.KernelH}x{g.KernelW}, {n}:4");
+        }
+    }
+
+    // float: the same pattern, float weights
+    var fw = Enumerable.Range(0, rows * g.PatchSize).Select(_ => (float)(rng.NextDouble() * 2 - 1)).ToArray();
+    for (int r0 = 0; r0 < rows; r0 += 12) // N:M along the depth this time
+        for (int c0 = 0; c0 < g.PatchSize; c0 += 4)
+            foreach (int c in Enumerable.Range(c0, Math.Min(4, g.PatchSize - c0)).OrderBy(_ => rng.Next()).Skip(n))
+                for (int r = r0; r < Math.Min(rows, r0 + 12); r++) fw[r * g.PatchSize + c] = 0;
+    var fx = x.Select(v => v / 128f).ToArray();
+    SparseConv.TryCompressFloat(fw, rows, g.PatchSize, n, 4, 12, out var fv, out var fi);
+    bool oneD = g.KernelH == 1 && g.Height == 1;
+    int[] xDims = oneD ? [1, g.Channels, g.Width] : [1, g.Channels, g.Height, g.Width];
+    int[] wDims = oneD ? [rows, g.Channels, g.KernelW] : [rows, g.Channels, g.KernelH, g.KernelW];
+    long[] strides = oneD ? [g.StrideW] : [g.StrideH, g.StrideW];
+    long[] pads = oneD ? [g.PadLeft, g.PadLeft] : [g.PadTop, g.PadLeft, g.PadTop, g.PadLeft];
+    var attributes = EdgeToken.Runtime.Operators.NodeAttributes.Empty
+        .With("strides", EdgeToken.Runtime.Operators.AttributeValue.Of(strides)).With("pads", EdgeToken.Runtime.Operators.AttributeValue.Of(pads));
+    var fb = bias.Select(v => v / 10000f).ToArray();
+    ConstantTensor F(int[] d, float[] v) => ConstantTensor.FromArray(ElementType.Float32, d, v);
+    var dense = EdgeToken.Runtime.Execution.SingleNodeRunner.Run("Conv", attributes, [F(xDims, fx), F(wDims, fw), F([rows], fb)])[0].AsSpan<float>().ToArray();
+    var sparse = EdgeToken.Runtime.Execution.SingleNodeRunner.Run(SparseConv.Float, attributes
+            .With(SparseConv.WeightShape, EdgeToken.Runtime.Operators.AttributeValue.Of(wDims.Select(d => (long)d).ToArray()))
+            .With("nm_n", EdgeToken.Runtime.Operators.AttributeValue.Of((long)n)).With("nm_m", EdgeToken.Runtime.Operators.AttributeValue.Of(4L))
+            .With("panel", EdgeToken.Runtime.Operators.AttributeValue.Of(12L)),
+        [F(xDims, fx), F([rows, fv.Length / rows], fv), ConstantTensor.FromArray(ElementType.UInt8, [NmSparse.Panels(rows, 12), NmSparse.IndexBytesPerPanel(fv.Length / rows)], fi), F([rows], fb)])[0]
+        .AsSpan<float>().ToArray();
+    checkedCount++;
+    if (dense.Length != sparse.Length || dense.Where((v, i) => MathF.Abs(v - sparse[i]) > 1e-5f + 1e-5f * MathF.Abs(v)).Any())
+    {
+        mismatches++;
+        Console.Error.WriteLine($"mismatch: sparse float conv (Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}), {g.Channels}->{rows} kernel {g.KernelH}x{g.KernelW}, {n}:4");
     }
 }
 Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");

@@ -39,7 +39,7 @@ internal static class CompileCommand
         var report = new Option<bool>("--report") { Description = "Per quantized layer: bytes float/int8, MACs, SQNR and largest error against the float model; per pruned layer: sparsity, kernel, bytes; totals." };
         var prune = new Option<double?>("--prune") { Description = "Magnitude pruning to this sparsity (0..1) for --pattern unstructured." };
         var pattern = new Option<string?>("--pattern") { Description = "Pruning pattern: unstructured (default) or N:M such as 2:4 (semi-structured along the inputs; runs on the sparse kernels where that is faster)." };
-        var panel = new Option<int>("--panel") { Description = "Output rows sharing one N:M mask (default 8; 1 = classic per-row 2:4).", DefaultValueFactory = _ => 8 };
+        var panel = new Option<int>("--panel") { Description = "Output rows of a Gemm/MatMul sharing one N:M mask (default 8; 1 = classic per-row 2:4); convolutions share masks over 12 output channels, what their sparse kernels need.", DefaultValueFactory = _ => 8 };
         var global = new Option<bool>("--global") { Description = "One magnitude threshold over all pruned layers instead of the sparsity in each." };
         var pruneChannels = new Option<double?>("--prune-channels") { Description = "Channel (structured) pruning: remove this fraction of output channels from each Gemm/Conv whose reader is another one." };
         var pruneExclude = new Option<string[]>("--prune-exclude") { Description = "Leave a layer (node name) unpruned (repeatable).", AllowMultipleArgumentsPerToken = true };
@@ -87,7 +87,7 @@ internal static class CompileCommand
                 var graph = compiled.SparseLayers.Any(l => l.Sparse)
                     ? ModelCompiler.CompileFile(path, Options(new PruneOptions
                     {
-                        Sparsity = pruneOptions!.Sparsity, Pattern = pruneOptions.Pattern, N = pruneOptions.N, M = pruneOptions.M, Panel = pruneOptions.Panel,
+                        Sparsity = pruneOptions!.Sparsity, Pattern = pruneOptions.Pattern, N = pruneOptions.N, M = pruneOptions.M, Panel = pruneOptions.Panel, ConvPanel = pruneOptions.ConvPanel,
                         Scope = pruneOptions.Scope, Channels = pruneOptions.Channels, Exclude = pruneOptions.Exclude, SparseKernels = false,
                     })).Graph
                     : compiled.Graph;

@@ -1,4 +1,5 @@
 using EdgeToken.Compiler.Graphs;
+using EdgeToken.Runtime.Kernels.Sparse;
 
 namespace EdgeToken.Compiler.Pruning;
 
@@ -8,7 +9,9 @@ namespace EdgeToken.Compiler.Pruning;
 /// <remarks>A weight tensor read by several nodes is left alone: pruning it for one would prune it for all.</remarks>
 public static class MagnitudePruner
 {
-    public static List<PrunedLayer> Prune(Graph graph, PruneOptions options)
+    /// <param name="quantized">Whether a layer will be quantized after pruning (null: none will): such convolutions are
+    /// pruned over the (channel pair, tap) units the int8 kernel multiplies (<see cref="PruneOptions.ConvPanel"/>).</param>
+    public static List<PrunedLayer> Prune(Graph graph, PruneOptions options, Func<Node, bool>? quantized = null)
     {
         if (options.Pattern == PruningPattern.Unstructured && options.Sparsity is < 0 or >= 1)
             throw new CompileException($"pruning sparsity {options.Sparsity}: expected a fraction in [0, 1)");
@@ -37,7 +40,13 @@ public static class MagnitudePruner
             var w = layer.Read();
             double energy = Energy(w);
             if (options.Pattern == PruningPattern.Unstructured) PruneUnstructured(w, options.Sparsity);
-            else PruneNM(w, layer.Rows, layer.Cols, options.N, options.M, options.Panel);
+            else if (layer.Node.OpType != "Conv") PruneNM(w, layer.Rows, layer.Cols, options.N, options.M, options.Panel);
+            else if (quantized?.Invoke(layer.Node) != true) PruneNM(w, layer.Rows, layer.Cols, options.N, options.M, options.ConvPanel);
+            else
+            {
+                int channels = layer.Weight.Dims![1];
+                PruneNMUnits(w, layer.Rows, layer.Cols, SparseConv.PairTapColumns(channels, layer.Cols / channels), 2, options.N, options.M, options.ConvPanel);
+            }
             result.Add(Store(layer, w, options.Pattern == PruningPattern.Unstructured ? "unstructured" : $"{options.N}:{options.M}", energy));
         }
         return result;
@@ -84,6 +93,45 @@ public static class MagnitudePruner
                 }
                 for (int i = keep; i < len; i++)
                     for (int r = r0; r < r1; r++) w[r * cols + g + order[i]] = 0;
+            }
+        }
+    }
+
+    /// <summary>N:M over units of <paramref name="width"/> columns each (<paramref name="unitColumns"/>[u · width + i], -1 for
+    /// none), one mask per panel of rows: in each group of M consecutive units, the N with the largest Σ w² over the
+    /// panel's rows and the unit's columns stay, the others' columns are zeroed. A last partial group keeps
+    /// ceil(N · len / M). <see cref="PruneNM"/> is the case of one column per unit.</summary>
+    public static void PruneNMUnits(Span<float> w, int rows, int cols, ReadOnlySpan<int> unitColumns, int width, int n, int m, int panel)
+    {
+        int units = unitColumns.Length / width;
+        Span<double> score = stackalloc double[m];
+        Span<int> order = stackalloc int[m];
+        for (int r0 = 0; r0 < rows; r0 += panel)
+        {
+            int r1 = Math.Min(rows, r0 + panel);
+            for (int g = 0; g < units; g += m)
+            {
+                int len = Math.Min(m, units - g);
+                int keep = len == m ? n : (n * len + m - 1) / m;
+                for (int u = 0; u < len; u++)
+                {
+                    double s = 0;
+                    foreach (int c in unitColumns.Slice((g + u) * width, width))
+                        if (c >= 0)
+                            for (int r = r0; r < r1; r++) s += (double)w[r * cols + c] * w[r * cols + c];
+                    score[u] = s;
+                    order[u] = u;
+                }
+                for (int i = 0; i < keep; i++)
+                {
+                    int best = i;
+                    for (int j = i + 1; j < len; j++) if (score[order[j]] > score[order[best]]) best = j;
+                    (order[i], order[best]) = (order[best], order[i]);
+                }
+                for (int i = keep; i < len; i++)
+                    foreach (int c in unitColumns.Slice((g + order[i]) * width, width))
+                        if (c >= 0)
+                            for (int r = r0; r < r1; r++) w[r * cols + c] = 0;
             }
         }
     }

@@ -30,13 +30,21 @@ public sealed class PruneOptions
     public int N { get; init; } = 2;
     /// <summary>M of N:M: group length along the input axis.</summary>
     public int M { get; init; } = 4;
-    /// <summary>Output rows that share one N:M mask (1: classic per-row 2:4).</summary>
+    /// <summary>Output rows of a Gemm or MatMul that share one N:M mask (1: classic per-row 2:4); convolutions use
+    /// <see cref="ConvPanel"/>.</summary>
     /// <remarks>8: the gather of the input the sparse kernel does once per panel then costs about 1/8 of the saved
     /// multiply-adds on the int8 paths (see <c>SparseCostModel</c>), while the accuracy is close to per-row 2:4.</remarks>
     public int Panel { get; init; } = 8;
+    /// <summary>Output channels of a Conv that share one N:M mask.</summary>
+    /// <remarks>12: a multiple of both convolution micro-kernels' blocks of output channels (6 for float SGEMM, 4 for the
+    /// int8 shifted-rows kernel), so each block has one list of kept taps and the sparse conv kernels skip the zeros with
+    /// the dense kernels' register blocking (<c>SparseConv</c>). The conv's mask runs along its depth
+    /// (input channel, kernel tap), and for a model that will be quantized over (channel pair, tap) units: the int8
+    /// kernel multiplies two input channels of one tap per instruction (vpmaddwd), so it can only skip a pair whole.</remarks>
+    public int ConvPanel { get; init; } = 12;
     /// <summary>Fraction of output channels removed by channel (structured) pruning; 0 turns it off.</summary>
     public double Channels { get; init; }
-    /// <summary>Run N:M-pruned fully connected layers on the sparse kernels where <c>SparseCostModel</c> says it pays.</summary>
+    /// <summary>Run N:M-pruned fully connected layers and convolutions on the sparse kernels where <c>SparseCostModel</c> says it pays.</summary>
     public bool SparseKernels { get; init; } = true;
     /// <summary>Nodes (by name) left alone.</summary>
     public ISet<string> Exclude { get; init; } = new HashSet<string>(StringComparer.Ordinal);

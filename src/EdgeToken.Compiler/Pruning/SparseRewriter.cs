@@ -18,10 +18,12 @@ public static class SparseRewriter
         if (options.Pattern != PruningPattern.NM) return result;
         foreach (var node in graph.Nodes.ToList())
         {
-            string origin = node.OpType == QGemm.OpType && node.Name.EndsWith("_int8", StringComparison.Ordinal) ? node.Name[..^5] : node.Name;
+            string origin = node.OpType is QGemm.OpType or QConv.OpType && node.Name.EndsWith("_int8", StringComparison.Ordinal) ? node.Name[..^5] : node.Name;
             if (!pruned.Contains(origin)) continue;
             if (node.OpType == QGemm.OpType) result.Add(RewriteInt8(node, origin, options));
             else if (node.OpType is "Gemm" or "MatMul" && FloatEligible(node)) result.Add(RewriteFloat(node, options));
+            else if (node.OpType == "Conv" && LayerWeight.Of(node) is not null) result.Add(SparseConvRewriter.RewriteFloat(node, options));
+            else if (node.OpType == QConv.OpType) result.Add(SparseConvRewriter.RewriteInt8(node, origin, options));
         }
         return result;
     }
@@ -78,7 +80,7 @@ public static class SparseRewriter
         return new SparseLayer(node.Name, true, reason, dense, values.Length * 4L + indices.Length);
     }
 
-    private static NodeAttributes WithShape(NodeAttributes a, int k, PruneOptions o) => a
+    internal static NodeAttributes WithShape(NodeAttributes a, int k, PruneOptions o) => a
         .With("k", AttributeValue.Of((long)k)).With("nm_n", AttributeValue.Of((long)o.N))
         .With("nm_m", AttributeValue.Of((long)o.M)).With("panel", AttributeValue.Of((long)o.Panel));
 

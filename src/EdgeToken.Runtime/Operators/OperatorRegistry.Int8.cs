@@ -15,5 +15,7 @@ public static partial class OperatorRegistry
         // The sparse N:M layers the compiler's sparse rewrite writes after pruning.
         ops.Add(new SparseGemmOperator());
         ops.Add(new QSparseGemmOperator());
+        ops.Add(new SparseConvOperator());
+        ops.Add(new QSparseConvOperator());
     }
 }

@@ -43,6 +43,23 @@ public class Arm64ExecutionTests(ITestOutputHelper output)
                 executor.Run();
                 expected[name] = executor.Output<float>(0).ToArray();
             }
+        // N:M-pruned convolutions, float (SparseConv on the AdvSimd SGEMM tile) and int8 (QSparseConv: ARM64 has no sparse
+        // shifted-rows kernel, so the weights are decompressed for the dense one, which must still give the x64 integers).
+        string sparseModel = TestModels.Save(Pruning.SparseConvRewriteTests.Cnn(), work, "sparseconv.onnx");
+        string calibration = Quantization.QuantModels.WriteF32(work, Quantization.QuantModels.Samples(8, 16 * 128, 60), "sparseconv.f32");
+        var twoFour = new EdgeToken.Compiler.Pruning.PruneOptions { Pattern = EdgeToken.Compiler.Pruning.PruningPattern.NM };
+        foreach (var (name, options) in new[] { ("sparseconv_float", new CompileOptions { Prune = twoFour }), ("sparseconv_int8", new CompileOptions { Prune = twoFour, CalibrationPath = calibration }) })
+        {
+            var compiled = ModelCompiler.CompileFile(sparseModel, options);
+            Assert.Contains(compiled.Plan.Steps, s => s.OpType is EdgeToken.Runtime.Kernels.Sparse.SparseConv.Float or EdgeToken.Runtime.Kernels.Sparse.SparseConv.Int8);
+            PlanFile.Save(compiled.Plan, Path.Combine(work, name + ".etplan"));
+            var executor = new PlanExecutor(compiled.Plan);
+            var input = TestModels.Random(16 * 128, 77);
+            input.CopyTo(executor.Input<float>(0));
+            File.WriteAllBytes(Path.Combine(work, $"{name}.input0.bin"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(input.AsSpan()).ToArray());
+            executor.Run();
+            expected[name] = executor.Output<float>(0).ToArray();
+        }
 
         string app = Publish();
         var (code, stdout) = RunUnderQemu(app, work);

@@ -31,12 +31,14 @@ internal sealed class ConvGeometry
 
     /// <summary>Reads X, W and the shared attributes (strides, dilations, group, kernel_shape); pads and output
     /// sizes are left to the caller because Conv and ConvTranspose derive them differently.</summary>
-    public static ConvGeometry Read(NodeContext node, bool transposed)
+    /// <param name="weightDims">W's dims when input 1 is not the dense weight (a sparse conv's compressed values).</param>
+    /// <param name="biasInput">Where the optional bias is.</param>
+    public static ConvGeometry Read(NodeContext node, bool transposed, int[]? weightDims = null, int biasInput = 2)
     {
         node.ExpectType(0, ElementType.Float32);
         node.ExpectType(1, ElementType.Float32);
         var x = node.Input(0).Dims;
-        var w = node.Input(1).Dims;
+        var w = weightDims ?? node.Input(1).Dims;
         int r = x.Length - 2;
         if (r < 1) throw new ShapeException($"{node.OpType} '{node.NodeName}': X must be [N, C, spatial...], got {Shape.Format(x)}");
         if (r > 3) throw new UnsupportedOperatorException($"{node.OpType} '{node.NodeName}': {r}-D convolution (EdgeToken runs 1-D to 3-D)");
@@ -72,10 +74,10 @@ internal sealed class ConvGeometry
             if (g.Stride[o + i] < 1 || g.Dilation[o + i] < 1)
                 throw new ShapeException($"{node.OpType} '{node.NodeName}': strides and dilations must be positive");
         }
-        if (node.HasInput(2))
+        if (node.HasInput(biasInput))
         {
-            node.ExpectType(2, ElementType.Float32);
-            var b = node.Input(2).Dims;
+            node.ExpectType(biasInput, ElementType.Float32);
+            var b = node.Input(biasInput).Dims;
             if (b.Length != 1 || b[0] != g.OutChannels)
                 throw new ShapeException($"{node.OpType} '{node.NodeName}': bias {Shape.Format(b)} should be [{g.OutChannels}]");
         }
@@ -117,9 +119,9 @@ internal sealed class ConvGeometry
     }
 
     /// <summary>Conv's geometry: output sizes from pads, or pads from auto_pad.</summary>
-    public static ConvGeometry ForConv(NodeContext node)
+    public static ConvGeometry ForConv(NodeContext node, int[]? weightDims = null, int biasInput = 2)
     {
-        var g = Read(node, transposed: false);
+        var g = Read(node, transposed: false, weightDims, biasInput);
         string autoPad = AutoPad(node);
         if (autoPad == "NOTSET") g.ReadPads(node);
         for (int d = 3 - g.SpatialRank; d < 3; d++)

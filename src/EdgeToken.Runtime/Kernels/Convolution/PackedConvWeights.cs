@@ -29,6 +29,13 @@ internal readonly struct PackedConvWeights
         else ScratchFloats = packedSize * g.Groups;
     }
 
+    /// <summary>Weights packed by the caller (an N:M-pruned convolution packs its kept entries only).</summary>
+    public PackedConvWeights(float[] packed)
+    {
+        _g = null!;
+        _packed = packed;
+    }
+
     /// <summary>The packed weights: the constant ones, or input 1 packed into the start of scratch.</summary>
     public ReadOnlySpan<float> Get(in KernelArgs args)
     {

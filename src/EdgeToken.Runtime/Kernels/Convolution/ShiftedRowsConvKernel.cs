@@ -1,4 +1,5 @@
 using EdgeToken.Runtime.Kernels.Linear;
+using EdgeToken.Runtime.Kernels.Sparse;
 using EdgeToken.Runtime.Operators;
 using EdgeToken.Runtime.Tensors;
 
@@ -19,16 +20,24 @@ namespace EdgeToken.Runtime.Kernels.Convolution;
 /// padded grid when rows are short (fewer wasted columns than NR-wide tiles would have).
 /// The depth is limited (<see cref="MaxDepth"/>) so one tile of B (depth x NR floats) stays in L1 while every
 /// panel of weights passes over it; deeper (and 3-D) convolutions go through <see cref="Im2ColConvKernel"/>.
+/// <para>N:M-pruned (<see cref="SparseConv"/>, ungrouped): the pruning masks are shared by panels of output channels
+/// that are a multiple of <see cref="Sgemm.MR"/>, so each A panel of MR channels has one list of kept depth entries. The
+/// panel is packed with those entries only and gets its own, shorter list of row offsets: the micro-kernel, its register
+/// blocking and the tiles are the dense ones, over depth · N / M steps instead of depth; the zeros are never read.</para>
 /// </remarks>
 internal sealed class ShiftedRowsConvKernel : Kernel
 {
-    private const int MaxDepth = 512;
+    internal const int MaxDepth = 512;
 
     private readonly ConvGeometry _g;
     private readonly PackedConvWeights _weights;
     private readonly bool _hasBias;
+    private readonly int _biasInput = 2;
     private readonly FusedActivation _activation;
     private readonly int _depth, _padH, _padW, _bufferFloats;
+    // The depth one A panel multiplies (dense: _depth; N:M: the kept entries) and how far apart two panels' offset
+    // lists are in _rowOffsets (dense: 0, all panels share one list).
+    private readonly int _panelDepth, _offsetStride;
     private readonly int[] _rowOffsets;
     // Per tile: first position on the padded grid, how many columns, and where it lands in Y (-1: scatter).
     private readonly int[] _tileStart, _tileCols, _tileDst;
@@ -39,9 +48,39 @@ internal sealed class ShiftedRowsConvKernel : Kernel
     // Unpadded, unstrided, and every tile full: the rows of B are X itself and no tile reads past its end.
     private readonly bool _readsInPlace;
 
-    public static bool Fits(ConvGeometry g) =>
+    public static bool Fits(ConvGeometry g) => Fits(g, g.ChannelsPerGroup * g.KernelVolume);
+
+    /// <summary><see cref="Fits(ConvGeometry)"/> for panels that multiply <paramref name="depth"/> entries each.</summary>
+    public static bool Fits(ConvGeometry g, int depth) =>
         g.Kernel[0] == 1 && g.In[0] == 1
-        && g.PadBegin[0] == 0 && g.PadEnd[0] == 0 && g.ChannelsPerGroup * g.KernelVolume <= MaxDepth;
+        && g.PadBegin[0] == 0 && g.PadEnd[0] == 0 && depth <= MaxDepth;
+
+    /// <summary>An ungrouped N:M-pruned convolution from its compressed weights (<see cref="SparseConv"/>): values [M, kept]
+    /// over the depth (channel, tap), masks shared by panels of <paramref name="panel"/> output channels, a multiple of
+    /// <see cref="Sgemm.MR"/>.</summary>
+    public ShiftedRowsConvKernel(ConvGeometry g, ReadOnlySpan<float> values, ReadOnlySpan<byte> indices, int n, int m, int panel, bool hasBias,
+        FusedActivation activation) : this(g, null, hasBias, activation)
+    {
+        if (g.Groups != 1 || !SparseConv.PanelFits(false, panel))
+            throw new ArgumentException($"sparse conv: groups {g.Groups}, panel {panel}: needs one group and a panel that is a multiple of {Sgemm.MR}");
+        int kept = NmSparse.Kept(SparseConv.Padded(_depth, m), n, m), panels = (g.OutChannels + Sgemm.MR - 1) / Sgemm.MR;
+        var dense = _rowOffsets;
+        var offsets = new int[panels * kept];
+        var packed = new float[Sgemm.PackedASize(g.OutChannels, kept)];
+        for (int q = 0; q < panels; q++)
+            for (int j = 0; j < kept; j++)
+            {
+                int d = NmSparse.Column(indices, q * Sgemm.MR / panel, j, kept, n, m);
+                offsets[q * kept + j] = dense[d < _depth ? d : 0]; // padding: any readable row, times its zero weight
+                for (int r = 0; r < Sgemm.MR && q * Sgemm.MR + r < g.OutChannels; r++)
+                    packed[(q * kept + j) * Sgemm.MR + r] = values[(q * Sgemm.MR + r) * kept + j];
+            }
+        _rowOffsets = offsets;
+        _panelDepth = kept;
+        _offsetStride = kept;
+        _weights = new PackedConvWeights(packed);
+        _biasInput = 3; // x, values, indices, bias
+    }
 
     public ShiftedRowsConvKernel(ConvGeometry g, ConstantTensor? w, bool hasBias, FusedActivation activation)
     {
@@ -60,6 +99,7 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         _bufferFloats = g.ChannelsPerGroup * sH * sW * _padH * _padW + Sgemm.NR;
 
         _rowOffsets = new int[_depth];
+        _panelDepth = _depth;
         int p = 0;
         for (int c = 0; c < g.ChannelsPerGroup; c++)
             for (int kh = 0; kh < g.Kernel[1]; kh++)
@@ -118,11 +158,11 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         var g = _g;
         var x = args.Input<float>(0);
         var y = args.Output<float>(0);
-        ReadOnlySpan<float> bias = _hasBias ? args.Input<float>(2) : _zeroBias;
+        ReadOnlySpan<float> bias = _hasBias ? args.Input<float>(_biasInput) : _zeroBias;
         ReadOnlySpan<float> packedW = _weights.Get(args);
         var buffer = args.ScratchAs<float>(_weights.ScratchFloats * sizeof(float), _bufferFloats);
         int cg = g.ChannelsPerGroup, ocg = g.OutChannelsPerGroup, inPlane = g.InSpatial, outPlane = g.OutSpatial;
-        int wSize = Sgemm.PackedASize(ocg, _depth);
+        int depth = _panelDepth, wSize = Sgemm.PackedASize(ocg, depth);
         float* tile = stackalloc float[Sgemm.MR * Sgemm.NR];
         float* scatter = stackalloc float[Sgemm.MR * Sgemm.NR];
         for (int n = 0; n < g.Batch; n++)
@@ -147,16 +187,17 @@ internal sealed class ShiftedRowsConvKernel : Kernel
                         for (int i0 = 0; i0 < ocg; i0 += Sgemm.MR)
                         {
                             int rows = Math.Min(Sgemm.MR, ocg - i0);
-                            float* a = pw + (long)i0 * _depth;
+                            float* a = pw + (long)i0 * depth;
+                            int* rowOffsets = offsets + i0 / Sgemm.MR * _offsetStride;
                             if (dst >= 0)
                             {
                                 float* c = py + (long)i0 * outPlane + dst;
-                                if (_storeFused) Sgemm.MultiplyRowOffsets(a, b, offsets, _depth, c, outPlane, rows, cols, tile, pbias + i0, _floor);
-                                else Sgemm.MultiplyAddRowOffsets(a, b, offsets, _depth, c, outPlane, rows, cols, tile);
+                                if (_storeFused) Sgemm.MultiplyRowOffsets(a, b, rowOffsets, depth, c, outPlane, rows, cols, tile, pbias + i0, _floor);
+                                else Sgemm.MultiplyAddRowOffsets(a, b, rowOffsets, depth, c, outPlane, rows, cols, tile);
                                 continue;
                             }
                             new Span<float>(scatter, Sgemm.MR * Sgemm.NR).Clear();
-                            Sgemm.MultiplyAddRowOffsets(a, b, offsets, _depth, scatter, Sgemm.NR, rows, cols, tile);
+                            Sgemm.MultiplyAddRowOffsets(a, b, rowOffsets, depth, scatter, Sgemm.NR, rows, cols, tile);
                             Scatter(scatter, _tileStart[t], rows, cols, py + (long)i0 * outPlane, outPlane, _storeFused ? pbias + i0 : null);
                         }
                     }

@@ -35,6 +35,26 @@ public sealed class Int8ConvWeights
         }
     }
 
+    private Int8ConvWeights(Int8ConvGeometry g, Int8ShiftedRowsConv rows, Int8Path path)
+    {
+        Geometry = g;
+        _rows = rows;
+        Path = path;
+    }
+
+    /// <summary>True when the N:M-pruned weights run sparse (<see cref="Int8ShiftedRowsConv.Sparse"/>).</summary>
+    public bool Sparse => _rows is { Sparse: true };
+
+    /// <summary>An N:M-pruned convolution's weights from <see cref="Sparse.SparseConv.TryCompressInt8"/>'s form: the sparse
+    /// shifted-rows kernel where <paramref name="path"/> has one (AVX-512BW, AVX2), otherwise the weights decompressed for the
+    /// dense kernel of that path (the same integers, at the dense speed).</summary>
+    public static Int8ConvWeights FromSparse(Int8ConvGeometry g, ReadOnlySpan<sbyte> values, ReadOnlySpan<byte> indices, int n, int m, int panel, Int8Path path)
+    {
+        if (Int8ShiftedRowsConv.SparseApplies(g) && Int8ShiftedRowsConv.KernelPath(path) is { } rowsPath)
+            return new Int8ConvWeights(g, new Int8ShiftedRowsConv(g, values, indices, n, m, panel), rowsPath);
+        return new Int8ConvWeights(g, Kernels.Sparse.SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel), path);
+    }
+
     /// <summary>One image; the arguments as <see cref="Int8Conv.Run(Int8ConvGeometry, ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, int, Span{sbyte}, Span{byte}, Int8Path)"/>
     /// takes them, <paramref name="scratch"/> at least <see cref="Int8ConvGeometry.ScratchBytes"/>.</summary>
     public void Run(ReadOnlySpan<sbyte> x, ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales,

@@ -131,7 +131,8 @@ public sealed partial class Int8ShiftedRowsConv
         var l = _layout;
         var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
         var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(l.PlaneBytes, l.AccumulatorBytes(_g)));
-        if (_quadWeights is not null && path is Int8Path.Avx512BW or Int8Path.Avx2) RunU8(x, inputZeroPoint, plane, acc, path);
+        if (_unitOffsets is not null) RunSparse(x, inputZeroPoint, plane, acc, path);
+        else if (_quadWeights is not null && path is Int8Path.Avx512BW or Int8Path.Avx2) RunU8(x, inputZeroPoint, plane, acc, path);
         else RunPairs(x, inputZeroPoint, plane, acc, path);
         return acc;
     }

@@ -29,41 +29,50 @@ internal sealed class QConvOperator : OperatorDefinition
     public override Kernel CreateKernel(NodeContext node)
     {
         var g = Geometry(node);
-        var a = node.Attributes;
-        long[] multipliers = a.GetInts("multipliers") ?? throw new ShapeException($"{QConv.OpType} '{node.NodeName}': missing attribute multipliers");
-        long[] shifts = a.GetInts("shifts") ?? throw new ShapeException($"{QConv.OpType} '{node.NodeName}': missing attribute shifts");
-        if (multipliers.Length != shifts.Length || (multipliers.Length != 1 && multipliers.Length != g.OutChannels))
-            throw new ShapeException($"{QConv.OpType} '{node.NodeName}': {multipliers.Length} multipliers and {shifts.Length} shifts for {g.OutChannels} output channels");
-        var scales = new FixedPointMultiplier[multipliers.Length];
-        for (int i = 0; i < scales.Length; i++) scales[i] = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]);
         // The packed copy needs the weights at build time; they always are (the compiler writes QConv with constant weights).
         var w = node.RequireConstant(1, "the weights");
-        return new QConvKernel(g, new Int8ConvWeights(g, w.AsSpan<sbyte>(), Int8Paths.Best), node.Input(0).Dims[0], scales, (int)a.GetInt("input_zero_point", 0),
-            (int)a.GetInt("output_zero_point", 0), (int)a.GetInt("min", sbyte.MinValue), (int)a.GetInt("max", sbyte.MaxValue));
+        return CreateKernel(node, g, new Int8ConvWeights(g, w.AsSpan<sbyte>(), Int8Paths.Best));
     }
 
-    private static Int8ConvGeometry Geometry(NodeContext node)
+    /// <summary>The kernel over <paramref name="weights"/> laid out for <paramref name="g"/>, with the node's requantization
+    /// (shared with <c>EdgeToken.QSparseConv</c>, whose bias is input 3).</summary>
+    internal static Kernel CreateKernel(NodeContext node, Int8ConvGeometry g, Int8ConvWeights weights, int biasInput = 2)
+    {
+        var a = node.Attributes;
+        long[] multipliers = a.GetInts("multipliers") ?? throw new ShapeException($"{node.OpType} '{node.NodeName}': missing attribute multipliers");
+        long[] shifts = a.GetInts("shifts") ?? throw new ShapeException($"{node.OpType} '{node.NodeName}': missing attribute shifts");
+        if (multipliers.Length != shifts.Length || (multipliers.Length != 1 && multipliers.Length != g.OutChannels))
+            throw new ShapeException($"{node.OpType} '{node.NodeName}': {multipliers.Length} multipliers and {shifts.Length} shifts for {g.OutChannels} output channels");
+        var scales = new FixedPointMultiplier[multipliers.Length];
+        for (int i = 0; i < scales.Length; i++) scales[i] = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]);
+        return new QConvKernel(g, weights, node.Input(0).Dims[0], scales, (int)a.GetInt("input_zero_point", 0),
+            (int)a.GetInt("output_zero_point", 0), (int)a.GetInt("min", sbyte.MinValue), (int)a.GetInt("max", sbyte.MaxValue), biasInput);
+    }
+
+    /// <param name="weightDims">W's dims when input 1 is not the dense weight (a sparse conv's compressed values).</param>
+    /// <param name="biasInput">Where the int32 bias is.</param>
+    internal static Int8ConvGeometry Geometry(NodeContext node, int[]? weightDims = null, int biasInput = 2)
     {
         node.ExpectType(0, ElementType.Int8);
         node.ExpectType(1, ElementType.Int8);
-        node.ExpectType(2, ElementType.Int32);
+        node.ExpectType(biasInput, ElementType.Int32);
         var x = node.Input(0).Dims;
-        var w = node.Input(1).Dims;
+        var w = weightDims ?? node.Input(1).Dims;
         if (x.Length is not (3 or 4) || w.Length != x.Length)
-            throw new ShapeException($"{QConv.OpType} '{node.NodeName}': x {Shape.Format(x)} and w {Shape.Format(w)} must both be rank 3 (1-D) or rank 4 (2-D)");
-        if (node.Input(2).ElementCount != w[0])
-            throw new ShapeException($"{QConv.OpType} '{node.NodeName}': bias {Shape.Format(node.Input(2).Dims)} must have {w[0]} values");
+            throw new ShapeException($"{node.OpType} '{node.NodeName}': x {Shape.Format(x)} and w {Shape.Format(w)} must both be rank 3 (1-D) or rank 4 (2-D)");
+        if (node.Input(biasInput).ElementCount != w[0])
+            throw new ShapeException($"{node.OpType} '{node.NodeName}': bias {Shape.Format(node.Input(biasInput).Dims)} must have {w[0]} values");
         var a = node.Attributes;
         int group = (int)a.GetInt("group", 1);
         if (group <= 0 || x[1] % group != 0 || w[1] != x[1] / group)
-            throw new ShapeException($"{QConv.OpType} '{node.NodeName}': x {Shape.Format(x)} and w {Shape.Format(w)} do not fit group {group}");
+            throw new ShapeException($"{node.OpType} '{node.NodeName}': x {Shape.Format(x)} and w {Shape.Format(w)} do not fit group {group}");
         bool twoD = x.Length == 4;
         int r = x.Length - 2;
         long[] strides = a.GetInts("strides") ?? (twoD ? [1, 1] : [1]);
         long[] dilations = a.GetInts("dilations") ?? (twoD ? [1, 1] : [1]);
         long[] pads = a.GetInts("pads") ?? new long[2 * r];
         if (strides.Length != r || dilations.Length != r || pads.Length != 2 * r)
-            throw new ShapeException($"{QConv.OpType} '{node.NodeName}': strides, dilations and pads must have {r}, {r} and {2 * r} values");
+            throw new ShapeException($"{node.OpType} '{node.NodeName}': strides, dilations and pads must have {r}, {r} and {2 * r} values");
         try
         {
             return twoD
@@ -74,19 +83,19 @@ internal sealed class QConvOperator : OperatorDefinition
         }
         catch (ArgumentException e)
         {
-            throw new ShapeException($"{QConv.OpType} '{node.NodeName}': {e.Message}");
+            throw new ShapeException($"{node.OpType} '{node.NodeName}': {e.Message}");
         }
     }
 
     private sealed class QConvKernel(Int8ConvGeometry g, Int8ConvWeights weights, int batch, FixedPointMultiplier[] scales, int inputZeroPoint, int outputZeroPoint,
-        int min, int max) : Kernel
+        int min, int max, int biasInput) : Kernel
     {
         public override int ScratchBytes => g.ScratchBytes;
 
         public override void Run(in KernelArgs args)
         {
             var x = args.Input<sbyte>(0);
-            var bias = args.Input<int>(2);
+            var bias = args.Input<int>(biasInput);
             var y = args.Output<sbyte>(0);
             int inSize = g.Channels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
             for (int n = 0; n < batch; n++)

@@ -11,7 +11,7 @@ namespace EdgeToken.Runtime.Kernels.Sparse;
 /// chosen when it is at most <see cref="Margin"/> of dense, so a layer on the fence stays dense. Unstructured sparsity has
 /// no kernel here (a CSR walk is scalar; at 50 % it loses to any SIMD dense dot by an order of magnitude), so it
 /// always stays dense: it still shrinks nothing in the plan, which the report states.</remarks>
-public static class SparseCostModel
+public static partial class SparseCostModel
 {
     /// <summary>A gather shuffle (load, shuffle, store) costs about one multiply-add step: calibrated on the
     /// <c>SparseVsDense</c> benchmark (Zen 4, AVX-512BW + VBMI, one thread, k = n = 256/512): 2:4 with panels of 8 rows

@@ -1,0 +1,67 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+public sealed partial class Int8ShiftedRowsConv
+{
+    /// <summary><see cref="Run256"/> over a block's kept units: 4 x 2 vectors (16 pixels), then 4 x 1.</summary>
+    private void Sparse256(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length)
+    {
+        int vectors = (length + 7) / 8, v = 0, stride = _layout.AccStride;
+        ref int xs = ref MemoryMarshal.GetReference(x);
+        ref int ws = ref MemoryMarshal.GetReference(w);
+        ref int us = ref MemoryMarshal.GetReference(units);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        for (; v + 2 <= vectors; v += 2)
+            SparseBlock256x2(ref Unsafe.Add(ref xs, v * 8), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 8), stride);
+        if (v < vectors)
+            SparseBlock256x1(ref Unsafe.Add(ref xs, v * 8), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 8), stride);
+    }
+
+    private static void SparseBlock256x2(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
+    {
+        Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default;
+        Vector256<int> c20 = default, c21 = default, c30 = default, c31 = default;
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
+        {
+            ref int xp = ref Unsafe.Add(ref x, Unsafe.Add(ref units, j));
+            var x0 = Vector256.LoadUnsafe(ref xp).AsInt16();
+            var x1 = Vector256.LoadUnsafe(ref xp, 8).AsInt16();
+            var k = Vector256.Create(Unsafe.Add(ref w, wi)).AsInt16();
+            c00 += Avx2.MultiplyAddAdjacent(x0, k); c01 += Avx2.MultiplyAddAdjacent(x1, k);
+            k = Vector256.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
+            c10 += Avx2.MultiplyAddAdjacent(x0, k); c11 += Avx2.MultiplyAddAdjacent(x1, k);
+            k = Vector256.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
+            c20 += Avx2.MultiplyAddAdjacent(x0, k); c21 += Avx2.MultiplyAddAdjacent(x1, k);
+            k = Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
+            c30 += Avx2.MultiplyAddAdjacent(x0, k); c31 += Avx2.MultiplyAddAdjacent(x1, k);
+        }
+        ref int r1 = ref Unsafe.Add(ref acc, stride);
+        ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
+        ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);
+        c00.StoreUnsafe(ref acc); c01.StoreUnsafe(ref acc, 8);
+        c10.StoreUnsafe(ref r1); c11.StoreUnsafe(ref r1, 8);
+        c20.StoreUnsafe(ref r2); c21.StoreUnsafe(ref r2, 8);
+        c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, 8);
+    }
+
+    private static void SparseBlock256x1(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
+    {
+        Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default;
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
+        {
+            var x0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref x, Unsafe.Add(ref units, j))).AsInt16();
+            c0 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi)).AsInt16());
+            c1 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 1)).AsInt16());
+            c2 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 2)).AsInt16());
+            c3 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsInt16());
+        }
+        c0.StoreUnsafe(ref acc);
+        c1.StoreUnsafe(ref acc, (nuint)stride);
+        c2.StoreUnsafe(ref acc, (nuint)(2 * stride));
+        c3.StoreUnsafe(ref acc, (nuint)(3 * stride));
+    }
+}

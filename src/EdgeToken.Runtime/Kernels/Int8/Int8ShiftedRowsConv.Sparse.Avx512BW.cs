@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace EdgeToken.Runtime.Kernels.Int8;
+
+public sealed partial class Int8ShiftedRowsConv
+{
+    /// <summary><see cref="Run512"/> over a block's kept units: 4 x 4 vectors (64 pixels), then 4 x 1.</summary>
+    private void Sparse512(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length)
+    {
+        int vectors = (length + 15) / 16, v = 0, stride = _layout.AccStride;
+        ref int xs = ref MemoryMarshal.GetReference(x);
+        ref int ws = ref MemoryMarshal.GetReference(w);
+        ref int us = ref MemoryMarshal.GetReference(units);
+        ref int a = ref MemoryMarshal.GetReference(acc);
+        for (; v + 4 <= vectors; v += 4)
+            SparseBlock512x4(ref Unsafe.Add(ref xs, v * 16), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 16), stride);
+        for (; v < vectors; v++)
+            SparseBlock512x1(ref Unsafe.Add(ref xs, v * 16), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 16), stride);
+    }
+
+    private static void SparseBlock512x4(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
+    {
+        Vector512<int> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<int> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<int> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<int> c30 = default, c31 = default, c32 = default, c33 = default;
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
+        {
+            ref int xp = ref Unsafe.Add(ref x, Unsafe.Add(ref units, j));
+            var x0 = Vector512.LoadUnsafe(ref xp).AsInt16();
+            var x1 = Vector512.LoadUnsafe(ref xp, 16).AsInt16();
+            var x2 = Vector512.LoadUnsafe(ref xp, 32).AsInt16();
+            var x3 = Vector512.LoadUnsafe(ref xp, 48).AsInt16();
+            var k = Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16();
+            c00 += Avx512BW.MultiplyAddAdjacent(x0, k); c01 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c02 += Avx512BW.MultiplyAddAdjacent(x2, k); c03 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
+            c10 += Avx512BW.MultiplyAddAdjacent(x0, k); c11 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c12 += Avx512BW.MultiplyAddAdjacent(x2, k); c13 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
+            c20 += Avx512BW.MultiplyAddAdjacent(x0, k); c21 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c22 += Avx512BW.MultiplyAddAdjacent(x2, k); c23 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
+            c30 += Avx512BW.MultiplyAddAdjacent(x0, k); c31 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c32 += Avx512BW.MultiplyAddAdjacent(x2, k); c33 += Avx512BW.MultiplyAddAdjacent(x3, k);
+        }
+        ref int r1 = ref Unsafe.Add(ref acc, stride);
+        ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
+        ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);
+        c00.StoreUnsafe(ref acc); c01.StoreUnsafe(ref acc, 16); c02.StoreUnsafe(ref acc, 32); c03.StoreUnsafe(ref acc, 48);
+        c10.StoreUnsafe(ref r1); c11.StoreUnsafe(ref r1, 16); c12.StoreUnsafe(ref r1, 32); c13.StoreUnsafe(ref r1, 48);
+        c20.StoreUnsafe(ref r2); c21.StoreUnsafe(ref r2, 16); c22.StoreUnsafe(ref r2, 32); c23.StoreUnsafe(ref r2, 48);
+        c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, 16); c32.StoreUnsafe(ref r3, 32); c33.StoreUnsafe(ref r3, 48);
+    }
+
+    /// <summary><see cref="Block512x4Runs"/> over a block's kept units: four runs of at most 16 outputs (runs r to r + 3),
+    /// one vector of each, as one 4 x 4 block.</summary>
+    private void SparseBlock512x4Runs(ref int x, ref int w, ref int units, int count, ref int acc, int r)
+    {
+        int stride = _layout.AccStride;
+        int x0at = _runBase[r], x1at = _runBase[r + 1], x2at = _runBase[r + 2], x3at = _runBase[r + 3];
+        Vector512<int> c00 = default, c01 = default, c02 = default, c03 = default;
+        Vector512<int> c10 = default, c11 = default, c12 = default, c13 = default;
+        Vector512<int> c20 = default, c21 = default, c22 = default, c23 = default;
+        Vector512<int> c30 = default, c31 = default, c32 = default, c33 = default;
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
+        {
+            ref int xp = ref Unsafe.Add(ref x, Unsafe.Add(ref units, j));
+            var x0 = Vector512.LoadUnsafe(ref xp, (nuint)x0at).AsInt16();
+            var x1 = Vector512.LoadUnsafe(ref xp, (nuint)x1at).AsInt16();
+            var x2 = Vector512.LoadUnsafe(ref xp, (nuint)x2at).AsInt16();
+            var x3 = Vector512.LoadUnsafe(ref xp, (nuint)x3at).AsInt16();
+            var k = Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16();
+            c00 += Avx512BW.MultiplyAddAdjacent(x0, k); c01 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c02 += Avx512BW.MultiplyAddAdjacent(x2, k); c03 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
+            c10 += Avx512BW.MultiplyAddAdjacent(x0, k); c11 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c12 += Avx512BW.MultiplyAddAdjacent(x2, k); c13 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
+            c20 += Avx512BW.MultiplyAddAdjacent(x0, k); c21 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c22 += Avx512BW.MultiplyAddAdjacent(x2, k); c23 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
+            c30 += Avx512BW.MultiplyAddAdjacent(x0, k); c31 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c32 += Avx512BW.MultiplyAddAdjacent(x2, k); c33 += Avx512BW.MultiplyAddAdjacent(x3, k);
+        }
+        nuint a0 = (nuint)_runStart[r], a1 = (nuint)_runStart[r + 1], a2 = (nuint)_runStart[r + 2], a3 = (nuint)_runStart[r + 3];
+        ref int r1 = ref Unsafe.Add(ref acc, stride);
+        ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
+        ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);
+        c00.StoreUnsafe(ref acc, a0); c01.StoreUnsafe(ref acc, a1); c02.StoreUnsafe(ref acc, a2); c03.StoreUnsafe(ref acc, a3);
+        c10.StoreUnsafe(ref r1, a0); c11.StoreUnsafe(ref r1, a1); c12.StoreUnsafe(ref r1, a2); c13.StoreUnsafe(ref r1, a3);
+        c20.StoreUnsafe(ref r2, a0); c21.StoreUnsafe(ref r2, a1); c22.StoreUnsafe(ref r2, a2); c23.StoreUnsafe(ref r2, a3);
+        c30.StoreUnsafe(ref r3, a0); c31.StoreUnsafe(ref r3, a1); c32.StoreUnsafe(ref r3, a2); c33.StoreUnsafe(ref r3, a3);
+    }
+
+    private static void SparseBlock512x1(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
+    {
+        Vector512<int> c0 = default, c1 = default, c2 = default, c3 = default;
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
+        {
+            var x0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, Unsafe.Add(ref units, j))).AsInt16();
+            c0 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16());
+            c1 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16());
+            c2 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16());
+            c3 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16());
+        }
+        c0.StoreUnsafe(ref acc);
+        c1.StoreUnsafe(ref acc, (nuint)stride);
+        c2.StoreUnsafe(ref acc, (nuint)(2 * stride));
+        c3.StoreUnsafe(ref acc, (nuint)(3 * stride));
+    }
+}
