@@ -85,11 +85,7 @@ internal static class CompileCommand
                 if (calibration is null) throw new CompileException("--emit-onnx writes the quantized model; give --quantize CALIBRATION too");
                 // QDQ has no sparse operator: the export takes the same pruned int8 weights, stored dense.
                 var graph = compiled.SparseLayers.Any(l => l.Sparse)
-                    ? ModelCompiler.CompileFile(path, Options(new PruneOptions
-                    {
-                        Sparsity = pruneOptions!.Sparsity, Pattern = pruneOptions.Pattern, N = pruneOptions.N, M = pruneOptions.M, Panel = pruneOptions.Panel, ConvPanel = pruneOptions.ConvPanel,
-                        Scope = pruneOptions.Scope, Channels = pruneOptions.Channels, Exclude = pruneOptions.Exclude, SparseKernels = false,
-                    })).Graph
+                    ? ModelCompiler.CompileFile(path, Options(pruneOptions!.WithSparseKernels(false))).Graph
                     : compiled.Graph;
                 QdqExporter.Export(graph).Save(onnxPath);
             }

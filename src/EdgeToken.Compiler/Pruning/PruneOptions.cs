@@ -45,7 +45,17 @@ public sealed class PruneOptions
     /// <summary>Fraction of output channels removed by channel (structured) pruning; 0 turns it off.</summary>
     public double Channels { get; init; }
     /// <summary>Run N:M-pruned fully connected layers and convolutions on the sparse kernels where <c>SparseCostModel</c> says it pays.</summary>
-    public bool SparseKernels { get; init; } = true;
+    public bool SparseKernels { get => _sparseKernels; init => _sparseKernels = value; }
+    private bool _sparseKernels = true;
+
+    /// <summary>The same options with <see cref="SparseKernels"/> set: a copy of every field, so an option added later is
+    /// not dropped by a caller that recompiles without sparse kernels (the QDQ export does).</summary>
+    public PruneOptions WithSparseKernels(bool sparseKernels)
+    {
+        var copy = (PruneOptions)MemberwiseClone();
+        copy._sparseKernels = sparseKernels;
+        return copy;
+    }
     /// <summary>Nodes (by name) left alone.</summary>
     public ISet<string> Exclude { get; init; } = new HashSet<string>(StringComparer.Ordinal);
 
