@@ -78,7 +78,8 @@ public static partial class Int8GruCell
             ResetHidden = Gates + Line(3 * hidden * sizeof(float));
             Sums = ResetHidden + Line(hidden * sizeof(float));
             Quantized = Sums + Line(3 * hp * sizeof(int));
-            Bytes = Quantized + Line(Math.Max(PaddedDepth(input), PaddedDepth(hidden)));
+            // As bytes (the generic loop) or as the int16 x and h the fused AVX-512BW loop broadcasts (twice the bytes of both).
+            Bytes = Quantized + Line(2 * (PaddedDepth(input) + PaddedDepth(hidden)));
         }
 
         /// <summary>p of every step, [steps, 3·hidden].</summary>
@@ -89,7 +90,7 @@ public static partial class Int8GruCell
         public int ResetHidden { get; }
         /// <summary>The int32 sums of one product, [3·PaddedHidden].</summary>
         public int Sums { get; }
-        /// <summary>The quantized vector of one product (x, h or r⊙h), PaddedDepth bytes.</summary>
+        /// <summary>The quantized vector of one product (x, h or r⊙h), PaddedDepth bytes; or x and h as int16.</summary>
         public int Quantized { get; }
         public int Bytes { get; }
 
@@ -115,6 +116,11 @@ public static partial class Int8GruCell
         if (h.Length != n || x.Length < (steps - 1) * xStride + input || scratch.Length < layout.Bytes
             || !y.IsEmpty && (yStride < n || y.Length < (steps - 1) * yStride + n))
             throw new ArgumentException($"int8 GRU of {steps} steps, input {input}, hidden {n}: h, x, y or the scratch ({scratch.Length} of {layout.Bytes} bytes) does not fit");
+        if (FusedAvx512BW(path, n))
+        {
+            StepsAvx512BW(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
+            return;
+        }
         var projections = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Projections, steps * 3 * n * sizeof(float)));
         var gates = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Gates, 3 * n * sizeof(float)));
         var resetHidden = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.ResetHidden, n * sizeof(float)));

@@ -1,0 +1,146 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using EdgeToken.Runtime.Kernels.Int8;
+
+namespace EdgeToken.Runtime.Kernels.Recurrent;
+
+public static partial class Int8GruCell
+{
+    /// <summary>Whether <paramref name="path"/> runs the fused AVX-512BW loop: hidden a multiple of 16 (one Vector512 of
+    /// sums per 16 rows, no padded rows), on a machine whose Vector512 is accelerated.</summary>
+    private static bool FusedAvx512BW(Int8Path path, int hidden) =>
+        hidden % 16 == 0 && Vector512.IsHardwareAccelerated && Avx512BW.IsSupported && path is Int8Path.Avx512BW or Int8Path.AvxVnni;
+
+    /// <summary>The whole time loop in registers on AVX-512BW, for hidden a multiple of 16: per step, x and h quantized
+    /// straight to int16 (the operand vpmaddwd takes, so nothing is widened twice), and per 16 columns of a gate its int32
+    /// sums (two packed blocks of 8 rows, vpmovsxbw of the weight bytes and vpmaddwd with the broadcast quad, four chains,
+    /// one two-source permute per parity) dequantized and run through the gate in the same registers. x·Wᵀ is computed in
+    /// the step (off the chain that bounds it, which the out-of-order core overlaps) instead of before the loop.</summary>
+    /// <remarks>Every float operation is the generic loop's, in the same order (the dequantization unfused, the gates'
+    /// <see cref="GateSigmoidTanh"/> polynomials per lane, the same quantization), and the integer sums are exact, so the
+    /// result is bit for bit the other paths'. Measured on the 32-step, hidden-32 benchmark GRU (Zen 4): the generic loop
+    /// (a product call, a quantization call and three dequantization passes per step, the projections before the loop)
+    /// took 9.3 µs; this loop ... µs; the float <see cref="GruCell"/> 5.5 µs.</remarks>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepsAvx512BW(scoped in Int8GruWeights weights, ReadOnlySpan<float> x, int xStride, float clip, Span<float> h, int steps, bool reverse,
+        Span<float> y, int yStride, Span<byte> scratch, Layout layout)
+    {
+        int n = weights.Hidden, input = weights.Input, kx = PaddedDepth(input), qx = kx / 4, qh = n / 4;
+        bool linear = weights.LinearBeforeReset;
+        var shorts = MemoryMarshal.Cast<byte, short>(scratch.Slice(layout.Quantized, 2 * (kx + n)));
+        shorts.Clear(); // x's padding stays zero
+        ref long xq = ref Unsafe.As<short, long>(ref MemoryMarshal.GetReference(shorts));
+        ref short hs = ref Unsafe.Add(ref MemoryMarshal.GetReference(shorts), kx);
+        ref long hq = ref Unsafe.As<short, long>(ref hs);
+        ref float zPre = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Gates, n * sizeof(float))));
+        ref float rh = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.ResetHidden, n * sizeof(float))));
+        ref sbyte w = ref MemoryMarshal.GetReference(weights.W);
+        ref sbyte r = ref MemoryMarshal.GetReference(weights.R);
+        ref float ws = ref MemoryMarshal.GetReference(weights.WScales);
+        ref float rs = ref MemoryMarshal.GetReference(weights.RScales);
+        ref float b = ref MemoryMarshal.GetReference(weights.Bias);
+        ref float rbh = ref MemoryMarshal.GetReference(weights.Rbh);
+        ref float hv = ref MemoryMarshal.GetReference(h);
+        var hi = Vector512.Create(clip);
+        var lo = -hi;
+        for (int s = 0; s < steps; s++)
+        {
+            int t = reverse ? steps - 1 - s : s;
+            var sx = Vector512.Create(QuantizeToInt16(x.Slice(t * xStride, input), ref Unsafe.As<long, short>(ref xq)));
+            var sh = Vector512.Create(QuantizeToInt16(ref hv, n, ref hs));
+
+            // Pass 1: r (on the chain) first, then z; with linear_before_reset also Rh·h + Rbh, which r multiplies.
+            for (int j = 0; j < n; j += 16)
+            {
+                nuint u = (nuint)j, ur = (nuint)(n + j);
+                var pr = Vector512.ConvertToSingle(Sums16(ref w, n + j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, ur)) + Vector512.LoadUnsafe(ref b, ur);
+                var ar = Vector512.ConvertToSingle(Sums16(ref r, n + j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, ur)) + pr;
+                var other = linear
+                    ? Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, (nuint)(2 * n + j))) + Vector512.LoadUnsafe(ref rbh, u)
+                    : Vector512.LoadUnsafe(ref hv, u);
+                (GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(ar, lo), hi)) * other).StoreUnsafe(ref rh, u);
+                var pz = Vector512.ConvertToSingle(Sums16(ref w, j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, u)) + Vector512.LoadUnsafe(ref b, u);
+                var az = Vector512.ConvertToSingle(Sums16(ref r, j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, u)) + pz;
+                Vector512.Min(Vector512.Max(az, lo), hi).StoreUnsafe(ref zPre, u);
+            }
+
+            // Pass 2: the candidate and the blend. The default form quantizes r⊙h again (into the h buffer: h's own
+            // quantized values are no longer needed) and multiplies it by Rh.
+            var srh = linear ? default : Vector512.Create(QuantizeToInt16(ref rh, n, ref hs));
+            for (int j = 0; j < n; j += 16)
+            {
+                nuint u = (nuint)j, un = (nuint)(2 * n + j);
+                var pn = Vector512.ConvertToSingle(Sums16(ref w, 2 * n + j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, un)) + Vector512.LoadUnsafe(ref b, un);
+                var an = linear
+                    ? pn + Vector512.LoadUnsafe(ref rh, u)
+                    : Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref hq)) * (srh * Vector512.LoadUnsafe(ref rs, un)) + pn;
+                var cand = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(an, lo), hi));
+                var gate = GateSigmoidTanh.Sigmoid(Vector512.LoadUnsafe(ref zPre, u));
+                (cand + gate * (Vector512.LoadUnsafe(ref hv, u) - cand)).StoreUnsafe(ref hv, u);
+            }
+            if (!y.IsEmpty) h.CopyTo(y.Slice(t * yStride, n));
+        }
+    }
+
+    /// <summary>The int32 sums of 16 rows from <paramref name="row"/> (a multiple of 8) of a packed weight with
+    /// <paramref name="quads"/> groups of four k, against x as int16 quads: two blocks, k split over four chains.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<int> Sums16(ref sbyte packed, int row, int quads, ref long x)
+    {
+        ref sbyte b0 = ref Unsafe.Add(ref packed, row / 8 * quads * 32);
+        ref sbyte b1 = ref Unsafe.Add(ref b0, quads * 32);
+        Vector512<int> a0 = default, a1 = default, c0 = default, c1 = default;
+        int q = 0;
+        for (; q + 2 <= quads; q += 2)
+        {
+            var x0 = Vector512.Create(Unsafe.Add(ref x, q)).AsInt16();
+            var x1 = Vector512.Create(Unsafe.Add(ref x, q + 1)).AsInt16();
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref b0, (nuint)(q * 32))), x0);
+            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref b1, (nuint)(q * 32))), x0);
+            c0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref b0, (nuint)(q * 32 + 32))), x1);
+            c1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref b1, (nuint)(q * 32 + 32))), x1);
+        }
+        if (q < quads)
+        {
+            var x0 = Vector512.Create(Unsafe.Add(ref x, q)).AsInt16();
+            a0 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref b0, (nuint)(q * 32))), x0);
+            a1 += Avx512BW.MultiplyAddAdjacent(Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref b1, (nuint)(q * 32))), x0);
+        }
+        a0 += c0;
+        a1 += c1;
+        // Lanes 2i and 2i + 1 hold row i's two halves: one permute per parity puts the 16 rows in order.
+        var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+        return Avx512F.PermuteVar16x32x2(a0, even, a1) + Avx512F.PermuteVar16x32x2(a0, even + Vector512<int>.One, a1);
+    }
+
+    /// <summary><see cref="Int8SymmetricQuantize"/> of n floats (a multiple of 16) straight to int16; returns the scale.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float QuantizeToInt16(ref float v, int n, ref short q)
+    {
+        var m = Vector512<float>.Zero;
+        for (int j = 0; j < n; j += 16) m = Vector512.Max(m, Vector512.Abs(Vector512.LoadUnsafe(ref v, (nuint)j)));
+        var m4 = Vector128.Max(Vector256.Max(m.GetLower(), m.GetUpper()).GetLower(), Vector256.Max(m.GetLower(), m.GetUpper()).GetUpper());
+        float max = Math.Max(Math.Max(m4[0], m4[1]), Math.Max(m4[2], m4[3]));
+        var inverse = Vector512.Create(max == 0f ? 0f : 127f / max);
+        var limit = Vector512.Create(127);
+        for (int j = 0; j < n; j += 16)
+        {
+            var i = Vector512.ConvertToInt32(Vector512.Round(Vector512.LoadUnsafe(ref v, (nuint)j) * inverse));
+            Avx512F.ConvertToVector256Int16(Vector512.Min(Vector512.Max(i, -limit), limit)).StoreUnsafe(ref q, (nuint)j);
+        }
+        return max / 127f;
+    }
+
+    /// <summary>One row of x (any length) quantized like <see cref="Int8SymmetricQuantize.Scalar"/>, to int16; returns the scale.</summary>
+    private static float QuantizeToInt16(ReadOnlySpan<float> v, ref short q)
+    {
+        float max = 0f;
+        foreach (float f in v) max = Math.Max(max, Math.Abs(f));
+        float inverse = max == 0f ? 0f : 127f / max;
+        for (int i = 0; i < v.Length; i++) Unsafe.Add(ref q, i) = (short)Math.Clamp((int)MathF.Round(v[i] * inverse), -127, 127);
+        return max / 127f;
+    }
+}
