@@ -268,7 +268,10 @@ for (int n = 0; n <= 80; n++)
     var v = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
     var (qs, qv) = (new sbyte[n], new sbyte[n]);
     checkedCount++;
-    if (Int8SymmetricQuantize.Scalar(v, qs) != Int8SymmetricQuantize.Run(v, qv) || !qs.AsSpan().SequenceEqual(qv))
+    bool same = Int8SymmetricQuantize.Scalar(v, qs) == Int8SymmetricQuantize.Run(v, qv) && qs.AsSpan().SequenceEqual(qv);
+    Int8SymmetricQuantize.ApplyScalar(v, qs, 50f);
+    Int8SymmetricQuantize.Apply(v, qv, 50f);
+    if (!same || !qs.AsSpan().SequenceEqual(qv))
     {
         mismatches++;
         Console.Error.WriteLine($"mismatch: symmetric quantization of {n}");

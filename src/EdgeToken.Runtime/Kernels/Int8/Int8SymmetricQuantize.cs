@@ -8,29 +8,40 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// activations: <c>scale = max|v| / 127</c>, <c>q = clamp(round(v · 127 / max|v|), −127, 127)</c> (rounding halves to
 /// even), zero point 0; an all-zero vector gets scale 0 and q = 0. Returns the scale.</summary>
 /// <remarks>The vector form multiplies by the same float <c>127 / max|v|</c> and rounds the same way (vroundps /
-/// frintn are round-to-nearest-even, no fused multiply-add), so it gives the very bytes of <see cref="Scalar"/>:
+/// frintn are round-to-nearest-even, no fused multiply-add), so it gives the very bytes of <see cref="Scalar(ReadOnlySpan{float}, Span{sbyte})"/>:
 /// kernels that quantize their own activations on every step (<see cref="Recurrent.Int8GruCell"/>) then stay bit-exact
 /// across paths.</remarks>
 public static class Int8SymmetricQuantize
 {
     /// <summary>The reference.</summary>
-    public static float Scalar(ReadOnlySpan<float> v, Span<sbyte> q)
+    public static float Scalar(ReadOnlySpan<float> v, Span<sbyte> q) => Scalar(v, q, out _);
+
+    /// <summary>The reference; <paramref name="inverse"/> is the factor the values were multiplied by, 127 / max|v| (0 for an all-zero v).</summary>
+    public static float Scalar(ReadOnlySpan<float> v, Span<sbyte> q, out float inverse)
     {
-        if (q.Length < v.Length) throw new ArgumentException("q is shorter than v");
         float max = 0f;
         foreach (float f in v) max = Math.Max(max, Math.Abs(f));
-        float inverse = max == 0f ? 0f : 127f / max;
-        for (int i = 0; i < v.Length; i++) q[i] = (sbyte)Math.Clamp((int)MathF.Round(v[i] * inverse), -127, 127);
+        inverse = max == 0f ? 0f : 127f / max;
+        ApplyScalar(v, q, inverse);
         return max / 127f;
     }
 
+    /// <summary>The reference of <see cref="Apply"/>.</summary>
+    public static void ApplyScalar(ReadOnlySpan<float> v, Span<sbyte> q, float inverse)
+    {
+        if (q.Length < v.Length) throw new ArgumentException("q is shorter than v");
+        for (int i = 0; i < v.Length; i++) q[i] = (sbyte)Math.Clamp((int)MathF.Round(v[i] * inverse), -127, 127);
+    }
+
+    public static float Run(ReadOnlySpan<float> v, Span<sbyte> q) => Run(v, q, out _);
+
+    /// <summary>As <see cref="Scalar(ReadOnlySpan{float}, Span{sbyte}, out float)"/>, vectorised.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static float Run(ReadOnlySpan<float> v, Span<sbyte> q)
+    public static float Run(ReadOnlySpan<float> v, Span<sbyte> q, out float inverse)
     {
         if (q.Length < v.Length) throw new ArgumentException("q is shorter than v");
         int n = v.Length, i = 0;
         ref float vs = ref MemoryMarshal.GetReference(v);
-        ref sbyte qs = ref MemoryMarshal.GetReference(q);
         float max = 0f;
         if (Vector256.IsHardwareAccelerated && n >= 8)
         {
@@ -45,9 +56,20 @@ public static class Int8SymmetricQuantize
             max = Max4(m);
         }
         for (; i < n; i++) max = Math.Max(max, Math.Abs(Unsafe.Add(ref vs, i)));
-        float inverse = max == 0f ? 0f : 127f / max;
+        inverse = max == 0f ? 0f : 127f / max;
+        Apply(v, q, inverse);
+        return max / 127f;
+    }
 
-        i = 0;
+    /// <summary><c>q = clamp(round(v · inverse), −127, 127)</c> with a factor already known: a vector whose bound is known
+    /// from another one's (the GRU's r⊙h, |r⊙h| ≤ max|h|, takes h's).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Apply(ReadOnlySpan<float> v, Span<sbyte> q, float inverse)
+    {
+        if (q.Length < v.Length) throw new ArgumentException("q is shorter than v");
+        int n = v.Length, i = 0;
+        ref float vs = ref MemoryMarshal.GetReference(v);
+        ref sbyte qs = ref MemoryMarshal.GetReference(q);
         if (Vector256.IsHardwareAccelerated)
         {
             var s = Vector256.Create(inverse);
@@ -81,7 +103,6 @@ public static class Int8SymmetricQuantize
             }
         }
         for (; i < n; i++) Unsafe.Add(ref qs, i) = (sbyte)Math.Clamp((int)MathF.Round(Unsafe.Add(ref vs, i) * inverse), -127, 127);
-        return max / 127f;
     }
 
     private static float Max4(Vector128<float> m) => Math.Max(Math.Max(m[0], m[1]), Math.Max(m[2], m[3]));

@@ -50,7 +50,7 @@ public static partial class Int8GruCell
         {
             int t = reverse ? steps - 1 - s : s;
             var sx = Vector512.Create(QuantizeToInt16(x.Slice(t * xStride, input), ref Unsafe.As<long, short>(ref xq)));
-            var sh = Vector512.Create(QuantizeToInt16(ref hv, n, ref hs));
+            var sh = Vector512.Create(QuantizeToInt16(ref hv, n, ref hs, out var hInverse));
 
             // Pass 1: r (on the chain) first, then z; with linear_before_reset also Rh·h + Rbh, which r multiplies.
             for (int j = 0; j < n; j += 16)
@@ -67,16 +67,16 @@ public static partial class Int8GruCell
                 Vector512.Min(Vector512.Max(az, lo), hi).StoreUnsafe(ref zPre, u);
             }
 
-            // Pass 2: the candidate and the blend. The default form quantizes r⊙h again (into the h buffer: h's own
-            // quantized values are no longer needed) and multiplies it by Rh.
-            var srh = linear ? default : Vector512.Create(QuantizeToInt16(ref rh, n, ref hs));
+            // Pass 2: the candidate and the blend. The default form quantizes r⊙h again on h's scale (into the h buffer:
+            // h's own quantized values are no longer needed) and multiplies it by Rh.
+            if (!linear) QuantizeWith(ref rh, n, ref hs, hInverse);
             for (int j = 0; j < n; j += 16)
             {
                 nuint u = (nuint)j, un = (nuint)(2 * n + j);
                 var pn = Vector512.ConvertToSingle(Sums16(ref w, 2 * n + j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, un)) + Vector512.LoadUnsafe(ref b, un);
                 var an = linear
                     ? pn + Vector512.LoadUnsafe(ref rh, u)
-                    : Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref hq)) * (srh * Vector512.LoadUnsafe(ref rs, un)) + pn;
+                    : Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, un)) + pn;
                 var cand = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(an, lo), hi));
                 var gate = GateSigmoidTanh.Sigmoid(Vector512.LoadUnsafe(ref zPre, u));
                 (cand + gate * (Vector512.LoadUnsafe(ref hv, u) - cand)).StoreUnsafe(ref hv, u);
@@ -116,25 +116,44 @@ public static partial class Int8GruCell
         return Avx512F.PermuteVar16x32x2(a0, even, a1) + Avx512F.PermuteVar16x32x2(a0, even + Vector512<int>.One, a1);
     }
 
-    /// <summary><see cref="Int8SymmetricQuantize"/> of n floats (a multiple of 16) straight to int16; returns the scale.</summary>
+    /// <summary><see cref="Int8SymmetricQuantize"/> of n floats (a multiple of 16) straight to int16; returns the scale,
+    /// and the factor the values were multiplied by in <paramref name="inverse"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static float QuantizeToInt16(ref float v, int n, ref short q)
+    private static float QuantizeToInt16(ref float v, int n, ref short q, out Vector512<float> inverse)
     {
         var m = Vector512<float>.Zero;
         for (int j = 0; j < n; j += 16) m = Vector512.Max(m, Vector512.Abs(Vector512.LoadUnsafe(ref v, (nuint)j)));
-        var m4 = Vector128.Max(Vector256.Max(m.GetLower(), m.GetUpper()).GetLower(), Vector256.Max(m.GetLower(), m.GetUpper()).GetUpper());
-        float max = Math.Max(Math.Max(m4[0], m4[1]), Math.Max(m4[2], m4[3]));
-        var inverse = Vector512.Create(max == 0f ? 0f : 127f / max);
+        // The maximum into every lane with shuffles (no scalar Math.Max, whose NaN and signed-zero handling costs a few
+        // instructions each on the chain); |v| has no NaN or −0 here to tell the two apart.
+        var m8 = Vector256.Max(m.GetLower(), m.GetUpper());
+        var m4 = Vector128.Max(m8.GetLower(), m8.GetUpper());
+        m4 = Vector128.Max(m4, Vector128.Shuffle(m4, Vector128.Create(2, 3, 0, 1)));
+        m4 = Vector128.Max(m4, Vector128.Shuffle(m4, Vector128.Create(1, 0, 3, 2)));
+        var max = Vector512.Create(m4.ToScalar());
+        // 127 / max, or 0 for an all-zero vector (max 0): the scalar form's branch as a mask.
+        inverse = Vector512.ConditionalSelect(Vector512.Equals(max, Vector512<float>.Zero), Vector512<float>.Zero, Vector512.Create(127f) / max);
         var limit = Vector512.Create(127);
         for (int j = 0; j < n; j += 16)
         {
-            var i = Vector512.ConvertToInt32(Vector512.Round(Vector512.LoadUnsafe(ref v, (nuint)j) * inverse));
+            // vcvtps2dq rounds in the current mode, to nearest even (.NET never changes MXCSR): Round + convert in one.
+            var i = Avx512F.ConvertToVector512Int32(Vector512.LoadUnsafe(ref v, (nuint)j) * inverse);
             Avx512F.ConvertToVector256Int16(Vector512.Min(Vector512.Max(i, -limit), limit)).StoreUnsafe(ref q, (nuint)j);
         }
-        return max / 127f;
+        return m4.ToScalar() / 127f;
     }
 
-    /// <summary>One row of x (any length) quantized like <see cref="Int8SymmetricQuantize.Scalar"/>, to int16; returns the scale.</summary>
+    /// <summary><see cref="Int8SymmetricQuantize.Apply"/> of n floats (a multiple of 16) straight to int16.</summary>
+    private static void QuantizeWith(ref float v, int n, ref short q, Vector512<float> inverse)
+    {
+        var limit = Vector512.Create(127);
+        for (int j = 0; j < n; j += 16)
+        {
+            var i = Avx512F.ConvertToVector512Int32(Vector512.LoadUnsafe(ref v, (nuint)j) * inverse);
+            Avx512F.ConvertToVector256Int16(Vector512.Min(Vector512.Max(i, -limit), limit)).StoreUnsafe(ref q, (nuint)j);
+        }
+    }
+
+    /// <summary>One row of x (any length) quantized like <see cref="Int8SymmetricQuantize.Scalar(ReadOnlySpan{float}, Span{sbyte})"/>, to int16; returns the scale.</summary>
     private static float QuantizeToInt16(ReadOnlySpan<float> v, ref short q)
     {
         float max = 0f;

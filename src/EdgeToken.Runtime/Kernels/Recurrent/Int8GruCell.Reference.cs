@@ -29,7 +29,7 @@ public static partial class Int8GruCell
         {
             int t = reverse ? steps - 1 - s : s;
             int at = t * 3 * n;
-            float sh = Int8SymmetricQuantize.Scalar(h, q);
+            float sh = Int8SymmetricQuantize.Scalar(h, q, out float hInverse);
             var hq = q.AsSpan(0, n).ToArray();
             for (int j = 0; j < n; j++)
             {
@@ -41,12 +41,12 @@ public static partial class Int8GruCell
                 z[j] = Clip(az, clip);
                 rh[j] = GateSigmoidTanh.Sigmoid(Clip(ar, clip)) * other;
             }
-            float srh = linear ? 0f : Int8SymmetricQuantize.Scalar(rh, q);
+            if (!linear) Int8SymmetricQuantize.ApplyScalar(rh, q, hInverse); // on h's scale: |r⊙h| ≤ max|h|
             for (int j = 0; j < n; j++)
             {
                 float an = linear
                     ? p[at + 2 * n + j] + rh[j]
-                    : Dot(weights.R, PackedRow(2 * n + j, n, hp), PaddedDepth(n), q, n) * (srh * weights.RScales[2 * n + j]) + p[at + 2 * n + j];
+                    : Dot(weights.R, PackedRow(2 * n + j, n, hp), PaddedDepth(n), q, n) * (sh * weights.RScales[2 * n + j]) + p[at + 2 * n + j];
                 float c = GateSigmoidTanh.Tanh(Clip(an, clip));
                 h[j] = c + GateSigmoidTanh.Sigmoid(z[j]) * (h[j] - c);
             }

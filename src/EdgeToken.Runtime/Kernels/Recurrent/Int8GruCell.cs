@@ -13,13 +13,17 @@ namespace EdgeToken.Runtime.Kernels.Recurrent;
 /// before the loop, per step:  p = b + s_x·s_W ⊙ (q(x)·Wᵀ)                                  (does not depend on h)
 /// per step:                   a = s_h·s_R ⊙ (q(h)·Rᵀ)  for z and r (and h, linear_before_reset)
 ///                             z_pre = clip(p_z + a_z),  r = f(clip(p_r + a_r))
-///   default form:             r⊙h quantized again:  n = g(clip(p_h + s_rh·s_Rh ⊙ (q(r⊙h)·Rhᵀ)))
+///   default form:             r⊙h quantized again, on h's scale:  n = g(clip(p_h + s_h·s_Rh ⊙ (q_h(r⊙h)·Rhᵀ)))
 ///   linear_before_reset:      n = g(clip(p_h + r⊙(a_h + Rbh)))
 ///                             h' = n + f(z_pre)⊙(h − n)
 /// </code>
 /// Every dequantization is <c>(float)acc · (s_v · s_w[row]) + add</c>, never fused, in the reference and in every vector
 /// loop alike.</summary>
 /// <remarks>
+/// <para>Why r⊙h takes h's scale instead of its own max: 0 &lt; r &lt; 1, so |r⊙h| ≤ max|h| and nothing clips, and the
+/// second max reduction and division left the chain that bounds a step (Rr·h → r → Rh·(r⊙h) → n → h'): on the benchmark
+/// GRU (32 steps, hidden 32, Zen 4) 7.4 → 6.5 µs. It costs r⊙h the levels r leaves unused (r ≈ 0.5: about one bit on
+/// that product).</para>
 /// <para>The int32 sums are the same on every <see cref="Int8Path"/>, and the quantization and the float gate code are
 /// shared by all paths, so a whole sequence gives bit-identical results on every path (tests compare them with ==).
 /// <see cref="Reference"/>, which is plain scalar code with MathF's exp and tanh, differs from them only by the gate
@@ -151,7 +155,7 @@ public static partial class Int8GruCell
         {
             int t = reverse ? steps - 1 - s : s;
             var p = projections.Slice(t * 3 * n, 3 * n);
-            float sh = Int8SymmetricQuantize.Run(h, q);
+            float sh = Int8SymmetricQuantize.Run(h, q, out float hInverse);
             Int8Gemv.PackedProducts(path, q.Slice(0, kh), rzr, sums.Slice(0, (linear ? 3 : 2) * hp));
             Dequantize(sums.Slice(0, n), sh, rs.Slice(0, n), p.Slice(0, n), zPre);
             Dequantize(sums.Slice(hp, n), sh, rs.Slice(n, n), p.Slice(n, n), rPre);
@@ -164,9 +168,9 @@ public static partial class Int8GruCell
             else
             {
                 ResetGate(zPre, rPre, h, resetHidden, clip);
-                float srh = Int8SymmetricQuantize.Run(resetHidden, q);
+                Int8SymmetricQuantize.Apply(resetHidden, q, hInverse);
                 Int8Gemv.PackedProducts(path, q.Slice(0, kh), rh, sums.Slice(2 * hp, hp));
-                Dequantize(sums.Slice(2 * hp, n), srh, rs.Slice(2 * n, n), p.Slice(2 * n, n), nPre);
+                Dequantize(sums.Slice(2 * hp, n), sh, rs.Slice(2 * n, n), p.Slice(2 * n, n), nPre);
             }
             Update(zPre, nPre, h, clip);
             if (!y.IsEmpty) h.CopyTo(y.Slice(t * yStride, n));

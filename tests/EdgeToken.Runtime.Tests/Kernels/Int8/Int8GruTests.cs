@@ -61,6 +61,11 @@ public class Int8GruTests
                 Assert.Equal(se, sa);
                 Assert.True(expected.AsSpan().SequenceEqual(actual), $"length {length}, trial {trial}");
                 if (length > 0 && trial > 0) Assert.Equal(127, expected.Max(q => Math.Abs((int)q)));
+                // With a given factor (r⊙h on h's scale), including one that would overflow without the clamp.
+                float inverse = trial == 3 ? 300f : 127f / 2.5f;
+                Int8SymmetricQuantize.ApplyScalar(v, expected, inverse);
+                Int8SymmetricQuantize.Apply(v, actual, inverse);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"apply: length {length}, trial {trial}");
             }
     }
 
