@@ -6,8 +6,9 @@ using EdgeToken.Runtime.Tensors;
 
 namespace EdgeToken.Generators.Tests;
 
-/// <summary>A quantized GRU (<c>EdgeToken.QGru</c>) in the generated class: bit for bit the plan executor's output on the
-/// same int8 plan, and the steady state allocates nothing, in the class and in the executor.</summary>
+/// <summary>A quantized GRU (<c>EdgeToken.QGru</c>) in the generated class: a direct call of <c>QGru.Run</c> (no kernel
+/// object), bit for bit the plan executor's output on the same int8 plan, and the steady state allocates nothing, in the
+/// class and in the executor.</summary>
 [Collection(AllocationCollection.Name)]
 public sealed class Int8GruTests
 {
@@ -48,6 +49,10 @@ public sealed class Int8GruTests
         var (output, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation(DenseLayerTests.Harness),
             TestPipelines.ManifestText(manifest), TestPipelines.GenerationText(manifest, compilation));
         Assert.Empty(diagnostics);
+        string source = output.SyntaxTrees.Single(t => t.FilePath.EndsWith(".g.cs", StringComparison.Ordinal)).ToString();
+        // One direct call of the runtime's QGru.Run, no kernel object for it.
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(source, @"QGru\.Run\("));
+        Assert.DoesNotContain("\"EdgeToken.QGru\"", source);
         var harness = TestPipelines.EmitAndLoad(output).GetType("Harness")!;
         var executor = new PlanExecutor(compilation.Model.Plan);
         for (int seed = 0; seed < 8; seed++)

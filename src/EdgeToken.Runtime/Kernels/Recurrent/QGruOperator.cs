@@ -21,6 +21,62 @@ public static class QGru
     public const string OpType = "EdgeToken.QGru";
     public const int WScaleInput = 6;
     public const int RScaleInput = 7;
+
+    /// <summary>B [directions, 6·hidden] (empty: none) folded as <see cref="Int8GruWeights"/> takes it, per direction: Wb + Rb,
+    /// except the candidate's Rb under linear_before_reset, which r multiplies and which goes to <c>Rbh</c> [directions, hidden]
+    /// instead (empty for the default form).</summary>
+    public static (float[] Bias, float[] Rbh) FoldBias(ReadOnlySpan<float> b, int directions, int hidden, bool linearBeforeReset)
+    {
+        int gh = 3 * hidden;
+        var bias = new float[directions * gh];
+        var rbh = linearBeforeReset ? new float[directions * hidden] : [];
+        if (b.IsEmpty) return (bias, rbh);
+        if (b.Length < directions * 2 * gh) throw new ArgumentException($"GRU bias of {b.Length} floats, expected {directions * 2 * gh}");
+        for (int d = 0; d < directions; d++)
+        {
+            var wb = b.Slice(d * 2 * gh, gh);
+            var rb = b.Slice(d * 2 * gh + gh, gh);
+            for (int i = 0; i < gh; i++) bias[d * gh + i] = wb[i] + (linearBeforeReset && i >= 2 * hidden ? 0f : rb[i]);
+            if (linearBeforeReset) rb.Slice(2 * hidden, hidden).CopyTo(rbh.AsSpan(d * hidden, hidden));
+        }
+        return (bias, rbh);
+    }
+
+    /// <summary>Scratch bytes <see cref="Run"/> needs: the state, then <see cref="Int8GruCell.ScratchBytes"/>.</summary>
+    public static int ScratchBytes(RecurrentGeometry g) => StateBytes(g.Hidden) + Int8GruCell.ScratchBytes(g.Input, g.Hidden, g.Sequence);
+
+    private static int StateBytes(int hidden) => (hidden * sizeof(float) + 63) & ~63;
+
+    /// <summary>The whole layer on plain spans, as the kernel and the generated class run it: every direction and batch entry
+    /// through <see cref="Int8GruCell"/>. <paramref name="bias"/> and <paramref name="rbh"/> come from <see cref="FoldBias"/>;
+    /// <paramref name="initialH"/>, <paramref name="y"/> and <paramref name="yh"/> may be empty.</summary>
+    public static void Run(RecurrentGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> r,
+        ReadOnlySpan<float> rScales, ReadOnlySpan<float> bias, ReadOnlySpan<float> rbh, ReadOnlySpan<float> initialH, float clip, Span<float> y, Span<float> yh,
+        Span<byte> scratch)
+    {
+        int hidden = g.Hidden, gh = 3 * hidden, input = g.Input, steps = g.Sequence;
+        int wBytes = Int8GruCell.PackedBytes(hidden, input), rBytes = Int8GruCell.PackedBytes(hidden, hidden);
+        if (scratch.Length < ScratchBytes(g)) throw new ArgumentException($"{OpType}: scratch of {scratch.Length} bytes, needs {ScratchBytes(g)}");
+        var h = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(scratch.Slice(0, hidden * sizeof(float)));
+        var cell = scratch.Slice(StateBytes(hidden));
+        // Row t of batch entry b: X is [sequence, batch, input] (layout 0) or [batch, sequence, input] (layout 1);
+        // Y is [sequence, directions, batch, hidden] or [batch, sequence, directions, hidden].
+        int xStride = g.Layout == 0 ? g.Batch * input : input;
+        int yStride = g.Layout == 0 ? g.Directions * g.Batch * hidden : g.Directions * hidden;
+        for (int d = 0; d < g.Directions; d++)
+        {
+            var weights = new Int8GruWeights(w.Slice(d * wBytes, wBytes), wScales.Slice(d * gh, gh), r.Slice(d * rBytes, rBytes), rScales.Slice(d * gh, gh),
+                bias.Slice(d * gh, gh), rbh.IsEmpty ? default : rbh.Slice(d * hidden, hidden), input, hidden);
+            for (int b = 0; b < g.Batch; b++)
+            {
+                if (initialH.IsEmpty) h.Clear();
+                else initialH.Slice(g.StateOffset(d, b), hidden).CopyTo(h);
+                var ys = y.IsEmpty ? y : y.Slice(g.YOffset(0, d, b));
+                Int8GruCell.Sequence(weights, x.Slice(g.Row(0, b) * input), xStride, clip, h, steps, g.IsReverse(d), ys, yStride, cell);
+                if (!yh.IsEmpty) h.CopyTo(yh.Slice(g.StateOffset(d, b), hidden));
+            }
+        }
+    }
 }
 
 internal sealed class QGruOperator : OperatorDefinition
@@ -38,21 +94,8 @@ internal sealed class QGruOperator : OperatorDefinition
     {
         var g = Geometry(node);
         bool linear = node.Attributes.GetInt("linear_before_reset", 0) != 0;
-        int h = g.Hidden, gh = 3 * h;
-        var bias = new float[g.Directions * gh];
-        var rbh = linear ? new float[g.Directions * h] : [];
-        if (node.HasInput(3))
-        {
-            var b = node.RequireConstant(3, "B").AsSpan<float>();
-            for (int d = 0; d < g.Directions; d++)
-            {
-                var wb = b.Slice(d * 2 * gh, gh);
-                var rb = b.Slice(d * 2 * gh + gh, gh);
-                // As RecurrentWeights folds it: Rb joins Wb except the candidate's under linear_before_reset, which r multiplies.
-                for (int i = 0; i < gh; i++) bias[d * gh + i] = wb[i] + (linear && i >= 2 * h ? 0f : rb[i]);
-                if (linear) rb.Slice(2 * h, h).CopyTo(rbh.AsSpan(d * h, h));
-            }
-        }
+        var b = node.HasInput(3) ? node.RequireConstant(3, "B").AsSpan<float>() : ReadOnlySpan<float>.Empty;
+        var (bias, rbh) = QGru.FoldBias(b, g.Directions, g.Hidden, linear);
         return new QGruKernel(g, bias, rbh, node.Attributes.GetFloat("clip", float.PositiveInfinity));
     }
 
@@ -103,40 +146,11 @@ internal sealed class QGruOperator : OperatorDefinition
 
     private sealed class QGruKernel(RecurrentGeometry g, float[] bias, float[] rbh, float clip) : Kernel
     {
-        private int StateBytes => (g.Hidden * sizeof(float) + 63) & ~63;
+        public override int ScratchBytes => QGru.ScratchBytes(g);
 
-        public override int ScratchBytes => StateBytes + Int8GruCell.ScratchBytes(g.Input, g.Hidden, g.Sequence);
-
-        public override void Run(in KernelArgs args)
-        {
-            int hidden = g.Hidden, gh = 3 * hidden, input = g.Input, steps = g.Sequence;
-            int wBytes = Int8GruCell.PackedBytes(hidden, input), rBytes = Int8GruCell.PackedBytes(hidden, hidden);
-            var x = args.Input<float>(0);
-            var w = args.Input<sbyte>(1);
-            var r = args.Input<sbyte>(2);
-            var ws = args.Input<float>(QGru.WScaleInput);
-            var rs = args.Input<float>(QGru.RScaleInput);
-            var y = args.HasOutput(0) ? args.Output<float>(0) : Span<float>.Empty;
-            var h = args.ScratchAs<float>(0, hidden);
-            var scratch = args.Scratch.Slice(StateBytes);
-            // Row t of batch entry b: X is [sequence, batch, input] (layout 0) or [batch, sequence, input] (layout 1);
-            // Y is [sequence, directions, batch, hidden] or [batch, sequence, directions, hidden].
-            int xStride = g.Layout == 0 ? g.Batch * input : input;
-            int yStride = g.Layout == 0 ? g.Directions * g.Batch * hidden : g.Directions * hidden;
-            for (int d = 0; d < g.Directions; d++)
-            {
-                var weights = new Int8GruWeights(w.Slice(d * wBytes, wBytes), ws.Slice(d * gh, gh), r.Slice(d * rBytes, rBytes), rs.Slice(d * gh, gh),
-                    bias.AsSpan(d * gh, gh), rbh.Length == 0 ? default : rbh.AsSpan(d * hidden, hidden), input, hidden);
-                for (int b = 0; b < g.Batch; b++)
-                {
-                    if (args.HasInput(5)) args.Input<float>(5).Slice(g.StateOffset(d, b), hidden).CopyTo(h);
-                    else h.Clear();
-                    var xs = x.Slice(g.Row(0, b) * input);
-                    var ys = y.IsEmpty ? y : y.Slice(g.YOffset(0, d, b));
-                    Int8GruCell.Sequence(weights, xs, xStride, clip, h, steps, g.IsReverse(d), ys, yStride, scratch);
-                    if (args.HasOutput(1)) h.CopyTo(args.Output<float>(1).Slice(g.StateOffset(d, b), hidden));
-                }
-            }
-        }
+        public override void Run(in KernelArgs args) =>
+            QGru.Run(g, args.Input<float>(0), args.Input<sbyte>(1), args.Input<float>(QGru.WScaleInput), args.Input<sbyte>(2), args.Input<float>(QGru.RScaleInput),
+                bias, rbh, args.HasInput(5) ? args.Input<float>(5) : default, clip,
+                args.HasOutput(0) ? args.Output<float>(0) : default, args.HasOutput(1) ? args.Output<float>(1) : default, args.Scratch);
     }
 }
