@@ -23,11 +23,12 @@ public static partial class Int8GruCell
     /// result is bit for bit the other paths'. Measured on the 32-step, hidden-32 benchmark GRU (the cell alone, Zen 4, 2
     /// shared cores, ±10 %): the generic loop (a product call, a quantization call and three dequantization passes per step,
     /// the projections before the loop) 9.3 µs; this loop 7.4 µs, 6.5 µs with r⊙h on h's scale; the float
-    /// <see cref="GruCell"/> 5.5 µs. What is left is throughput: every step widens all of R again (vpmovsxbw) before
-    /// vpmaddwd, three 512-bit operations per 32 products, which Zen 4 runs in two halves each, against the float cell's one
-    /// FMA per 16; leaving out the z gate's products (a third of R) saves 0.5 µs. Tried and dropped: keeping the quantized h
-    /// in a register (vpermq per quad instead of a store and broadcasts): no gain; an AVX2 loop multiplying the weight bytes
-    /// unwidened (vpsignb, vpmaddubsw with |x|, vpmaddwd with ones): 10.1 µs.</remarks>
+    /// <see cref="GruCell"/> 5.5 µs. Leaving out the z gate's products (a third of R, off the chain) saves 0.5 µs, so the
+    /// multiply-adds' throughput counts: 120 512-bit vpmaddwd per step (32 products each) against the float cell's 192 FMAs
+    /// (16 each), and on Zen 4 the integer multiply-add does not issue as often as the FMA. The widening is not what costs:
+    /// R widened to int16 once per call (in scratch) and read by vpmaddwd directly was no faster. Tried and dropped as well:
+    /// keeping the quantized h in a register (vpermq per quad instead of a store and broadcasts): no gain; an AVX2 loop
+    /// multiplying the weight bytes unwidened (vpsignb, vpmaddubsw with |x|, vpmaddwd with ones): 10.1 µs.</remarks>
     [SkipLocalsInit]
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void StepsAvx512BW(scoped in Int8GruWeights weights, ReadOnlySpan<float> x, int xStride, float clip, Span<float> h, int steps, bool reverse,
