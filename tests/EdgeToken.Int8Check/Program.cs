@@ -299,7 +299,7 @@ foreach (int hidden in new[] { 1, 5, 13, 20, 32, 33 })
             {
                 var (h, y) = ((float[])h0.Clone(), new float[steps * hidden]);
                 EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.Sequence(path, weights, xs, input, clip, h, steps, reverse, y, hidden,
-                    new byte[EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.ScratchBytes(input, hidden, steps)]);
+                    new byte[EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.ScratchBytes(input, hidden)]);
                 first ??= y;
                 checkedCount++;
                 if (!first.AsSpan().SequenceEqual(y) || y.Zip(yr).Any(p => Math.Abs(p.First - p.Second) > 2e-3f))

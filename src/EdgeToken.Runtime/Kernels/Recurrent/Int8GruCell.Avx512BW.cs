@@ -22,7 +22,7 @@ public static partial class Int8GruCell
     /// <see cref="GateSigmoidTanh"/> polynomials per lane, the same quantization), and the integer sums are exact, so the
     /// result is bit for bit the other paths'. Measured on the 32-step, hidden-32 benchmark GRU (the cell alone, Zen 4, 2
     /// shared cores, ±10 %): the generic loop (a product call, a quantization call and three dequantization passes per step,
-    /// the projections before the loop) 9.3 µs; this loop 7.4 µs, 6.5 µs with r⊙h on h's scale; the float
+    /// then with the projections before the loop) 9.3 µs; this loop 7.4 µs, 6.5 µs with r⊙h on h's scale; the float
     /// <see cref="GruCell"/> 5.5 µs. Leaving out the z gate's products (a third of R, off the chain) saves 0.5 µs, so the
     /// multiply-adds' throughput counts: 120 512-bit vpmaddwd per step (32 products each) against the float cell's 192 FMAs
     /// (16 each), and on Zen 4 the integer multiply-add does not issue as often as the FMA. The widening is not what costs:

@@ -10,8 +10,8 @@ namespace EdgeToken.Runtime.Kernels.Recurrent;
 /// (<see cref="Int8SymmetricQuantize"/>: one scale per vector, max|v| / 127), the products are int32 (<see cref="Int8Gemv.PackedProducts"/>)
 /// and dequantized with s_v · s_w[row]; the gate math is float:
 /// <code>
-/// before the loop, per step:  p = b + s_x·s_W ⊙ (q(x)·Wᵀ)                                  (does not depend on h)
-/// per step:                   a = s_h·s_R ⊙ (q(h)·Rᵀ)  for z and r (and h, linear_before_reset)
+/// per step:                   p = b + s_x·s_W ⊙ (q(x)·Wᵀ)                                  (does not depend on h)
+///                             a = s_h·s_R ⊙ (q(h)·Rᵀ)  for z and r (and h, linear_before_reset)
 ///                             z_pre = clip(p_z + a_z),  r = f(clip(p_r + a_r))
 ///   default form:             r⊙h quantized again, on h's scale:  n = g(clip(p_h + s_h·s_Rh ⊙ (q_h(r⊙h)·Rhᵀ)))
 ///   linear_before_reset:      n = g(clip(p_h + r⊙(a_h + Rbh)))
@@ -68,17 +68,17 @@ public static partial class Int8GruCell
                 for (int c = 0; c < k; c++) rows[(g * hidden + j) * k + c] = packed[Int8Gemv.PackedIndex(g * hp + j, c, kp)];
     }
 
-    /// <summary>Scratch bytes <c>Sequence</c> needs for <paramref name="steps"/> steps.</summary>
-    public static int ScratchBytes(int input, int hidden, int steps) => new Layout(input, hidden, steps).Bytes;
+    /// <summary>Scratch bytes <c>Sequence</c> needs (whatever the number of steps: x is projected step by step).</summary>
+    public static int ScratchBytes(int input, int hidden) => new Layout(input, hidden).Bytes;
 
     /// <summary>Where each buffer sits in the scratch, each on a 64-byte boundary from its start.</summary>
     private readonly struct Layout
     {
-        public Layout(int input, int hidden, int steps)
+        public Layout(int input, int hidden)
         {
             int hp = PaddedHidden(hidden);
-            Projections = 0;
-            Gates = Projections + Line(steps * 3 * hidden * sizeof(float));
+            Projection = 0;
+            Gates = Projection + Line(3 * hidden * sizeof(float));
             ResetHidden = Gates + Line(3 * hidden * sizeof(float));
             Sums = ResetHidden + Line(hidden * sizeof(float));
             Quantized = Sums + Line(3 * hp * sizeof(int));
@@ -86,8 +86,8 @@ public static partial class Int8GruCell
             Bytes = Quantized + Line(2 * (PaddedDepth(input) + PaddedDepth(hidden)));
         }
 
-        /// <summary>p of every step, [steps, 3·hidden].</summary>
-        public int Projections { get; }
+        /// <summary>p of one step, [3·hidden].</summary>
+        public int Projection { get; }
         /// <summary>The pre-activations of one step, [3·hidden].</summary>
         public int Gates { get; }
         /// <summary>r⊙h (default form) or r⊙(Rh·h + Rbh), [hidden].</summary>
@@ -116,7 +116,7 @@ public static partial class Int8GruCell
     {
         int n = weights.Hidden, input = weights.Input, hp = PaddedHidden(n), kx = PaddedDepth(input), kh = PaddedDepth(n);
         if (steps <= 0) return;
-        var layout = new Layout(input, n, steps);
+        var layout = new Layout(input, n);
         if (h.Length != n || x.Length < (steps - 1) * xStride + input || scratch.Length < layout.Bytes
             || !y.IsEmpty && (yStride < n || y.Length < (steps - 1) * yStride + n))
             throw new ArgumentException($"int8 GRU of {steps} steps, input {input}, hidden {n}: h, x, y or the scratch ({scratch.Length} of {layout.Bytes} bytes) does not fit");
@@ -125,7 +125,7 @@ public static partial class Int8GruCell
             StepsAvx512BW(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
             return;
         }
-        var projections = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Projections, steps * 3 * n * sizeof(float)));
+        var p = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Projection, 3 * n * sizeof(float)));
         var gates = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Gates, 3 * n * sizeof(float)));
         var resetHidden = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.ResetHidden, n * sizeof(float)));
         var sums = MemoryMarshal.Cast<byte, int>(scratch.Slice(layout.Sums, 3 * hp * sizeof(int)));
@@ -136,16 +136,6 @@ public static partial class Int8GruCell
         var rs = weights.RScales;
         bool linear = weights.LinearBeforeReset;
 
-        // The input projections of every step first: they do not depend on h.
-        for (int t = 0; t < steps; t++)
-        {
-            float sx = Int8SymmetricQuantize.Run(x.Slice(t * xStride, input), q);
-            Int8Gemv.PackedProducts(path, q.Slice(0, kx), weights.W, sums);
-            var p = projections.Slice(t * 3 * n, 3 * n);
-            for (int g = 0; g < 3; g++)
-                Dequantize(sums.Slice(g * hp, n), sx, ws.Slice(g * n, n), weights.Bias.Slice(g * n, n), p.Slice(g * n, n));
-        }
-
         var rzr = weights.R.Slice(0, (linear ? 3 : 2) * hp * kh);
         var rh = weights.R.Slice(2 * hp * kh, hp * kh);
         var zPre = gates.Slice(0, n);
@@ -154,7 +144,11 @@ public static partial class Int8GruCell
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            var p = projections.Slice(t * 3 * n, 3 * n);
+            // The input projection first: it does not depend on h, so the core overlaps it with the previous step's tail.
+            float sx = Int8SymmetricQuantize.Run(x.Slice(t * xStride, input), q);
+            Int8Gemv.PackedProducts(path, q.Slice(0, kx), weights.W, sums);
+            for (int g = 0; g < 3; g++)
+                Dequantize(sums.Slice(g * hp, n), sx, ws.Slice(g * n, n), weights.Bias.Slice(g * n, n), p.Slice(g * n, n));
             float sh = Int8SymmetricQuantize.Run(h, q, out float hInverse);
             Int8Gemv.PackedProducts(path, q.Slice(0, kh), rzr, sums.Slice(0, (linear ? 3 : 2) * hp));
             Dequantize(sums.Slice(0, n), sh, rs.Slice(0, n), p.Slice(0, n), zPre);

@@ -43,7 +43,7 @@ public static class QGru
     }
 
     /// <summary>Scratch bytes <see cref="Run"/> needs: the state, then <see cref="Int8GruCell.ScratchBytes"/>.</summary>
-    public static int ScratchBytes(RecurrentGeometry g) => StateBytes(g.Hidden) + Int8GruCell.ScratchBytes(g.Input, g.Hidden, g.Sequence);
+    public static int ScratchBytes(RecurrentGeometry g) => StateBytes(g.Hidden) + Int8GruCell.ScratchBytes(g.Input, g.Hidden);
 
     private static int StateBytes(int hidden) => (hidden * sizeof(float) + 63) & ~63;
 

@@ -133,11 +133,11 @@ public class Int8GruTests
                 var x = Inputs(steps, input, hidden + (reverse ? 1 : 0));
                 float[] hExpected = KernelAssert.Random(hidden, 4, 0.9f), yExpected = new float[steps * hidden];
                 Int8GruCell.Sequence(Int8Path.Scalar, layer.Weights, x, input, clip, hExpected, steps, reverse, yExpected, hidden,
-                    new byte[Int8GruCell.ScratchBytes(input, hidden, steps)]);
+                    new byte[Int8GruCell.ScratchBytes(input, hidden)]);
                 foreach (var path in Int8Paths.Supported())
                 {
                     float[] h = KernelAssert.Random(hidden, 4, 0.9f), y = new float[steps * hidden];
-                    var scratch = new byte[Int8GruCell.ScratchBytes(input, hidden, steps)];
+                    var scratch = new byte[Int8GruCell.ScratchBytes(input, hidden)];
                     scratch.AsSpan().Fill(0x7F);
                     Int8GruCell.Sequence(path, layer.Weights, x, input, clip, h, steps, reverse, y, hidden, scratch);
                     Assert.True(yExpected.AsSpan().SequenceEqual(y) && hExpected.AsSpan().SequenceEqual(h),
@@ -164,7 +164,7 @@ public class Int8GruTests
                     float[] hExpected = KernelAssert.Random(hidden, 8, 0.9f), hActual = (float[])hExpected.Clone();
                     float[] yExpected = new float[steps * hidden], yActual = new float[steps * hidden];
                     Int8GruCell.Reference(layer.Weights, x, input, clip, hExpected, steps, reverse, yExpected, hidden);
-                    Int8GruCell.Sequence(layer.Weights, x, input, clip, hActual, steps, reverse, yActual, hidden, new byte[Int8GruCell.ScratchBytes(input, hidden, steps)]);
+                    Int8GruCell.Sequence(layer.Weights, x, input, clip, hActual, steps, reverse, yActual, hidden, new byte[Int8GruCell.ScratchBytes(input, hidden)]);
                     float tolerance = steps == 1 ? 1e-5f : 2e-3f;
                     KernelAssert.Close(yExpected, yActual, 0f, tolerance);
                     KernelAssert.Close(hExpected, hActual, 0f, tolerance);
@@ -186,7 +186,7 @@ public class Int8GruTests
         float[] hFloat = new float[hidden], hInt8 = new float[hidden];
         float[] yFloat = new float[steps * hidden], yInt8 = new float[steps * hidden];
         GruCell.Sequence(wt, x, input, b, rt, float.PositiveInfinity, hFloat, new float[GruCell.ScratchFloats(hidden)], steps, false, yFloat, hidden, rbh);
-        Int8GruCell.Sequence(layer.Weights, x, input, float.PositiveInfinity, hInt8, steps, false, yInt8, hidden, new byte[Int8GruCell.ScratchBytes(input, hidden, steps)]);
+        Int8GruCell.Sequence(layer.Weights, x, input, float.PositiveInfinity, hInt8, steps, false, yInt8, hidden, new byte[Int8GruCell.ScratchBytes(input, hidden)]);
         double signal = 0, noise = 0;
         for (int i = 0; i < yFloat.Length; i++)
         {
@@ -218,7 +218,7 @@ public class Int8GruTests
         var x = Inputs(32, 6, 2);
         var h = new float[32];
         var y = new float[32 * 32];
-        var scratch = new byte[Int8GruCell.ScratchBytes(6, 32, 32)];
+        var scratch = new byte[Int8GruCell.ScratchBytes(6, 32)];
         Int8GruCell.Sequence(layer.Weights, x, 6, float.PositiveInfinity, h, 32, false, y, 32, scratch);
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 10; i++) Int8GruCell.Sequence(layer.Weights, x, 6, float.PositiveInfinity, h, 32, i % 2 == 0, y, 32, scratch);
