@@ -125,6 +125,11 @@ public static partial class Int8GruCell
             StepsAvx512BW(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
             return;
         }
+        if (FusedAvx2(path, n))
+        {
+            StepsAvx2(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
+            return;
+        }
         var p = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Projection, 3 * n * sizeof(float)));
         var gates = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Gates, 3 * n * sizeof(float)));
         var resetHidden = MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.ResetHidden, n * sizeof(float)));
