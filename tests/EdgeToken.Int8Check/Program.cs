@@ -277,7 +277,7 @@ for (int n = 0; n <= 80; n++)
         Console.Error.WriteLine($"mismatch: symmetric quantization of {n}");
     }
 }
-foreach (int hidden in new[] { 1, 5, 13, 20, 32, 33 })
+foreach (int hidden in new[] { 1, 5, 8, 13, 20, 24, 32, 33, 48 })
     foreach (bool linear in new[] { false, true })
         foreach (bool reverse in new[] { false, true })
         {

@@ -125,6 +125,11 @@ public static partial class Int8GruCell
             StepsAvx512BW(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
             return;
         }
+        if (FusedAdvSimd(path, n))
+        {
+            StepsAdvSimd(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
+            return;
+        }
         if (FusedAvx2(path, n))
         {
             StepsAvx2(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);

@@ -113,7 +113,7 @@ public class Int8GruTests
     public static TheoryData<int, int, bool> Sizes()
     {
         var data = new TheoryData<int, int, bool>();
-        foreach (int hidden in new[] { 1, 3, 5, 8, 13, 16, 20, 32, 33 })
+        foreach (int hidden in new[] { 1, 3, 5, 8, 13, 16, 20, 24, 32, 33, 48 })
             foreach (bool linear in new[] { false, true })
                 data.Add(hidden, 1 + hidden % 7, linear);
         data.Add(32, 6, false); // the benchmark GRU
