@@ -36,11 +36,13 @@ public static partial class Int8GruCell
     {
         int n = weights.Hidden, input = weights.Input, kx = PaddedDepth(input), qx = kx / 4, qh = n / 4;
         bool linear = weights.LinearBeforeReset;
-        var shorts = MemoryMarshal.Cast<byte, short>(scratch.Slice(layout.Quantized, 2 * (kx + n)));
+        var shorts = MemoryMarshal.Cast<byte, short>(scratch.Slice(layout.Quantized, 2 * (kx + 2 * n)));
         shorts.Clear(); // x's padding stays zero
         ref long xq = ref Unsafe.As<short, long>(ref MemoryMarshal.GetReference(shorts));
         ref short hs = ref Unsafe.Add(ref MemoryMarshal.GetReference(shorts), kx);
         ref long hq = ref Unsafe.As<short, long>(ref hs);
+        ref short rhs = ref Unsafe.Add(ref hs, n);
+        ref long rhq = ref Unsafe.As<short, long>(ref rhs);
         ref float zPre = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Gates, n * sizeof(float))));
         ref float rh = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.ResetHidden, n * sizeof(float))));
         ref sbyte w = ref MemoryMarshal.GetReference(weights.W);
@@ -58,7 +60,8 @@ public static partial class Int8GruCell
             var sx = Vector512.Create(QuantizeToInt16(x.Slice(t * xStride, input), ref Unsafe.As<long, short>(ref xq)));
             var sh = Vector512.Create(QuantizeToInt16(ref hv, n, ref hs, out var hInverse));
 
-            // Pass 1: r (on the chain) first, then z; with linear_before_reset also Rh·h + Rbh, which r multiplies.
+            // Pass 1: r, on the chain; with linear_before_reset also Rh·h + Rbh, which r multiplies. z waits for pass 2,
+            // where its products overlap the chain's quantization and Rh product instead of delaying r.
             for (int j = 0; j < n; j += 16)
             {
                 nuint u = (nuint)j, ur = (nuint)(n + j);
@@ -68,23 +71,22 @@ public static partial class Int8GruCell
                     ? Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, (nuint)(2 * n + j))) + Vector512.LoadUnsafe(ref rbh, u)
                     : Vector512.LoadUnsafe(ref hv, u);
                 (GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(ar, lo), hi)) * other).StoreUnsafe(ref rh, u);
-                var pz = Vector512.ConvertToSingle(Sums16(ref w, j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, u)) + Vector512.LoadUnsafe(ref b, u);
-                var az = Vector512.ConvertToSingle(Sums16(ref r, j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, u)) + pz;
-                Vector512.Min(Vector512.Max(az, lo), hi).StoreUnsafe(ref zPre, u);
             }
 
-            // Pass 2: the candidate and the blend. The default form quantizes r⊙h again on h's scale (into the h buffer:
-            // h's own quantized values are no longer needed) and multiplies it by Rh.
-            if (!linear) QuantizeWith(ref rh, n, ref hs, hInverse);
+            // Pass 2: z, the candidate and the blend. The default form quantizes r⊙h again on h's scale (beside q(h),
+            // which z still reads) and multiplies it by Rh.
+            if (!linear) QuantizeWith(ref rh, n, ref rhs, hInverse);
             for (int j = 0; j < n; j += 16)
             {
                 nuint u = (nuint)j, un = (nuint)(2 * n + j);
                 var pn = Vector512.ConvertToSingle(Sums16(ref w, 2 * n + j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, un)) + Vector512.LoadUnsafe(ref b, un);
                 var an = linear
                     ? pn + Vector512.LoadUnsafe(ref rh, u)
-                    : Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, un)) + pn;
+                    : Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref rhq)) * (sh * Vector512.LoadUnsafe(ref rs, un)) + pn;
+                var pz = Vector512.ConvertToSingle(Sums16(ref w, j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, u)) + Vector512.LoadUnsafe(ref b, u);
+                var az = Vector512.ConvertToSingle(Sums16(ref r, j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, u)) + pz;
                 var cand = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(an, lo), hi));
-                var gate = GateSigmoidTanh.Sigmoid(Vector512.LoadUnsafe(ref zPre, u));
+                var gate = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(az, lo), hi));
                 (cand + gate * (Vector512.LoadUnsafe(ref hv, u) - cand)).StoreUnsafe(ref hv, u);
             }
             if (!y.IsEmpty) h.CopyTo(y.Slice(t * yStride, n));

@@ -82,8 +82,8 @@ public static partial class Int8GruCell
             ResetHidden = Gates + Line(3 * hidden * sizeof(float));
             Sums = ResetHidden + Line(hidden * sizeof(float));
             Quantized = Sums + Line(3 * hp * sizeof(int));
-            // As bytes (the generic loop) or as the int16 x and h the fused AVX-512BW loop broadcasts (twice the bytes of both).
-            Bytes = Quantized + Line(2 * (PaddedDepth(input) + PaddedDepth(hidden)));
+            // As bytes (the generic and ARM64 loops) or as the int16 x, h and r⊙h the x86 loops broadcast.
+            Bytes = Quantized + Line(2 * (PaddedDepth(input) + 2 * PaddedDepth(hidden)));
         }
 
         /// <summary>p of one step, [3·hidden].</summary>
@@ -94,7 +94,7 @@ public static partial class Int8GruCell
         public int ResetHidden { get; }
         /// <summary>The int32 sums of one product, [3·PaddedHidden].</summary>
         public int Sums { get; }
-        /// <summary>The quantized vector of one product (x, h or r⊙h), PaddedDepth bytes; or x and h as int16.</summary>
+        /// <summary>The quantized vector of one product (x, h or r⊙h), PaddedDepth bytes; or x, h and r⊙h as int16.</summary>
         public int Quantized { get; }
         public int Bytes { get; }
 
