@@ -35,12 +35,28 @@ public static partial class Quantizer
     /// The activations are quantized at run time, per step, so no calibrated range is needed; float stays at the boundary.</summary>
     private static QuantizedLayer RewriteGru(Graph graph, Node node, bool perChannel, int weightBits)
     {
-        var x = node.Inputs[0]!;
         var w = node.Inputs[1]!;
         var r = node.Inputs[2]!;
         int dirs = w.Dims![0], gh = w.Dims[1], input = w.Dims[2], hidden = gh / 3;
         var (wq, ws) = QuantizeGruWeight(w.Constant!, dirs, hidden, input, perChannel, weightBits);
         var (rq, rs) = QuantizeGruWeight(r.Constant!, dirs, hidden, hidden, perChannel, weightBits);
+        ReplaceByQGru(graph, node, hidden, wq, ws, rq, rs);
+
+        long weights = w.Constant!.ElementCount + r.Constant!.ElementCount;
+        long stored = wq.Length + rq.Length; // with the zero padding of the packed layout (gates to a multiple of 8 rows, depth of 4)
+        long bias = node.Input(3)?.Constant?.ElementCount ?? 0;
+        return new QuantizedLayer(node.Name, node.OpType, weights * 4, stored, (weights + bias) * 4, stored + (bias + ws.Length + rs.Length) * 4,
+            MacCounter.Count(node), default, default, "")
+        { OutputName = GruOutput(node)!.Name };
+    }
+
+    /// <summary>Replaces <paramref name="node"/> (a GRU) by <c>EdgeToken.QGru</c> on its X, B, initial_h and outputs, with the
+    /// packed int8 W and R (<see cref="Int8GruCell.Pack"/>, per direction) and one scale per row of each. The quantizer and
+    /// the import of QDQ models (<see cref="QdqFolding"/>) both build their int8 GRU here.</summary>
+    internal static Node ReplaceByQGru(Graph graph, Node node, int hidden, sbyte[] wPacked, float[] wScales, sbyte[] rPacked, float[] rScales)
+    {
+        var x = node.Inputs[0]!;
+        int dirs = wScales.Length / (3 * hidden), input = x.Dims![2];
         int rows = 3 * Int8GruCell.PaddedHidden(hidden);
         var attributes = NodeAttributes.Empty
             .With("hidden_size", AttributeValue.Of((long)hidden))
@@ -51,24 +67,27 @@ public static partial class Quantizer
         Value?[] inputs =
         [
             x,
-            Constant($"{w.Name}_int8", ElementType.Int8, [dirs, rows, Int8GruCell.PaddedDepth(input)], wq),
-            Constant($"{r.Name}_int8", ElementType.Int8, [dirs, rows, Int8GruCell.PaddedDepth(hidden)], rq),
+            Constant($"{node.Name}_w_int8", ElementType.Int8, [dirs, rows, Int8GruCell.PaddedDepth(input)], wPacked),
+            Constant($"{node.Name}_r_int8", ElementType.Int8, [dirs, rows, Int8GruCell.PaddedDepth(hidden)], rPacked),
             node.Input(3),
             null,
             node.Input(5),
-            Constant($"{w.Name}_scale", ElementType.Float32, [dirs, gh], ws),
-            Constant($"{r.Name}_scale", ElementType.Float32, [dirs, gh], rs),
+            Constant($"{node.Name}_w_scale", ElementType.Float32, [dirs, 3 * hidden], wScales),
+            Constant($"{node.Name}_r_scale", ElementType.Float32, [dirs, 3 * hidden], rScales),
         ];
         var qgru = new Node($"{node.Name}_int8", QGru.OpType, attributes, inputs, node.Outputs);
         foreach (var output in node.Outputs) if (output is not null) output.Producer = qgru;
         graph.Nodes[graph.Nodes.IndexOf(node)] = qgru;
+        return qgru;
+    }
 
-        long weights = w.Constant!.ElementCount + r.Constant!.ElementCount;
-        long stored = wq.Length + rq.Length; // with the zero padding of the packed layout (gates to a multiple of 8 rows, depth of 4)
-        long bias = node.Input(3)?.Constant?.ElementCount ?? 0;
-        return new QuantizedLayer(node.Name, node.OpType, weights * 4, stored, (weights + bias) * 4, stored + (bias + ws.Length + rs.Length) * 4,
-            MacCounter.Count(node), default, default, "")
-        { OutputName = GruOutput(node)!.Name };
+    /// <summary>One direction's int8 rows [3·hidden, k] of each direction packed, [dirs · PackedBytes].</summary>
+    internal static sbyte[] PackGruRows(ReadOnlySpan<sbyte> rows, int dirs, int hidden, int k)
+    {
+        int bytes = Int8GruCell.PackedBytes(hidden, k);
+        var packed = new sbyte[dirs * bytes];
+        for (int d = 0; d < dirs; d++) Int8GruCell.Pack(rows.Slice(d * 3 * hidden * k, 3 * hidden * k), hidden, k, packed.AsSpan(d * bytes, bytes));
+        return packed;
     }
 
     /// <summary>One GRU weight, [dirs, 3·hidden, k], to int8 rows with one scale each (per tensor: the one scale repeated),
@@ -76,15 +95,15 @@ public static partial class Quantizer
     private static (sbyte[] Packed, float[] Scales) QuantizeGruWeight(ConstantTensor weight, int dirs, int hidden, int k, bool perChannel, int weightBits)
     {
         var all = Array.ConvertAll(weight.ToDoubleArray(), v => (float)v);
-        int rows = 3 * hidden, bytes = Int8GruCell.PackedBytes(hidden, k);
-        var packed = new sbyte[dirs * bytes];
+        int rows = 3 * hidden;
+        var q = new sbyte[dirs * rows * k];
         var scales = new float[dirs * rows];
         for (int d = 0; d < dirs; d++)
         {
-            var (q, s) = WeightQuantizer.Quantize(all.AsSpan(d * rows * k, rows * k), rows, k, perChannel, weightBits);
-            Int8GruCell.Pack(q, hidden, k, packed.AsSpan(d * bytes, bytes));
+            var (values, s) = WeightQuantizer.Quantize(all.AsSpan(d * rows * k, rows * k), rows, k, perChannel, weightBits);
+            values.CopyTo(q, d * rows * k);
             for (int i = 0; i < rows; i++) scales[d * rows + i] = s[perChannel ? i : 0];
         }
-        return (packed, scales);
+        return (PackGruRows(q, dirs, hidden, k), scales);
     }
 }

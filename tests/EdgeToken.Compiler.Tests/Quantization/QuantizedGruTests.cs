@@ -132,4 +132,22 @@ public class QuantizedGruTests
         double sqnr = 10 * Math.Log10(signal / noise);
         Assert.True(sqnr > 40 && worst < 0.015, $"SQNR {sqnr:F1} dB, largest difference {worst}");
     }
+    /// <summary>The export read back (qdq-folding): the GRU on DequantizeLinear'd int8 weights becomes the very QGru again,
+    /// with the same int8 values and scales, so its outputs are the first compile's bit for bit.</summary>
+    [Theory]
+    [InlineData("forward", false)]
+    [InlineData("bidirectional", true)]
+    public void The_qdq_export_compiles_back_to_the_same_int8_gru(string direction, bool linear)
+    {
+        var (_, q, dir, length) = QuantModels.CompileBoth(QuantModels.Gru(seed: 9, hidden: 16, input: 5, direction: direction, linearBeforeReset: linear, head: true), [12, 1, 5]);
+        string exported = Path.Combine(dir, "gru.qdq.onnx");
+        QdqExporter.Export(q.Graph).Save(exported);
+        var again = ModelCompiler.CompileFile(exported);
+        Assert.Contains(again.Plan.Steps, s => s.OpType == QGru.OpType);
+        Assert.DoesNotContain(again.Plan.Steps, s => s.OpType == "GRU");
+        var first = new PlanExecutor(q.Plan);
+        var second = new PlanExecutor(again.Plan);
+        foreach (var x in QuantModels.Samples(5, length, 31))
+            Assert.Equal(QuantModels.Run(first, x).Select(BitConverter.SingleToInt32Bits), QuantModels.Run(second, x).Select(BitConverter.SingleToInt32Bits));
+    }
 }
