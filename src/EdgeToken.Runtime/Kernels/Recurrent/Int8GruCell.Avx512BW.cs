@@ -25,7 +25,7 @@ public static partial class Int8GruCell
     /// then with the projections before the loop) 9.3 µs; this loop 7.4 µs, 6.5 µs with r⊙h on h's scale; the float
     /// <see cref="GruCell"/> 5.5 µs. Leaving out the z gate's products (a third of R, off the chain) saves 0.5 µs, so the
     /// multiply-adds' throughput counts: 120 512-bit vpmaddwd per step (32 products each) against the float cell's 192 FMAs
-    /// (16 each), and on Zen 4 the integer multiply-add does not issue as often as the FMA. The widening is not what costs:
+    /// (16 each), and on Zen 4 the integer multiply-add seems not to issue as often as the FMA (not checked with counters). The widening is not what costs:
     /// R widened to int16 once per call (in scratch) and read by vpmaddwd directly was no faster. Tried and dropped as well:
     /// keeping the quantized h in a register (vpermq per quad instead of a store and broadcasts): no gain; an AVX2 loop
     /// multiplying the weight bytes unwidened (vpsignb, vpmaddubsw with |x|, vpmaddwd with ones): 10.1 µs.</remarks>
