@@ -31,6 +31,7 @@ namespace EdgeToken.Generators
                 {
                     case "EdgeToken.QGemm": return QGemm(m, step, index);
                     case "EdgeToken.QLookup": return Lookup(m, step, index);
+                    case "EdgeToken.QGru": return Int8Gru.Lines(m, step, index);
                     case "QuantizeLinear": return Quantize(m, step);
                     case "DequantizeLinear": return Dequantize(m, step);
                     default: return null;
@@ -46,6 +47,11 @@ namespace EdgeToken.Generators
                     var entries = new string[256];
                     for (int i = 0; i < entries.Length; i++) entries[i] = unchecked((sbyte)m.Plan.Weights[table.Offset + i]).ToString(CultureInfo.InvariantCulture);
                     w.WriteLine($"private static global::System.ReadOnlySpan<sbyte> Step{index}Table => new sbyte[] {{ {string.Join(", ", entries)} }};");
+                    return;
+                }
+                if (step.OpType == "EdgeToken.QGru")
+                {
+                    Int8Gru.WriteFields(w, m, step, index);
                     return;
                 }
                 if (step.OpType != "EdgeToken.QGemm") return;

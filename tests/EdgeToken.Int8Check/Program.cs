@@ -312,5 +312,78 @@ foreach (var (g, n) in new[]
         Console.Error.WriteLine($"mismatch: sparse float conv (Vector256 {System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated}), {g.Channels}->{rows} kernel {g.KernelH}x{g.KernelW}, {n}:4");
     }
 }
+// The int8 GRU (EdgeToken.QGru): its packed products on every path against the plain sums, its dynamic symmetric
+// quantization against the scalar one, and whole sequences (hidden not a multiple of 8, input 1..7, both candidate forms,
+// reverse, clip) bit-identical on every path and within the gates' float rounding of Int8GruCell.Reference.
+foreach (int n in new[] { 8, 24, 48, 96, 104 })
+    for (int k = 4; k <= 72; k += 4)
+    {
+        var x = new sbyte[k];
+        var w = new sbyte[n * k];
+        for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
+        for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-128, 128);
+        var expected = new int[n];
+        for (int o = 0; o < n; o++)
+            for (int c = 0; c < k; c++) expected[o] += x[c] * w[o * k + c];
+        var packed = new sbyte[n * k];
+        Int8Gemv.Pack(w, packed, n, k);
+        foreach (var path in supported)
+        {
+            var actual = new int[n];
+            Int8Gemv.PackedProducts(path, x, packed, actual);
+            checkedCount++;
+            if (!expected.AsSpan().SequenceEqual(actual))
+            {
+                mismatches++;
+                Console.Error.WriteLine($"mismatch: packed products path {path}, k={k} n={n}");
+            }
+        }
+    }
+for (int n = 0; n <= 80; n++)
+{
+    var v = Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 6 - 3)).ToArray();
+    var (qs, qv) = (new sbyte[n], new sbyte[n]);
+    checkedCount++;
+    bool same = Int8SymmetricQuantize.Scalar(v, qs) == Int8SymmetricQuantize.Run(v, qv) && qs.AsSpan().SequenceEqual(qv);
+    Int8SymmetricQuantize.ApplyScalar(v, qs, 50f);
+    Int8SymmetricQuantize.Apply(v, qv, 50f);
+    if (!same || !qs.AsSpan().SequenceEqual(qv))
+    {
+        mismatches++;
+        Console.Error.WriteLine($"mismatch: symmetric quantization of {n}");
+    }
+}
+foreach (int hidden in new[] { 1, 5, 8, 13, 20, 24, 32, 33, 48 })
+    foreach (bool linear in new[] { false, true })
+        foreach (bool reverse in new[] { false, true })
+        {
+            int input = 1 + (hidden + (reverse ? 3 : 0)) % 7, steps = 7, gh = 3 * hidden;
+            sbyte[] Rows(int k) => Enumerable.Range(0, gh * k).Select(_ => (sbyte)rng.Next(-127, 128)).ToArray();
+            float[] Floats(int count, double lo, double hi) => Enumerable.Range(0, count).Select(_ => (float)(lo + rng.NextDouble() * (hi - lo))).ToArray();
+            var (wq, rq) = (new sbyte[EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.PackedBytes(hidden, input)], new sbyte[EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.PackedBytes(hidden, hidden)]);
+            EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.Pack(Rows(input), hidden, input, wq);
+            EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.Pack(Rows(hidden), hidden, hidden, rq);
+            var (ws, rs, bias, rbh) = (Floats(gh, 0.001, 0.005), Floats(gh, 0.0005, 0.004), Floats(gh, -0.3, 0.3), linear ? Floats(hidden, -0.2, 0.2) : []);
+            var weights = new EdgeToken.Runtime.Kernels.Recurrent.Int8GruWeights(wq, ws, rq, rs, bias, rbh, input, hidden);
+            var xs = Floats(steps * input, -2, 2);
+            float clip = hidden % 2 == 0 ? 0.7f : float.PositiveInfinity;
+            var h0 = Floats(hidden, -0.9, 0.9);
+            var (hr, yr) = ((float[])h0.Clone(), new float[steps * hidden]);
+            EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.Reference(weights, xs, input, clip, hr, steps, reverse, yr, hidden);
+            float[]? first = null;
+            foreach (var path in supported)
+            {
+                var (h, y) = ((float[])h0.Clone(), new float[steps * hidden]);
+                EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.Sequence(path, weights, xs, input, clip, h, steps, reverse, y, hidden,
+                    new byte[EdgeToken.Runtime.Kernels.Recurrent.Int8GruCell.ScratchBytes(input, hidden)]);
+                first ??= y;
+                checkedCount++;
+                if (!first.AsSpan().SequenceEqual(y) || y.Zip(yr).Any(p => Math.Abs(p.First - p.Second) > 2e-3f))
+                {
+                    mismatches++;
+                    Console.Error.WriteLine($"mismatch: int8 GRU path {path}, hidden={hidden} input={input} linear={linear} reverse={reverse}");
+                }
+            }
+        }
 Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");
 return mismatches == 0 ? 0 : 1;

@@ -9,6 +9,8 @@ public static class MacCounter
 {
     public static long Count(Node node)
     {
+        // A recurrent node's count needs no output (its Y is often unused: only Y_h is read).
+        if (node.OpType is "LSTM" or "GRU" or "RNN") return Recurrent(node);
         var y = node.Output(0)?.Dims;
         if (y is null) return 0;
         long outElems = Shape.ElementCount(y);
@@ -42,22 +44,21 @@ public static class MacCounter
                 if (a is null || a.Length == 0) return 0;
                 return outElems * a[^1];
             }
-            case "LSTM":
-            case "GRU":
-            case "RNN":
-            {
-                var x = node.Input(0)?.Dims;
-                var w = node.Input(1)?.Dims;
-                var r = node.Input(2)?.Dims;
-                if (x is null || w is null || r is null) return 0;
-                bool batchFirst = node.Attributes.GetInt("layout", 0) != 0;
-                long steps = batchFirst ? x[1] : x[0], batch = batchFirst ? x[0] : x[1];
-                // W: [dirs, gates·H, I], R: [dirs, gates·H, H]: per step and batch row, one product with each.
-                return steps * batch * (Shape.ElementCount(w) + Shape.ElementCount(r));
-            }
             default:
                 return 0;
         }
+    }
+
+    private static long Recurrent(Node node)
+    {
+        var x = node.Input(0)?.Dims;
+        var w = node.Input(1)?.Dims;
+        var r = node.Input(2)?.Dims;
+        if (x is null || w is null || r is null) return 0;
+        bool batchFirst = node.Attributes.GetInt("layout", 0) != 0;
+        long steps = batchFirst ? x[1] : x[0], batch = batchFirst ? x[0] : x[1];
+        // W: [dirs, gates·H, I], R: [dirs, gates·H, H]: per step and batch row, one product with each.
+        return steps * batch * (Shape.ElementCount(w) + Shape.ElementCount(r));
     }
 
     public static long Total(Graph graph) => graph.Nodes.Sum(Count);

@@ -1,6 +1,7 @@
 using EdgeToken.Compiler.Graphs;
 using EdgeToken.Compiler.Onnx;
 using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Kernels.Recurrent;
 using EdgeToken.Runtime.Operators;
 using EdgeToken.Runtime.Tensors;
 
@@ -12,7 +13,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// same group, strides, dilations and explicit pads), its fused Relu or Clip, and a
 /// <c>QuantizeLinear</c> to the output's int8 parameters; an <c>EdgeToken.QGlobalAveragePool</c> becomes
 /// <c>DequantizeLinear → GlobalAveragePool → QuantizeLinear</c>, and every <c>EdgeToken.QLookup</c> DequantizeLinear → the
-/// float operators its table was built from → QuantizeLinear. QuantizeLinear/DequantizeLinear and plain ONNX nodes are copied.</summary>
+/// float operators its table was built from → QuantizeLinear, and every <c>EdgeToken.QGru</c> a float <c>GRU</c> on
+/// <c>DequantizeLinear</c> of its int8 W and R (per-row scales, ONNX's layout). QuantizeLinear/DequantizeLinear and plain ONNX nodes are copied.</summary>
 /// <remarks>The int8 values and scales are exactly the ones EdgeToken runs, so the two differ only in how the float Gemm rounds
 /// (ONNX Runtime requantizes through float, rounding halves to even; EdgeToken in fixed point, halves away from zero):
 /// within one quantization step.</remarks>
@@ -40,6 +42,7 @@ public static class QdqExporter
             if (node.OpType == QConv.OpType) { WriteLayer(b, node, Name, "Conv", ConvAttributes(node)); continue; }
             if (node.OpType == QGlobalAveragePool.OpType) { WriteAveragePool(b, node, Name); continue; }
             if (node.OpType == QLookup.OpType) { WriteLookup(b, node, Name); continue; }
+            if (node.OpType == QGru.OpType) { WriteGru(b, node, Name); continue; }
             var fused = FusedActivation.From(node.Attributes);
             string[] fusedKeys = [FusedActivation.AttributeName, FusedActivation.AlphaName, FusedActivation.BetaName];
             if (node.Attributes.Values.Keys.Any(k => k.StartsWith("edgetoken.", StringComparison.Ordinal) && Array.IndexOf(fusedKeys, k) < 0))
@@ -169,6 +172,41 @@ public static class QdqExporter
         }
         b.Node("QuantizeLinear", [v, Float(b, $"{p}_y_scale", a.GetFloat(OutputScale, 1f)), Int8(b, $"{p}_y_zero_point", (int)a.GetInt(OutputZeroPoint, 0))],
             [node.Outputs[0]!.Name]);
+    }
+
+    /// <summary>An int8 GRU as the float GRU on its dequantized weights: W and R unpacked to ONNX's rows ([dirs·3·hidden, k],
+    /// gates z, r, h), DequantizeLinear per row (axis 0), reshaped to [dirs, 3·hidden, k]. ONNX Runtime then runs the very
+    /// weights EdgeToken does, with float activations where EdgeToken quantizes them per step.</summary>
+    private static void WriteGru(OnnxModelBuilder b, Node node, Func<Value, string> name)
+    {
+        var a = node.Attributes;
+        string p = node.Name;
+        int hidden = (int)a.GetInt("hidden_size", 0);
+        string Weight(int input, int scaleInput, string what)
+        {
+            var packed = node.Inputs[input]!.Constant!;
+            var scales = node.Inputs[scaleInput]!.Constant!.AsSpan<float>().ToArray();
+            int dirs = packed.Dims[0], k = what == "w" ? node.Inputs[0]!.Dims![2] : hidden, bytes = Int8GruCell.PackedBytes(hidden, k);
+            var rows = new sbyte[dirs * 3 * hidden * k];
+            for (int d = 0; d < dirs; d++)
+                Int8GruCell.Unpack(packed.AsSpan<sbyte>().Slice(d * bytes, bytes), hidden, k, rows.AsSpan(d * 3 * hidden * k, 3 * hidden * k));
+            string q = b.Initializer($"{p}_{what}_int8", ElementType.Int8, System.Runtime.InteropServices.MemoryMarshal.AsBytes(rows.AsSpan()).ToArray(), dirs * 3 * hidden, k);
+            string f = b.Node("DequantizeLinear", [q, Floats(b, $"{p}_{what}_scale", scales), Int8s(b, $"{p}_{what}_zero_point", scales.Length)], [$"{p}_{what}_rows"],
+                scales.Length > 1 ? [("axis", 0L)] : []);
+            return b.Node("Reshape", [f, b.Initializer($"{p}_{what}_shape", new long[] { dirs, 3 * hidden, k }, 3)], [$"{p}_{what}_float"]);
+        }
+        string w = Weight(1, QGru.WScaleInput, "w");
+        string r = Weight(2, QGru.RScaleInput, "r");
+        string Optional(int i) => node.Input(i) is { } v ? name(v) : "";
+        var attributes = new List<(string, object)>
+        {
+            ("hidden_size", (long)hidden),
+            ("direction", a.GetString("direction", "forward")),
+            ("linear_before_reset", a.GetInt("linear_before_reset", 0)),
+        };
+        if (a.GetInt("layout", 0) != 0) attributes.Add(("layout", a.GetInt("layout", 0)));
+        if (a.Has("clip")) attributes.Add(("clip", a.GetFloat("clip", float.PositiveInfinity)));
+        b.Node("GRU", [name(node.Inputs[0]!), w, r, Optional(3), "", Optional(5)], [.. node.Outputs.Select(v => v?.Name ?? "")], [.. attributes]);
     }
 
     private static string Float(OnnxModelBuilder b, string name, float v) => b.Initializer(name, [v]);

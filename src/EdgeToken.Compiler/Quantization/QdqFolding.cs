@@ -13,14 +13,15 @@ namespace EdgeToken.Compiler.Quantization;
 /// x to the int8 y. The DequantizeLinear nodes nothing reads any more go with dead-node elimination. uint8 activations
 /// are first re-expressed as int8 (<see cref="Uint8Activations"/>). QLinearConv and QLinearMatMul on int8 with constant
 /// symmetric weights go the same way (<see cref="QLinearFolding"/>), and <c>DequantizeLinear → GlobalAveragePool →
-/// QuantizeLinear</c> becomes <c>EdgeToken.QGlobalAveragePool</c>.</summary>
+/// QuantizeLinear</c> becomes <c>EdgeToken.QGlobalAveragePool</c>, and a GRU on DequantizeLinear'd int8 W and R (what
+/// the export of <c>EdgeToken.QGru</c> writes) <c>EdgeToken.QGru</c> again.</summary>
 /// <remarks>Runs before constant folding, which would otherwise turn the weights' DequantizeLinear into float constants
 /// and lose the int8 values. Folded only when the weights are symmetric (zero point 0, per tensor or per output channel on
 /// the output-channel axis) and x and y are int8 with one scale and zero point each; anything else stays as it came and
 /// runs in float through the QuantizeLinear/DequantizeLinear operators. Requantization moves from float (round half to
 /// even, as the QDQ graph defines it) to the fixed-point multiplier (half away from zero): results differ by at most one
 /// quantization step, on exact halves.</remarks>
-public sealed class QdqFolding : IGraphPass
+public sealed partial class QdqFolding : IGraphPass
 {
     public string Name => "qdq-folding";
 
@@ -35,6 +36,7 @@ public sealed class QdqFolding : IGraphPass
                 "Conv" or "Gemm" or "MatMul" => TryFold(graph, uses, node),
                 "QLinearConv" or "QLinearMatMul" => QLinearFolding.TryFold(graph, node),
                 "GlobalAveragePool" => TryFoldAveragePool(graph, uses, node),
+                "GRU" => TryFoldGru(graph, node),
                 _ => false,
             };
             if (!done) continue;

@@ -16,7 +16,7 @@ public static class QuantizationReport
         var seen = Calibrator.Collect(quantized, targets, samples);
         foreach (var layer in layers)
         {
-            var value = byName.Values.FirstOrDefault(v => v.Producer?.Name == $"{layer.Name}_dequantize");
+            var value = layer.OutputName is { } name ? byName.GetValueOrDefault(name) : byName.Values.FirstOrDefault(v => v.Producer?.Name == $"{layer.Name}_dequantize");
             if (value is null || !floatOutputs.TryGetValue(value.Name, out var reference)) continue;
             double signal = 0, noise = 0, worst = 0;
             for (int s = 0; s < reference.Count; s++)

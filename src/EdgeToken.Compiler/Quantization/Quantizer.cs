@@ -11,7 +11,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// Clip, into <c>QuantizeLinear → EdgeToken.QGemm/QConv → DequantizeLinear</c>. Where one quantized layer feeds the next, the next reads the
 /// int8 tensor directly, also through a MaxPool, Flatten or GlobalAveragePool (<c>EdgeToken.QGlobalAveragePool</c>) between
 /// them and through chains of element-wise ops, which become one <c>EdgeToken.QLookup</c> table, so a chain of layers stays
-/// in int8 and only the float boundaries convert.</summary>
+/// in int8 and only the float boundaries convert. A GRU with constant weights becomes <c>EdgeToken.QGru</c> (int8 weights,
+/// activations quantized per step at run time).</summary>
 /// <remarks>Weights: symmetric int8 per output channel (or per tensor). Activations: asymmetric int8 per tensor. The bias is
 /// quantized to int32 in units of x_scale · w_scale[n], with <c>-x_zero_point · Σw[n]</c> folded in. A layer with another
 /// fused activation is split into the layer and the activation first (<see cref="SplitActivations"/>). Layers with
@@ -27,7 +28,9 @@ public static partial class Quantizer
         if (options.WeightBits is not (7 or 8)) throw new ArgumentException($"weight bits are 8 or 7, not {options.WeightBits}", nameof(options));
         SplitActivations(graph, options);
         var candidates = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && (IsEligibleGemm(n) || IsEligibleConv(n))).ToList();
-        var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Concat(AveragePoolOutputs(graph)).Distinct().ToList();
+        var grus = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && IsEligibleGru(n)).ToList();
+        var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Concat(AveragePoolOutputs(graph))
+            .Concat(grus.Select(n => GruOutput(n)!)).Distinct().ToList();
         var seen = Calibrator.Collect(graph, targets, samples);
         var parameters = new Dictionary<Value, QuantizationParameters>();
         foreach (var (value, list) in seen)
@@ -51,10 +54,12 @@ public static partial class Quantizer
                 ? RewriteConv(graph, node, qx, qy, options.PerChannelWeights, options.WeightBits, int8Of)
                 : RewriteGemm(graph, node, qx, qy, options.PerChannelWeights, options.WeightBits, int8Of));
         }
+        // A GRU quantizes its activations itself, per step: float in, float out, nothing calibrated.
+        foreach (var node in grus) layers.Add(RewriteGru(graph, node, options.PerChannelWeights, options.WeightBits));
         // Dequantizations no float reader needs any more stay until the report has measured them; the caller removes
         // them with dead-node elimination.
         graph.SortTopologically();
-        return (layers, seen.Where(kv => candidates.Any(c => c.Outputs[0] == kv.Key)).ToDictionary(kv => kv.Key.Name, kv => kv.Value));
+        return (layers, seen.Where(kv => candidates.Any(c => c.Outputs[0] == kv.Key) || grus.Any(g => GruOutput(g) == kv.Key)).ToDictionary(kv => kv.Key.Name, kv => kv.Value));
     }
 
     private static Value Tensor(string name, ElementType type, int[] dims) => new(name) { Type = type, Dims = dims };

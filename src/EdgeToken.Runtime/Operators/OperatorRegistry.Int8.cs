@@ -1,4 +1,5 @@
 using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Kernels.Recurrent;
 using EdgeToken.Runtime.Kernels.Sparse;
 
 namespace EdgeToken.Runtime.Operators;
@@ -12,6 +13,7 @@ public static partial class OperatorRegistry
         ops.Add(new QConvOperator());
         ops.Add(new QGlobalAveragePoolOperator());
         ops.Add(new QLookupOperator());
+        ops.Add(new QGruOperator());
         // The sparse N:M layers the compiler's sparse rewrite writes after pruning.
         ops.Add(new SparseGemmOperator());
         ops.Add(new QSparseGemmOperator());

@@ -125,6 +125,32 @@ internal static class QuantModels
         return b;
     }
 
+    /// <summary>x [steps, batch, input] → GRU (hidden, direction, linear_before_reset) → y = Y [steps, dirs, batch, hidden]; with
+    /// <paramref name="head"/>, Y_h [dirs, batch, hidden] reshaped → Gemm → y [1, 1] instead (the benchmark GRU's shape).</summary>
+    public static OnnxModelBuilder Gru(int seed = 1, int steps = 12, int batch = 1, int input = 6, int hidden = 32, string direction = "forward",
+        bool linearBeforeReset = false, bool head = false, string[]? activations = null)
+    {
+        var b = new OnnxModelBuilder("gru", 17);
+        int dirs = direction == "bidirectional" ? 2 : 1;
+        b.Input("x", ElementType.Float32, steps, batch, input);
+        var attributes = new List<(string, object)> { ("hidden_size", (long)hidden), ("direction", direction), ("linear_before_reset", linearBeforeReset ? 1L : 0L) };
+        if (activations is not null) attributes.Add(("activations", activations));
+        string[] inputs = ["x", b.Initializer("W", TestModels.Random(dirs * 3 * hidden * input, seed, 0.3f), dirs, 3 * hidden, input),
+            b.Initializer("R", TestModels.Random(dirs * 3 * hidden * hidden, seed + 1, 0.2f), dirs, 3 * hidden, hidden),
+            b.Initializer("B", TestModels.Random(dirs * 6 * hidden, seed + 2, 0.1f), dirs, 6 * hidden)];
+        if (!head)
+        {
+            b.Node("GRU", inputs, ["y"], [.. attributes]);
+            b.Output("y", ElementType.Float32, steps, dirs, batch, hidden);
+            return b;
+        }
+        b.Node("GRU", inputs, ["", "last"], [.. attributes]);
+        var flat = b.Op("Reshape", ["last", b.Initializer("shape", new long[] { 1, dirs * batch * hidden }, 2)]);
+        b.Node("Gemm", [flat, b.Initializer("fc", TestModels.Random(dirs * batch * hidden, seed + 3, 0.3f), dirs * batch * hidden, 1)], ["y"]);
+        b.Output("y", ElementType.Float32, 1, 1);
+        return b;
+    }
+
     public static List<float[]> Samples(int count, int length, int seed)
     {
         var list = new List<float[]>();

@@ -39,19 +39,29 @@ public static partial class Int8Gemv
         ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<int> accumulators, Span<sbyte> y) =>
         RunPacked(Int8Paths.Best, x, packedW, bias, multipliers, shifts, zeroPoint, min, max, accumulators, y);
 
-    /// <summary>On a chosen path; the paths without a packed kernel of their own (Vector128 runs the reference, AVX-VNNI the
-    /// AVX-512BW or AVX2 one) run the nearest one. Throws when this machine cannot run the path.</summary>
+    /// <summary>On a chosen path; AVX-VNNI, which has no packed kernel of its own, runs the AVX-512BW or AVX2 one. Throws when this machine cannot run the path.</summary>
     public static void RunPacked(Int8Path path, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> packedW, ReadOnlySpan<int> bias, ReadOnlySpan<int> multipliers,
         ReadOnlySpan<int> shifts, int zeroPoint, int min, int max, Span<int> accumulators, Span<sbyte> y)
     {
-        int n = y.Length, k = x.Length;
-        if (!CanPack(n, k) || packedW.Length < n * k || accumulators.Length < n)
-            throw new ArgumentException($"packed int8 GEMV {k} -> {n}: shape not packable, or weight or accumulators too short");
-        if (!Int8Paths.IsSupported(path)) throw new PlatformNotSupportedException($"int8 path {path} is not supported on this machine");
+        int n = y.Length;
+        if (accumulators.Length < n) throw new ArgumentException($"packed int8 GEMV with {n} outputs needs {n} accumulators, got {accumulators.Length}");
         var acc = accumulators.Slice(0, n);
+        PackedProducts(path, x, packedW, acc);
+        Requantize.Row(acc, bias, multipliers, shifts, zeroPoint, min, max, y);
+    }
+
+    /// <summary>The packed products alone, <c>y[o] = Σ_k x[k] · w[o, k]</c> for the y.Length outputs of a weight in the
+    /// packed layout, without requantization: for kernels that dequantize the sums to float instead (the int8 GRU's
+    /// gates). Every path gives the same int32 sums.</summary>
+    public static void PackedProducts(Int8Path path, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> packedW, Span<int> y)
+    {
+        int n = y.Length, k = x.Length;
+        if (!CanPack(n, k) || packedW.Length < n * k)
+            throw new ArgumentException($"packed int8 GEMV {k} -> {n}: shape not packable, or weight too short");
+        if (!Int8Paths.IsSupported(path)) throw new PlatformNotSupportedException($"int8 path {path} is not supported on this machine");
         ref sbyte xs = ref MemoryMarshal.GetReference(x);
         ref sbyte ws = ref MemoryMarshal.GetReference(packedW);
-        ref int ys = ref MemoryMarshal.GetReference(acc);
+        ref int ys = ref MemoryMarshal.GetReference(y);
         switch (path)
         {
             case Int8Path.Avx512BW: PackedAvx512BW(ref xs, ref ws, ref ys, k, n); break;
@@ -60,9 +70,9 @@ public static partial class Int8Gemv
             case Int8Path.Avx2:
             case Int8Path.AvxVnni: PackedAvx2(ref xs, ref ws, ref ys, k, n); break;
             case Int8Path.AdvSimdDot: PackedAdvSimd(ref xs, ref ws, ref ys, k, n); break;
+            case Int8Path.Vector128: PackedVector128(ref xs, ref ws, ref ys, k, n); break;
             default: PackedScalar(ref xs, ref ws, ref ys, k, n); break;
         }
-        Requantize.Row(acc, bias, multipliers, shifts, zeroPoint, min, max, y);
     }
 
     /// <summary>The reference for the packed products: <c>y[o] = Σ_k x[k] · w[o, k]</c> read through <see cref="PackedIndex"/>'s order.</summary>

@@ -1,0 +1,227 @@
+using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Kernels.Recurrent;
+using EdgeToken.Runtime.Tensors;
+
+namespace EdgeToken.Runtime.Tests.Kernels.Int8;
+
+/// <summary>The int8 GRU (<see cref="Int8GruCell"/>, <c>EdgeToken.QGru</c>) and the pieces it is made of: the dynamic symmetric
+/// quantization and the packed products are the scalar reference bit for bit on every path; whole sequences are bit-identical
+/// across paths (they share the quantization and the float gate code) and agree with the plain scalar reference within the
+/// gate functions' float rounding.</summary>
+public class Int8GruTests
+{
+    /// <summary>One direction's random int8 GRU: W [3h, input] and R [3h, h] rows as ONNX orders them, packed; scales of
+    /// the size a real layer gets (max|w| / 127 for |w| up to ~0.6), bias, and Rbh for linear_before_reset.</summary>
+    internal sealed record Layer(int Input, int Hidden, bool Linear, sbyte[] WRows, sbyte[] RRows, sbyte[] W, sbyte[] R, float[] WScales, float[] RScales,
+        float[] Bias, float[] Rbh)
+    {
+        public Int8GruWeights Weights => new(W, WScales, R, RScales, Bias, Rbh, Input, Hidden);
+
+        public static Layer Random(int input, int hidden, bool linear, int seed)
+        {
+            var rng = new Random(seed);
+            sbyte[] Rows(int k)
+            {
+                var v = new sbyte[3 * hidden * k];
+                for (int i = 0; i < v.Length; i++) v[i] = (sbyte)rng.Next(-127, 128);
+                return v;
+            }
+            float[] Floats(int n, double lo, double hi) => Enumerable.Range(0, n).Select(_ => (float)(lo + rng.NextDouble() * (hi - lo))).ToArray();
+            var wRows = Rows(input);
+            var rRows = Rows(hidden);
+            var w = new sbyte[Int8GruCell.PackedBytes(hidden, input)];
+            var r = new sbyte[Int8GruCell.PackedBytes(hidden, hidden)];
+            Int8GruCell.Pack(wRows, hidden, input, w);
+            Int8GruCell.Pack(rRows, hidden, hidden, r);
+            return new Layer(input, hidden, linear, wRows, rRows, w, r, Floats(3 * hidden, 0.001, 0.005), Floats(3 * hidden, 0.0005, 0.004),
+                Floats(3 * hidden, -0.3, 0.3), linear ? Floats(hidden, -0.2, 0.2) : []);
+        }
+    }
+
+    private static float[] Inputs(int steps, int input, int seed) => KernelAssert.Random(steps * input, seed, 2f);
+
+    [Fact]
+    public void Symmetric_quantization_is_the_scalar_reference_for_every_length()
+    {
+        var rng = new Random(3);
+        for (int length = 0; length <= 80; length++)
+            for (int trial = 0; trial < 4; trial++)
+            {
+                var v = trial switch
+                {
+                    0 => new float[length], // all zero: scale 0, q 0
+                    // Exact halves of a step, where a rounding other than to-even would show.
+                    1 => Enumerable.Range(0, length).Select(i => (i % 5 - 2) * 0.5f * (2f / 127f)).Append(2f).Take(length).ToArray(),
+                    _ => Enumerable.Range(0, length).Select(_ => (float)((rng.NextDouble() * 2 - 1) * Math.Pow(10, rng.Next(-3, 3)))).ToArray(),
+                };
+                var expected = new sbyte[length];
+                var actual = new sbyte[length];
+                float se = Int8SymmetricQuantize.Scalar(v, expected);
+                float sa = Int8SymmetricQuantize.Run(v, actual);
+                Assert.Equal(se, sa);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"length {length}, trial {trial}");
+                if (length > 0 && trial > 0) Assert.Equal(127, expected.Max(q => Math.Abs((int)q)));
+                // With a given factor (r⊙h on h's scale), including one that would overflow without the clamp.
+                float inverse = trial == 3 ? 300f : 127f / 2.5f;
+                Int8SymmetricQuantize.ApplyScalar(v, expected, inverse);
+                Int8SymmetricQuantize.Apply(v, actual, inverse);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"apply: length {length}, trial {trial}");
+            }
+    }
+
+    [Fact]
+    public void Packed_products_are_the_scalar_reference_on_every_path()
+    {
+        var rng = new Random(5);
+        foreach (int n in new[] { 8, 16, 24, 48, 96, 104 })
+            for (int k = 4; k <= 72; k += 4)
+            {
+                var x = new sbyte[k];
+                var w = new sbyte[n * k];
+                for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
+                for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-128, 128);
+                if (k % 8 == 0) { Array.Fill(x, (sbyte)-128); Array.Fill(w, (sbyte)-128, 0, k); }
+                var packed = new sbyte[n * k];
+                Int8Gemv.Pack(w, packed, n, k);
+                var expected = new int[n];
+                for (int o = 0; o < n; o++)
+                    for (int c = 0; c < k; c++) expected[o] += x[c] * w[o * k + c];
+                foreach (var path in Int8Paths.Supported())
+                {
+                    var actual = new int[n];
+                    Int8Gemv.PackedProducts(path, x, packed, actual);
+                    Assert.True(expected.AsSpan().SequenceEqual(actual), $"path {path}, n {n}, k {k}");
+                }
+            }
+    }
+
+    [Fact]
+    public void Pack_and_unpack_are_inverses_with_zero_padding()
+    {
+        foreach (int hidden in new[] { 1, 5, 8, 13 })
+            foreach (int k in new[] { 1, 3, 4, 7 })
+            {
+                var layer = Layer.Random(k, hidden, false, hidden * 10 + k);
+                var back = new sbyte[3 * hidden * k];
+                Int8GruCell.Unpack(layer.W, hidden, k, back);
+                Assert.Equal(layer.WRows, back);
+                long sumPacked = layer.W.Sum(v => (long)Math.Abs(v)), sumRows = layer.WRows.Sum(v => (long)Math.Abs(v));
+                Assert.Equal(sumRows, sumPacked); // the padding holds zeros only
+            }
+    }
+
+    public static TheoryData<int, int, bool> Sizes()
+    {
+        var data = new TheoryData<int, int, bool>();
+        foreach (int hidden in new[] { 1, 3, 5, 8, 13, 16, 20, 24, 32, 33, 48 })
+            foreach (bool linear in new[] { false, true })
+                data.Add(hidden, 1 + hidden % 7, linear);
+        data.Add(32, 6, false); // the benchmark GRU
+        data.Add(32, 6, true);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Sequences_are_bit_identical_on_every_path(int hidden, int input, bool linear)
+    {
+        var layer = Layer.Random(input, hidden, linear, hidden * 31 + input);
+        int steps = 9;
+        foreach (bool reverse in new[] { false, true })
+            foreach (float clip in new[] { float.PositiveInfinity, 0.7f })
+            {
+                var x = Inputs(steps, input, hidden + (reverse ? 1 : 0));
+                float[] hExpected = KernelAssert.Random(hidden, 4, 0.9f), yExpected = new float[steps * hidden];
+                Int8GruCell.Sequence(Int8Path.Scalar, layer.Weights, x, input, clip, hExpected, steps, reverse, yExpected, hidden,
+                    new byte[Int8GruCell.ScratchBytes(input, hidden)]);
+                foreach (var path in Int8Paths.Supported())
+                {
+                    float[] h = KernelAssert.Random(hidden, 4, 0.9f), y = new float[steps * hidden];
+                    var scratch = new byte[Int8GruCell.ScratchBytes(input, hidden)];
+                    scratch.AsSpan().Fill(0x7F);
+                    Int8GruCell.Sequence(path, layer.Weights, x, input, clip, h, steps, reverse, y, hidden, scratch);
+                    Assert.True(yExpected.AsSpan().SequenceEqual(y) && hExpected.AsSpan().SequenceEqual(h),
+                        $"path {path}, hidden {hidden}, input {input}, linear {linear}, reverse {reverse}, clip {clip}");
+                }
+            }
+    }
+
+    /// <summary>Sequence against the plain reference. One step agrees within float rounding (the gates' exp and tanh
+    /// differ by an ulp or two; an r⊙h that lands on a rounding boundary could still move one level, which did not happen
+    /// at these seeds). Over a sequence a difference of an ulp in h can move one value of the next q(h) by one level:
+    /// at most s_h · s_R · 127 ≈ max|R row| / 127 ≈ 0.004 on one pre-activation, which the gates then damp; 2e-3 allows a
+    /// few such steps, far below what a wrong row, gate or scale gives (0.05 and more).</summary>
+    [Theory]
+    [MemberData(nameof(Sizes))]
+    public void Sequences_agree_with_the_scalar_reference(int hidden, int input, bool linear)
+    {
+        var layer = Layer.Random(input, hidden, linear, hidden * 17 + input);
+        foreach (int steps in new[] { 1, 12 })
+            foreach (bool reverse in new[] { false, true })
+                foreach (float clip in new[] { float.PositiveInfinity, 0.7f })
+                {
+                    var x = Inputs(steps, input, steps + hidden);
+                    float[] hExpected = KernelAssert.Random(hidden, 8, 0.9f), hActual = (float[])hExpected.Clone();
+                    float[] yExpected = new float[steps * hidden], yActual = new float[steps * hidden];
+                    Int8GruCell.Reference(layer.Weights, x, input, clip, hExpected, steps, reverse, yExpected, hidden);
+                    Int8GruCell.Sequence(layer.Weights, x, input, clip, hActual, steps, reverse, yActual, hidden, new byte[Int8GruCell.ScratchBytes(input, hidden)]);
+                    float tolerance = steps == 1 ? 1e-5f : 2e-3f;
+                    KernelAssert.Close(yExpected, yActual, 0f, tolerance);
+                    KernelAssert.Close(hExpected, hActual, 0f, tolerance);
+                }
+    }
+
+    /// <summary>The int8 GRU against the float definition on the dequantized weights: the difference is the activations'
+    /// quantization alone (x, h and r⊙h to 8 bits, a relative step of 1/254 each), a few 1e-3 on outputs in [-1, 1].</summary>
+    [Theory]
+    [InlineData(32, 6, false)]
+    [InlineData(32, 6, true)]
+    [InlineData(13, 3, false)]
+    public void Sequences_are_close_to_the_float_GRU_on_the_dequantized_weights(int hidden, int input, bool linear)
+    {
+        var layer = Layer.Random(input, hidden, linear, 99 + hidden);
+        int steps = 16;
+        var x = Inputs(steps, input, 5);
+        var (wt, rt, b, rbh) = Dequantized(layer);
+        float[] hFloat = new float[hidden], hInt8 = new float[hidden];
+        float[] yFloat = new float[steps * hidden], yInt8 = new float[steps * hidden];
+        GruCell.Sequence(wt, x, input, b, rt, float.PositiveInfinity, hFloat, new float[GruCell.ScratchFloats(hidden)], steps, false, yFloat, hidden, rbh);
+        Int8GruCell.Sequence(layer.Weights, x, input, float.PositiveInfinity, hInt8, steps, false, yInt8, hidden, new byte[Int8GruCell.ScratchBytes(input, hidden)]);
+        double signal = 0, noise = 0;
+        for (int i = 0; i < yFloat.Length; i++)
+        {
+            signal += yFloat[i] * (double)yFloat[i];
+            noise += (yFloat[i] - yInt8[i]) * (double)(yFloat[i] - yInt8[i]);
+            Assert.True(Math.Abs(yFloat[i] - yInt8[i]) < 0.03f, $"element {i}: float {yFloat[i]}, int8 {yInt8[i]}");
+        }
+        Assert.True(10 * Math.Log10(signal / noise) > 30, $"SQNR {10 * Math.Log10(signal / noise):F1} dB");
+    }
+
+    /// <summary>Wᵀ [input, 3h], Rᵀ [h, 3h], the folded bias and Rbh in GruCell's layout, from the int8 rows and their scales.</summary>
+    internal static (float[] Wt, float[] Rt, float[] Bias, float[] Rbh) Dequantized(Layer layer)
+    {
+        int h = layer.Hidden, input = layer.Input, gh = 3 * h;
+        var wt = new float[input * gh];
+        var rt = new float[h * gh];
+        for (int j = 0; j < gh; j++)
+        {
+            for (int k = 0; k < input; k++) wt[k * gh + j] = layer.WRows[j * input + k] * layer.WScales[j];
+            for (int k = 0; k < h; k++) rt[k * gh + j] = layer.RRows[j * h + k] * layer.RScales[j];
+        }
+        return (wt, rt, layer.Bias, layer.Linear ? layer.Rbh : []);
+    }
+
+    [Fact]
+    public void A_sequence_allocates_nothing()
+    {
+        var layer = Layer.Random(6, 32, false, 1);
+        var x = Inputs(32, 6, 2);
+        var h = new float[32];
+        var y = new float[32 * 32];
+        var scratch = new byte[Int8GruCell.ScratchBytes(6, 32)];
+        Int8GruCell.Sequence(layer.Weights, x, 6, float.PositiveInfinity, h, 32, false, y, 32, scratch);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) Int8GruCell.Sequence(layer.Weights, x, 6, float.PositiveInfinity, h, 32, i % 2 == 0, y, 32, scratch);
+        Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+}
