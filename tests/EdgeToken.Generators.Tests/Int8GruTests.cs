@@ -13,7 +13,7 @@ namespace EdgeToken.Generators.Tests;
 public sealed class Int8GruTests
 {
     private static readonly string Manifest = DenseLayerTests.Manifest.Replace("\"output\": { \"kind\": \"regression\" }",
-        "\"output\": { \"kind\": \"regression\" },\n  \"optimization\": { \"calibration\": \"calibration.f32\", \"quantize\": {} }");
+        "\"output\": { \"kind\": \"regression\" },\n  \"optimization\": { \"calibration\": \"calibration.f32\", \"quantize\": { \"recurrent\": true } }");
 
     /// <summary>The window of 24 as x [4 steps, 1, 6] → GRU (hidden 13, not a multiple of 8) → Y_h → Reshape → Gemm 13→3.</summary>
     private static OnnxModelBuilder Model(bool linearBeforeReset, string direction)

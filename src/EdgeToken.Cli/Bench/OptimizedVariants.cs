@@ -14,13 +14,16 @@ internal static class OptimizedVariants
 {
     public sealed record Variant(string Label, string ManifestPath, ManifestCompilation Compilation, GeneratedPipelineCompiler.Result Generated);
 
-    public static Variant Build(string manifestPath, ManifestCompilation floatModel, string label, string suffix, string calibration, string? sparsePattern, int weightBits = 8)
+    public static Variant Build(string manifestPath, ManifestCompilation floatModel, string label, string suffix, string calibration, string? sparsePattern, int weightBits = 8, bool recurrent = false)
     {
         var root = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
         root.Remove("$schema");
         root["name"] = floatModel.Manifest.Name + suffix;
         root["model"] = floatModel.Manifest.ModelFullPath;
-        var optimization = new JsonObject { ["calibration"] = calibration, ["quantize"] = weightBits == 8 ? new JsonObject() : new JsonObject { ["weightBits"] = weightBits } };
+        var quantize = new JsonObject();
+        if (weightBits != 8) quantize["weightBits"] = weightBits;
+        if (recurrent) quantize["recurrent"] = true;
+        var optimization = new JsonObject { ["calibration"] = calibration, ["quantize"] = quantize };
         if (sparsePattern is not null) optimization["prune"] = new JsonObject { ["pattern"] = sparsePattern };
         root["optimization"] = optimization;
         string dir = Path.Combine(Path.GetTempPath(), "edgetoken-bench", Guid.NewGuid().ToString("N"));

@@ -31,10 +31,11 @@ internal static class BenchCommand
         var int8 = new Option<bool>("--int8") { Description = "Also time the model quantized to int8 (generated class) and ONNX Runtime on its QDQ export, in the same run." };
         var sparse = new Option<string?>("--sparse") { Description = "Also time the int8 model pruned to this N:M pattern, e.g. 2:4 (implies --int8)." };
         var weightBits = CliOptions.WeightBits();
+        var recurrent = CliOptions.QuantizeRecurrent();
         var calibration = new Option<string?>("--calibration") { Description = "Calibration data for --int8 (.f32 or .csv of model inputs); default: uniform noise, fine for timing, not for accuracy." };
         var command = new Command("bench", "Time the generated pipeline, the plan executor and ONNX Runtime (one thread, interleaved): p50/p99 latency, allocated bytes per inference and the ratios. A bare .onnx model is run through the generator and compiled in-process with Roslyn.")
         {
-            input, json, bind, against, seconds, seed, source, int8, sparse, calibration, weightBits,
+            input, json, bind, against, seconds, seed, source, int8, sparse, calibration, weightBits, recurrent,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -58,14 +59,15 @@ internal static class BenchCommand
                     throw new CliUsageException($"{manifestPath}: the manifest already has an optimization section; --int8/--sparse add the optimised variants themselves, so give the float manifest (without 'optimization') and --calibration FILE");
                 string data = OptimizedVariants.Calibration(parse.GetValue(calibration), compilation, out random);
                 int bits = parse.GetValue(weightBits);
-                string w7 = bits == 7 ? " w7" : "";
-                int8Variant = OptimizedVariants.Build(manifestPath, compilation, "int8", "Int8", data, sparsePattern: null, bits);
+                bool rec = parse.GetValue(recurrent);
+                string w7 = (bits == 7 ? " w7" : "") + (rec ? " +rnn" : "");
+                int8Variant = OptimizedVariants.Build(manifestPath, compilation, "int8", "Int8", data, sparsePattern: null, bits, rec);
                 targets.Add(new GeneratedTarget(int8Variant.Generated.Pipeline, "generated int8" + w7));
                 weights["int8"] = int8Variant.Compilation.Model.Statistics.WeightBytes;
                 if (parse.GetValue(source) is { } sourcePath8) File.WriteAllText(Int8SourcePath(sourcePath8), int8Variant.Generated.Source);
                 if (parse.GetValue(sparse) is { } pattern)
                 {
-                    var sparseVariant = OptimizedVariants.Build(manifestPath, compilation, $"int8 {pattern}", "Int8Sparse", data, pattern, bits);
+                    var sparseVariant = OptimizedVariants.Build(manifestPath, compilation, $"int8 {pattern}", "Int8Sparse", data, pattern, bits, rec);
                     targets.Add(new GeneratedTarget(sparseVariant.Generated.Pipeline, $"generated int8{w7} {pattern}"));
                     weights[$"int8 {pattern}"] = sparseVariant.Compilation.Model.Statistics.WeightBytes;
                 }

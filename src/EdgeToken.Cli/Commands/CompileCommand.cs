@@ -34,6 +34,7 @@ internal static class CompileCommand
         var method = new Option<CalibrationMethod>("--calibration") { Description = "How activation ranges are chosen: MinMax, Percentile or Entropy.", DefaultValueFactory = _ => CalibrationMethod.MinMax };
         var perTensor = new Option<bool>("--per-tensor-weights") { Description = "One scale per weight tensor instead of one per output channel." };
         var weightBits = CliOptions.WeightBits();
+        var recurrent = CliOptions.QuantizeRecurrent();
         var exclude = new Option<string[]>("--exclude") { Description = "Leave a layer (node name) in float (repeatable).", AllowMultipleArgumentsPerToken = true };
         var emitOnnx = new Option<string?>("--emit-onnx") { Description = "Also write the quantized model as a QDQ ONNX file (for ONNX Runtime and NPU providers)." };
         var report = new Option<bool>("--report") { Description = "Per quantized layer: bytes float/int8, MACs, SQNR and largest error against the float model; per pruned layer: sparsity, kernel, bytes; totals." };
@@ -46,7 +47,7 @@ internal static class CompileCommand
         var biasCorrection = new Option<bool>("--bias-correction") { Description = "Correct biases by the mean output shift pruning/quantization cause on the --quantize calibration data." };
         var command = new Command("compile", "Compile an ONNX model into a statically planned .etplan file (weights, schedule, arena layout, checksum), or a *.edgemodel.json manifest into a plan and the generation model its source generator reads.")
         {
-            model, output, json, bind, noOptimize, disable, quantize, method, perTensor, weightBits, exclude, emitOnnx, report,
+            model, output, json, bind, noOptimize, disable, quantize, method, perTensor, weightBits, recurrent, exclude, emitOnnx, report,
             prune, pattern, panel, global, pruneChannels, pruneExclude, biasCorrection,
         };
         command.SetAction(parse => CliErrors.Run(() =>
@@ -65,6 +66,7 @@ internal static class CompileCommand
                 Method = parse.GetValue(method),
                 PerChannelWeights = !parse.GetValue(perTensor),
                 WeightBits = parse.GetValue(weightBits),
+                Recurrent = parse.GetValue(recurrent),
                 Exclude = new HashSet<string>(parse.GetValue(exclude) ?? [], StringComparer.Ordinal),
             };
             string planPath = parse.GetValue(output) ?? Path.ChangeExtension(path, ".etplan");

@@ -94,7 +94,8 @@ public static class ManifestCompiler
                 CalibrationPath = o?.Calibration is { } c ? manifest.Resolve(c) : null,
                 Quantize = o is null ? new() : new Quantization.QuantizeOptions
                 {
-                    Method = o.QuantizeOptions.Method, PerChannelWeights = o.QuantizeOptions.PerChannelWeights, WeightBits = o.QuantizeOptions.WeightBits, Exclude = o.QuantizeOptions.Exclude, Enabled = o.Quantize,
+                    Method = o.QuantizeOptions.Method, PerChannelWeights = o.QuantizeOptions.PerChannelWeights, WeightBits = o.QuantizeOptions.WeightBits,
+                    Recurrent = o.QuantizeOptions.Recurrent, Exclude = o.QuantizeOptions.Exclude, Enabled = o.Quantize,
                 },
                 Prune = o?.Prune,
                 BiasCorrection = o?.BiasCorrection ?? false,

@@ -88,6 +88,7 @@ public static partial class ManifestParser
             bool perChannel = quantize.Boolean("perChannel", false, "true") ?? true;
             var exclude = quantize.Strings("exclude", false, "[\"Gemm_0\"]") ?? [];
             int? weightBits = quantize.Integer("weightBits", false, "7", min: 1);
+            bool recurrent = quantize.Boolean("recurrent", false, "true") ?? false;
             quantize.Finish();
             var m = CalibrationMethod.MinMax;
             if (method is not null && !Enum.TryParse(method, ignoreCase: true, out m))
@@ -98,7 +99,7 @@ public static partial class ManifestParser
                     $"'optimization.quantize.weightBits' is {weightBits}; use 8 (the default) or 7 (weights in [-64, 64], which x86 without VNNI multiplies twice as fast)");
                 weightBits = null;
             }
-            quantizeOptions = new QuantizeOptions { Method = m, PerChannelWeights = perChannel, WeightBits = weightBits ?? 8, Exclude = new HashSet<string>(exclude, StringComparer.Ordinal) };
+            quantizeOptions = new QuantizeOptions { Method = m, PerChannelWeights = perChannel, WeightBits = weightBits ?? 8, Recurrent = recurrent, Exclude = new HashSet<string>(exclude, StringComparer.Ordinal) };
         }
         PruneOptions? prune = null;
         if (obj.Object("prune", false, "{ \"pattern\": \"2:4\" }") is { } p)

@@ -9,14 +9,14 @@ namespace EdgeToken.Compiler.Tests.Quantization;
 internal static class QuantModels
 {
     /// <summary>Saves the model with 40 calibration samples beside it and compiles it as float and quantized to int8.</summary>
-    public static (CompiledModel Float, CompiledModel Int8, string Dir, int Length) CompileBoth(OnnxModelBuilder builder, int[] dims, bool perChannel = true)
+    public static (CompiledModel Float, CompiledModel Int8, string Dir, int Length) CompileBoth(OnnxModelBuilder builder, int[] dims, bool perChannel = true, bool recurrent = true)
     {
         int length = dims.Aggregate(1, (a, d) => a * d);
         string dir = TestModels.TempDir();
         string model = TestModels.Save(builder, dir);
         string calib = WriteF32(dir, Samples(40, length, 100));
         var f = ModelCompiler.CompileFile(model);
-        var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = new QuantizeOptions { PerChannelWeights = perChannel } });
+        var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = new QuantizeOptions { PerChannelWeights = perChannel, Recurrent = recurrent } });
         return (f, q, dir, length);
     }
 

@@ -76,4 +76,27 @@ public class QuantizeCliTests
         Assert.NotEqual(0, exit);
         Assert.Contains("--weight-bits 9: use 8 or 7", stderr);
     }
+
+    /// <summary>The int8 GRU is opt-in: by default the report names the GRU as float and why; with
+    /// --quantize-recurrent it is a quantized layer with about a third of the float bytes.</summary>
+    [Fact]
+    public void The_gru_is_quantized_only_with_quantize_recurrent_and_the_report_says_so()
+    {
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(QuantModels.Gru(head: true), dir);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(10, 12 * 6, 3));
+        var (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--report");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("float recurrent layers:", stdout);
+        Assert.Contains("--quantize-recurrent", stdout);
+
+        (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--quantize-recurrent", "--report", "--json");
+        Assert.True(exit == 0, stderr);
+        using var doc = JsonDocument.Parse(stdout);
+        var q = doc.RootElement.GetProperty("quantization");
+        Assert.Equal(0, q.GetProperty("floatRecurrent").GetArrayLength());
+        var gru = q.GetProperty("perLayer").EnumerateArray().Single(l => l.GetProperty("op").GetString() == "GRU");
+        double ratio = gru.GetProperty("floatBytes").GetDouble() / gru.GetProperty("int8Bytes").GetDouble();
+        Assert.InRange(ratio, 2.5, 4.0);
+    }
 }

@@ -72,7 +72,7 @@ public class QuantizedGruTests
         string model = TestModels.Save(QuantModels.Gru(seed: 4, hidden: 16), dir);
         string calib = QuantModels.WriteF32(dir, QuantModels.Samples(10, 12 * 6, 1));
         var f = ModelCompiler.CompileFile(model);
-        foreach (var options in new[] { new QuantizeOptions { PerChannelWeights = false }, new QuantizeOptions { WeightBits = 7 } })
+        foreach (var options in new[] { new QuantizeOptions { PerChannelWeights = false, Recurrent = true }, new QuantizeOptions { WeightBits = 7, Recurrent = true } })
         {
             var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = options });
             Assert.Contains(q.Plan.Steps, s => s.OpType == QGru.OpType);
@@ -81,19 +81,31 @@ public class QuantizedGruTests
         }
     }
 
+    /// <summary>The int8 GRU is opt-in (<see cref="QuantizeOptions.Recurrent"/>): by default the GRU stays float while the
+    /// Gemm after it is quantized.</summary>
+    [Fact]
+    public void Without_recurrent_quantization_the_gru_stays_float_and_the_rest_is_quantized()
+    {
+        var (_, q, _, _) = QuantModels.CompileBoth(QuantModels.Gru(head: true), [12, 1, 6], recurrent: false);
+        Assert.Contains(q.Plan.Steps, s => s.OpType == "GRU");
+        Assert.DoesNotContain(q.Plan.Steps, s => s.OpType == QGru.OpType);
+        Assert.DoesNotContain(q.QuantizedLayers, l => l.OpType == "GRU");
+        Assert.Contains(q.QuantizedLayers, l => l.OpType == "Gemm");
+    }
+
     [Fact]
     public void A_gru_with_other_gate_functions_or_excluded_stays_float()
     {
         string dir = TestModels.TempDir();
         string calib = QuantModels.WriteF32(dir, QuantModels.Samples(5, 12 * 6, 1));
         string other = TestModels.Save(QuantModels.Gru(hidden: 8, activations: ["HardSigmoid", "Tanh"]), dir);
-        var q = ModelCompiler.CompileFile(other, new CompileOptions { CalibrationPath = calib });
+        var q = ModelCompiler.CompileFile(other, new CompileOptions { CalibrationPath = calib, Quantize = new QuantizeOptions { Recurrent = true } });
         Assert.Contains(q.Plan.Steps, s => s.OpType == "GRU");
         Assert.Empty(q.QuantizedLayers);
 
         string plain = TestModels.Save(QuantModels.Gru(hidden: 8), TestModels.TempDir());
         var gruName = ModelCompiler.CompileFile(plain).Graph.Nodes.Single(n => n.OpType == "GRU").Name;
-        var excluded = ModelCompiler.CompileFile(plain, new CompileOptions { CalibrationPath = calib, Quantize = new QuantizeOptions { Exclude = new HashSet<string> { gruName } } });
+        var excluded = ModelCompiler.CompileFile(plain, new CompileOptions { CalibrationPath = calib, Quantize = new QuantizeOptions { Recurrent = true, Exclude = new HashSet<string> { gruName } } });
         Assert.Contains(excluded.Plan.Steps, s => s.OpType == "GRU");
     }
 

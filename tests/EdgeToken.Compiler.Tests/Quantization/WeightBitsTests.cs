@@ -103,4 +103,16 @@ public class WeightBitsTests
         int line = File.ReadAllLines(path).ToList().FindIndex(l => l.Contains("weightBits")) + 1;
         Assert.Equal(line, d.Line);
     }
+
+    [Fact]
+    public void The_manifest_takes_recurrent_quantization_and_refuses_a_non_boolean()
+    {
+        var result = ManifestCompiler.Compile(Manifest("""{ "recurrent": true }"""));
+        Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
+        Assert.True(result.Compilation!.Manifest.Optimization!.QuantizeOptions.Recurrent);
+        Assert.False(ManifestCompiler.Compile(Manifest("{ }")).Compilation!.Manifest.Optimization!.QuantizeOptions.Recurrent);
+        var refused = ManifestCompiler.Compile(Manifest("""{ "recurrent": "yes" }"""));
+        Assert.False(refused.Succeeded);
+        Assert.Contains("recurrent", Assert.Single(refused.Diagnostics).Message);
+    }
 }
