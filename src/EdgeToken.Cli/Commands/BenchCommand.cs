@@ -110,7 +110,9 @@ internal static class BenchCommand
         if (r.WeightBytes.Count > 1)
         {
             long f = r.WeightBytes["float"];
-            Console.WriteLine("weights: " + string.Join(", ", r.WeightBytes.Select(w => string.Create(c, $"{w.Key} {w.Value:N0} B ({(double)f / w.Value:F2}x smaller than float)"))));
+            Console.WriteLine("weights: " + string.Join(", ", r.WeightBytes.Select(w => w.Key == "float"
+                ? string.Create(c, $"float {w.Value:N0} B")
+                : string.Create(c, $"{w.Key} {w.Value:N0} B ({(double)f / w.Value:F2}x smaller than float)"))));
             Console.WriteLine("int8 rows: max |Δ| is the quantization (and pruning) error against the float model, not a kernel mismatch");
             if (r.RandomCalibration) Console.WriteLine("int8 calibrated on uniform noise (no --calibration): the timings hold, the int8 outputs' error does not say anything about accuracy");
         }
