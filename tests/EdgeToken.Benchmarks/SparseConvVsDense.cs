@@ -13,12 +13,13 @@ namespace EdgeToken.Benchmarks;
 /// requantization included; the weights pruned over (channel pair, tap) units as for a model that will be quantized).
 /// The layers: cnn1d's three (<c>BenchmarkModels.Cnn1D</c>: 3→16 over 256 samples, its depth of 15 padded to 16 and its
 /// 10 pair units to 12; 16→32 over 128; 32→32 over 64; kernel 5, pad 2), a pointwise 1x1 64→64 over 16x16 and a 3x3 32→32 over 16x16 with pad 1 (rows of 16 outputs: the int8 kernels
-/// take four rows per block).</summary>
+/// take four rows per block); and three shaped like openWakeWord's embedding model (a model nobody here wrote: 3x1 and 1x3
+/// kernels, 24 to 96 channels, outputs from 72x32 down to 4x12).</summary>
 /// <remarks>Run: dotnet run -c Release --project tests/EdgeToken.Benchmarks -- --filter '*SparseConvVsDense*'</remarks>
 [MemoryDiagnoser]
 public class SparseConvVsDense
 {
-    [Params("cnn1d-1", "cnn1d-2", "cnn1d-3", "pointwise", "3x3")]
+    [Params("cnn1d-1", "cnn1d-2", "cnn1d-3", "pointwise", "3x3", "oww-2", "oww-8", "oww-12")]
     public string Layer = "cnn1d-2";
 
     private NodeKernel _floatDense = null!, _floatSparse = null!;
@@ -37,6 +38,9 @@ public class SparseConvVsDense
             "cnn1d-2" => (new[] { 1, 16, 128 }, new[] { 32, 16, 5 }, new[] { 2, 2 }),
             "cnn1d-3" => (new[] { 1, 32, 64 }, new[] { 32, 32, 5 }, new[] { 2, 2 }),
             "pointwise" => (new[] { 1, 64, 16, 16 }, new[] { 64, 64, 1, 1 }, new[] { 0, 0, 0, 0 }),
+            "oww-2" => (new[] { 1, 24, 74, 32 }, new[] { 24, 24, 3, 1 }, new[] { 0, 0, 0, 0 }),
+            "oww-8" => (new[] { 1, 72, 16, 17 }, new[] { 72, 72, 1, 3 }, new[] { 0, 0, 0, 0 }),
+            "oww-12" => (new[] { 1, 96, 4, 14 }, new[] { 96, 96, 1, 3 }, new[] { 0, 0, 0, 0 }),
             _ => (new[] { 1, 32, 16, 16 }, new[] { 32, 32, 3, 3 }, new[] { 1, 1, 1, 1 }),
         };
         int rows = wDims[0], channels = wDims[1], taps = wDims.Skip(2).Aggregate(1, (a, b) => a * b), depth = channels * taps;
