@@ -7,45 +7,40 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 
 public sealed partial class Int8ShiftedRowsConv
 {
-    /// <summary>One block of <see cref="MR"/> channels over one run, 8 pixels a vector: 4 x 2 vectors (16 pixels), then
-    /// 4 x 1 for what is left.</summary>
+    /// <summary>One block of <see cref="MR"/> channels over one run and its units (as <see cref="Run512"/>), 8 pixels a
+    /// vector: 4 x 2 vectors (16 pixels), then 4 x 1 for what is left.</summary>
     /// <remarks>Eight accumulators, two pixel vectors and a broadcast weight pair leave room in the 16 ymm registers for
     /// the products before they are added; a 4 x 3 block would spill.</remarks>
-    private void Run256(ReadOnlySpan<int> x, ReadOnlySpan<int> w, Span<int> acc, int length)
+    private void Run256(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length)
     {
-        int vectors = (length + 7) / 8, v = 0;
+        int vectors = (length + 7) / 8, v = 0, stride = _layout.AccStride;
         ref int xs = ref MemoryMarshal.GetReference(x);
         ref int ws = ref MemoryMarshal.GetReference(w);
+        ref int us = ref MemoryMarshal.GetReference(units);
         ref int a = ref MemoryMarshal.GetReference(acc);
-        int pairs = _layout.Pairs, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
         for (; v + 2 <= vectors; v += 2)
-            Block256x2(ref Unsafe.Add(ref xs, v * 8), ref ws, ref Unsafe.Add(ref a, v * 8), _tapOffsets, pairs, planeInts, stride);
+            Block256x2(ref Unsafe.Add(ref xs, v * 8), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 8), stride);
         if (v < vectors)
-            Block256x1(ref Unsafe.Add(ref xs, v * 8), ref ws, ref Unsafe.Add(ref a, v * 8), _tapOffsets, pairs, planeInts, stride);
+            Block256x1(ref Unsafe.Add(ref xs, v * 8), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 8), stride);
     }
 
-    private static void Block256x2(ref int x, ref int w, ref int acc, int[] taps, int pairs, int planeInts, int stride)
+    private static void Block256x2(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
     {
         Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<int> c20 = default, c21 = default, c30 = default, c31 = default;
-        int wi = 0;
-        foreach (int tap in taps)
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
         {
-            ref int xt = ref Unsafe.Add(ref x, tap);
-            for (int p = 0; p < pairs; p++, wi += MR)
-            {
-                ref int xp = ref Unsafe.Add(ref xt, p * planeInts);
-                var x0 = Vector256.LoadUnsafe(ref xp).AsInt16();
-                var x1 = Vector256.LoadUnsafe(ref xp, 8).AsInt16();
-                var k = Vector256.Create(Unsafe.Add(ref w, wi)).AsInt16();
-                c00 += Avx2.MultiplyAddAdjacent(x0, k); c01 += Avx2.MultiplyAddAdjacent(x1, k);
-                k = Vector256.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
-                c10 += Avx2.MultiplyAddAdjacent(x0, k); c11 += Avx2.MultiplyAddAdjacent(x1, k);
-                k = Vector256.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
-                c20 += Avx2.MultiplyAddAdjacent(x0, k); c21 += Avx2.MultiplyAddAdjacent(x1, k);
-                k = Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
-                c30 += Avx2.MultiplyAddAdjacent(x0, k); c31 += Avx2.MultiplyAddAdjacent(x1, k);
-            }
+            ref int xp = ref Unsafe.Add(ref x, Unsafe.Add(ref units, j));
+            var x0 = Vector256.LoadUnsafe(ref xp).AsInt16();
+            var x1 = Vector256.LoadUnsafe(ref xp, 8).AsInt16();
+            var k = Vector256.Create(Unsafe.Add(ref w, wi)).AsInt16();
+            c00 += Avx2.MultiplyAddAdjacent(x0, k); c01 += Avx2.MultiplyAddAdjacent(x1, k);
+            k = Vector256.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
+            c10 += Avx2.MultiplyAddAdjacent(x0, k); c11 += Avx2.MultiplyAddAdjacent(x1, k);
+            k = Vector256.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
+            c20 += Avx2.MultiplyAddAdjacent(x0, k); c21 += Avx2.MultiplyAddAdjacent(x1, k);
+            k = Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
+            c30 += Avx2.MultiplyAddAdjacent(x0, k); c31 += Avx2.MultiplyAddAdjacent(x1, k);
         }
         ref int r1 = ref Unsafe.Add(ref acc, stride);
         ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
@@ -56,21 +51,16 @@ public sealed partial class Int8ShiftedRowsConv
         c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, 8);
     }
 
-    private static void Block256x1(ref int x, ref int w, ref int acc, int[] taps, int pairs, int planeInts, int stride)
+    private static void Block256x1(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
     {
         Vector256<int> c0 = default, c1 = default, c2 = default, c3 = default;
-        int wi = 0;
-        foreach (int tap in taps)
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
         {
-            ref int xt = ref Unsafe.Add(ref x, tap);
-            for (int p = 0; p < pairs; p++, wi += MR)
-            {
-                var x0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref xt, p * planeInts)).AsInt16();
-                c0 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi)).AsInt16());
-                c1 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 1)).AsInt16());
-                c2 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 2)).AsInt16());
-                c3 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsInt16());
-            }
+            var x0 = Vector256.LoadUnsafe(ref Unsafe.Add(ref x, Unsafe.Add(ref units, j))).AsInt16();
+            c0 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi)).AsInt16());
+            c1 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 1)).AsInt16());
+            c2 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 2)).AsInt16());
+            c3 += Avx2.MultiplyAddAdjacent(x0, Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsInt16());
         }
         c0.StoreUnsafe(ref acc);
         c1.StoreUnsafe(ref acc, (nuint)stride);

@@ -7,54 +7,49 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 
 public sealed partial class Int8ShiftedRowsConv
 {
-    /// <summary>One block of <see cref="MR"/> channels over one run, 16 pixels a vector: 4 x 4 vectors (64 pixels), then
-    /// 4 x 1 for what is left.</summary>
+    /// <summary>One block of <see cref="MR"/> channels over one run and its (tap, channel pair) units at plane offsets
+    /// <paramref name="units"/>, 16 pixels a vector: 4 x 4 vectors (64 pixels), then 4 x 1 for what is left.</summary>
     /// <remarks>Sixteen accumulators, four pixel vectors and a broadcast weight pair take 21 of the 32 zmm registers.
-    /// Per tap and channel pair the 4 x 4 block does 16 vpmaddwd for 8 loads; without AVX-512 VNNI in .NET each
+    /// Per unit the 4 x 4 block does 16 vpmaddwd for 8 loads; without AVX-512 VNNI in .NET each
     /// product needs its own vpaddd, which the load and add ports absorb beside the multiplies.</remarks>
-    private void Run512(ReadOnlySpan<int> x, ReadOnlySpan<int> w, Span<int> acc, int length)
+    private void Run512(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length)
     {
-        int vectors = (length + 15) / 16, v = 0;
+        int vectors = (length + 15) / 16, v = 0, stride = _layout.AccStride;
         ref int xs = ref MemoryMarshal.GetReference(x);
         ref int ws = ref MemoryMarshal.GetReference(w);
+        ref int us = ref MemoryMarshal.GetReference(units);
         ref int a = ref MemoryMarshal.GetReference(acc);
-        int pairs = _layout.Pairs, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
         for (; v + 4 <= vectors; v += 4)
-            Block512x4(ref Unsafe.Add(ref xs, v * 16), ref ws, ref Unsafe.Add(ref a, v * 16), _tapOffsets, pairs, planeInts, stride);
+            Block512x4(ref Unsafe.Add(ref xs, v * 16), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 16), stride);
         for (; v < vectors; v++)
-            Block512x1(ref Unsafe.Add(ref xs, v * 16), ref ws, ref Unsafe.Add(ref a, v * 16), _tapOffsets, pairs, planeInts, stride);
+            Block512x1(ref Unsafe.Add(ref xs, v * 16), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 16), stride);
     }
 
-    private static void Block512x4(ref int x, ref int w, ref int acc, int[] taps, int pairs, int planeInts, int stride)
+    private static void Block512x4(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
     {
         Vector512<int> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<int> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector512<int> c20 = default, c21 = default, c22 = default, c23 = default;
         Vector512<int> c30 = default, c31 = default, c32 = default, c33 = default;
-        int wi = 0;
-        foreach (int tap in taps)
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
         {
-            ref int xt = ref Unsafe.Add(ref x, tap);
-            for (int p = 0; p < pairs; p++, wi += MR)
-            {
-                ref int xp = ref Unsafe.Add(ref xt, p * planeInts);
-                var x0 = Vector512.LoadUnsafe(ref xp).AsInt16();
-                var x1 = Vector512.LoadUnsafe(ref xp, 16).AsInt16();
-                var x2 = Vector512.LoadUnsafe(ref xp, 32).AsInt16();
-                var x3 = Vector512.LoadUnsafe(ref xp, 48).AsInt16();
-                var k = Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16();
-                c00 += Avx512BW.MultiplyAddAdjacent(x0, k); c01 += Avx512BW.MultiplyAddAdjacent(x1, k);
-                c02 += Avx512BW.MultiplyAddAdjacent(x2, k); c03 += Avx512BW.MultiplyAddAdjacent(x3, k);
-                k = Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
-                c10 += Avx512BW.MultiplyAddAdjacent(x0, k); c11 += Avx512BW.MultiplyAddAdjacent(x1, k);
-                c12 += Avx512BW.MultiplyAddAdjacent(x2, k); c13 += Avx512BW.MultiplyAddAdjacent(x3, k);
-                k = Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
-                c20 += Avx512BW.MultiplyAddAdjacent(x0, k); c21 += Avx512BW.MultiplyAddAdjacent(x1, k);
-                c22 += Avx512BW.MultiplyAddAdjacent(x2, k); c23 += Avx512BW.MultiplyAddAdjacent(x3, k);
-                k = Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
-                c30 += Avx512BW.MultiplyAddAdjacent(x0, k); c31 += Avx512BW.MultiplyAddAdjacent(x1, k);
-                c32 += Avx512BW.MultiplyAddAdjacent(x2, k); c33 += Avx512BW.MultiplyAddAdjacent(x3, k);
-            }
+            ref int xp = ref Unsafe.Add(ref x, Unsafe.Add(ref units, j));
+            var x0 = Vector512.LoadUnsafe(ref xp).AsInt16();
+            var x1 = Vector512.LoadUnsafe(ref xp, 16).AsInt16();
+            var x2 = Vector512.LoadUnsafe(ref xp, 32).AsInt16();
+            var x3 = Vector512.LoadUnsafe(ref xp, 48).AsInt16();
+            var k = Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16();
+            c00 += Avx512BW.MultiplyAddAdjacent(x0, k); c01 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c02 += Avx512BW.MultiplyAddAdjacent(x2, k); c03 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
+            c10 += Avx512BW.MultiplyAddAdjacent(x0, k); c11 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c12 += Avx512BW.MultiplyAddAdjacent(x2, k); c13 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
+            c20 += Avx512BW.MultiplyAddAdjacent(x0, k); c21 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c22 += Avx512BW.MultiplyAddAdjacent(x2, k); c23 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
+            c30 += Avx512BW.MultiplyAddAdjacent(x0, k); c31 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c32 += Avx512BW.MultiplyAddAdjacent(x2, k); c33 += Avx512BW.MultiplyAddAdjacent(x3, k);
         }
         ref int r1 = ref Unsafe.Add(ref acc, stride);
         ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
@@ -69,39 +64,33 @@ public sealed partial class Int8ShiftedRowsConv
     /// 4 x 4 block: the broadcast weight pairs serve four vectors instead of one, and one call does what four
     /// <see cref="Block512x1"/> calls did. <paramref name="x"/> and <paramref name="acc"/> are the plane and the block's
     /// accumulators; the runs are <paramref name="r"/> to r + 3.</summary>
-    private void Block512x4Runs(ref int x, ref int w, ref int acc, int r)
+    private void Block512x4Runs(ref int x, ref int w, ref int units, int count, ref int acc, int r)
     {
-        int[] taps = _tapOffsets;
-        int pairs = _layout.Pairs, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
+        int stride = _layout.AccStride;
         int x0at = _runBase[r], x1at = _runBase[r + 1], x2at = _runBase[r + 2], x3at = _runBase[r + 3];
         Vector512<int> c00 = default, c01 = default, c02 = default, c03 = default;
         Vector512<int> c10 = default, c11 = default, c12 = default, c13 = default;
         Vector512<int> c20 = default, c21 = default, c22 = default, c23 = default;
         Vector512<int> c30 = default, c31 = default, c32 = default, c33 = default;
-        int wi = 0;
-        foreach (int tap in taps)
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
         {
-            ref int xt = ref Unsafe.Add(ref x, tap);
-            for (int p = 0; p < pairs; p++, wi += MR)
-            {
-                ref int xp = ref Unsafe.Add(ref xt, p * planeInts);
-                var x0 = Vector512.LoadUnsafe(ref xp, (nuint)x0at).AsInt16();
-                var x1 = Vector512.LoadUnsafe(ref xp, (nuint)x1at).AsInt16();
-                var x2 = Vector512.LoadUnsafe(ref xp, (nuint)x2at).AsInt16();
-                var x3 = Vector512.LoadUnsafe(ref xp, (nuint)x3at).AsInt16();
-                var k = Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16();
-                c00 += Avx512BW.MultiplyAddAdjacent(x0, k); c01 += Avx512BW.MultiplyAddAdjacent(x1, k);
-                c02 += Avx512BW.MultiplyAddAdjacent(x2, k); c03 += Avx512BW.MultiplyAddAdjacent(x3, k);
-                k = Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
-                c10 += Avx512BW.MultiplyAddAdjacent(x0, k); c11 += Avx512BW.MultiplyAddAdjacent(x1, k);
-                c12 += Avx512BW.MultiplyAddAdjacent(x2, k); c13 += Avx512BW.MultiplyAddAdjacent(x3, k);
-                k = Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
-                c20 += Avx512BW.MultiplyAddAdjacent(x0, k); c21 += Avx512BW.MultiplyAddAdjacent(x1, k);
-                c22 += Avx512BW.MultiplyAddAdjacent(x2, k); c23 += Avx512BW.MultiplyAddAdjacent(x3, k);
-                k = Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
-                c30 += Avx512BW.MultiplyAddAdjacent(x0, k); c31 += Avx512BW.MultiplyAddAdjacent(x1, k);
-                c32 += Avx512BW.MultiplyAddAdjacent(x2, k); c33 += Avx512BW.MultiplyAddAdjacent(x3, k);
-            }
+            ref int xp = ref Unsafe.Add(ref x, Unsafe.Add(ref units, j));
+            var x0 = Vector512.LoadUnsafe(ref xp, (nuint)x0at).AsInt16();
+            var x1 = Vector512.LoadUnsafe(ref xp, (nuint)x1at).AsInt16();
+            var x2 = Vector512.LoadUnsafe(ref xp, (nuint)x2at).AsInt16();
+            var x3 = Vector512.LoadUnsafe(ref xp, (nuint)x3at).AsInt16();
+            var k = Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16();
+            c00 += Avx512BW.MultiplyAddAdjacent(x0, k); c01 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c02 += Avx512BW.MultiplyAddAdjacent(x2, k); c03 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16();
+            c10 += Avx512BW.MultiplyAddAdjacent(x0, k); c11 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c12 += Avx512BW.MultiplyAddAdjacent(x2, k); c13 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16();
+            c20 += Avx512BW.MultiplyAddAdjacent(x0, k); c21 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c22 += Avx512BW.MultiplyAddAdjacent(x2, k); c23 += Avx512BW.MultiplyAddAdjacent(x3, k);
+            k = Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16();
+            c30 += Avx512BW.MultiplyAddAdjacent(x0, k); c31 += Avx512BW.MultiplyAddAdjacent(x1, k);
+            c32 += Avx512BW.MultiplyAddAdjacent(x2, k); c33 += Avx512BW.MultiplyAddAdjacent(x3, k);
         }
         nuint a0 = (nuint)_runStart[r], a1 = (nuint)_runStart[r + 1], a2 = (nuint)_runStart[r + 2], a3 = (nuint)_runStart[r + 3];
         ref int r1 = ref Unsafe.Add(ref acc, stride);
@@ -113,21 +102,16 @@ public sealed partial class Int8ShiftedRowsConv
         c30.StoreUnsafe(ref r3, a0); c31.StoreUnsafe(ref r3, a1); c32.StoreUnsafe(ref r3, a2); c33.StoreUnsafe(ref r3, a3);
     }
 
-    private static void Block512x1(ref int x, ref int w, ref int acc, int[] taps, int pairs, int planeInts, int stride)
+    private static void Block512x1(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
     {
         Vector512<int> c0 = default, c1 = default, c2 = default, c3 = default;
-        int wi = 0;
-        foreach (int tap in taps)
+        for (int j = 0, wi = 0; j < count; j++, wi += MR)
         {
-            ref int xt = ref Unsafe.Add(ref x, tap);
-            for (int p = 0; p < pairs; p++, wi += MR)
-            {
-                var x0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref xt, p * planeInts)).AsInt16();
-                c0 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16());
-                c1 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16());
-                c2 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16());
-                c3 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16());
-            }
+            var x0 = Vector512.LoadUnsafe(ref Unsafe.Add(ref x, Unsafe.Add(ref units, j))).AsInt16();
+            c0 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi)).AsInt16());
+            c1 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 1)).AsInt16());
+            c2 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16());
+            c3 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16());
         }
         c0.StoreUnsafe(ref acc);
         c1.StoreUnsafe(ref acc, (nuint)stride);

@@ -42,6 +42,13 @@ public sealed partial class Int8ShiftedRowsConv
     private readonly Layout _layout;
     private readonly int _blocks;
     private readonly int[] _tapOffsets;
+    /// <summary>The plane offset (tap offset + pair · plane) of each (tap, channel pair) unit the pair kernels walk, in the
+    /// order the weights are packed: when dense one list, every tap's every pair, that all blocks share; when
+    /// <see cref="Sparse"/>, each block's kept units, [blocks][kept].</summary>
+    private readonly int[] _units;
+    /// <summary>Units each block multiplies, and where block b's list starts in <see cref="_units"/> (b times this: 0 when
+    /// the list is shared).</summary>
+    private readonly int _unitCount, _unitBlockStride;
     // Per run: where it starts in the output plane, how many outputs, where its first output's taps start in the input plane.
     private readonly int[] _runStart, _runLength, _runBase;
     /// <summary>Every run fits one 512-bit vector (16 outputs): AVX-512BW takes them four at a time (<see cref="Block512x4Runs"/>).</summary>
@@ -72,6 +79,12 @@ public sealed partial class Int8ShiftedRowsConv
                 int column = j * g.DilationW;
                 _tapOffsets[i * g.KernelW + j] = i * g.DilationH * _layout.RowStride + column % g.StrideW * _layout.PhaseWidth + column / g.StrideW;
             }
+        int pairs = _layout.Pairs;
+        (_unitCount, _unitBlockStride) = (taps * pairs, 0);
+        _units = new int[_unitCount];
+        for (int t = 0; t < taps; t++)
+            for (int p = 0; p < pairs; p++)
+                _units[t * pairs + p] = _tapOffsets[t] + p * _layout.PlaneInts;
         if (_layout.Flat)
         {
             (_runStart, _runLength, _runBase) = ([0], [g.OutPixels], [0]);
@@ -131,8 +144,7 @@ public sealed partial class Int8ShiftedRowsConv
         var l = _layout;
         var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
         var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(l.PlaneBytes, l.AccumulatorBytes(_g)));
-        if (_unitOffsets is not null) RunSparse(x, inputZeroPoint, plane, acc, path);
-        else if (_quadWeights is not null && path is Int8Path.Avx512BW or Int8Path.Avx2) RunU8(x, inputZeroPoint, plane, acc, path);
+        if (_quadWeights is not null && path is Int8Path.Avx512BW or Int8Path.Avx2) RunU8(x, inputZeroPoint, plane, acc, path);
         else RunPairs(x, inputZeroPoint, plane, acc, path);
         return acc;
     }
@@ -140,32 +152,33 @@ public sealed partial class Int8ShiftedRowsConv
     /// <summary>Ints from one output channel's sums to the next in <see cref="Accumulate"/>'s scratch.</summary>
     internal int AccumulatorStride => _layout.AccStride;
 
-    /// <summary>The int16 pair kernels: every run, every block of <see cref="MR"/> channels (on AVX-512BW rows of at most
-    /// 16 outputs four runs at a time).</summary>
+    /// <summary>The int16 pair kernels, dense or <see cref="Sparse"/>: every run, every block of <see cref="MR"/> channels
+    /// over its units (on AVX-512BW rows of at most 16 outputs four runs at a time).</summary>
     private void RunPairs(ReadOnlySpan<sbyte> x, int inputZeroPoint, Span<int> plane, Span<int> acc, Int8Path path)
     {
         var l = _layout;
         if (_columnPairs) LoadColumnPairs(x, inputZeroPoint, plane);
         else LoadInput(x, inputZeroPoint, plane);
-        int r = 0;
+        int r = 0, count = _unitCount;
         if (path == Int8Path.Avx512BW && _shortRuns)
         {
             ref int xs = ref MemoryMarshal.GetReference(plane);
             for (; r + 4 <= _runStart.Length; r += 4)
                 for (int b = 0; b < _blocks; b++)
-                    Block512x4Runs(ref xs, ref _weights[b * _tapOffsets.Length * l.Pairs * MR], ref acc[b * MR * l.AccStride], r);
+                    Block512x4Runs(ref xs, ref _weights[b * count * MR], ref _units[b * _unitBlockStride], count, ref acc[b * MR * l.AccStride], r);
         }
         for (; r < _runStart.Length; r++)
             for (int b = 0; b < _blocks; b++)
             {
-                var w = _weights.AsSpan(b * _tapOffsets.Length * l.Pairs * MR);
+                var w = _weights.AsSpan(b * count * MR, count * MR);
+                var units = _units.AsSpan(b * _unitBlockStride, count);
                 var a = acc[(b * MR * l.AccStride + _runStart[r])..];
                 var xs = plane[_runBase[r]..];
                 switch (path)
                 {
-                    case Int8Path.Avx512BW: Run512(xs, w, a, _runLength[r]); break;
-                    case Int8Path.Avx2: Run256(xs, w, a, _runLength[r]); break;
-                    case Int8Path.Scalar: RunScalar(xs, w, a, _runLength[r]); break;
+                    case Int8Path.Avx512BW: Run512(xs, w, units, a, _runLength[r]); break;
+                    case Int8Path.Avx2: Run256(xs, w, units, a, _runLength[r]); break;
+                    case Int8Path.Scalar: RunScalar(xs, w, units, a, _runLength[r]); break;
                     default: throw new ArgumentException($"the shifted-rows int8 convolution has no {path} path");
                 }
             }
@@ -190,19 +203,18 @@ public sealed partial class Int8ShiftedRowsConv
     }
 
     /// <summary>One block of <see cref="MR"/> channels over one run in plain C#: what the vector paths compute, lane by lane.</summary>
-    private void RunScalar(ReadOnlySpan<int> x, ReadOnlySpan<int> w, Span<int> acc, int length)
+    private void RunScalar(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length)
     {
-        int pairs = _layout.Pairs, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
+        int stride = _layout.AccStride;
         for (int k = 0; k < MR; k++)
             for (int p = 0; p < length; p++)
             {
-                int sum = 0, wi = k;
-                foreach (int tap in _tapOffsets)
-                    for (int c = 0; c < pairs; c++, wi += MR)
-                    {
-                        int xv = x[c * planeInts + tap + p], wv = w[wi];
-                        sum += (short)xv * (short)wv + (xv >> 16) * (wv >> 16);
-                    }
+                int sum = 0;
+                for (int j = 0; j < units.Length; j++)
+                {
+                    int xv = x[units[j] + p], wv = w[j * MR + k];
+                    sum += (short)xv * (short)wv + (xv >> 16) * (wv >> 16);
+                }
                 acc[k * stride + p] = sum;
             }
     }
