@@ -68,33 +68,9 @@ public static class MagnitudePruner
     /// panel's rows stay. A last partial group (K not a multiple of M) keeps ceil(N · len / M).</summary>
     public static void PruneNM(Span<float> w, int rows, int cols, int n, int m, int panel)
     {
-        Span<double> score = stackalloc double[m];
-        Span<int> order = stackalloc int[m];
-        for (int r0 = 0; r0 < rows; r0 += panel)
-        {
-            int r1 = Math.Min(rows, r0 + panel);
-            for (int g = 0; g < cols; g += m)
-            {
-                int len = Math.Min(m, cols - g);
-                int keep = len == m ? n : (n * len + m - 1) / m;
-                for (int c = 0; c < len; c++)
-                {
-                    double s = 0;
-                    for (int r = r0; r < r1; r++) s += (double)w[r * cols + g + c] * w[r * cols + g + c];
-                    score[c] = s;
-                    order[c] = c;
-                }
-                // Selection of the `keep` largest; stable so that equal scores keep the earlier column.
-                for (int i = 0; i < keep; i++)
-                {
-                    int best = i;
-                    for (int j = i + 1; j < len; j++) if (score[order[j]] > score[order[best]]) best = j;
-                    (order[i], order[best]) = (order[best], order[i]);
-                }
-                for (int i = keep; i < len; i++)
-                    for (int r = r0; r < r1; r++) w[r * cols + g + order[i]] = 0;
-            }
-        }
+        var columns = new int[cols];
+        for (int c = 0; c < cols; c++) columns[c] = c;
+        PruneNMUnits(w, rows, cols, columns, 1, n, m, panel);
     }
 
     /// <summary>N:M over units of <paramref name="width"/> columns each (<paramref name="unitColumns"/>[u · width + i], -1 for
@@ -122,6 +98,7 @@ public static class MagnitudePruner
                     score[u] = s;
                     order[u] = u;
                 }
+                // Selection of the `keep` largest; stable so that equal scores keep the earlier unit.
                 for (int i = 0; i < keep; i++)
                 {
                     int best = i;
