@@ -32,7 +32,7 @@ internal static class SparseConvRewriter
         var bias = node.Input(2);
         node.OpType = SparseConv.Float;
         node.Attributes = WithShape(node.Attributes, dims, o);
-        var (v, i) = Constants(layer.Weight.Name, ElementType.Float32, layer.Rows, values, indices, kept);
+        var (v, i) = SparseRewriter.Constants(layer.Weight.Name, ElementType.Float32, layer.Rows, values, indices, kept);
         node.Inputs.RemoveRange(1, node.Inputs.Count - 1);
         node.Inputs.AddRange([v, i]);
         if (bias is not null) node.Inputs.Add(bias);
@@ -61,7 +61,7 @@ internal static class SparseConvRewriter
         var bias = node.Inputs[2]!;
         node.OpType = SparseConv.Int8;
         node.Attributes = WithShape(node.Attributes, dims, o);
-        var (v, i) = Constants(w.Name, ElementType.Int8, rows, values, indices, NmSparse.Kept(SparseConv.Padded(SparseConv.Units(channels, taps), o.M), o.N, o.M));
+        var (v, i) = SparseRewriter.Constants(w.Name, ElementType.Int8, rows, values, indices, NmSparse.Kept(SparseConv.Padded(SparseConv.Units(channels, taps), o.M), o.N, o.M));
         node.Inputs.RemoveRange(1, node.Inputs.Count - 1);
         node.Inputs.AddRange([v, i, bias]);
         return new SparseLayer(name, true, reason, dense, values.Length + indices.Length);
@@ -86,16 +86,6 @@ internal static class SparseConvRewriter
                 for (int t = 0; t < taps; t++)
                     if (!U8S8Pairs.Fits(w[(o * channels + c) * taps + t], w[(o * channels + c + 1) * taps + t])) return false;
         return true;
-    }
-
-    /// <summary>values [rows, values per row] and indices [panels, bytes per panel for <paramref name="kept"/> positions].</summary>
-    private static (Value Values, Value Indices) Constants<T>(string weight, ElementType type, int rows, T[] values, byte[] indices, int kept) where T : unmanaged
-    {
-        int[] vdims = [rows, values.Length / rows];
-        int perPanel = NmSparse.IndexBytesPerPanel(kept);
-        int[] idims = [indices.Length / perPanel, perPanel];
-        return (new Value($"{weight}_nm_values") { Type = type, Dims = vdims, Constant = ConstantTensor.FromArray(type, vdims, values) },
-            new Value($"{weight}_nm_indices") { Type = ElementType.UInt8, Dims = idims, Constant = ConstantTensor.FromArray(ElementType.UInt8, idims, indices) });
     }
 
     private static NodeAttributes WithShape(NodeAttributes a, int[] dims, PruneOptions o) => a

@@ -84,10 +84,13 @@ public static class SparseRewriter
         .With("k", AttributeValue.Of((long)k)).With("nm_n", AttributeValue.Of((long)o.N))
         .With("nm_m", AttributeValue.Of((long)o.M)).With("panel", AttributeValue.Of((long)o.Panel));
 
-    private static (Value Values, Value Indices) Constants<T>(string weight, ElementType type, int rows, T[] values, byte[] indices) where T : unmanaged
+    /// <summary>values [rows, values per row] and indices [panels, bytes per panel for <paramref name="kept"/> positions per
+    /// row: the values per row unless a position holds several values, as an int8 convolution's channel pairs do].</summary>
+    internal static (Value Values, Value Indices) Constants<T>(string weight, ElementType type, int rows, T[] values, byte[] indices, int? kept = null)
+        where T : unmanaged
     {
         int[] vdims = [rows, rows == 0 ? 0 : values.Length / rows];
-        int perPanel = NmSparse.IndexBytesPerPanel(vdims[1]);
+        int perPanel = NmSparse.IndexBytesPerPanel(kept ?? vdims[1]);
         int[] idims = [perPanel == 0 ? 0 : indices.Length / perPanel, perPanel];
         return (new Value($"{weight}_nm_values") { Type = type, Dims = vdims, Constant = ConstantTensor.FromArray(type, vdims, values) },
             new Value($"{weight}_nm_indices") { Type = ElementType.UInt8, Dims = idims, Constant = ConstantTensor.FromArray(ElementType.UInt8, idims, indices) });
