@@ -92,28 +92,71 @@ public static partial class Requantize
     /// <summary>One channel's plane, 16 values a step: the same integer arithmetic as <see cref="One"/> on 64-bit lanes
     /// (multiply, then the rounding shift on the magnitude, sign restored). Returns how many values it did.</summary>
     /// <remarks>A convolution requantizes every output pixel, so the scalar loop (one 64-bit multiply and a branchy
-    /// rounding per value) costs as much as a small layer's GEMM.</remarks>
+    /// rounding per value) costs as much as a small layer's GEMM. A scale below one (the usual case) takes
+    /// <see cref="EightBelowOne"/>, which needs no 64-bit multiply, abs, clamp or narrowing: AVX2 has none of them, and
+    /// their emulation made requantizing cost as much as the convolution itself on the AVX2 path.</remarks>
     private static int Plane256(ReadOnlySpan<int> acc, int bias, FixedPointMultiplier scale, int zeroPoint, int min, int max, Span<sbyte> y)
     {
         int shift = 31 + scale.Shift;
-        var m = Vector256.Create((long)scale.Multiplier);
-        var b = Vector256.Create(bias);
-        var zp = Vector256.Create((long)zeroPoint);
-        var lo = Vector256.Create((long)min);
-        var hi = Vector256.Create((long)max);
         ref int a = ref MemoryMarshal.GetReference(acc);
         ref sbyte ys = ref MemoryMarshal.GetReference(y);
+        var b = Vector256.Create(bias);
         int p = 0;
+        if (Avx2.IsSupported && scale.Shift >= 0)
+        {
+            var m = Vector256.Create(scale.Multiplier);
+            var half = Vector256.Create(1L << (shift - 1));
+            var zp = Vector256.Create(zeroPoint);
+            var lo = Vector256.Create(min - zeroPoint);
+            var hi = Vector256.Create(max - zeroPoint);
+            for (; p <= acc.Length - 16; p += 16)
+            {
+                var i0 = EightBelowOne(Vector256.LoadUnsafe(ref a, (nuint)p) + b, m, half, shift, zp, lo, hi);
+                var i1 = EightBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 8)) + b, m, half, shift, zp, lo, hi);
+                var s16 = Avx2.PackSignedSaturate(i0, i1); // i0 0-3, i1 0-3 | i0 4-7, i1 4-7: in range, so saturation keeps them
+                var s8 = Sse2.PackSignedSaturate(s16.GetLower(), s16.GetUpper()).AsInt32();
+                Sse2.Shuffle(s8, 0b11_01_10_00).AsSByte().StoreUnsafe(ref ys, (nuint)p); // the four-byte groups back in order
+            }
+            return p;
+        }
+        var m64 = Vector256.Create((long)scale.Multiplier);
+        var zp64 = Vector256.Create((long)zeroPoint);
+        var lo64 = Vector256.Create((long)min);
+        var hi64 = Vector256.Create((long)max);
         for (; p <= acc.Length - 16; p += 16)
         {
             var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref a, (nuint)p) + b);
             var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref a, (nuint)(p + 8)) + b);
-            var i0 = Vector256.Narrow(Finish(l0, m, shift, zp, lo, hi), Finish(h0, m, shift, zp, lo, hi));
-            var i1 = Vector256.Narrow(Finish(l1, m, shift, zp, lo, hi), Finish(h1, m, shift, zp, lo, hi));
+            var i0 = Vector256.Narrow(Finish(l0, m64, shift, zp64, lo64, hi64), Finish(h0, m64, shift, zp64, lo64, hi64));
+            var i1 = Vector256.Narrow(Finish(l1, m64, shift, zp64, lo64, hi64), Finish(h1, m64, shift, zp64, lo64, hi64));
             var s16 = Vector256.Narrow(i0, i1); // clamped to int8, so the truncating narrows keep the values
             Vector128.Narrow(s16.GetLower(), s16.GetUpper()).StoreUnsafe(ref ys, (nuint)p);
         }
         return p;
+    }
+
+    /// <summary>Eight int32 sums (bias added) requantized with one multiplier for a scale below one (<c>shift</c> = 31 +
+    /// Shift &gt;= 31), as the 512-bit <c>SixteenBelowOne</c>: even and odd lanes multiplied in place (vpmuldq reads the
+    /// low half of each 64-bit lane), each rounded halves away from zero, their low 32 bits blended back into one vector,
+    /// then clamped in int32 to [min - zero point, max - zero point] and the zero point added. Exact because an int32
+    /// times a multiplier below 2^31, shifted right by 31 or more, stays below 2^31 in magnitude.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> EightBelowOne(Vector256<int> v, Vector256<int> multiplier, Vector256<long> half, int shift,
+        Vector256<int> zeroPoint, Vector256<int> lo, Vector256<int> hi)
+    {
+        var even = RoundHalfAway(Avx2.Multiply(v, multiplier), half, shift);
+        var odd = RoundHalfAway(Avx2.Multiply(Avx2.ShiftRightLogical(v.AsInt64(), 32).AsInt32(), multiplier), half, shift);
+        var r = Avx2.Blend(even.AsInt32(), Avx2.ShiftLeftLogical(odd, 32).AsInt32(), 0b1010_1010);
+        return Vector256.Min(Vector256.Max(r, lo), hi) + zeroPoint;
+    }
+
+    /// <summary><see cref="RoundingShift.HalfAwayFromZero"/> of each 64-bit lane: (|p| + 2^(s-1)) &gt;&gt; s, sign restored.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<long> RoundHalfAway(Vector256<long> p, Vector256<long> half, int shift)
+    {
+        var sign = Avx2.CompareGreaterThan(Vector256<long>.Zero, p);
+        var rounded = Vector256.ShiftRightLogical(((p ^ sign) - sign) + half, shift);
+        return (rounded ^ sign) - sign;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
