@@ -104,8 +104,8 @@ public static partial class Requantize
         int p = 0;
         if (Avx2.IsSupported && scale.Shift >= 0)
         {
-            var m = Vector256.Create(scale.Multiplier);
-            var half = Vector256.Create(1L << (shift - 1));
+            var m = Vector256.Create((uint)scale.Multiplier);
+            var half = Vector256.Create(1UL << (shift - 1));
             var zp = Vector256.Create(zeroPoint);
             var lo = Vector256.Create(min - zeroPoint);
             var hi = Vector256.Create(max - zeroPoint);
@@ -135,28 +135,22 @@ public static partial class Requantize
         return p;
     }
 
-    /// <summary>Eight int32 sums (bias added) requantized with one multiplier for a scale below one (<c>shift</c> = 31 +
-    /// Shift &gt;= 31), as the 512-bit <c>SixteenBelowOne</c>: even and odd lanes multiplied in place (vpmuldq reads the
-    /// low half of each 64-bit lane), each rounded halves away from zero, their low 32 bits blended back into one vector,
-    /// then clamped in int32 to [min - zero point, max - zero point] and the zero point added. Exact because an int32
-    /// times a multiplier below 2^31, shifted right by 31 or more, stays below 2^31 in magnitude.</summary>
+    /// <summary>Eight int32 sums (bias added) requantized with one multiplier for a scale below one (<c>shift</c> = s = 31 +
+    /// Shift &gt;= 31), halves away from zero: the magnitudes (vpabsd, exact as unsigned even for int.MinValue) times the
+    /// positive multiplier, even and odd lanes in place (vpmuludq reads the low half of each 64-bit lane), plus 2^(s-1);
+    /// shifted right by s, the odd lanes' results moved to the high halves and blended with the even ones into one vector, the sign put back with vpsignd (a zero sum rounds to zero anyway), then clamped in int32 to
+    /// [min - zero point, max - zero point] and the zero point added. Exact because an int32 times a multiplier below
+    /// 2^31, shifted right by 31 or more, stays below 2^31 in magnitude.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<int> EightBelowOne(Vector256<int> v, Vector256<int> multiplier, Vector256<long> half, int shift,
+    internal static Vector256<int> EightBelowOne(Vector256<int> v, Vector256<uint> multiplier, Vector256<ulong> half, int shift,
         Vector256<int> zeroPoint, Vector256<int> lo, Vector256<int> hi)
     {
-        var even = RoundHalfAway(Avx2.Multiply(v, multiplier), half, shift);
-        var odd = RoundHalfAway(Avx2.Multiply(Avx2.ShiftRightLogical(v.AsInt64(), 32).AsInt32(), multiplier), half, shift);
-        var r = Avx2.Blend(even.AsInt32(), Avx2.ShiftLeftLogical(odd, 32).AsInt32(), 0b1010_1010);
+        var magnitude = Avx2.Abs(v);
+        var even = Vector256.ShiftRightLogical(Avx2.Multiply(magnitude, multiplier) + half, shift);
+        var odd = Vector256.ShiftRightLogical(Avx2.Multiply(Vector256.ShiftRightLogical(magnitude.AsUInt64(), 32).AsUInt32(), multiplier) + half, shift);
+        odd = Vector256.ShiftLeft(odd, 32); // not one shift by s - 32: s is 31 for scales in [0.5, 1)
+        var r = Avx2.Sign(Avx2.Blend(even.AsInt32(), odd.AsInt32(), 0b1010_1010), v);
         return Vector256.Min(Vector256.Max(r, lo), hi) + zeroPoint;
-    }
-
-    /// <summary><see cref="RoundingShift.HalfAwayFromZero"/> of each 64-bit lane: (|p| + 2^(s-1)) &gt;&gt; s, sign restored.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<long> RoundHalfAway(Vector256<long> p, Vector256<long> half, int shift)
-    {
-        var sign = Avx2.CompareGreaterThan(Vector256<long>.Zero, p);
-        var rounded = Vector256.ShiftRightLogical(((p ^ sign) - sign) + half, shift);
-        return (rounded ^ sign) - sign;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
