@@ -113,9 +113,7 @@ public static partial class Requantize
             {
                 var i0 = EightBelowOne(Vector256.LoadUnsafe(ref a, (nuint)p) + b, m, half, shift, zp, lo, hi);
                 var i1 = EightBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 8)) + b, m, half, shift, zp, lo, hi);
-                var s16 = Avx2.PackSignedSaturate(i0, i1); // i0 0-3, i1 0-3 | i0 4-7, i1 4-7: in range, so saturation keeps them
-                var s8 = Sse2.PackSignedSaturate(s16.GetLower(), s16.GetUpper()).AsInt32();
-                Sse2.Shuffle(s8, 0b11_01_10_00).AsSByte().StoreUnsafe(ref ys, (nuint)p); // the four-byte groups back in order
+                ToBytes(i0, i1).StoreUnsafe(ref ys, (nuint)p);
             }
             return p;
         }
@@ -151,6 +149,15 @@ public static partial class Requantize
         odd = Vector256.ShiftLeft(odd, 32); // not one shift by s - 32: s is 31 for scales in [0.5, 1)
         var r = Avx2.Sign(Avx2.Blend(even.AsInt32(), odd.AsInt32(), 0b1010_1010), v);
         return Vector256.Min(Vector256.Max(r, lo), hi) + zeroPoint;
+    }
+
+    /// <summary>Sixteen requantized values (<see cref="EightBelowOne"/>'s, within int8) as bytes, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<sbyte> ToBytes(Vector256<int> i0, Vector256<int> i1)
+    {
+        var s16 = Avx2.PackSignedSaturate(i0, i1); // i0 0-3, i1 0-3 | i0 4-7, i1 4-7: in range, so saturation keeps them
+        var s8 = Sse2.PackSignedSaturate(s16.GetLower(), s16.GetUpper()).AsInt32();
+        return Sse2.Shuffle(s8, 0b11_01_10_00).AsSByte(); // the four-byte groups back in order
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
