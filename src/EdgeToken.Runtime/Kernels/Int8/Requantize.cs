@@ -109,6 +109,28 @@ public static partial class Requantize
             var zp = Vector256.Create(zeroPoint);
             var lo = Vector256.Create(min - zeroPoint);
             var hi = Vector256.Create(max - zeroPoint);
+            if (zeroPoint is >= sbyte.MinValue and <= sbyte.MaxValue && min >= sbyte.MinValue && max <= sbyte.MaxValue && min <= max)
+            {
+                // 32 values a step with the zero point and the clamp after the narrowing: saturating to int16, adding the
+                // zero point with saturation and saturating to int8 keeps every value beyond [-128, 127] beyond it on the
+                // same side, so clamping the bytes gives what clamping the exact sums gives.
+                var zp16 = Vector256.Create((short)zeroPoint);
+                var lo8 = Vector256.Create((sbyte)min);
+                var hi8 = Vector256.Create((sbyte)max);
+                var order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7); // the dwords of four vectors' halves, back in order
+                for (; p <= acc.Length - 32; p += 32)
+                {
+                    var r0 = ScaleBelowOne(Vector256.LoadUnsafe(ref a, (nuint)p) + b, m, half, shift);
+                    var r1 = ScaleBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 8)) + b, m, half, shift);
+                    var r2 = ScaleBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 16)) + b, m, half, shift);
+                    var r3 = ScaleBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 24)) + b, m, half, shift);
+                    var s01 = Avx2.AddSaturate(Avx2.PackSignedSaturate(r0, r1), zp16); // r0 0-3, r1 0-3 | r0 4-7, r1 4-7
+                    var s23 = Avx2.AddSaturate(Avx2.PackSignedSaturate(r2, r3), zp16);
+                    var bytes = Avx2.PackSignedSaturate(s01, s23); // r0 0-3, r1 0-3, r2 0-3, r3 0-3 | the 4-7s
+                    bytes = Avx2.Min(Avx2.Max(bytes, lo8), hi8);
+                    Avx2.PermuteVar8x32(bytes.AsInt32(), order).AsSByte().StoreUnsafe(ref ys, (nuint)p);
+                }
+            }
             for (; p <= acc.Length - 16; p += 16)
             {
                 var i0 = EightBelowOne(Vector256.LoadUnsafe(ref a, (nuint)p) + b, m, half, shift, zp, lo, hi);
@@ -141,14 +163,18 @@ public static partial class Requantize
     /// 2^31, shifted right by 31 or more, stays below 2^31 in magnitude.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static Vector256<int> EightBelowOne(Vector256<int> v, Vector256<uint> multiplier, Vector256<ulong> half, int shift,
-        Vector256<int> zeroPoint, Vector256<int> lo, Vector256<int> hi)
+        Vector256<int> zeroPoint, Vector256<int> lo, Vector256<int> hi) =>
+        Vector256.Min(Vector256.Max(ScaleBelowOne(v, multiplier, half, shift), lo), hi) + zeroPoint;
+
+    /// <summary><see cref="EightBelowOne"/> before the clamp and the zero point: round(v · scale), below 2^31 in magnitude.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> ScaleBelowOne(Vector256<int> v, Vector256<uint> multiplier, Vector256<ulong> half, int shift)
     {
         var magnitude = Avx2.Abs(v);
         var even = Vector256.ShiftRightLogical(Avx2.Multiply(magnitude, multiplier) + half, shift);
         var odd = Vector256.ShiftRightLogical(Avx2.Multiply(Vector256.ShiftRightLogical(magnitude.AsUInt64(), 32).AsUInt32(), multiplier) + half, shift);
         odd = Vector256.ShiftLeft(odd, 32); // not one shift by s - 32: s is 31 for scales in [0.5, 1)
-        var r = Avx2.Sign(Avx2.Blend(even.AsInt32(), odd.AsInt32(), 0b1010_1010), v);
-        return Vector256.Min(Vector256.Max(r, lo), hi) + zeroPoint;
+        return Avx2.Sign(Avx2.Blend(even.AsInt32(), odd.AsInt32(), 0b1010_1010), v);
     }
 
     /// <summary>Sixteen requantized values (<see cref="EightBelowOne"/>'s, within int8) as bytes, in order.</summary>
