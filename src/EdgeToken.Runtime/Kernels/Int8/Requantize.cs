@@ -92,28 +92,98 @@ public static partial class Requantize
     /// <summary>One channel's plane, 16 values a step: the same integer arithmetic as <see cref="One"/> on 64-bit lanes
     /// (multiply, then the rounding shift on the magnitude, sign restored). Returns how many values it did.</summary>
     /// <remarks>A convolution requantizes every output pixel, so the scalar loop (one 64-bit multiply and a branchy
-    /// rounding per value) costs as much as a small layer's GEMM.</remarks>
+    /// rounding per value) costs as much as a small layer's GEMM. A scale below one (the usual case) takes
+    /// <see cref="EightBelowOne"/>, which needs no 64-bit multiply, abs, clamp or narrowing: AVX2 has none of them, and
+    /// their emulation made requantizing cost as much as the convolution itself on the AVX2 path.</remarks>
     private static int Plane256(ReadOnlySpan<int> acc, int bias, FixedPointMultiplier scale, int zeroPoint, int min, int max, Span<sbyte> y)
     {
         int shift = 31 + scale.Shift;
-        var m = Vector256.Create((long)scale.Multiplier);
-        var b = Vector256.Create(bias);
-        var zp = Vector256.Create((long)zeroPoint);
-        var lo = Vector256.Create((long)min);
-        var hi = Vector256.Create((long)max);
         ref int a = ref MemoryMarshal.GetReference(acc);
         ref sbyte ys = ref MemoryMarshal.GetReference(y);
+        var b = Vector256.Create(bias);
         int p = 0;
+        if (Avx2.IsSupported && scale.Shift >= 0)
+        {
+            var m = Vector256.Create((uint)scale.Multiplier);
+            var half = Vector256.Create(1UL << (shift - 1));
+            var zp = Vector256.Create(zeroPoint);
+            var lo = Vector256.Create(min - zeroPoint);
+            var hi = Vector256.Create(max - zeroPoint);
+            if (zeroPoint is >= sbyte.MinValue and <= sbyte.MaxValue && min >= sbyte.MinValue && max <= sbyte.MaxValue && min <= max)
+            {
+                // 32 values a step with the zero point and the clamp after the narrowing: saturating to int16, adding the
+                // zero point with saturation and saturating to int8 keeps every value beyond [-128, 127] beyond it on the
+                // same side, so clamping the bytes gives what clamping the exact sums gives.
+                var zp16 = Vector256.Create((short)zeroPoint);
+                var lo8 = Vector256.Create((sbyte)min);
+                var hi8 = Vector256.Create((sbyte)max);
+                var order = Vector256.Create(0, 4, 1, 5, 2, 6, 3, 7); // the dwords of four vectors' halves, back in order
+                for (; p <= acc.Length - 32; p += 32)
+                {
+                    var r0 = ScaleBelowOne(Vector256.LoadUnsafe(ref a, (nuint)p) + b, m, half, shift);
+                    var r1 = ScaleBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 8)) + b, m, half, shift);
+                    var r2 = ScaleBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 16)) + b, m, half, shift);
+                    var r3 = ScaleBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 24)) + b, m, half, shift);
+                    var s01 = Avx2.AddSaturate(Avx2.PackSignedSaturate(r0, r1), zp16); // r0 0-3, r1 0-3 | r0 4-7, r1 4-7
+                    var s23 = Avx2.AddSaturate(Avx2.PackSignedSaturate(r2, r3), zp16);
+                    var bytes = Avx2.PackSignedSaturate(s01, s23); // r0 0-3, r1 0-3, r2 0-3, r3 0-3 | the 4-7s
+                    bytes = Avx2.Min(Avx2.Max(bytes, lo8), hi8);
+                    Avx2.PermuteVar8x32(bytes.AsInt32(), order).AsSByte().StoreUnsafe(ref ys, (nuint)p);
+                }
+            }
+            for (; p <= acc.Length - 16; p += 16)
+            {
+                var i0 = EightBelowOne(Vector256.LoadUnsafe(ref a, (nuint)p) + b, m, half, shift, zp, lo, hi);
+                var i1 = EightBelowOne(Vector256.LoadUnsafe(ref a, (nuint)(p + 8)) + b, m, half, shift, zp, lo, hi);
+                ToBytes(i0, i1).StoreUnsafe(ref ys, (nuint)p);
+            }
+            return p;
+        }
+        var m64 = Vector256.Create((long)scale.Multiplier);
+        var zp64 = Vector256.Create((long)zeroPoint);
+        var lo64 = Vector256.Create((long)min);
+        var hi64 = Vector256.Create((long)max);
         for (; p <= acc.Length - 16; p += 16)
         {
             var (l0, h0) = Vector256.Widen(Vector256.LoadUnsafe(ref a, (nuint)p) + b);
             var (l1, h1) = Vector256.Widen(Vector256.LoadUnsafe(ref a, (nuint)(p + 8)) + b);
-            var i0 = Vector256.Narrow(Finish(l0, m, shift, zp, lo, hi), Finish(h0, m, shift, zp, lo, hi));
-            var i1 = Vector256.Narrow(Finish(l1, m, shift, zp, lo, hi), Finish(h1, m, shift, zp, lo, hi));
+            var i0 = Vector256.Narrow(Finish(l0, m64, shift, zp64, lo64, hi64), Finish(h0, m64, shift, zp64, lo64, hi64));
+            var i1 = Vector256.Narrow(Finish(l1, m64, shift, zp64, lo64, hi64), Finish(h1, m64, shift, zp64, lo64, hi64));
             var s16 = Vector256.Narrow(i0, i1); // clamped to int8, so the truncating narrows keep the values
             Vector128.Narrow(s16.GetLower(), s16.GetUpper()).StoreUnsafe(ref ys, (nuint)p);
         }
         return p;
+    }
+
+    /// <summary>Eight int32 sums (bias added) requantized with one multiplier for a scale below one (<c>shift</c> = s = 31 +
+    /// Shift &gt;= 31), halves away from zero: the magnitudes (vpabsd, exact as unsigned even for int.MinValue) times the
+    /// positive multiplier, even and odd lanes in place (vpmuludq reads the low half of each 64-bit lane), plus 2^(s-1);
+    /// shifted right by s, the odd lanes' results moved to the high halves and blended with the even ones into one vector, the sign put back with vpsignd (a zero sum rounds to zero anyway), then clamped in int32 to
+    /// [min - zero point, max - zero point] and the zero point added. Exact because an int32 times a multiplier below
+    /// 2^31, shifted right by 31 or more, stays below 2^31 in magnitude.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<int> EightBelowOne(Vector256<int> v, Vector256<uint> multiplier, Vector256<ulong> half, int shift,
+        Vector256<int> zeroPoint, Vector256<int> lo, Vector256<int> hi) =>
+        Vector256.Min(Vector256.Max(ScaleBelowOne(v, multiplier, half, shift), lo), hi) + zeroPoint;
+
+    /// <summary><see cref="EightBelowOne"/> before the clamp and the zero point: round(v · scale), below 2^31 in magnitude.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> ScaleBelowOne(Vector256<int> v, Vector256<uint> multiplier, Vector256<ulong> half, int shift)
+    {
+        var magnitude = Avx2.Abs(v);
+        var even = Vector256.ShiftRightLogical(Avx2.Multiply(magnitude, multiplier) + half, shift);
+        var odd = Vector256.ShiftRightLogical(Avx2.Multiply(Vector256.ShiftRightLogical(magnitude.AsUInt64(), 32).AsUInt32(), multiplier) + half, shift);
+        odd = Vector256.ShiftLeft(odd, 32); // not one shift by s - 32: s is 31 for scales in [0.5, 1)
+        return Avx2.Sign(Avx2.Blend(even.AsInt32(), odd.AsInt32(), 0b1010_1010), v);
+    }
+
+    /// <summary>Sixteen requantized values (<see cref="EightBelowOne"/>'s, within int8) as bytes, in order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<sbyte> ToBytes(Vector256<int> i0, Vector256<int> i1)
+    {
+        var s16 = Avx2.PackSignedSaturate(i0, i1); // i0 0-3, i1 0-3 | i0 4-7, i1 4-7: in range, so saturation keeps them
+        var s8 = Sse2.PackSignedSaturate(s16.GetLower(), s16.GetUpper()).AsInt32();
+        return Sse2.Shuffle(s8, 0b11_01_10_00).AsSByte(); // the four-byte groups back in order
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
