@@ -10,7 +10,7 @@ public static class BenchmarkModels
     public static readonly string[] Names = ["mlp", "cnn1d", "gru", "dscnn2d"];
 
     /// <summary>Written by <c>write-models</c> for <c>edgetoken bench</c> too, not run by the BenchmarkDotNet suites.</summary>
-    public static readonly string[] Extra = ["gru-lbr"];
+    public static readonly string[] Extra = ["gru-lbr", "gru128", "gru64", "gru48"];
 
     public static string Path(string name)
     {
@@ -27,6 +27,9 @@ public static class BenchmarkModels
         "cnn1d" => Cnn1D(),
         "gru" => Gru(),
         "gru-lbr" => Gru(linearBeforeReset: true),
+        "gru128" => Gru(hidden: 128, input: 32, name: "gru128"),
+        "gru64" => Gru(hidden: 64, input: 16, name: "gru64"),
+        "gru48" => Gru(hidden: 48, input: 16, name: "gru48"),
         "dscnn2d" => DsCnn2D(),
         _ => throw new ArgumentException(name),
     };
@@ -77,14 +80,15 @@ public static class BenchmarkModels
     }
 
     /// <summary>A GRU over 32 steps of 6 features (hidden 32), then a linear anomaly score; with
-    /// <paramref name="linearBeforeReset"/> the candidate form PyTorch's GRU exports.</summary>
-    private static OnnxModelBuilder Gru(bool linearBeforeReset = false)
+    /// <paramref name="linearBeforeReset"/> the candidate form PyTorch's GRU exports. The extras gru48, gru64 and gru128
+    /// are wider (16 or 32 features), for where the int8 cell starts to pay (<c>RecurrentCostModel</c>).</summary>
+    private static OnnxModelBuilder Gru(bool linearBeforeReset = false, int hidden = 32, int input = 6, string? name = null)
     {
         var rng = new Random(3);
-        var b = new OnnxModelBuilder(linearBeforeReset ? "gru-lbr" : "gru", 17);
-        b.Input("x", ElementType.Float32, 32, 1, 6);
-        int h = 32;
-        b.Node("GRU", ["x", b.Initializer("W", W(rng, 3 * h * 6, 0.3f), 1, 3 * h, 6), b.Initializer("R", W(rng, 3 * h * h, 0.2f), 1, 3 * h, h),
+        var b = new OnnxModelBuilder(name ?? (linearBeforeReset ? "gru-lbr" : "gru"), 17);
+        b.Input("x", ElementType.Float32, 32, 1, input);
+        int h = hidden;
+        b.Node("GRU", ["x", b.Initializer("W", W(rng, 3 * h * input, 0.3f), 1, 3 * h, input), b.Initializer("R", W(rng, 3 * h * h, 0.2f), 1, 3 * h, h),
             b.Initializer("B", W(rng, 6 * h, 0.1f), 1, 6 * h)], ["seq", "last"], ("hidden_size", h), ("linear_before_reset", linearBeforeReset ? 1 : 0));
         var flat = b.Op("Reshape", ["last", b.Initializer("shape", new long[] { 1, h }, 2)]);
         b.Node("Gemm", [flat, b.Initializer("fc", W(rng, h, 0.3f), h, 1)], ["y"]);
