@@ -14,7 +14,7 @@ internal static class OptimizedVariants
 {
     public sealed record Variant(string Label, string ManifestPath, ManifestCompilation Compilation, GeneratedPipelineCompiler.Result Generated);
 
-    public static Variant Build(string manifestPath, ManifestCompilation floatModel, string label, string suffix, string calibration, string? sparsePattern, int weightBits = 8, bool recurrent = false)
+    public static Variant Build(string manifestPath, ManifestCompilation floatModel, string label, string suffix, string calibration, string? sparsePattern, int weightBits = 8, bool? recurrent = null)
     {
         var root = JsonNode.Parse(File.ReadAllText(manifestPath))!.AsObject();
         root.Remove("$schema");
@@ -22,7 +22,7 @@ internal static class OptimizedVariants
         root["model"] = floatModel.Manifest.ModelFullPath;
         var quantize = new JsonObject();
         if (weightBits != 8) quantize["weightBits"] = weightBits;
-        if (recurrent) quantize["recurrent"] = true;
+        if (recurrent is { } r) quantize["recurrent"] = r;
         var optimization = new JsonObject { ["calibration"] = calibration, ["quantize"] = quantize };
         if (sparsePattern is not null) optimization["prune"] = new JsonObject { ["pattern"] = sparsePattern };
         root["optimization"] = optimization;

@@ -59,9 +59,10 @@ internal static class BenchCommand
                     throw new CliUsageException($"{manifestPath}: the manifest already has an optimization section; --int8/--sparse add the optimised variants themselves, so give the float manifest (without 'optimization') and --calibration FILE");
                 string data = OptimizedVariants.Calibration(parse.GetValue(calibration), compilation, out random);
                 int bits = parse.GetValue(weightBits);
-                bool rec = parse.GetValue(recurrent);
-                string w7 = (bits == 7 ? " w7" : "") + (rec ? " +rnn" : "");
+                bool? rec = parse.GetValue(recurrent);
                 int8Variant = OptimizedVariants.Build(manifestPath, compilation, "int8", "Int8", data, sparsePattern: null, bits, rec);
+                bool int8Gru = int8Variant.Compilation.Model.Graph.Nodes.Any(n => n.OpType == EdgeToken.Runtime.Kernels.Recurrent.QGru.OpType);
+                string w7 = (bits == 7 ? " w7" : "") + (int8Gru ? " +rnn" : "");
                 targets.Add(new GeneratedTarget(int8Variant.Generated.Pipeline, "generated int8" + w7));
                 weights["int8"] = int8Variant.Compilation.Model.Statistics.WeightBytes;
                 if (parse.GetValue(source) is { } sourcePath8) File.WriteAllText(Int8SourcePath(sourcePath8), int8Variant.Generated.Source);

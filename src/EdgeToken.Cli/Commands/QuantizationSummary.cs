@@ -19,8 +19,9 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
     /// <summary>The element-wise chains that run as int8 lookup tables (<c>EdgeToken.QLookup</c>), as "count × op → op".</summary>
     public IReadOnlyList<string> Lookups { get; init; } = [];
 
-    /// <summary>GRU, LSTM and RNN layers left in float: the int8 GRU is opt-in (<see cref="QuantizeOptions.Recurrent"/>),
-    /// and LSTM/RNN have no int8 kernel.</summary>
+    /// <summary>GRU, LSTM and RNN layers left in float, each with why: a GRU the cost model keeps float
+    /// (<see cref="RecurrentCostModel"/>), or that <see cref="QuantizeOptions.Recurrent"/> or the exclusions keep float, or
+    /// that the int8 cell cannot run; LSTM and RNN have no int8 kernel.</summary>
     public IReadOnlyList<string> FloatRecurrent { get; init; } = [];
 
     public static QuantizationSummary From(CompiledModel compiled, string calibration, QuantizeOptions options)
@@ -34,10 +35,23 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
             q == 0 ? 0 : Math.Round((double)f / q, 3), qw == 0 ? 0 : Math.Round((double)fw / qw, 3), compiled.Statistics.ArenaBytes, layers)
         {
             WeightBits = options.WeightBits,
-            FloatRecurrent = [.. compiled.Graph.Nodes.Where(n => n.OpType is "GRU" or "LSTM" or "RNN").Select(n => $"{n.Name} ({n.OpType})")],
+            FloatRecurrent = [.. compiled.Graph.Nodes.Where(n => n.OpType is "GRU" or "LSTM" or "RNN").Select(n => $"{n.Name} ({n.OpType}: {FloatReason(n, options)})")],
             Lookups = [.. compiled.Graph.Nodes.Where(n => n.OpType == EdgeToken.Runtime.Kernels.Int8.QLookup.OpType)
                 .Select(n => string.Join(" → ", n.Attributes.GetStrings(Quantizer.LookupOps) ?? []))
                 .GroupBy(chain => chain, StringComparer.Ordinal).Select(g => $"{g.Count()} × {g.Key}")],
+        };
+    }
+
+    private static string FloatReason(EdgeToken.Compiler.Graphs.Node node, QuantizeOptions options)
+    {
+        if (node.OpType != "GRU") return "no int8 kernel";
+        if (options.Exclude.Contains(node.Name)) return "excluded";
+        int hidden = Quantizer.GruHidden(node);
+        return options.Recurrent switch
+        {
+            false => "recurrent quantization turned off (quantize.recurrent or --quantize-recurrent false)",
+            null when !RecurrentCostModel.Int8Pays(hidden) => RecurrentCostModel.FloatReason(hidden),
+            _ => "not eligible for the int8 cell (weights not constant, sequence_lens, or gate functions other than sigmoid/tanh)",
         };
     }
 
@@ -49,7 +63,7 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
             Console.WriteLine($"  {l.Name,-20} {l.Op,-7} {l.Activation,-5} {l.FloatBytes,9:N0} {l.Int8Bytes,8:N0} {l.Macs,9:N0} {(l.SqnrDb is { } s ? s.ToString("F1") : "exact"),8} {l.MaxError,10:G4}");
         if (Lookups.Count > 0) Console.WriteLine($"  int8 lookup tables: {string.Join(", ", Lookups)}");
         if (FloatRecurrent.Count > 0)
-            Console.WriteLine($"  float recurrent layers: {string.Join(", ", FloatRecurrent)} (an int8 GRU is opt-in, --quantize-recurrent or quantize.recurrent: ~2.9x smaller W and R, 1.3-1.4x slower than the float cell on x64 without VNNI; LSTM and RNN stay float)");
+            Console.WriteLine($"  float recurrent layers: {string.Join(", ", FloatRecurrent)} (--quantize-recurrent or quantize.recurrent: true forces every GRU to int8, ~2.9x smaller W and R)");
         Console.WriteLine($"  total: {FloatBytes:N0} B float -> {Int8Bytes:N0} B int8 ({SizeRatio:F2}x smaller; weights alone {WeightSizeRatio:F2}x), arena {ArenaBytes:N0} B");
     }
 }

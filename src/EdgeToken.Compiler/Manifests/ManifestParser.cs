@@ -88,7 +88,7 @@ public static partial class ManifestParser
             bool perChannel = quantize.Boolean("perChannel", false, "true") ?? true;
             var exclude = quantize.Strings("exclude", false, "[\"Gemm_0\"]") ?? [];
             int? weightBits = quantize.Integer("weightBits", false, "7", min: 1);
-            bool recurrent = quantize.Boolean("recurrent", false, "true") ?? false;
+            bool? recurrent = quantize.Boolean("recurrent", false, "true");
             quantize.Finish();
             var m = CalibrationMethod.MinMax;
             if (method is not null && !Enum.TryParse(method, ignoreCase: true, out m))

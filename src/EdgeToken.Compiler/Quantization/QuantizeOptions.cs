@@ -12,11 +12,12 @@ public sealed class QuantizeOptions
     /// <remarks>With 7 bits every adjacent pair has |wa| + |wb| ≤ 128, so x86 without VNNI can multiply x + 128 as u8 with
     /// vpmaddubsw exactly (twice the products per instruction; see <c>U8S8Pairs</c>), for a few dB less SQNR (2-4 dB per layer on the benchmark models).</remarks>
     public int WeightBits { get; init; } = 8;
-    /// <summary>Quantize recurrent layers too (a GRU becomes <c>EdgeToken.QGru</c>: int8 W and R, 2.85x smaller on the
-    /// benchmark GRU). Off by default because it trades speed for size: on x64 without VNNI (Zen 4, AVX-512BW) the int8
-    /// cell measured 1.3-1.4x slower than the float one (a recurrent step is latency-bound and quantizing h sits on its
-    /// chain), and a quantized model must not come out slower unless its owner asks for it.</summary>
-    public bool Recurrent { get; init; }
+    /// <summary>Which GRUs become <c>EdgeToken.QGru</c> (int8 W and R, 2.85x smaller on the benchmark GRU): true, every
+    /// eligible one; false, none; null (the default), those <see cref="RecurrentCostModel"/> expects to run faster in int8
+    /// (hidden ≥ 64, a multiple of 8). Below that the int8 cell is slower than the float one on x64 without VNNI (a step
+    /// is latency-bound and quantizing h sits on its chain), and a quantized model must not come out slower unless its
+    /// owner asks for it.</summary>
+    public bool? Recurrent { get; init; }
     /// <summary>Nodes (by name) left in float.</summary>
     public ISet<string> Exclude { get; init; } = new HashSet<string>(StringComparer.Ordinal);
     /// <summary>False: the calibration file only serves pruning's bias correction; the model stays float.</summary>

@@ -27,6 +27,9 @@ public static partial class Quantizer
         return GruOutput(n) is not null;
     }
 
+    /// <summary>A GRU's hidden size: R is [directions, 3·hidden, hidden].</summary>
+    public static int GruHidden(Node n) => n.Input(2)?.Dims is { Length: 3 } r ? r[2] : 0;
+
     /// <summary>The output the report measures: Y, or Y_h when Y is not used.</summary>
     private static Value? GruOutput(Node n) => n.Output(0) ?? n.Output(1);
 

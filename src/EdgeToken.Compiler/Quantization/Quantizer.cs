@@ -11,8 +11,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// Clip, into <c>QuantizeLinear → EdgeToken.QGemm/QConv → DequantizeLinear</c>. Where one quantized layer feeds the next, the next reads the
 /// int8 tensor directly, also through a MaxPool, Flatten or GlobalAveragePool (<c>EdgeToken.QGlobalAveragePool</c>) between
 /// them and through chains of element-wise ops, which become one <c>EdgeToken.QLookup</c> table, so a chain of layers stays
-/// in int8 and only the float boundaries convert. With <see cref="QuantizeOptions.Recurrent"/>, a GRU with constant weights
-/// becomes <c>EdgeToken.QGru</c> (int8 weights, activations quantized per step at run time).</summary>
+/// in int8 and only the float boundaries convert. A GRU with constant weights that <see cref="QuantizeOptions.Recurrent"/> selects (by
+/// default <see cref="RecurrentCostModel"/>: the ones expected to run faster in int8) becomes <c>EdgeToken.QGru</c> (int8 weights, activations quantized per step at run time).</summary>
 /// <remarks>Weights: symmetric int8 per output channel (or per tensor). Activations: asymmetric int8 per tensor. The bias is
 /// quantized to int32 in units of x_scale · w_scale[n], with <c>-x_zero_point · Σw[n]</c> folded in. A layer with another
 /// fused activation is split into the layer and the activation first (<see cref="SplitActivations"/>). Layers with
@@ -28,7 +28,8 @@ public static partial class Quantizer
         if (options.WeightBits is not (7 or 8)) throw new ArgumentException($"weight bits are 8 or 7, not {options.WeightBits}", nameof(options));
         SplitActivations(graph, options);
         var candidates = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && (IsEligibleGemm(n) || IsEligibleConv(n))).ToList();
-        var grus = options.Recurrent ? graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && IsEligibleGru(n)).ToList() : [];
+        var grus = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && IsEligibleGru(n)
+            && (options.Recurrent ?? RecurrentCostModel.Int8Pays(GruHidden(n)))).ToList();
         var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Concat(AveragePoolOutputs(graph))
             .Concat(grus.Select(n => GruOutput(n)!)).Distinct().ToList();
         var seen = Calibrator.Collect(graph, targets, samples);

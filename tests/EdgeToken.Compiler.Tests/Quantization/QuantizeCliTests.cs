@@ -77,10 +77,10 @@ public class QuantizeCliTests
         Assert.Contains("--weight-bits 9: use 8 or 7", stderr);
     }
 
-    /// <summary>The int8 GRU is opt-in: by default the report names the GRU as float and why; with
-    /// --quantize-recurrent it is a quantized layer with about a third of the float bytes.</summary>
+    /// <summary>By default the cost model decides: a hidden-32 GRU (slower in int8 on x64) stays float and the report
+    /// says why; --quantize-recurrent forces it to int8, about a third of the float bytes.</summary>
     [Fact]
-    public void The_gru_is_quantized_only_with_quantize_recurrent_and_the_report_says_so()
+    public void A_small_gru_stays_float_by_default_with_the_reason_and_quantize_recurrent_forces_it()
     {
         string dir = TestModels.TempDir();
         string model = TestModels.Save(QuantModels.Gru(head: true), dir);
@@ -88,6 +88,7 @@ public class QuantizeCliTests
         var (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--report");
         Assert.True(exit == 0, stderr);
         Assert.Contains("float recurrent layers:", stdout);
+        Assert.Contains("hidden 32 < 64", stdout);
         Assert.Contains("--quantize-recurrent", stdout);
 
         (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--quantize-recurrent", "--report", "--json");
@@ -98,5 +99,28 @@ public class QuantizeCliTests
         var gru = q.GetProperty("perLayer").EnumerateArray().Single(l => l.GetProperty("op").GetString() == "GRU");
         double ratio = gru.GetProperty("floatBytes").GetDouble() / gru.GetProperty("int8Bytes").GetDouble();
         Assert.InRange(ratio, 2.5, 4.0);
+    }
+
+    /// <summary>A hidden-64 GRU, where the int8 cell measured faster, is quantized by default; --quantize-recurrent false
+    /// keeps it float and the report says it was turned off.</summary>
+    [Fact]
+    public void A_wide_gru_is_quantized_by_default_and_quantize_recurrent_false_keeps_it_float()
+    {
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(QuantModels.Gru(head: true, hidden: 64), dir);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(10, 12 * 6, 3));
+        var (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--report", "--json");
+        Assert.True(exit == 0, stderr);
+        using (var doc = JsonDocument.Parse(stdout))
+        {
+            var q = doc.RootElement.GetProperty("quantization");
+            Assert.Equal(0, q.GetProperty("floatRecurrent").GetArrayLength());
+            Assert.Contains(q.GetProperty("perLayer").EnumerateArray(), l => l.GetProperty("op").GetString() == "GRU");
+        }
+
+        (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--quantize-recurrent", "false", "--report");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains("(GRU: recurrent quantization turned off", stdout);
+        Assert.DoesNotContain(" GRU     ", stdout);
     }
 }

@@ -110,7 +110,9 @@ public class WeightBitsTests
         var result = ManifestCompiler.Compile(Manifest("""{ "recurrent": true }"""));
         Assert.True(result.Succeeded, string.Join("\n", result.Diagnostics));
         Assert.True(result.Compilation!.Manifest.Optimization!.QuantizeOptions.Recurrent);
-        Assert.False(ManifestCompiler.Compile(Manifest("{ }")).Compilation!.Manifest.Optimization!.QuantizeOptions.Recurrent);
+        Assert.False(ManifestCompiler.Compile(Manifest("""{ "recurrent": false }""")).Compilation!.Manifest.Optimization!.QuantizeOptions.Recurrent);
+        // Absent: the cost model decides per GRU.
+        Assert.Null(ManifestCompiler.Compile(Manifest("{ }")).Compilation!.Manifest.Optimization!.QuantizeOptions.Recurrent);
         var refused = ManifestCompiler.Compile(Manifest("""{ "recurrent": "yes" }"""));
         Assert.False(refused.Succeeded);
         Assert.Contains("recurrent", Assert.Single(refused.Diagnostics).Message);
