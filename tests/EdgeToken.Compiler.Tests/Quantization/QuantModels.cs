@@ -9,7 +9,7 @@ namespace EdgeToken.Compiler.Tests.Quantization;
 internal static class QuantModels
 {
     /// <summary>Saves the model with 40 calibration samples beside it and compiles it as float and quantized to int8.</summary>
-    public static (CompiledModel Float, CompiledModel Int8, string Dir, int Length) CompileBoth(OnnxModelBuilder builder, int[] dims, bool perChannel = true, bool recurrent = true)
+    public static (CompiledModel Float, CompiledModel Int8, string Dir, int Length) CompileBoth(OnnxModelBuilder builder, int[] dims, bool perChannel = true, bool? recurrent = true)
     {
         int length = dims.Aggregate(1, (a, d) => a * d);
         string dir = TestModels.TempDir();

@@ -81,8 +81,8 @@ public class QuantizedGruTests
         }
     }
 
-    /// <summary>The int8 GRU is opt-in (<see cref="QuantizeOptions.Recurrent"/>): by default the GRU stays float while the
-    /// Gemm after it is quantized.</summary>
+    /// <summary>With recurrent quantization off (<see cref="QuantizeOptions.Recurrent"/> false) the GRU stays float while
+    /// the Gemm after it is quantized.</summary>
     [Fact]
     public void Without_recurrent_quantization_the_gru_stays_float_and_the_rest_is_quantized()
     {
@@ -90,6 +90,22 @@ public class QuantizedGruTests
         Assert.Contains(q.Plan.Steps, s => s.OpType == "GRU");
         Assert.DoesNotContain(q.Plan.Steps, s => s.OpType == QGru.OpType);
         Assert.DoesNotContain(q.QuantizedLayers, l => l.OpType == "GRU");
+        Assert.Contains(q.QuantizedLayers, l => l.OpType == "Gemm");
+    }
+
+    /// <summary>Left to <see cref="RecurrentCostModel"/> (Recurrent null), a GRU is int8 from hidden 64 on, when hidden
+    /// is a multiple of 8 (what the fused time loops need); otherwise float.</summary>
+    [Theory]
+    [InlineData(32, false)]
+    [InlineData(56, false)]
+    [InlineData(64, true)]
+    [InlineData(66, false)]
+    [InlineData(72, true)]
+    public void By_default_the_cost_model_quantizes_only_wide_grus(int hidden, bool int8)
+    {
+        var (_, q, _, _) = QuantModels.CompileBoth(QuantModels.Gru(head: true, hidden: hidden, steps: 4), [4, 1, 6], recurrent: null);
+        Assert.Equal(int8, q.Plan.Steps.Any(s => s.OpType == QGru.OpType));
+        Assert.Equal(!int8, q.Plan.Steps.Any(s => s.OpType == "GRU"));
         Assert.Contains(q.QuantizedLayers, l => l.OpType == "Gemm");
     }
 
