@@ -15,7 +15,11 @@ public sealed class CompileOptions
     /// <summary>Calibration samples (see <see cref="Quantization.CalibrationData"/>): when set, the model is quantized to INT8.</summary>
     public string? CalibrationPath { get; init; }
 
-    /// <summary>How to quantize when <see cref="CalibrationPath"/> is set.</summary>
+    /// <summary>Calibration samples already in memory, one whole model input each (a manifest's recording run through
+    /// its preprocess chain, <see cref="Manifests.RecordingWindows"/>); used instead of <see cref="CalibrationPath"/>.</summary>
+    public IReadOnlyList<float[]>? CalibrationSamples { get; init; }
+
+    /// <summary>How to quantize when <see cref="CalibrationPath"/> or <see cref="CalibrationSamples"/> is set.</summary>
     public Quantization.QuantizeOptions Quantize { get; init; } = new();
 
     /// <summary>Pruning after the passes and before quantization; null: none.</summary>

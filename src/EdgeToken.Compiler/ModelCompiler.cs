@@ -38,7 +38,8 @@ public static class ModelCompiler
             ? PassPipeline.Run(graph, PassPipeline.Default(), options.DisabledPasses)
             : [];
         List<QuantizedLayer> layers = [];
-        var samples = options.CalibrationPath is { } calibration ? LoadSamples(graph, calibration) : null;
+        var samples = options.CalibrationSamples is { } given ? CheckSamples(graph, given)
+            : options.CalibrationPath is { } calibration ? LoadSamples(graph, calibration) : null;
         if (options.BiasCorrection && samples is null) throw new CompileException("bias correction measures on calibration data; give a calibration file too");
         // Convolutions that will be quantized are pruned in the units the int8 kernel skips (see MagnitudePruner.Prune).
         Func<Node, bool>? quantize = samples is not null && options.Quantize.Enabled && quantizedOps is null ? n => !options.Quantize.Exclude.Contains(n.Name) : null;
@@ -64,6 +65,16 @@ public static class ModelCompiler
     {
         var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"{calibration}: calibration needs a model with one input; '{graph.Name}' has {graph.Inputs.Count}");
         return CalibrationData.Load(calibration, checked((int)input.Info.ElementCount));
+    }
+
+    private static IReadOnlyList<float[]> CheckSamples(Graph graph, IReadOnlyList<float[]> samples)
+    {
+        var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"calibration needs a model with one input; '{graph.Name}' has {graph.Inputs.Count}");
+        if (samples.Count == 0) throw new CompileException("no calibration samples");
+        long n = input.Info.ElementCount;
+        if (samples.FirstOrDefault(s => s.Length != n) is { } bad)
+            throw new CompileException($"a calibration sample holds {bad.Length} values; the model's input '{input.Name}' holds {n}");
+        return samples;
     }
 
     private static List<PrunedLayer> Prune(Graph graph, PruneOptions options, IReadOnlyList<float[]>? samples, Func<Node, bool>? quantize)

@@ -75,6 +75,7 @@ public static class ManifestCompiler
                     $"input '{input.Name}' dimension {i} ({(declared[i].Symbol is null ? "unnamed" : $"'{declared[i].Symbol}'")}) is dynamic; bind it in the manifest: \"dimensions\": {{ \"{key}\": 1 }}");
         }
 
+        var chain = PreprocessChain.Resolve(manifest.Path, manifest.Input, manifest.Preprocess);
         CompiledModel compiled;
         if (manifest.Backend.Kind == BackendKind.OnnxRuntime)
         {
@@ -86,12 +87,16 @@ public static class ManifestCompiler
         else try
         {
             var o = manifest.Optimization;
+            List<float[]>? recorded = null;
+            try { recorded = o?.Calibration is { IsRecording: true } r ? r.Load(manifest, chain, 0) : null; }
+            catch (CompileException e) { return Fail(ManifestDiagnosticIds.ModelDoesNotCompile, o!.Position, $"calibration recording: {e.Message}"); }
             compiled = ModelCompiler.Compile(graph, new CompileOptions
             {
                 Bindings = manifest.Dimensions,
                 Optimize = options?.Optimize ?? true,
                 DisabledPasses = options?.DisabledPasses ?? new HashSet<string>(),
-                CalibrationPath = o?.Calibration is { } c ? manifest.Resolve(c) : null,
+                CalibrationPath = o?.Calibration is { IsRecording: false } c ? manifest.Resolve(c.Path) : null,
+                CalibrationSamples = recorded,
                 Quantize = o is null ? new() : new Quantization.QuantizeOptions
                 {
                     Method = o.QuantizeOptions.Method, PerChannelWeights = o.QuantizeOptions.PerChannelWeights, WeightBits = o.QuantizeOptions.WeightBits,
@@ -117,7 +122,6 @@ public static class ManifestCompiler
         string expected = s.Layout == InputLayout.ChannelsLast ? $"[..., {s.Window}, {s.Channels}]" : $"[..., {s.Channels}, {s.Window}]";
         if (inputTensor.Type != ElementType.Float32)
             return Fail(ManifestDiagnosticIds.ShapeMismatch, pos.Input, $"model input '{inputTensor.Name}' is {inputTensor.Type.OnnxName()}; a sensor pipeline needs a float input");
-        var chain = PreprocessChain.Resolve(manifest.Path, s, manifest.Preprocess);
         if (chain.HasDsp)
         {
             if (!LayoutFits(inputTensor.Dims, s.Channels, chain.LengthPerChannel, s.Layout, flatFeatures: true))
@@ -153,7 +157,7 @@ public static class ManifestCompiler
                 {
                     Bindings = manifest.Dimensions, Optimize = options?.Optimize ?? true, DisabledPasses = options?.DisabledPasses ?? new HashSet<string>(),
                 });
-                var samples = Quantization.CalibrationData.Load(manifest.Resolve(data), checked((int)inputTensor.Info.ElementCount));
+                var samples = data.Load(manifest, chain, checked((int)inputTensor.Info.ElementCount));
                 var labels = opt.ValidationLabels is { } l ? ReadLabels(manifest.Resolve(l)) : null;
                 validation = Analysis.OptimizationValidation.Measure(reference, compiled, samples, meaning.Kind == OutputKind.Classes, labels);
             }

@@ -1,3 +1,4 @@
+using EdgeToken.Sensors.Replay;
 using System.Text.Json;
 
 using EdgeToken.Compiler.Pruning;
@@ -79,7 +80,7 @@ public static partial class ManifestParser
     private static Optimization? ReadOptimization(ManifestObject? obj, ManifestErrors errors)
     {
         if (obj is null) return null;
-        string? calibration = obj.String("calibration", false, "\"calib.f32\"");
+        var calibration = ReadDataFile(obj, "calibration", errors);
         var quantize = obj.Object("quantize", false, "{ \"method\": \"MinMax\" }");
         var quantizeOptions = new QuantizeOptions();
         if (quantize is not null)
@@ -126,12 +127,16 @@ public static partial class ManifestParser
             };
         }
         bool biasCorrection = obj.Boolean("biasCorrection", false, "true") ?? false;
-        string? validation = null, labels = null;
+        DataFile? validation = null;
+        string? labels = null;
         if (obj.Object("validation", false, "{ \"data\": \"validation.csv\" }") is { } v)
         {
-            validation = v.String("data", true, "\"validation.csv\"");
+            string? data = v.String("data", false, "\"validation.csv\""), recording = v.String("recording", false, "\"validation.wav\"");
             labels = v.String("labels", false, "\"validation-labels.txt\"");
             v.Finish();
+            if ((data is null) == (recording is null))
+                errors.Add(ManifestDiagnosticIds.InvalidValue, v.Element.Offset, "'optimization.validation' names its data once: \"data\": \"validation.csv\" (model-input samples) or \"recording\": \"validation.wav\" (a sensor recording the preprocess chain windows)");
+            else validation = data is not null ? DataFileAt(data, false) : new DataFile(recording!, true);
         }
         var budget = new AccuracyBudget(null, null, null);
         if (obj.Object("budget", false, "{ \"maxAccuracyDrop\": 0.5 }") is { } b)
@@ -146,6 +151,25 @@ public static partial class ManifestParser
             errors.Add(ManifestDiagnosticIds.InvalidValue, obj.Element.Offset, "'optimization.budget' is checked on validation data; add \"validation\": { \"data\": \"validation.csv\" }");
         return new Optimization(calibration, quantize is not null, quantizeOptions, prune, biasCorrection, validation, labels, budget);
     }
+
+    /// <summary>A data file named by a string (a <c>.wav</c> is a recording, anything else model-input samples) or by
+    /// <c>{ "recording": "x.csv" }</c>, the form for a CSV recording.</summary>
+    private static DataFile? ReadDataFile(ManifestObject obj, string field, ManifestErrors errors)
+    {
+        var p = obj.Property(field);
+        if (p is null) return null;
+        if (p.Value.Kind == System.Text.Json.JsonTokenType.StartObject)
+        {
+            var o = obj.Object(field, false, "{ \"recording\": \"bench.csv\" }")!;
+            string? recording = o.String("recording", true, "\"bench.csv\"");
+            o.Finish();
+            return recording is null ? null : new DataFile(recording, true);
+        }
+        string? path = obj.String(field, false, "\"calib.f32\" or { \"recording\": \"bench.csv\" }");
+        return path is null ? null : DataFileAt(path, false);
+    }
+
+    private static DataFile DataFileAt(string path, bool recording) => new(path, recording || RecordingFile.IsWav(path));
 
     private static (int, int) At(ManifestObject obj, string field, ManifestErrors errors)
     {

@@ -20,6 +20,7 @@ public static class CalibrationData
         {
             ".f32" => ReadRaw(path, elementsPerSample),
             ".csv" => ReadCsv(path, elementsPerSample),
+            ".wav" => throw new CompileException($"{path}: a .wav is a sensor recording, not model inputs; name it as a manifest's \"calibration\", whose input section and preprocess chain turn each window into a model input (a bare model has no front end to run it through)"),
             _ => throw new CompileException($"{path}: unknown calibration format; use .f32 (raw float32 little-endian) or .csv (one sample per line)"),
         };
     }

@@ -33,6 +33,8 @@ public class CalibrationTests
         Assert.Contains("not found", Assert.Throws<CompileException>(() => CalibrationData.Load(Path.Combine(dir, "none.f32"), 4)).Message);
         File.WriteAllText(csv + ".bin", "x");
         Assert.Contains("unknown calibration format", Assert.Throws<CompileException>(() => CalibrationData.Load(csv + ".bin", 4)).Message);
+        File.WriteAllText(csv + ".wav", "RIFF");
+        Assert.Contains("a .wav is a sensor recording, not model inputs; name it as a manifest's \"calibration\"", Assert.Throws<CompileException>(() => CalibrationData.Load(csv + ".wav", 4)).Message);
     }
 
     [Fact]
