@@ -20,6 +20,8 @@ public sealed record CompiledModel(Graph Graph, Plan Plan, PlanStatistics Statis
     /// <summary>Why quantization was asked for (a calibration file) but not done: the model arrived quantized
     /// (<see cref="PreQuantized"/>); null otherwise. Callers print it as a warning.</summary>
     public string? QuantizationSkipped { get; init; }
+    /// <summary>Calibration samples the quantizer (and bias correction) measured on; 0 without calibration data.</summary>
+    public int CalibrationSamples { get; init; }
 }
 
 /// <summary>ONNX in, statically planned graph out: import, bind, infer, optimise, plan.</summary>
@@ -58,7 +60,7 @@ public static class ModelCompiler
             ? SparseRewriter.Rewrite(graph, p, pruned.Where(l => l.Pattern != "channels").Select(l => l.Name).ToHashSet())
             : [];
         var (plan, stats) = PlanBuilder.Build(graph);
-        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned, SparseLayers = sparse, QuantizationSkipped = skipped };
+        return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned, SparseLayers = sparse, QuantizationSkipped = skipped, CalibrationSamples = samples?.Count ?? 0 };
     }
 
     private static List<float[]> LoadSamples(Graph graph, string calibration)

@@ -60,7 +60,7 @@ internal static class ManifestCompile
         }
         var full = new ManifestCompileReport(manifestPath, planPath, genPath, plan.ArenaBytes, plan.Weights.Length, [])
         {
-            Quantization = report && o is { Quantize: true } ? QuantizationSummary.From(model, o.Calibration!.Path, o.QuantizeOptions) : null,
+            Quantization = report && o is { Quantize: true } ? QuantizationSummary.From(model, o.Calibration!.Path, o.QuantizeOptions, o.Calibration.IsRecording) : null,
             Pruning = report && o?.Prune is not null ? PruningSummary.From(model) : null,
             Validation = report ? compilation.Validation : null,
             SizeRatio = ratio,

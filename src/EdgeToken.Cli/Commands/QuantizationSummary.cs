@@ -24,7 +24,13 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
     /// that the int8 cell cannot run; LSTM and RNN have no int8 kernel.</summary>
     public IReadOnlyList<string> FloatRecurrent { get; init; } = [];
 
-    public static QuantizationSummary From(CompiledModel compiled, string calibration, QuantizeOptions options)
+    /// <summary>Samples calibrated on: model inputs in the file, or windows of a recording after the preprocess chain.</summary>
+    public int CalibrationSamples { get; init; }
+
+    /// <summary>True when <see cref="Calibration"/> is a sensor recording (cut into windows by the manifest's input and chain).</summary>
+    public bool CalibrationIsRecording { get; init; }
+
+    public static QuantizationSummary From(CompiledModel compiled, string calibration, QuantizeOptions options, bool recording = false)
     {
         var layers = compiled.QuantizedLayers.Select(l => new QuantizedLayerReport(l.Name, l.OpType, l.Activation.Length == 0 ? "none" : l.Activation,
             l.FloatBytes, l.Int8Bytes, l.FloatWeightBytes, l.Int8WeightBytes, l.Macs,
@@ -35,6 +41,8 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
             q == 0 ? 0 : Math.Round((double)f / q, 3), qw == 0 ? 0 : Math.Round((double)fw / qw, 3), compiled.Statistics.ArenaBytes, layers)
         {
             WeightBits = options.WeightBits,
+            CalibrationSamples = compiled.CalibrationSamples,
+            CalibrationIsRecording = recording,
             FloatRecurrent = [.. compiled.Graph.Nodes.Where(n => n.OpType is "GRU" or "LSTM" or "RNN").Select(n => $"{n.Name} ({n.OpType}: {FloatReason(n, options)})")],
             Lookups = [.. compiled.Graph.Nodes.Where(n => n.OpType == EdgeToken.Runtime.Kernels.Int8.QLookup.OpType)
                 .Select(n => string.Join(" → ", n.Attributes.GetStrings(Quantizer.LookupOps) ?? []))
@@ -57,7 +65,8 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
 
     public void Print()
     {
-        Console.WriteLine($"quantized {Layers} layers to INT8 ({Method} calibration on {Calibration}, {(PerChannelWeights ? "per-channel" : "per-tensor")} {WeightBits}-bit weights)");
+        string samples = CalibrationIsRecording ? $"{CalibrationSamples:N0} windows of the recording through the preprocess chain" : $"{CalibrationSamples:N0} samples";
+        Console.WriteLine($"quantized {Layers} layers to INT8 ({Method} calibration on {Calibration}: {samples}; {(PerChannelWeights ? "per-channel" : "per-tensor")} {WeightBits}-bit weights)");
         Console.WriteLine($"  {"layer",-20} {"op",-7} {"act",-5} {"float B",9} {"int8 B",8} {"MACs",9} {"SQNR dB",8} {"max error",10}");
         foreach (var l in PerLayer)
             Console.WriteLine($"  {l.Name,-20} {l.Op,-7} {l.Activation,-5} {l.FloatBytes,9:N0} {l.Int8Bytes,8:N0} {l.Macs,9:N0} {(l.SqnrDb is { } s ? s.ToString("F1") : "exact"),8} {l.MaxError,10:G4}");

@@ -18,6 +18,8 @@ public class QuantizeCliTests
         var q = doc.RootElement.GetProperty("quantization");
         Assert.Equal(3, q.GetProperty("layers").GetInt32());
         Assert.Equal("Percentile", q.GetProperty("method").GetString());
+        Assert.Equal(20, q.GetProperty("calibrationSamples").GetInt32());
+        Assert.False(q.GetProperty("calibrationIsRecording").GetBoolean());
         Assert.Equal(4.0, q.GetProperty("weightSizeRatio").GetDouble());
         Assert.InRange(q.GetProperty("sizeRatio").GetDouble(), 3.0, 4.0);
         Assert.True(q.GetProperty("arenaBytes").GetInt64() > 0);
@@ -39,7 +41,8 @@ public class QuantizeCliTests
         string calib = QuantModels.WriteF32(dir, QuantModels.Samples(5, 64, 7));
         var (exit, stdout, _) = CliProcess.Run("compile", model, "--quantize", calib, "--report");
         Assert.Equal(0, exit);
-        Assert.Contains("quantized 3 layers to INT8", stdout);
+        Assert.Contains("quantized 3 layers to INT8 (MinMax calibration on ", stdout);
+        Assert.Contains("calib.f32: 5 samples; per-channel 8-bit weights)", stdout);
         Assert.Contains("weights alone 4.00x", stdout);
 
         (exit, _, var stderr) = CliProcess.Run("compile", model, "--report");

@@ -1,4 +1,5 @@
 using EdgeToken.Compiler.Manifests;
+using EdgeToken.Compiler.Tests.Cli;
 using EdgeToken.Runtime.Plans;
 using EdgeToken.Sensors.Replay;
 
@@ -70,6 +71,19 @@ public class RecordingCalibrationTests
         Assert.Equal(Windows, wav.Validation!.Samples);
         Assert.Equal(byHand.Validation!.SqnrDb, wav.Validation.SqnrDb);
         Assert.Equal(byHand.Validation.SqnrDb, csv.Validation!.SqnrDb);
+    }
+
+    [Fact]
+    public void Compile_reports_the_windows_of_the_recording_and_a_bare_model_refuses_one()
+    {
+        string dir = Project();
+        var (exit, stdout, stderr) = CliProcess.Run("compile", Manifest(dir, """{ "calibration": "run.wav", "quantize": { } }"""), "--report");
+        Assert.True(exit == 0, stderr);
+        Assert.Contains($"MinMax calibration on run.wav: {Windows} windows of the recording through the preprocess chain", stdout);
+
+        (exit, _, stderr) = CliProcess.Run("compile", Path.Combine(dir, "mlp.onnx"), "--quantize", Path.Combine(dir, "run.wav"));
+        Assert.Equal(2, exit);
+        Assert.Contains("run.wav: a .wav is a sensor recording, not model inputs", stderr);
     }
 
     [Fact]
