@@ -63,21 +63,21 @@ public static class ModelCompiler
         return new CompiledModel(graph, plan, stats, log) { QuantizedLayers = layers, PrunedLayers = pruned, SparseLayers = sparse, QuantizationSkipped = skipped, CalibrationSamples = samples?.Count ?? 0 };
     }
 
-    private static List<float[]> LoadSamples(Graph graph, string calibration)
-    {
-        var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"{calibration}: calibration needs a model with one input; '{graph.Name}' has {graph.Inputs.Count}");
-        return CalibrationData.Load(calibration, checked((int)input.Info.ElementCount));
-    }
+    private static List<float[]> LoadSamples(Graph graph, string calibration) =>
+        CalibrationData.Load(calibration, checked((int)CalibratedInput(graph, $"{calibration}: ").Info.ElementCount));
 
     private static IReadOnlyList<float[]> CheckSamples(Graph graph, IReadOnlyList<float[]> samples)
     {
-        var input = graph.Inputs.Count == 1 ? graph.Inputs[0] : throw new CompileException($"calibration needs a model with one input; '{graph.Name}' has {graph.Inputs.Count}");
+        var input = CalibratedInput(graph, "");
         if (samples.Count == 0) throw new CompileException("no calibration samples");
         long n = input.Info.ElementCount;
         if (samples.FirstOrDefault(s => s.Length != n) is { } bad)
             throw new CompileException($"a calibration sample holds {bad.Length} values; the model's input '{input.Name}' holds {n}");
         return samples;
     }
+
+    private static Value CalibratedInput(Graph graph, string where) => graph.Inputs.Count == 1 ? graph.Inputs[0]
+        : throw new CompileException($"{where}calibration needs a model with one input; '{graph.Name}' has {graph.Inputs.Count}");
 
     private static List<PrunedLayer> Prune(Graph graph, PruneOptions options, IReadOnlyList<float[]>? samples, Func<Node, bool>? quantize)
     {

@@ -88,7 +88,7 @@ public static class ManifestCompiler
         {
             var o = manifest.Optimization;
             List<float[]>? recorded = null;
-            try { recorded = o?.Calibration is { IsRecording: true } r ? r.Load(manifest, chain, 0) : null; }
+            try { recorded = o?.Calibration is { IsRecording: true } r ? RecordingWindows.Load(manifest.Resolve(r.Path), manifest.Input, chain) : null; }
             catch (CompileException e) { return Fail(ManifestDiagnosticIds.ModelDoesNotCompile, o!.Position, $"calibration recording: {e.Message}"); }
             compiled = ModelCompiler.Compile(graph, new CompileOptions
             {

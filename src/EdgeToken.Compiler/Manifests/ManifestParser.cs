@@ -1,8 +1,8 @@
-using EdgeToken.Sensors.Replay;
 using System.Text.Json;
 
 using EdgeToken.Compiler.Pruning;
 using EdgeToken.Compiler.Quantization;
+using EdgeToken.Sensors.Replay;
 
 namespace EdgeToken.Compiler.Manifests;
 
@@ -80,7 +80,7 @@ public static partial class ManifestParser
     private static Optimization? ReadOptimization(ManifestObject? obj, ManifestErrors errors)
     {
         if (obj is null) return null;
-        var calibration = ReadDataFile(obj, "calibration", errors);
+        var calibration = ReadDataFile(obj, "calibration");
         var quantize = obj.Object("quantize", false, "{ \"method\": \"MinMax\" }");
         var quantizeOptions = new QuantizeOptions();
         if (quantize is not null)
@@ -136,7 +136,7 @@ public static partial class ManifestParser
             v.Finish();
             if ((data is null) == (recording is null))
                 errors.Add(ManifestDiagnosticIds.InvalidValue, v.Element.Offset, "'optimization.validation' names its data once: \"data\": \"validation.csv\" (model-input samples) or \"recording\": \"validation.wav\" (a sensor recording the preprocess chain windows)");
-            else validation = data is not null ? DataFileAt(data, false) : new DataFile(recording!, true);
+            else validation = data is not null ? DataFileAt(data) : new DataFile(recording!, true);
         }
         var budget = new AccuracyBudget(null, null, null);
         if (obj.Object("budget", false, "{ \"maxAccuracyDrop\": 0.5 }") is { } b)
@@ -154,11 +154,11 @@ public static partial class ManifestParser
 
     /// <summary>A data file named by a string (a <c>.wav</c> is a recording, anything else model-input samples) or by
     /// <c>{ "recording": "x.csv" }</c>, the form for a CSV recording.</summary>
-    private static DataFile? ReadDataFile(ManifestObject obj, string field, ManifestErrors errors)
+    private static DataFile? ReadDataFile(ManifestObject obj, string field)
     {
         var p = obj.Property(field);
         if (p is null) return null;
-        if (p.Value.Kind == System.Text.Json.JsonTokenType.StartObject)
+        if (p.Value.Kind == JsonTokenType.StartObject)
         {
             var o = obj.Object(field, false, "{ \"recording\": \"bench.csv\" }")!;
             string? recording = o.String("recording", true, "\"bench.csv\"");
@@ -166,10 +166,10 @@ public static partial class ManifestParser
             return recording is null ? null : new DataFile(recording, true);
         }
         string? path = obj.String(field, false, "\"calib.f32\" or { \"recording\": \"bench.csv\" }");
-        return path is null ? null : DataFileAt(path, false);
+        return path is null ? null : DataFileAt(path);
     }
 
-    private static DataFile DataFileAt(string path, bool recording) => new(path, recording || RecordingFile.IsWav(path));
+    private static DataFile DataFileAt(string path) => new(path, RecordingFile.IsWav(path));
 
     private static (int, int) At(ManifestObject obj, string field, ManifestErrors errors)
     {
