@@ -33,8 +33,8 @@ namespace EdgeToken.Generators
         public static readonly DiagnosticDescriptor CompiledModelUnreadable = Error("ET0012", "Compiled model cannot be read");
         public static readonly DiagnosticDescriptor ModelDoesNotCompile = Error("ET0013", "Model does not compile");
         public static readonly DiagnosticDescriptor BackendUnavailable = Error("ET0014", "Unknown execution provider");
-        // ET0015 (the optimised model misses the accuracy budget) comes from the build step alone: it needs the
-        // validation data and both models, which the generator never loads.
+        // ET0015 (the optimised model misses the accuracy budget) and ET0021 (calibration or validation data unusable)
+        // come from the build step alone: they need the data files and both models, which the generator never loads.
         public static readonly DiagnosticDescriptor PreprocessSizeMismatch = Error("ET0016", "Preprocessing chain output does not fit the model's input");
         public static readonly DiagnosticDescriptor UnknownPreprocessOp = Error("ET0017", "Unknown preprocessing operator");
         public static readonly DiagnosticDescriptor InvalidPreprocessParameter = Error("ET0018", "Preprocessing step parameter out of range");

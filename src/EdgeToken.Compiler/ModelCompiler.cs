@@ -69,10 +69,10 @@ public static class ModelCompiler
     private static IReadOnlyList<float[]> CheckSamples(Graph graph, IReadOnlyList<float[]> samples)
     {
         var input = CalibratedInput(graph, "");
-        if (samples.Count == 0) throw new CompileException("no calibration samples");
+        if (samples.Count == 0) throw new DataFileException("no calibration samples");
         long n = input.Info.ElementCount;
         if (samples.FirstOrDefault(s => s.Length != n) is { } bad)
-            throw new CompileException($"a calibration sample holds {bad.Length} values; the model's input '{input.Name}' holds {n}");
+            throw new DataFileException($"a calibration sample holds {bad.Length} values; the model's input '{input.Name}' holds {n}");
         return samples;
     }
 

@@ -14,7 +14,7 @@ public sealed record OptimizationValidation(int Samples, double SqnrDb, double M
         bool classifier, IReadOnlyList<int>? labels = null)
     {
         if (labels is not null && labels.Count != samples.Count)
-            throw new CompileException($"validation: {samples.Count} samples but {labels.Count} labels");
+            throw new Quantization.DataFileException($"{samples.Count} samples but {labels.Count} labels; give one class index per sample (per window of a recording)");
         var f = new PlanExecutor(reference.Plan);
         var q = new PlanExecutor(optimised.Plan);
         double signal = 0, noise = 0, worst = 0;

@@ -87,9 +87,7 @@ public static class ManifestCompiler
         else try
         {
             var o = manifest.Optimization;
-            List<float[]>? recorded = null;
-            try { recorded = o?.Calibration is { IsRecording: true } r ? RecordingWindows.Load(manifest.Resolve(r.Path), manifest.Input, chain) : null; }
-            catch (CompileException e) { return Fail(ManifestDiagnosticIds.ModelDoesNotCompile, o!.Position, $"calibration recording: {e.Message}"); }
+            var recorded = o?.Calibration is { IsRecording: true } r ? RecordingWindows.Load(manifest.Resolve(r.Path), manifest.Input, chain) : null;
             compiled = ModelCompiler.Compile(graph, new CompileOptions
             {
                 Bindings = manifest.Dimensions,
@@ -105,6 +103,10 @@ public static class ManifestCompiler
                 Prune = o?.Prune,
                 BiasCorrection = o?.BiasCorrection ?? false,
             });
+        }
+        catch (Quantization.DataFileException e)
+        {
+            return Fail(ManifestDiagnosticIds.DataUnusable, manifest.Optimization!.Position, $"calibration data: {e.Message}");
         }
         catch (UnsupportedModelException e)
         {
@@ -161,9 +163,9 @@ public static class ManifestCompiler
                 var labels = opt.ValidationLabels is { } l ? ReadLabels(manifest.Resolve(l)) : null;
                 validation = Analysis.OptimizationValidation.Measure(reference, compiled, samples, meaning.Kind == OutputKind.Classes, labels);
             }
-            catch (CompileException e)
+            catch (Quantization.DataFileException e)
             {
-                return Fail(ManifestDiagnosticIds.ModelDoesNotCompile, opt.Position, $"validation data: {e.Message}");
+                return Fail(ManifestDiagnosticIds.DataUnusable, opt.Position, $"validation data: {e.Message}");
             }
             if (AccuracyBudgetCheck.Missed(opt.Budget, validation, compiled) is { } message)
                 return Fail(ManifestDiagnosticIds.AccuracyBudgetMissed, opt.Position, message);
@@ -174,14 +176,14 @@ public static class ManifestCompiler
 
     private static List<int> ReadLabels(string path)
     {
-        if (!File.Exists(path)) throw new CompileException($"{path}: labels file not found");
+        if (!File.Exists(path)) throw new Quantization.DataFileException($"{path}: labels file not found");
         var labels = new List<int>();
         int line = 0;
         foreach (var text in File.ReadLines(path))
         {
             line++;
             if (text.Trim() is { Length: > 0 } t && !t.StartsWith('#'))
-                labels.Add(int.TryParse(t, out int v) ? v : throw new CompileException($"{path}:{line}: '{t}' is not a class index"));
+                labels.Add(int.TryParse(t, out int v) ? v : throw new Quantization.DataFileException($"{path}:{line}: '{t}' is not a class index"));
         }
         return labels;
     }

@@ -42,4 +42,6 @@ public static class ManifestDiagnosticIds
     public const string InvalidPreprocessParameter = "ET0018";
     /// <summary>A preprocessing step gets a kind of signal it cannot take (bands of samples, a window on a spectrum).</summary>
     public const string PreprocessOrder = "ET0019";
+    /// <summary>Calibration or validation data (or labels) missing, malformed, or not shaped like the input.</summary>
+    public const string DataUnusable = "ET0021";
 }

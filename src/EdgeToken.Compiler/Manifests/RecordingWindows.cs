@@ -1,3 +1,4 @@
+using EdgeToken.Compiler.Quantization;
 using EdgeToken.Sensors.Replay;
 
 namespace EdgeToken.Compiler.Manifests;
@@ -20,12 +21,12 @@ public static class RecordingWindows
     /// the manifest's input (the message names the file and what to change).</exception>
     public static List<float[]> Load(string path, SensorInput input, PreprocessChain chain)
     {
-        if (!File.Exists(path)) throw new CompileException($"{path}: recording not found");
+        if (!File.Exists(path)) throw new DataFileException($"{path}: recording not found");
         try
         {
             long frameCount = CountFrames(path, input);
             if (frameCount < input.Window)
-                throw new CompileException($"{path}: {frameCount} frames ({frameCount / input.SampleRate:0.###} s) is shorter than one window of {input.Window} frames; record at least {input.Window / input.SampleRate:0.###} s");
+                throw new DataFileException($"{path}: {frameCount} frames ({frameCount / input.SampleRate:0.###} s) is shorter than one window of {input.Window} frames; record at least {input.Window / input.SampleRate:0.###} s");
             long windows = (frameCount - input.Window) / input.Hop + 1;
             long stride = (windows + MaxWindows - 1) / MaxWindows;
             var runner = new PreprocessRunner(chain);
@@ -39,7 +40,7 @@ public static class RecordingWindows
             }
             return samples;
         }
-        catch (InvalidDataException e) { throw new CompileException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}"); }
+        catch (InvalidDataException e) { throw new DataFileException(e.Message.StartsWith(path, StringComparison.Ordinal) ? e.Message : $"{path}: {e.Message}"); }
     }
 
     private static long CountFrames(string path, SensorInput input)
@@ -58,12 +59,12 @@ public static class RecordingWindows
         if (source.ChannelCount != input.Channels)
         {
             source.Dispose();
-            throw new CompileException($"{path}: the recording has {source.ChannelCount} channel(s), the manifest's input has {input.Channels}; record the channels the model reads, in its order");
+            throw new DataFileException($"{path}: the recording has {source.ChannelCount} channel(s), the manifest's input has {input.Channels}; record the channels the model reads, in its order");
         }
         if (Math.Abs(source.SampleRateHz - input.SampleRate) > 1e-6 * input.SampleRate)
         {
             source.Dispose();
-            throw new CompileException($"{path}: the recording is sampled at {source.SampleRateHz} Hz, the manifest's input at {input.SampleRate} Hz; record at the rate the device samples (windows and DSP bands are in that rate's frames)");
+            throw new DataFileException($"{path}: the recording is sampled at {source.SampleRateHz} Hz, the manifest's input at {input.SampleRate} Hz; record at the rate the device samples (windows and DSP bands are in that rate's frames)");
         }
         return source;
     }

@@ -15,13 +15,13 @@ public static class CalibrationData
 {
     public static List<float[]> Load(string path, int elementsPerSample)
     {
-        if (!File.Exists(path)) throw new CompileException($"{path}: calibration file not found");
+        if (!File.Exists(path)) throw new DataFileException($"{path}: calibration file not found");
         return Path.GetExtension(path).ToLowerInvariant() switch
         {
             ".f32" => ReadRaw(path, elementsPerSample),
             ".csv" => ReadCsv(path, elementsPerSample),
-            ".wav" => throw new CompileException($"{path}: a .wav is a sensor recording, not model inputs; name it as a manifest's \"calibration\", whose input section and preprocess chain turn each window into a model input (a bare model has no front end to run it through)"),
-            _ => throw new CompileException($"{path}: unknown calibration format; use .f32 (raw float32 little-endian) or .csv (one sample per line)"),
+            ".wav" => throw new DataFileException($"{path}: a .wav is a sensor recording, not model inputs; name it as a manifest's \"calibration\", whose input section and preprocess chain turn each window into a model input (a bare model has no front end to run it through)"),
+            _ => throw new DataFileException($"{path}: unknown calibration format; use .f32 (raw float32 little-endian) or .csv (one sample per line)"),
         };
     }
 
@@ -30,7 +30,7 @@ public static class CalibrationData
         var bytes = File.ReadAllBytes(path);
         int sampleBytes = n * sizeof(float);
         if (bytes.Length == 0 || bytes.Length % sampleBytes != 0)
-            throw new CompileException($"{path}: {bytes.Length} bytes is not a whole number of samples of {n} float32 values ({sampleBytes} bytes each)");
+            throw new DataFileException($"{path}: {bytes.Length} bytes is not a whole number of samples of {n} float32 values ({sampleBytes} bytes each)");
         var samples = new List<float[]>(bytes.Length / sampleBytes);
         for (int s = 0; s < bytes.Length; s += sampleBytes)
         {
@@ -52,18 +52,18 @@ public static class CalibrationData
             if (text.Length == 0 || text[0] == '#') continue;
             var cells = text.Split(',');
             if (cells.Length != n)
-                throw new CompileException($"{path}:{lineNumber}:1: {cells.Length} values, the model's input has {n}");
+                throw new DataFileException($"{path}:{lineNumber}:1: {cells.Length} values, the model's input has {n}");
             var v = new float[n];
             int column = 1;
             for (int i = 0; i < n; i++)
             {
                 if (!float.TryParse(cells[i], NumberStyles.Float, CultureInfo.InvariantCulture, out v[i]))
-                    throw new CompileException($"{path}:{lineNumber}:{column}: '{cells[i].Trim()}' is not a number");
+                    throw new DataFileException($"{path}:{lineNumber}:{column}: '{cells[i].Trim()}' is not a number");
                 column += cells[i].Length + 1;
             }
             samples.Add(v);
         }
-        if (samples.Count == 0) throw new CompileException($"{path}: no samples");
+        if (samples.Count == 0) throw new DataFileException($"{path}: no samples");
         return samples;
     }
 }

@@ -24,17 +24,17 @@ public class CalibrationTests
         string dir = TestModels.TempDir();
         string f32 = Path.Combine(dir, "short.f32");
         File.WriteAllBytes(f32, new byte[10]);
-        Assert.Contains("not a whole number of samples of 4", Assert.Throws<CompileException>(() => CalibrationData.Load(f32, 4)).Message);
+        Assert.Contains("not a whole number of samples of 4", Assert.Throws<DataFileException>(() => CalibrationData.Load(f32, 4)).Message);
         string csv = Path.Combine(dir, "bad.csv");
         File.WriteAllLines(csv, ["1,2,3,4", "1,2,x,4"]);
-        Assert.Contains("bad.csv:2:5: 'x' is not a number", Assert.Throws<CompileException>(() => CalibrationData.Load(csv, 4)).Message);
+        Assert.Contains("bad.csv:2:5: 'x' is not a number", Assert.Throws<DataFileException>(() => CalibrationData.Load(csv, 4)).Message);
         File.WriteAllLines(csv, ["1,2,3"]);
-        Assert.Contains("bad.csv:1:1: 3 values", Assert.Throws<CompileException>(() => CalibrationData.Load(csv, 4)).Message);
-        Assert.Contains("not found", Assert.Throws<CompileException>(() => CalibrationData.Load(Path.Combine(dir, "none.f32"), 4)).Message);
+        Assert.Contains("bad.csv:1:1: 3 values", Assert.Throws<DataFileException>(() => CalibrationData.Load(csv, 4)).Message);
+        Assert.Contains("not found", Assert.Throws<DataFileException>(() => CalibrationData.Load(Path.Combine(dir, "none.f32"), 4)).Message);
         File.WriteAllText(csv + ".bin", "x");
-        Assert.Contains("unknown calibration format", Assert.Throws<CompileException>(() => CalibrationData.Load(csv + ".bin", 4)).Message);
+        Assert.Contains("unknown calibration format", Assert.Throws<DataFileException>(() => CalibrationData.Load(csv + ".bin", 4)).Message);
         File.WriteAllText(csv + ".wav", "RIFF");
-        Assert.Contains("a .wav is a sensor recording, not model inputs; name it as a manifest's \"calibration\"", Assert.Throws<CompileException>(() => CalibrationData.Load(csv + ".wav", 4)).Message);
+        Assert.Contains("a .wav is a sensor recording, not model inputs; name it as a manifest's \"calibration\"", Assert.Throws<DataFileException>(() => CalibrationData.Load(csv + ".wav", 4)).Message);
     }
 
     [Fact]

@@ -94,12 +94,13 @@ public class RecordingCalibrationTests
         using (var w = RecordingFile.Create(Path.Combine(dir, "fast.wav"), 2 * Rate, 1)) w.Write(Frames(200, 1));
         using (var w = RecordingFile.Create(Path.Combine(dir, "short.wav"), Rate, 1)) w.Write(Frames(Window - 1, 1));
 
-        string Error(string optimization)
+        string Error(string optimization, string id = ManifestDiagnosticIds.DataUnusable)
         {
             var result = ManifestCompiler.Compile(Manifest(dir, optimization));
             Assert.False(result.Succeeded);
             Assert.NotEmpty(result.Diagnostics);
             Assert.All(result.Diagnostics, d => Assert.EndsWith("Mlp.edgemodel.json", d.Path));
+            Assert.Contains(result.Diagnostics, d => d.Id == id);
             return string.Join("\n", result.Diagnostics.Select(d => d.Message));
         }
 
@@ -108,8 +109,14 @@ public class RecordingCalibrationTests
         Assert.Contains("short.wav: 63 frames (0.63 s) is shorter than one window of 64 frames", Error("""{ "calibration": "short.wav", "quantize": { } }"""));
         Assert.Contains("short.wav: 63 frames", Error("""{ "calibration": "run.wav", "quantize": { }, "validation": { "recording": "short.wav" } }"""));
         Assert.Contains("none.wav: recording not found", Error("""{ "calibration": "none.wav", "quantize": { } }"""));
-        Assert.Contains("names its data once", Error("""{ "calibration": "run.wav", "quantize": { }, "validation": { "data": "windows.f32", "recording": "run.wav" } }"""));
-        Assert.Contains("'optimization.calibration.recording'", Error("""{ "calibration": { "file": "run.csv" }, "quantize": { } }"""));
+        Assert.Contains("names its data once", Error("""{ "calibration": "run.wav", "quantize": { }, "validation": { "data": "windows.f32", "recording": "run.wav" } }""", ManifestDiagnosticIds.InvalidValue));
+        Assert.Contains("'optimization.calibration.recording'", Error("""{ "calibration": { "file": "run.csv" }, "quantize": { } }""", ManifestDiagnosticIds.MissingField));
+        // Model inputs and labels that do not fit are the same kind of error, not the model's.
+        File.WriteAllBytes(Path.Combine(dir, "odd.f32"), new byte[12]);
+        Assert.Contains("calibration data: ", Error("""{ "calibration": "odd.f32", "quantize": { } }"""));
+        File.WriteAllText(Path.Combine(dir, "three.labels"), "0\n1\n2\n");
+        Assert.Contains($"validation data: {Windows} samples but 3 labels; give one class index per sample (per window of a recording)",
+            Error("""{ "calibration": "run.wav", "quantize": { }, "validation": { "recording": "run.wav", "labels": "three.labels" } }"""));
     }
 
     [Theory]
