@@ -237,6 +237,45 @@ for (int n = 0; n <= 100; n++)
         }
     }
 }
+// Where branches meet (EdgeToken.QAdd, QMul, QConcat): Int8Rescale's Vector<T> loop (256-bit on x64, 128-bit on ARM64;
+// scalar when no vector hardware) against the per-element reference, at every length up to 100.
+{
+    var add = new Int8Add(0.05, 3, 0.02, -7, 0.06, 1);
+    var mul = new Int8Mul(0.05, 3, 0.02, -7, 0.01, -2, min: -100, max: 90);
+    for (int n = 0; n <= 100; n++)
+    {
+        var a = new sbyte[n];
+        var b = new sbyte[n];
+        for (int i = 0; i < n; i++) { a[i] = (sbyte)rng.Next(-128, 128); b[i] = (sbyte)rng.Next(-128, 128); }
+        var concat = new Int8Concat(2, [n / 2, n - n / 2], [0.03f, 0.05f], [-4, 9], 0.05f, 9);
+        var expected = new sbyte[n];
+        var actual = new sbyte[n];
+        add.RunScalar(a, b, expected);
+        add.Run(a, b, actual);
+        bool same = expected.AsSpan().SequenceEqual(actual);
+        mul.RunScalar(a, b, expected);
+        mul.Run(a, b, actual);
+        same &= expected.AsSpan().SequenceEqual(actual);
+        var joined = new sbyte[2 * n];
+        var aa = new sbyte[2 * (n / 2)];
+        var bb = new sbyte[2 * (n - n / 2)];
+        a.AsSpan(0, n / 2).CopyTo(aa); a.AsSpan(0, n / 2).CopyTo(aa.AsSpan(n / 2));
+        b.AsSpan(0, n - n / 2).CopyTo(bb); b.AsSpan(0, n - n / 2).CopyTo(bb.AsSpan(n - n / 2));
+        concat.Run(0, aa, joined);
+        concat.Run(1, bb, joined);
+        for (int r = 0; r < 2; r++)
+        {
+            for (int i = 0; i < n / 2; i++) same &= joined[r * n + i] == concat.One(0, aa[r * (n / 2) + i]);
+            for (int i = 0; i < n - n / 2; i++) same &= joined[r * n + n / 2 + i] == bb[r * (n - n / 2) + i];
+        }
+        checkedCount += 3;
+        if (!same)
+        {
+            mismatches++;
+            Console.Error.WriteLine($"mismatch: int8 add/mul/concat n={n} (vector {Int8Rescale.IsAccelerated}, {Int8Rescale.Step} codes a step)");
+        }
+    }
+}
 // N:M-pruned convolutions (2:4 and 1:4, masks shared by 12 output channels): the int8 one on every path (the sparse
 // shifted-rows kernel on AVX-512BW and AVX2, the dense kernels on the decompressed weights elsewhere) against the
 // definition on the same weights, and the float one (the SGEMM micro-kernel at this process's vector width) against the

@@ -24,6 +24,9 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
     /// that the int8 cell cannot run; LSTM and RNN have no int8 kernel.</summary>
     public IReadOnlyList<string> FloatRecurrent { get; init; } = [];
 
+    /// <summary>The merges that run int8 (<c>EdgeToken.QAdd</c>, <c>QMul</c>, <c>QConcat</c>), as "count × op".</summary>
+    public IReadOnlyList<string> Merges { get; init; } = [];
+
     /// <summary>Samples calibrated on: model inputs in the file, or windows of a recording after the preprocess chain.</summary>
     public int CalibrationSamples { get; init; }
 
@@ -44,6 +47,8 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
             CalibrationSamples = compiled.CalibrationSamples,
             CalibrationIsRecording = recording,
             FloatRecurrent = [.. compiled.Graph.Nodes.Where(n => n.OpType is "GRU" or "LSTM" or "RNN").Select(n => $"{n.Name} ({n.OpType}: {FloatReason(n, options)})")],
+            Merges = [.. compiled.Graph.Nodes.Select(n => EdgeToken.Runtime.Kernels.Int8.QMerge.FloatOp(n.OpType)).OfType<string>()
+                .GroupBy(op => op, StringComparer.Ordinal).Select(g => $"{g.Count()} × {g.Key}")],
             Lookups = [.. compiled.Graph.Nodes.Where(n => n.OpType == EdgeToken.Runtime.Kernels.Int8.QLookup.OpType)
                 .Select(n => string.Join(" → ", n.Attributes.GetStrings(Quantizer.LookupOps) ?? []))
                 .GroupBy(chain => chain, StringComparer.Ordinal).Select(g => $"{g.Count()} × {g.Key}")],
@@ -71,6 +76,7 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
         foreach (var l in PerLayer)
             Console.WriteLine($"  {l.Name,-20} {l.Op,-7} {l.Activation,-5} {l.FloatBytes,9:N0} {l.Int8Bytes,8:N0} {l.Macs,9:N0} {(l.SqnrDb is { } s ? s.ToString("F1") : "exact"),8} {l.MaxError,10:G4}");
         if (Lookups.Count > 0) Console.WriteLine($"  int8 lookup tables: {string.Join(", ", Lookups)}");
+        if (Merges.Count > 0) Console.WriteLine($"  int8 merges (requantized to their output's parameters): {string.Join(", ", Merges)}");
         if (FloatRecurrent.Count > 0)
             Console.WriteLine($"  float recurrent layers: {string.Join(", ", FloatRecurrent)} (--quantize-recurrent or quantize.recurrent: true forces every GRU to int8, ~2.9x smaller W and R)");
         Console.WriteLine($"  total: {FloatBytes:N0} B float -> {Int8Bytes:N0} B int8 ({SizeRatio:F2}x smaller; weights alone {WeightSizeRatio:F2}x), arena {ArenaBytes:N0} B");

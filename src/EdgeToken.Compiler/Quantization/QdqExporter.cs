@@ -43,6 +43,7 @@ public static class QdqExporter
             if (node.OpType == QGlobalAveragePool.OpType) { WriteAveragePool(b, node, Name); continue; }
             if (node.OpType == QLookup.OpType) { WriteLookup(b, node, Name); continue; }
             if (node.OpType == QGru.OpType) { WriteGru(b, node, Name); continue; }
+            if (QMerge.FloatOp(node.OpType) is { } merge) { WriteMerge(b, node, Name, merge); continue; }
             var fused = FusedActivation.From(node.Attributes);
             string[] fusedKeys = [FusedActivation.AttributeName, FusedActivation.AlphaName, FusedActivation.BetaName];
             if (node.Attributes.Values.Keys.Any(k => k.StartsWith("edgetoken.", StringComparison.Ordinal) && Array.IndexOf(fusedKeys, k) < 0))
@@ -88,6 +89,23 @@ public static class QdqExporter
     }
 
     /// <summary>An int8 GlobalAveragePool as DequantizeLinear of x → the float GlobalAveragePool → QuantizeLinear.</summary>
+    /// <summary>An int8 Add, Mul or Concat: DequantizeLinear of every input with its own parameters, the float operator,
+    /// QuantizeLinear to the output's.</summary>
+    private static void WriteMerge(OnnxModelBuilder b, Node node, Func<Value, string> name, string floatOp)
+    {
+        var a = node.Attributes;
+        string p = node.Name;
+        var scales = a.GetFloats(QMerge.InputScales)!;
+        var zeros = a.GetInts(QMerge.InputZeroPoints)!;
+        var inputs = node.Inputs.Select((v, i) => b.Node("DequantizeLinear",
+            [name(v!), Float(b, $"{p}_x{i}_scale", scales[i]), Int8(b, $"{p}_x{i}_zero_point", (int)zeros[i])], [$"{p}_x{i}_float"])).ToArray();
+        string y = floatOp == "Concat"
+            ? b.Node(floatOp, inputs, [$"{p}_y_float"], ("axis", a.GetInt("axis", 0)))
+            : b.Node(floatOp, inputs, [$"{p}_y_float"]);
+        b.Node("QuantizeLinear", [y, Float(b, $"{p}_y_scale", a.GetFloat(QMerge.OutputScale, 1f)), Int8(b, $"{p}_y_zero_point", (int)a.GetInt(QMerge.OutputZeroPoint, 0))],
+            [node.Outputs[0]!.Name]);
+    }
+
     private static void WriteAveragePool(OnnxModelBuilder b, Node node, Func<Value, string> name)
     {
         var a = node.Attributes;

@@ -19,7 +19,8 @@ public static partial class Quantizer
     /// itself (a MaxPool over a lookup hands down its own).</summary>
     private static bool TryInt8(Graph graph, Value v, QuantizationParameters? wanted, Dictionary<Value, Value> int8Of,
         Dictionary<Value, QuantizationParameters> parameters) =>
-        int8Of.ContainsKey(v) || TryPassThrough(graph, v, wanted, int8Of, parameters) || TryLookup(graph, v, wanted, int8Of, parameters);
+        int8Of.ContainsKey(v) || TryPassThrough(graph, v, wanted, int8Of, parameters) || TryLookup(graph, v, wanted, int8Of, parameters)
+        || TryMerge(graph, v, int8Of, parameters);
 
     /// <summary>When <paramref name="x"/> comes from a chain of element-wise float operators (<see cref="LookupStep"/>)
     /// whose source is int8 (directly or through pass-through operators), adds one <c>EdgeToken.QLookup</c> from that

@@ -10,7 +10,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// MatMul (with a constant 2-D weight) and Conv (1-D or 2-D, with a constant weight), optionally with a fused Relu or
 /// Clip, into <c>QuantizeLinear → EdgeToken.QGemm/QConv → DequantizeLinear</c>. Where one quantized layer feeds the next, the next reads the
 /// int8 tensor directly, also through a MaxPool, Flatten or GlobalAveragePool (<c>EdgeToken.QGlobalAveragePool</c>) between
-/// them and through chains of element-wise ops, which become one <c>EdgeToken.QLookup</c> table, so a chain of layers stays
+/// them and through chains of element-wise ops, which become one <c>EdgeToken.QLookup</c> table, and where branches meet
+/// (Add, Mul, Concat: <c>EdgeToken.QAdd/QMul/QConcat</c>, <see cref="TryMerge"/>), so a chain of layers stays
 /// in int8 and only the float boundaries convert. A GRU with constant weights that <see cref="QuantizeOptions.Recurrent"/> selects (by
 /// default <see cref="RecurrentCostModel"/>: the ones expected to run faster in int8) becomes <c>EdgeToken.QGru</c> (int8 weights, activations quantized per step at run time).</summary>
 /// <remarks>Weights: symmetric int8 per output channel (or per tensor). Activations: asymmetric int8 per tensor. The bias is
@@ -30,7 +31,7 @@ public static partial class Quantizer
         var candidates = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && (IsEligibleGemm(n) || IsEligibleConv(n))).ToList();
         var grus = graph.Nodes.Where(n => !options.Exclude.Contains(n.Name) && IsEligibleGru(n)
             && (options.Recurrent ?? RecurrentCostModel.Int8Pays(GruHidden(n)))).ToList();
-        var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Concat(AveragePoolOutputs(graph))
+        var targets = candidates.SelectMany(n => new[] { n.Inputs[0]!, n.Outputs[0]! }).Concat(AveragePoolOutputs(graph)).Concat(MergeValues(graph))
             .Concat(grus.Select(n => GruOutput(n)!)).Distinct().ToList();
         var seen = Calibrator.Collect(graph, targets, samples);
         var parameters = new Dictionary<Value, QuantizationParameters>();

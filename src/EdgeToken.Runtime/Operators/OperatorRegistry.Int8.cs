@@ -14,6 +14,9 @@ public static partial class OperatorRegistry
         ops.Add(new QGlobalAveragePoolOperator());
         ops.Add(new QLookupOperator());
         ops.Add(new QGruOperator());
+        ops.Add(new QBinaryOperator(QMerge.AddOpType));
+        ops.Add(new QBinaryOperator(QMerge.MulOpType));
+        ops.Add(new QConcatOperator());
         // The sparse N:M layers the compiler's sparse rewrite writes after pruning.
         ops.Add(new SparseGemmOperator());
         ops.Add(new QSparseGemmOperator());

@@ -20,7 +20,28 @@ public sealed class Int8Mul(double scaleA, int zeroA, double scaleB, int zeroB, 
         return (sbyte)Math.Clamp(v, min, max);
     }
 
+    /// <summary><see cref="Int8Rescale"/>'s vector loop, the tail by <see cref="One"/>.</summary>
     public void Run(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> y)
+    {
+        int i = 0;
+        if (Int8Rescale.IsAccelerated)
+        {
+            Span<System.Numerics.Vector<long>> va = stackalloc System.Numerics.Vector<long>[8];
+            Span<System.Numerics.Vector<long>> vb = stackalloc System.Numerics.Vector<long>[8];
+            var m = new System.Numerics.Vector<long>(_m);
+            for (int step = Int8Rescale.Step; i + step <= y.Length; i += step)
+            {
+                Int8Rescale.Widen(a.Slice(i, step), zeroA, va);
+                Int8Rescale.Widen(b.Slice(i, step), zeroB, vb);
+                for (int k = 0; k < 8; k++) va[k] = va[k] * vb[k] * m;
+                Int8Rescale.Finish(va, FractionBits, zeroY, min, max, y.Slice(i, step));
+            }
+        }
+        RunScalar(a[i..], b[i..], y[i..]);
+    }
+
+    /// <summary>The scalar reference, element by element.</summary>
+    public void RunScalar(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, Span<sbyte> y)
     {
         for (int i = 0; i < y.Length; i++) y[i] = One(a[i], b[i]);
     }

@@ -46,6 +46,46 @@ public class Int8ElementwiseTests
         Assert.Equal([mul.One(13, 3), mul.One(13, -17)], y);
     }
 
+    [Fact]
+    public void Vector_add_and_mul_equal_the_scalar_reference_on_every_pair_of_codes()
+    {
+        // Every (a, b) pair once, in a length that leaves a tail for the scalar loop; clamps inside the byte range.
+        var a = new sbyte[65536 + 7];
+        var b = new sbyte[a.Length];
+        for (int i = 0; i < a.Length; i++) { a[i] = (sbyte)(i >> 8); b[i] = (sbyte)i; }
+        var add = new Int8Add(0.05, 3, 0.02, -7, 0.06, 1);
+        var half = new Int8Add(0.5, 0, 0.5, 0, 1, 0, 0, 127);
+        var mul = new Int8Mul(0.05, 3, 0.02, -7, 0.01, -2, -100, 90);
+        for (int kernel = 0; kernel < 3; kernel++)
+        {
+            var expected = new sbyte[a.Length];
+            var actual = new sbyte[a.Length];
+            switch (kernel)
+            {
+                case 0: add.RunScalar(a, b, expected); add.Run(a, b, actual); break;
+                case 1: half.RunScalar(a, b, expected); half.Run(a, b, actual); break;
+                default: mul.RunScalar(a, b, expected); mul.Run(a, b, actual); break;
+            }
+            Assert.Equal(expected, actual);
+        }
+    }
+
+    [Fact]
+    public void Vector_concat_requantization_equals_the_scalar_reference()
+    {
+        var x = new sbyte[256 * 3 + 5];
+        for (int i = 0; i < x.Length; i++) x[i] = (sbyte)(i * 7);
+        var concat = new Int8Concat(1, [x.Length], [0.09f], [-20], 0.05f, 4);
+        var y = new sbyte[x.Length];
+        concat.Run(0, x, y);
+        for (int i = 0; i < x.Length; i++)
+        {
+            double exact = (x[i] + 20) * (double)0.09f / 0.05f;
+            Assert.Equal(concat.One(0, x[i]), y[i]);
+            Assert.Equal(Math.Clamp(Math.Round(exact, MidpointRounding.AwayFromZero) + 4, -128, 127), y[i]);
+        }
+    }
+
     public static TheoryData<string> Functions() => ["Sigmoid", "Tanh", "Gelu", "HardSwish"];
 
     [Theory]
