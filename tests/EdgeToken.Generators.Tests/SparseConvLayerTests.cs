@@ -27,31 +27,6 @@ public sealed class SparseConvLayerTests
         }
         """;
 
-    private const string Harness = """
-        using System;
-        using Acme.Sparse;
-        public static class Harness
-        {
-            public static float[] Infer(float[] window)
-            {
-                var p = new SparseConvModel();
-                var o = new float[SparseConvModel.OutputLength];
-                p.Infer(window, o);
-                return o;
-            }
-
-            public static long Allocations(float[] window, int runs)
-            {
-                var p = new SparseConvModel();
-                var o = new float[SparseConvModel.OutputLength];
-                for (int i = 0; i < 200; i++) p.Infer(window, o);
-                long bytes = GC.GetAllocatedBytesForCurrentThread();
-                for (int i = 0; i < runs; i++) p.Infer(window, o);
-                return GC.GetAllocatedBytesForCurrentThread() - bytes;
-            }
-        }
-        """;
-
     /// <summary>x [1, 2048] → [1, 16, 128] → Conv k5 pad 2, 16→32 + Relu → Conv k5 pad 2, 32→32 + Relu → GlobalAveragePool
     /// → Gemm 32→4: cnn1d's conv layers.</summary>
     private static OnnxModelBuilder Model()
@@ -75,7 +50,7 @@ public sealed class SparseConvLayerTests
         string manifest = TestPipelines.WriteProject(Model(), Manifest.Replace("OPTIMIZATION", "{ \"prune\": { \"pattern\": \"2:4\" } }"), file: "sparse.edgemodel.json");
         var compilation = TestPipelines.Compile(manifest);
         Assert.Equal(2, compilation.Model.Plan.Steps.Count(s => s.OpType == "EdgeToken.SparseConv"));
-        AssertTheExecutorsOutputWithoutAllocating(manifest, compilation, exact: false);
+        GeneratedMatchesExecutor.Check(manifest, compilation, exact: false);
     }
 
     [Fact]
@@ -90,28 +65,6 @@ public sealed class SparseConvLayerTests
         var compilation = TestPipelines.Compile(manifest);
         if (Int8ShiftedRowsConv.KernelPath(Int8Paths.Best) is not null)
             Assert.Equal(2, compilation.Model.Plan.Steps.Count(s => s.OpType == "EdgeToken.QSparseConv"));
-        AssertTheExecutorsOutputWithoutAllocating(manifest, compilation, exact: true);
-    }
-
-    private static void AssertTheExecutorsOutputWithoutAllocating(string manifest, ManifestCompilation compilation, bool exact)
-    {
-        var (output, diagnostics, _) = TestPipelines.Run(TestPipelines.NewCompilation(Harness),
-            TestPipelines.ManifestText(manifest), TestPipelines.GenerationText(manifest, compilation));
-        Assert.Empty(diagnostics);
-        var harness = TestPipelines.EmitAndLoad(output).GetType("Harness")!;
-        for (int seed = 0; seed < 4; seed++)
-        {
-            var r = new Random(seed);
-            var window = Enumerable.Range(0, Window).Select(_ => (float)(r.NextDouble() * 2 - 1)).ToArray();
-            var executor = new PlanExecutor(compilation.Model.Plan);
-            window.CopyTo(executor.Input<float>(0));
-            executor.Run();
-            var expected = executor.Output<float>(0).ToArray();
-            var actual = (float[])harness.GetMethod("Infer")!.Invoke(null, [window])!;
-            if (exact) Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), actual.Select(BitConverter.SingleToInt32Bits));
-            float scale = Math.Max(1f, expected.Max(MathF.Abs));
-            for (int i = 0; i < expected.Length; i++) Assert.True(MathF.Abs(expected[i] - actual[i]) <= 1e-5f * scale, $"output {i}: {expected[i]} vs {actual[i]}");
-        }
-        Assert.Equal(0L, (long)harness.GetMethod("Allocations")!.Invoke(null, [new float[Window], 5_000])!);
+        GeneratedMatchesExecutor.Check(manifest, compilation, exact: true);
     }
 }
