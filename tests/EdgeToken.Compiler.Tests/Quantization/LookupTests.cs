@@ -98,15 +98,7 @@ public class LookupTests(ITestOutputHelper output)
         Assert.Equal(["QuantizeLinear", QConv.OpType, QLookup.OpType, "MaxPool", QConv.OpType, QLookup.OpType, "Flatten", QGemm.OpType, "DequantizeLinear"], ops);
         Assert.Equal(3, q.QuantizedLayers.Count);
 
-        var (ef, eq) = (new PlanExecutor(f.Plan), new PlanExecutor(q.Plan));
-        double signal = 0, noise = 0;
-        foreach (var x in QuantModels.Samples(20, length, 900))
-        {
-            var yf = QuantModels.Run(ef, x);
-            var yq = QuantModels.Run(eq, x);
-            for (int i = 0; i < yf.Length; i++) { signal += yf[i] * yf[i]; noise += (yf[i] - yq[i]) * (yf[i] - yq[i]); }
-        }
-        double sqnr = 10 * Math.Log10(signal / noise);
+        var (sqnr, _) = QuantModels.Compare(new PlanExecutor(f.Plan), new PlanExecutor(q.Plan), length);
         output.WriteLine($"output SQNR {sqnr:F1} dB");
         Assert.True(sqnr > 25, $"output SQNR {sqnr:F1} dB");
     }

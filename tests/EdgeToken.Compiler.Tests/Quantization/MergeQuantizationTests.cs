@@ -44,16 +44,8 @@ public class MergeQuantizationTests
         Assert.DoesNotContain("Add", ops);
         Assert.DoesNotContain("Concat", ops);
 
-        var fe = new PlanExecutor(f.Plan);
         var qe = new PlanExecutor(q.Plan);
-        double signal = 0, noise = 0;
-        foreach (var x in QuantModels.Samples(30, length, 900))
-        {
-            var expected = QuantModels.Run(fe, x);
-            var actual = QuantModels.Run(qe, x);
-            for (int i = 0; i < expected.Length; i++) { signal += expected[i] * expected[i]; noise += (expected[i] - actual[i]) * (expected[i] - actual[i]); }
-        }
-        double sqnr = 10 * Math.Log10(signal / noise);
+        var (sqnr, _) = QuantModels.Compare(new PlanExecutor(f.Plan), qe, length, count: 30);
         Assert.True(sqnr > 25, $"output SQNR {sqnr:F1} dB against float");
 
         string exported = Path.Combine(dir, "branches.qdq.onnx");

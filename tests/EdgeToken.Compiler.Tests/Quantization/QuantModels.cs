@@ -41,6 +41,25 @@ internal static class QuantModels
         return (differing, total);
     }
 
+    /// <summary>Output SQNR in dB and largest absolute error of <paramref name="actual"/> against <paramref name="expected"/>
+    /// on <paramref name="count"/> random samples.</summary>
+    public static (double SqnrDb, double MaxError) Compare(PlanExecutor expected, PlanExecutor actual, int length, int count = 20)
+    {
+        double signal = 0, noise = 0, worst = 0;
+        foreach (var x in QuantModels.Samples(count, length, 900))
+        {
+            var e = QuantModels.Run(expected, x);
+            var a = QuantModels.Run(actual, x);
+            for (int i = 0; i < e.Length; i++)
+            {
+                signal += (double)e[i] * e[i];
+                noise += (double)(e[i] - a[i]) * (e[i] - a[i]);
+                worst = Math.Max(worst, Math.Abs(e[i] - a[i]));
+            }
+        }
+        return (10 * Math.Log10(signal / noise), worst);
+    }
+
     /// <summary>One inference on an executor: x in, a copy of the first output out.</summary>
     public static float[] Run(PlanExecutor e, float[] x)
     {

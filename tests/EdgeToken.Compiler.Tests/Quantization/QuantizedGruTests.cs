@@ -9,23 +9,6 @@ namespace EdgeToken.Compiler.Tests.Quantization;
 /// float model, the report row, and the QDQ export run by ONNX Runtime.</summary>
 public class QuantizedGruTests
 {
-    private static (double SqnrDb, double MaxError) Compare(PlanExecutor expected, PlanExecutor actual, int length, int count = 20)
-    {
-        double signal = 0, noise = 0, worst = 0;
-        foreach (var x in QuantModels.Samples(count, length, 900))
-        {
-            var e = QuantModels.Run(expected, x);
-            var a = QuantModels.Run(actual, x);
-            for (int i = 0; i < e.Length; i++)
-            {
-                signal += (double)e[i] * e[i];
-                noise += (double)(e[i] - a[i]) * (e[i] - a[i]);
-                worst = Math.Max(worst, Math.Abs(e[i] - a[i]));
-            }
-        }
-        return (10 * Math.Log10(signal / noise), worst);
-    }
-
     /// <summary>Per-row int8 weights and per-step int8 activations: on outputs in [-1, 1] of these random GRUs (|W| ≤ 0.3,
     /// |R| ≤ 0.2), measured SQNR 46–64 dB (2026-11-24); the bounds leave room for other seeds, and a wrong gate, row or
     /// scale gives SQNR near 0 dB.</summary>
@@ -40,7 +23,7 @@ public class QuantizedGruTests
         var (f, q, _, length) = QuantModels.CompileBoth(QuantModels.Gru(seed: hidden, input: input, hidden: hidden, direction: direction, linearBeforeReset: linear), [12, 1, input]);
         Assert.Contains(q.Plan.Steps, s => s.OpType == QGru.OpType);
         Assert.DoesNotContain(q.Plan.Steps, s => s.OpType == "GRU");
-        var (sqnr, worst) = Compare(new PlanExecutor(f.Plan), new PlanExecutor(q.Plan), length);
+        var (sqnr, worst) = QuantModels.Compare(new PlanExecutor(f.Plan), new PlanExecutor(q.Plan), length);
         Assert.True(sqnr > 38, $"SQNR {sqnr:F1} dB");
         Assert.True(worst < 0.03, $"largest error {worst}");
     }
@@ -76,7 +59,7 @@ public class QuantizedGruTests
         {
             var q = ModelCompiler.CompileFile(model, new CompileOptions { CalibrationPath = calib, Quantize = options });
             Assert.Contains(q.Plan.Steps, s => s.OpType == QGru.OpType);
-            var (sqnr, _) = Compare(new PlanExecutor(f.Plan), new PlanExecutor(q.Plan), 12 * 6);
+            var (sqnr, _) = QuantModels.Compare(new PlanExecutor(f.Plan), new PlanExecutor(q.Plan), 12 * 6);
             Assert.True(sqnr > 20, $"per channel {options.PerChannelWeights}, {options.WeightBits} bits: SQNR {sqnr:F1} dB");
         }
     }
