@@ -32,6 +32,15 @@ internal static class GeneratedMatchesExecutor
         }
         """;
 
+    /// <summary>16 windows of uniform noise in [-1, 1] as calibration.f32 beside the manifest.</summary>
+    public static void WriteCalibration(string manifest, int window)
+    {
+        var calibration = new float[16 * window];
+        var rng = new Random(3);
+        for (int i = 0; i < calibration.Length; i++) calibration[i] = (float)(rng.NextDouble() * 2 - 1);
+        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(manifest)!, "calibration.f32"), System.Runtime.InteropServices.MemoryMarshal.AsBytes(calibration.AsSpan()).ToArray());
+    }
+
     public static void Check(string manifest, ManifestCompilation compilation, bool exact)
     {
         var m = compilation.Manifest;

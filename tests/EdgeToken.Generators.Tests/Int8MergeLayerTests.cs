@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using EdgeToken.Compiler.Onnx;
 using EdgeToken.Runtime.Kernels.Int8;
 using EdgeToken.Runtime.Tensors;
@@ -46,10 +45,7 @@ public sealed class Int8MergeLayerTests
               "optimization": { "calibration": "calibration.f32", "quantize": {} }
             }
             """, file: "merge.edgemodel.json");
-        var calibration = new float[16 * Window];
-        var rng = new Random(3);
-        for (int i = 0; i < calibration.Length; i++) calibration[i] = (float)(rng.NextDouble() * 2 - 1);
-        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(manifest)!, "calibration.f32"), MemoryMarshal.AsBytes(calibration.AsSpan()).ToArray());
+        GeneratedMatchesExecutor.WriteCalibration(manifest, Window);
         var compilation = TestPipelines.Compile(manifest);
         var ops = compilation.Model.Plan.Steps.Select(s => s.OpType).ToList();
         Assert.Contains(QMerge.AddOpType, ops);

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using EdgeToken.Compiler.Manifests;
 using EdgeToken.Compiler.Onnx;
 using EdgeToken.Runtime.Execution;
@@ -58,10 +57,7 @@ public sealed class SparseConvLayerTests
     {
         string manifest = TestPipelines.WriteProject(Model(), Manifest.Replace("OPTIMIZATION",
             "{ \"calibration\": \"calibration.f32\", \"quantize\": {}, \"prune\": { \"pattern\": \"2:4\" } }"), file: "sparse8.edgemodel.json");
-        var calibration = new float[16 * Window];
-        var rng = new Random(3);
-        for (int i = 0; i < calibration.Length; i++) calibration[i] = (float)(rng.NextDouble() * 2 - 1);
-        File.WriteAllBytes(Path.Combine(Path.GetDirectoryName(manifest)!, "calibration.f32"), MemoryMarshal.AsBytes(calibration.AsSpan()).ToArray());
+        GeneratedMatchesExecutor.WriteCalibration(manifest, Window);
         var compilation = TestPipelines.Compile(manifest);
         if (Int8ShiftedRowsConv.KernelPath(Int8Paths.Best) is not null)
             Assert.Equal(2, compilation.Model.Plan.Steps.Count(s => s.OpType == "EdgeToken.QSparseConv"));
