@@ -34,6 +34,7 @@ public static partial class Quantizer
     {
         if (x.Producer is not { } op || op.Output(0) != x || !IsMerge(op) || !parameters.TryGetValue(x, out var qy)) return false;
         var inputs = op.Inputs.Select(v => v!).ToArray();
+        // Every input is tried (no short cut): one found int8 later must not be quantized again from its float form.
         var int8 = inputs.Select(v => TryInt8(graph, v, null, int8Of, parameters)).ToArray();
         if (!int8.Any(b => b)) return false;
         var xs = inputs.Select((v, i) => Int8Input(graph, $"{op.Name}_input{i}", v, parameters[v], int8Of)).ToArray();

@@ -11,6 +11,8 @@ public sealed class Int8Concat
     private readonly long[] _ratios; // 0: the input has the output's parameters, copied
     private readonly int[] _zeros;
     private readonly int _zeroY;
+    private readonly int[] _offsets; // where each input's block starts in an output row
+    private readonly int _row;       // values of one output row (all blocks)
 
     /// <param name="outer">Product of the dimensions before the axis.</param>
     /// <param name="blocks">Per input: values from the axis on (its axis length × the product of the dimensions after it).</param>
@@ -20,6 +22,12 @@ public sealed class Int8Concat
             throw new ArgumentException($"{blocks.Length} inputs need as many scales and zero points, got {scales.Length} and {zeroPoints.Length}");
         (_outer, _blocks, _zeros, _zeroY) = (outer, blocks, zeroPoints, zeroY);
         _ratios = new long[blocks.Length];
+        _offsets = new int[blocks.Length];
+        for (int i = 0; i < blocks.Length; i++)
+        {
+            _offsets[i] = _row;
+            _row += blocks[i];
+        }
         for (int i = 0; i < blocks.Length; i++)
             _ratios[i] = scales[i] == scaleY && zeroPoints[i] == zeroY ? 0 : Int8Add.ToFixed((double)scales[i] / scaleY);
     }
@@ -54,12 +62,7 @@ public sealed class Int8Concat
     /// requantized. Run it for every input to fill <paramref name="y"/>.</summary>
     public void Run(int input, ReadOnlySpan<sbyte> x, Span<sbyte> y)
     {
-        int b = _blocks[input], row = 0, offset = 0;
-        for (int i = 0; i < _blocks.Length; i++)
-        {
-            if (i == input) offset = row;
-            row += _blocks[i];
-        }
+        int b = _blocks[input], row = _row, offset = _offsets[input];
         if (x.Length < _outer * b || y.Length < _outer * row) throw new ArgumentException("input or output too short for the concat");
         for (int n = 0; n < _outer; n++)
         {

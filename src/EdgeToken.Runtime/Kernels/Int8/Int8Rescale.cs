@@ -1,5 +1,4 @@
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
 
@@ -39,17 +38,17 @@ public static class Int8Rescale
         var z = new Vector<long>(zero);
         var lo = new Vector<long>(min);
         var hi = new Vector<long>(max);
-        Span<Vector<long>> r = stackalloc Vector<long>[8];
-        for (int k = 0; k < 8; k++)
-        {
-            var sign = Vector.ShiftRightArithmetic(v[k], 63);
-            var magnitude = (v[k] ^ sign) - sign;
-            var rounded = Vector.ShiftRightLogical(magnitude, shift) + (Vector.ShiftRightLogical(magnitude, shift - 1) & Vector<long>.One);
-            r[k] = Vector.Min(Vector.Max(((rounded ^ sign) - sign) + z, lo), hi);
-        }
         var y = Vector.Narrow(
-            Vector.Narrow(Vector.Narrow(r[0], r[1]), Vector.Narrow(r[2], r[3])),
-            Vector.Narrow(Vector.Narrow(r[4], r[5]), Vector.Narrow(r[6], r[7])));
+            Vector.Narrow(Vector.Narrow(Round(v[0], shift, z, lo, hi), Round(v[1], shift, z, lo, hi)), Vector.Narrow(Round(v[2], shift, z, lo, hi), Round(v[3], shift, z, lo, hi))),
+            Vector.Narrow(Vector.Narrow(Round(v[4], shift, z, lo, hi), Round(v[5], shift, z, lo, hi)), Vector.Narrow(Round(v[6], shift, z, lo, hi), Round(v[7], shift, z, lo, hi))));
         y.CopyTo(codes);
+    }
+
+    private static Vector<long> Round(Vector<long> v, int shift, Vector<long> zero, Vector<long> min, Vector<long> max)
+    {
+        var sign = Vector.ShiftRightArithmetic(v, 63);
+        var magnitude = (v ^ sign) - sign;
+        var rounded = Vector.ShiftRightLogical(magnitude, shift) + (Vector.ShiftRightLogical(magnitude, shift - 1) & Vector<long>.One);
+        return Vector.Min(Vector.Max(((rounded ^ sign) - sign) + zero, min), max);
     }
 }
