@@ -424,5 +424,56 @@ foreach (int hidden in new[] { 1, 5, 8, 13, 20, 24, 32, 33, 48 })
                 }
             }
         }
+// The narrow (32-bit) requantization: the plane on this machine's widest vectors against the definition, at every length
+// and on exact halves, and convolutions that take it (every path's kernels) against Int8Conv.Reference.
+foreach (bool relu in new[] { false, true })
+    foreach (int m in new[] { 1, 3, 7, 1001 })
+        for (int length = 0; length <= 40; length++)
+        {
+            int s = 3 + length % 17, zy = relu ? -100 : 3, bias = rng.Next(-1000, 1000);
+            var (min, max) = relu ? Int8Clamp.Relu(zy) : (-128, 127);
+            int lead = System.Numerics.BitOperations.LeadingZeroCount((uint)m) - 1;
+            var scale = new FixedPointMultiplier(m << lead, s + lead - 31);
+            long reach = Math.Max(1, (1L << 28) / ((long)m << (s - 1)));
+            var acc = Enumerable.Range(0, length).Select(i => (int)((i % 3 == 0 ? (2 * rng.NextInt64(-reach, reach) + 1) << (s - 1) : rng.NextInt64(-reach << s, reach << s)) - bias)).ToArray();
+            long low = acc.Length == 0 ? 0 : acc.Min(), high = acc.Length == 0 ? 0 : acc.Max();
+            if (!NarrowRequantization.TryCreate(scale, bias, low, high, zy, min, max, out var narrow)) continue;
+            var y = new sbyte[length];
+            Requantize.Plane(acc, narrow, y);
+            checkedCount++;
+            if (acc.Where((a, i) => Requantize.One(a + bias, scale, zy, min, max) != y[i]).Any())
+            {
+                mismatches++;
+                Console.Error.WriteLine($"mismatch: narrow requantization m={m} s={s} length={length} relu={relu}");
+            }
+        }
+foreach (var (name, g) in new[]
+{
+    ("pointwise", Int8ConvGeometry.Create(16, 8, 8, 8, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
+    ("1-D k5", Int8ConvGeometry.Create(16, 1, 64, 12, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+    ("depthwise 3x3", Int8ConvGeometry.Create(8, 16, 16, 8, 3, 3, 8, (1, 1), (1, 1), (1, 1, 1, 1))),
+    ("grouped", Int8ConvGeometry.Create(8, 6, 6, 4, 3, 3, 2, (1, 1), (1, 1), (1, 1, 1, 1))),
+})
+    foreach (var path in supported)
+    {
+        var x = Enumerable.Range(0, g.Channels * g.Height * g.Width).Select(_ => (sbyte)rng.Next(-128, 128)).ToArray();
+        var w = Enumerable.Range(0, g.OutChannels * g.PatchSize).Select(_ => (sbyte)rng.Next(-64, 65)).ToArray();
+        var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-3000, 3000)).ToArray();
+        int zx = rng.Next(-10, 10), zy = rng.Next(-10, 10);
+        var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx);
+        var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(0.0005 + rng.NextDouble() * 0.002).WithSignificantBits(10)).ToArray();
+        var expected = new sbyte[g.OutChannels * g.OutPixels];
+        Int8Conv.Reference(g, x, w, bias, scales, zx, zy, zy, 127, expected);
+        var weights = new Int8ConvWeights(g, w, path);
+        var narrow = weights.Narrow(folded, scales, zy, zy, 127);
+        var actual = new sbyte[expected.Length];
+        if (narrow is not null) weights.Run(x, folded, scales, zx, zy, zy, 127, actual, new byte[g.ScratchBytes], narrow);
+        checkedCount++;
+        if (narrow is null || !expected.AsSpan().SequenceEqual(actual))
+        {
+            mismatches++;
+            Console.Error.WriteLine($"mismatch: narrow-requantized convolution {name} on {path}{(narrow is null ? " (no narrow form)" : "")}");
+        }
+    }
 Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");
 return mismatches == 0 ? 0 : 1;

@@ -63,6 +63,7 @@ public static partial class Quantizer
             shifts[i] = m.Shift;
         }
         var folded = Int8Conv.FoldZeroPoint(bias, w.Constant!.AsSpan<sbyte>(), n, qx.ZeroPoint);
+        if (opType == QConv.OpType) NarrowMultipliers(w.Constant!.AsSpan<sbyte>(), folded, qy.ZeroPoint, multipliers, shifts);
         (int Min, int Max) clamp = activation.Kind switch
         {
             "Relu" => Int8Clamp.Relu(qy.ZeroPoint),
@@ -86,6 +87,36 @@ public static partial class Quantizer
         var node = new Node(name, opType, attributes, [xq, w, Constant($"{name}_bias_int32", ElementType.Int32, [n], folded)], [yq]);
         yq.Producer = node;
         return node;
+    }
+
+    /// <summary>The fewest significant bits a convolution's multipliers are rounded to so that its requantization runs on
+    /// 32-bit lanes (<see cref="NarrowRequantization"/>): 10 bits put each channel's scale within 2^-10 (0.1 %) of the
+    /// float one, at most an eighth of the output's rounding step at full scale (127 · 2^-10) against the half step of the
+    /// rounding itself. A layer that would need fewer keeps the full 31 bits and the 64-bit requantization.</summary>
+    internal const int NarrowMultiplierBits = 10;
+
+    /// <summary>Rounds each output channel's multiplier to as many significant bits as keep every accumulator its int8
+    /// inputs can give (<see cref="NarrowRequantization.AccumulatorRange"/>, folded bias added) times the multiplier
+    /// within an int32, when that is at least <see cref="NarrowMultiplierBits"/> for every channel; otherwise leaves them.
+    /// One multiplier for all channels is rounded for the widest channel.</summary>
+    private static void NarrowMultipliers(ReadOnlySpan<sbyte> w, int[] foldedBias, int outputZeroPoint, long[] multipliers, long[] shifts)
+    {
+        int n = foldedBias.Length, k = w.Length / n;
+        var bits = new int[multipliers.Length];
+        Array.Fill(bits, 31);
+        for (int c = 0; c < n; c++)
+        {
+            var (low, high) = NarrowRequantization.AccumulatorRange(w.Slice(c * k, k));
+            long magnitude = Math.Max(Math.Abs(low + foldedBias[c]), Math.Abs(high + foldedBias[c]));
+            int i = multipliers.Length == 1 ? 0 : c;
+            bits[i] = Math.Min(bits[i], NarrowRequantization.SignificantBits(magnitude, (int)shifts[i], outputZeroPoint));
+        }
+        if (Array.Exists(bits, b => b < NarrowMultiplierBits)) return;
+        for (int i = 0; i < multipliers.Length; i++)
+        {
+            var m = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]).WithSignificantBits(bits[i]);
+            (multipliers[i], shifts[i]) = (m.Multiplier, m.Shift);
+        }
     }
 
     /// <summary>The int8 tensor <paramref name="x"/> was quantized to, adding the <c>QuantizeLinear</c> the first time.</summary>

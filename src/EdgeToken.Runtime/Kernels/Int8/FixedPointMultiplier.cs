@@ -29,6 +29,18 @@ public readonly record struct FixedPointMultiplier(int Multiplier, int Shift)
         return new FixedPointMultiplier((int)q, shift);
     }
 
+    /// <summary>The same scale with the multiplier rounded (halves up) to its <paramref name="bits"/> leading significant
+    /// bits, the rest zero: what lets <see cref="NarrowRequantization"/> multiply on 32-bit lanes. Unchanged for 31 bits
+    /// or more, or a multiplier below 2^30 (a scale so small that <see cref="FromReal"/> gave up bits already).</summary>
+    public FixedPointMultiplier WithSignificantBits(int bits)
+    {
+        if (bits < 1) throw new ArgumentOutOfRangeException(nameof(bits), bits, "a multiplier keeps at least one bit");
+        if (bits >= 31 || Multiplier < 1 << 30) return this;
+        int drop = 31 - bits;
+        long q = ((long)Multiplier + (1L << (drop - 1))) >> drop << drop;
+        return q == 1L << 31 ? new FixedPointMultiplier(1 << 30, Shift - 1) : new FixedPointMultiplier((int)q, Shift);
+    }
+
     /// <summary>The real value this multiplier stands for.</summary>
     public double Real => Multiplier * Math.Pow(2, -(31 + Shift));
 

@@ -18,17 +18,17 @@ public static class Int8Conv
     /// channel or one for all.</summary>
     public static void Run(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max,
-        Span<sbyte> y, Span<byte> scratch, Int8Path path)
+        Span<sbyte> y, Span<byte> scratch, Int8Path path, ReadOnlySpan<NarrowRequantization> narrow = default)
     {
-        if (g.IsDepthwise) Int8DepthwiseConv.Run(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch);
-        else RunGemm(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, path);
+        if (g.IsDepthwise) Int8DepthwiseConv.Run(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, narrow);
+        else RunGemm(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, path, narrow);
     }
 
     /// <summary>The GEMM path for any convolution, depthwise too (the tests compare <see cref="Int8DepthwiseConv"/> with
     /// it); <paramref name="scratch"/> at least <see cref="Int8ConvGeometry.GemmScratchBytes"/>.</summary>
     internal static void RunGemm(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max,
-        Span<sbyte> y, Span<byte> scratch, Int8Path path)
+        Span<sbyte> y, Span<byte> scratch, Int8Path path, ReadOnlySpan<NarrowRequantization> narrow = default)
     {
         var patches = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch[..(g.OutPixels * g.PatchStride)]);
         var acc = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(scratch.Slice(g.PatchBytes, g.GroupOutChannels * g.OutPixels * sizeof(int)));
@@ -43,6 +43,12 @@ public static class Int8Conv
         {
             if (!g.ChannelsLast) Gather(g, x, grp, (sbyte)inputZeroPoint, patches);
             Int8Gemm.Run(path, w.Slice(grp * mg * g.PatchStride, mg * g.PatchStride), patches, acc, mg, g.PatchStride, g.OutPixels);
+            if (!narrow.IsEmpty)
+            {
+                for (int c = 0; c < mg; c++)
+                    Requantize.Plane(acc.Slice(c * g.OutPixels, g.OutPixels), narrow[grp * mg + c], y.Slice((grp * mg + c) * g.OutPixels, g.OutPixels));
+                continue;
+            }
             Requantize.Channels(acc, mg, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(grp * mg, mg),
                 scales.Length == 1 ? scales : scales.Slice(grp * mg, mg), outputZeroPoint, min, max,
                 y.Slice(grp * mg * g.OutPixels, mg * g.OutPixels));

@@ -2,7 +2,7 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 
 /// <summary>An int8 convolution's weights, laid out once (when its kernel is made) for the kernel that will run them:
 /// <see cref="Int8ShiftedRowsConv"/>'s int16 pairs for an ungrouped convolution on AVX2 or AVX-512BW, otherwise
-/// <see cref="Int8Conv.PackWeights"/>'s rows for <see cref="Int8Conv.Run(Int8ConvGeometry, ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, int, Span{sbyte}, Span{byte}, Int8Path)"/>
+/// <see cref="Int8Conv.PackWeights"/>'s rows for <see cref="Int8Conv.Run"/>
 /// (the GEMM, or the depthwise kernel).</summary>
 /// <remarks>Only one layout is kept: the path is fixed for the life of the process (<see cref="Int8Paths.Best"/>), and
 /// packing per inference would allocate and cost as much as a small layer.</remarks>
@@ -18,11 +18,14 @@ public sealed class Int8ConvWeights
 
     private readonly sbyte[]? _packed;
     private readonly Int8ShiftedRowsConv? _rows;
+    /// <summary>Per output channel, the smallest and largest sum its weights can give (<see cref="NarrowRequantization.AccumulatorRange"/>).</summary>
+    private readonly (long Low, long High)[] _ranges;
 
     /// <param name="w">[M, C/group, kH, kW] as ONNX lays it out.</param>
     public Int8ConvWeights(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, Int8Path path)
     {
         Geometry = g;
+        _ranges = Ranges(w, g.OutChannels);
         if (Int8ShiftedRowsConv.Applies(g) && Int8ShiftedRowsConv.KernelPath(path) is { } rowsPath)
         {
             _rows = new Int8ShiftedRowsConv(g, w);
@@ -35,12 +38,17 @@ public sealed class Int8ConvWeights
         }
     }
 
-    private Int8ConvWeights(Int8ConvGeometry g, Int8ShiftedRowsConv rows, Int8Path path)
+    private Int8ConvWeights(Int8ConvGeometry g, Int8ShiftedRowsConv rows, Int8Path path, (long, long)[] ranges)
     {
         Geometry = g;
+        _ranges = ranges;
         _rows = rows;
         Path = path;
     }
+
+    /// <summary>True when, given narrow requantizations, the sums are requantized in the kernel's registers
+    /// (<see cref="Int8ShiftedRowsConv"/>'s u8 kernels on AVX-512BW with whole vectors and blocks).</summary>
+    internal bool FusesRequantization => _rows is not null && _rows.FusedApplies(Path);
 
     /// <summary>True when the N:M-pruned weights run sparse (<see cref="Int8ShiftedRowsConv.Sparse"/>).</summary>
     public bool Sparse => _rows is { Sparse: true };
@@ -51,16 +59,40 @@ public sealed class Int8ConvWeights
     public static Int8ConvWeights FromSparse(Int8ConvGeometry g, ReadOnlySpan<sbyte> values, ReadOnlySpan<byte> indices, int n, int m, int panel, Int8Path path)
     {
         if (Int8ShiftedRowsConv.SparseApplies(g) && Int8ShiftedRowsConv.KernelPath(path) is { } rowsPath)
-            return new Int8ConvWeights(g, new Int8ShiftedRowsConv(g, values, indices, n, m, panel), rowsPath);
+            return new Int8ConvWeights(g, new Int8ShiftedRowsConv(g, values, indices, n, m, panel), rowsPath,
+                Ranges(Kernels.Sparse.SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel), g.OutChannels));
         return new Int8ConvWeights(g, Kernels.Sparse.SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel), path);
     }
 
-    /// <summary>One image; the arguments as <see cref="Int8Conv.Run(Int8ConvGeometry, ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, int, Span{sbyte}, Span{byte}, Int8Path)"/>
+    /// <summary>One image; the arguments as <see cref="Int8Conv.Run"/>
     /// takes them, <paramref name="scratch"/> at least <see cref="Int8ConvGeometry.ScratchBytes"/>.</summary>
+    /// <param name="narrow">From <see cref="Narrow"/> for this bias and these scales (one per output channel), or empty
+    /// for the full requantization.</param>
     public void Run(ReadOnlySpan<sbyte> x, ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales,
-        int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch)
+        int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch, ReadOnlySpan<NarrowRequantization> narrow = default)
     {
-        if (_rows is not null) _rows.Run(x, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path);
-        else Int8Conv.Run(Geometry, x, _packed, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path);
+        if (_rows is not null) _rows.Run(x, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path, narrow);
+        else Int8Conv.Run(Geometry, x, _packed, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path, narrow);
+    }
+
+    /// <summary>Each output channel's <see cref="NarrowRequantization"/> for the folded <paramref name="bias"/> (or empty)
+    /// and <paramref name="scales"/> (one per channel or one), or null when one channel's sums could overflow it: then
+    /// the kernels requantize on 64 bits. Made once, when the kernel is.</summary>
+    public NarrowRequantization[]? Narrow(ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales, int outputZeroPoint, int min, int max)
+    {
+        var narrow = new NarrowRequantization[_ranges.Length];
+        for (int c = 0; c < narrow.Length; c++)
+            if (!NarrowRequantization.TryCreate(scales[scales.Length == 1 ? 0 : c], bias.IsEmpty ? 0 : bias[c], _ranges[c].Low, _ranges[c].High,
+                    outputZeroPoint, min, max, out narrow[c]))
+                return null;
+        return narrow;
+    }
+
+    private static (long, long)[] Ranges(ReadOnlySpan<sbyte> w, int outChannels)
+    {
+        int k = w.Length / outChannels;
+        var ranges = new (long, long)[outChannels];
+        for (int c = 0; c < outChannels; c++) ranges[c] = NarrowRequantization.AccumulatorRange(w.Slice(c * k, k));
+        return ranges;
     }
 }

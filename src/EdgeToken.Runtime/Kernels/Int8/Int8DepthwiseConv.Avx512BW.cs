@@ -62,18 +62,8 @@ public static partial class Int8DepthwiseConv
         ref sbyte ys, int outH, int outW, int rw, int dW) where TRounding : struct, Requantize.IRounding
     {
         if (wc.Length < 9 || scale.Shift < 0) throw new ArgumentException("Channel3x3Avx512: nine weights and a scale below one");
-        var e0 = Vector512.Create(WeightPair(wc[0], wc[3])).AsInt16();
-        var e1 = Vector512.Create(WeightPair(wc[1], wc[4])).AsInt16();
-        var e2 = Vector512.Create(WeightPair(wc[2], wc[5])).AsInt16();
-        var e3 = Vector512.Create(WeightPair(wc[6], 0)).AsInt16();
-        var e4 = Vector512.Create(WeightPair(wc[7], 0)).AsInt16();
-        var e5 = Vector512.Create(WeightPair(wc[8], 0)).AsInt16();
-        var o0 = Vector512.Create(WeightPair(0, wc[0])).AsInt16();
-        var o1 = Vector512.Create(WeightPair(0, wc[1])).AsInt16();
-        var o2 = Vector512.Create(WeightPair(0, wc[2])).AsInt16();
-        var o3 = Vector512.Create(WeightPair(wc[3], wc[6])).AsInt16();
-        var o4 = Vector512.Create(WeightPair(wc[4], wc[7])).AsInt16();
-        var o5 = Vector512.Create(WeightPair(wc[5], wc[8])).AsInt16();
+        var (e0, e1, e2, e3, e4, e5) = EvenRowWeights(wc);
+        var (o0, o1, o2, o3, o4, o5) = OddRowWeights(wc);
         var b = Vector512.Create(bias);
         var multiplier = Vector512.Create((long)scale.Multiplier);
         var (half, shift, zp, lo, hi) = TRounding.Constants(scale, zeroPoint, min, max);
@@ -86,24 +76,72 @@ public static partial class Int8DepthwiseConv
             int even = 2 * m * outW, odd = even + outW;
             for (int ow = lastStep; ow >= 0; ow -= 16)
             {
-                nuint r0 = (nuint)(m * rw + ow), r1 = r0 + (nuint)rw;
-                var a0 = Vector512.LoadUnsafe(ref p, r0).AsInt16();
-                var a1 = Vector512.LoadUnsafe(ref p, r0 + d).AsInt16();
-                var a2 = Vector512.LoadUnsafe(ref p, r0 + 2 * d).AsInt16();
-                var c0 = Vector512.LoadUnsafe(ref p, r1).AsInt16();
-                var c1 = Vector512.LoadUnsafe(ref p, r1 + d).AsInt16();
-                var c2 = Vector512.LoadUnsafe(ref p, r1 + 2 * d).AsInt16();
-                var sumEven = (Avx512BW.MultiplyAddAdjacent(a0, e0) + Avx512BW.MultiplyAddAdjacent(a1, e1))
-                    + (Avx512BW.MultiplyAddAdjacent(a2, e2) + Avx512BW.MultiplyAddAdjacent(c0, e3))
-                    + (Avx512BW.MultiplyAddAdjacent(c1, e4) + Avx512BW.MultiplyAddAdjacent(c2, e5));
-                var sumOdd = (Avx512BW.MultiplyAddAdjacent(a0, o0) + Avx512BW.MultiplyAddAdjacent(a1, o1))
-                    + (Avx512BW.MultiplyAddAdjacent(a2, o2) + Avx512BW.MultiplyAddAdjacent(c0, o3))
-                    + (Avx512BW.MultiplyAddAdjacent(c1, o4) + Avx512BW.MultiplyAddAdjacent(c2, o5));
+                var (sumEven, sumOdd) = Sums3x3(ref p, (nuint)(m * rw + ow), (nuint)rw, d, e0, e1, e2, e3, e4, e5, o0, o1, o2, o3, o4, o5);
                 Requantize.SixteenBelowOne<TRounding>(sumEven + b, multiplier.AsInt32(), multiplier.AsInt32(), half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(even + ow));
                 Requantize.SixteenBelowOne<TRounding>(sumOdd + b, multiplier.AsInt32(), multiplier.AsInt32(), half, shift, zp, lo, hi).StoreUnsafe(ref ys, (nuint)(odd + ow));
             }
         }
         return 2 * m;
+    }
+
+    /// <summary><see cref="Channel3x3Avx512{TRounding}"/> with a <see cref="NarrowRequantization"/>: the same sums, each
+    /// sixteen requantized in a vpmulld, an add and a shift (<typeparamref name="TSign"/>: with or without the sign term),
+    /// all constants in registers. Returns the first output row it did not do.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
+    internal static int Channel3x3NarrowAvx512<TSign>(ref int p, ReadOnlySpan<sbyte> wc, NarrowRequantization n,
+        ref sbyte ys, int outH, int outW, int rw, int dW) where TSign : struct, Requantize.INarrowSign
+    {
+        if (wc.Length < 9) throw new ArgumentException("Channel3x3NarrowAvx512: nine weights");
+        var (e0, e1, e2, e3, e4, e5) = EvenRowWeights(wc);
+        var (o0, o1, o2, o3, o4, o5) = OddRowWeights(wc);
+        var (multiplier, biasProduct, offset, shift, lo, hi) = Requantize.NarrowConstants<TSign>(n);
+        int last = outH * outW, lastStep = (outW - 1) & ~15;
+        nuint d = (nuint)dW;
+        int m = 0;
+        for (; 2 * m + 1 < outH && (2 * m + 1) * outW + lastStep + 16 <= last; m++)
+        {
+            int even = 2 * m * outW, odd = even + outW;
+            for (int ow = lastStep; ow >= 0; ow -= 16)
+            {
+                var (sumEven, sumOdd) = Sums3x3(ref p, (nuint)(m * rw + ow), (nuint)rw, d, e0, e1, e2, e3, e4, e5, o0, o1, o2, o3, o4, o5);
+                TSign.Sixteen(sumEven, multiplier, biasProduct, offset, shift, lo, hi).StoreUnsafe(ref ys, (nuint)(even + ow));
+                TSign.Sixteen(sumOdd, multiplier, biasProduct, offset, shift, lo, hi).StoreUnsafe(ref ys, (nuint)(odd + ow));
+            }
+        }
+        return 2 * m;
+    }
+
+    /// <summary>The first row of a pair's weights: (w0, w1), (w2, 0) per kernel column, as pairs of rows m and m + 1.</summary>
+    private static (Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>) EvenRowWeights(ReadOnlySpan<sbyte> wc) =>
+        (Vector512.Create(WeightPair(wc[0], wc[3])).AsInt16(), Vector512.Create(WeightPair(wc[1], wc[4])).AsInt16(), Vector512.Create(WeightPair(wc[2], wc[5])).AsInt16(),
+         Vector512.Create(WeightPair(wc[6], 0)).AsInt16(), Vector512.Create(WeightPair(wc[7], 0)).AsInt16(), Vector512.Create(WeightPair(wc[8], 0)).AsInt16());
+
+    /// <summary>The second row's: (0, w0), (w1, w2) per kernel column.</summary>
+    private static (Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>) OddRowWeights(ReadOnlySpan<sbyte> wc) =>
+        (Vector512.Create(WeightPair(0, wc[0])).AsInt16(), Vector512.Create(WeightPair(0, wc[1])).AsInt16(), Vector512.Create(WeightPair(0, wc[2])).AsInt16(),
+         Vector512.Create(WeightPair(wc[3], wc[6])).AsInt16(), Vector512.Create(WeightPair(wc[4], wc[7])).AsInt16(), Vector512.Create(WeightPair(wc[5], wc[8])).AsInt16());
+
+    /// <summary>The sums of two output rows' sixteen positions from row pairs at <paramref name="r0"/> and r0 + rw: six
+    /// loads, twelve vpmaddwd.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector512<int> Even, Vector512<int> Odd) Sums3x3(ref int p, nuint r0, nuint rw, nuint d,
+        Vector512<short> e0, Vector512<short> e1, Vector512<short> e2, Vector512<short> e3, Vector512<short> e4, Vector512<short> e5,
+        Vector512<short> o0, Vector512<short> o1, Vector512<short> o2, Vector512<short> o3, Vector512<short> o4, Vector512<short> o5)
+    {
+        nuint r1 = r0 + rw;
+        var a0 = Vector512.LoadUnsafe(ref p, r0).AsInt16();
+        var a1 = Vector512.LoadUnsafe(ref p, r0 + d).AsInt16();
+        var a2 = Vector512.LoadUnsafe(ref p, r0 + 2 * d).AsInt16();
+        var c0 = Vector512.LoadUnsafe(ref p, r1).AsInt16();
+        var c1 = Vector512.LoadUnsafe(ref p, r1 + d).AsInt16();
+        var c2 = Vector512.LoadUnsafe(ref p, r1 + 2 * d).AsInt16();
+        var even = (Avx512BW.MultiplyAddAdjacent(a0, e0) + Avx512BW.MultiplyAddAdjacent(a1, e1))
+            + (Avx512BW.MultiplyAddAdjacent(a2, e2) + Avx512BW.MultiplyAddAdjacent(c0, e3))
+            + (Avx512BW.MultiplyAddAdjacent(c1, e4) + Avx512BW.MultiplyAddAdjacent(c2, e5));
+        var odd = (Avx512BW.MultiplyAddAdjacent(a0, o0) + Avx512BW.MultiplyAddAdjacent(a1, o1))
+            + (Avx512BW.MultiplyAddAdjacent(a2, o2) + Avx512BW.MultiplyAddAdjacent(c0, o3))
+            + (Avx512BW.MultiplyAddAdjacent(c1, o4) + Avx512BW.MultiplyAddAdjacent(c2, o5));
+        return (even, odd);
     }
 
     /// <summary>Two weights as <see cref="PairWeights"/> lays them out: the first in the low int16.</summary>

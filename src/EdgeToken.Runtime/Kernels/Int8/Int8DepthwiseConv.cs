@@ -32,17 +32,19 @@ public static partial class Int8DepthwiseConv
     /// it out (channel c's taps at c · <see cref="Int8ConvGeometry.PatchStride"/>); <paramref name="bias"/> folded as for
     /// <see cref="Int8Conv.Run"/>; <paramref name="scratch"/> at least <see cref="Int8ConvGeometry.DepthwiseScratchBytes"/>.</summary>
     public static void Run(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
-        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch) =>
-        Run(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, vector: true);
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch,
+        ReadOnlySpan<NarrowRequantization> narrow = default) =>
+        Run(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, vector: true, narrow);
 
-    /// <summary><see cref="Run(Int8ConvGeometry, ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, int, Span{sbyte}, Span{byte})"/>
+    /// <summary><see cref="Run(Int8ConvGeometry, ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, int, Span{sbyte}, Span{byte}, ReadOnlySpan{NarrowRequantization})"/>
     /// with every sum through <see cref="SumsScalar"/>: the reference.</summary>
     public static void RunScalar(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch) =>
         Run(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, vector: false);
 
     private static void Run(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
-        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch, bool vector)
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch, bool vector,
+        ReadOnlySpan<NarrowRequantization> narrow = default)
     {
         if (!g.IsDepthwise) throw new ArgumentException("Int8DepthwiseConv needs one input and one output channel per group");
         if (scratch.Length < g.DepthwiseScratchBytes) throw new ArgumentException($"depthwise int8 convolution: scratch of {scratch.Length} bytes, needs {g.DepthwiseScratchBytes}");
@@ -50,7 +52,7 @@ public static partial class Int8DepthwiseConv
         var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(g.DepthwiseAccumulatorsOffset, (g.OutPixels + Lanes) * sizeof(int)));
         if (vector && RowPairsApply(g))
         {
-            RunRowPairs(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, plane);
+            RunRowPairs(g, x, w, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, plane, narrow);
             return;
         }
         plane.Fill((short)inputZeroPoint); // the border; each channel overwrites only the interior
@@ -62,7 +64,8 @@ public static partial class Int8DepthwiseConv
             var wc = w.Slice(c * g.PatchStride, taps);
             if (simd) SumsVector(g, plane, wc, acc);
             else SumsScalar(g, plane, wc, acc);
-            Requantize.Channels(acc[..outPixels], 1, outPixels, bias.IsEmpty ? bias : bias.Slice(c, 1), scales.Length == 1 ? scales : scales.Slice(c, 1),
+            if (!narrow.IsEmpty) Requantize.Plane(acc[..outPixels], narrow[c], y.Slice(c * outPixels, outPixels));
+            else Requantize.Channels(acc[..outPixels], 1, outPixels, bias.IsEmpty ? bias : bias.Slice(c, 1), scales.Length == 1 ? scales : scales.Slice(c, 1),
                 outputZeroPoint, min, max, y.Slice(c * outPixels, outPixels));
         }
     }
@@ -72,7 +75,7 @@ public static partial class Int8DepthwiseConv
     /// registers: <see cref="Channel3x3Avx512"/> for the rows it takes, <see cref="ChannelRowPairsAvx512"/> for the rest.</summary>
     private static void RunRowPairs(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<int> bias,
         ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch,
-        Span<short> plane)
+        Span<short> plane, ReadOnlySpan<NarrowRequantization> narrow)
     {
         var pairs = MemoryMarshal.Cast<byte, int>(scratch.Slice(g.DepthwiseRowPairsOffset, g.RowPairRows * g.RowPairsW * sizeof(int)));
         int pixels = g.Height * g.Width, taps = g.KernelH * g.KernelW, outPixels = g.OutPixels, patchStride = g.PatchStride;
@@ -99,7 +102,11 @@ public static partial class Int8DepthwiseConv
             int b = bias.IsEmpty ? 0 : bias[c];
             var scale = scales[scales.Length == 1 ? 0 : c];
             int done = 0;
-            if (fused3x3 && scale.Shift >= 0)
+            if (fused3x3 && !narrow.IsEmpty)
+                done = narrow[c].SignTerm
+                    ? Channel3x3NarrowAvx512<Requantize.NarrowHalfAway>(ref p, wc, narrow[c], ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW)
+                    : Channel3x3NarrowAvx512<Requantize.NarrowHalfUp>(ref p, wc, narrow[c], ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW);
+            else if (fused3x3 && scale.Shift >= 0)
                 done = Requantize.RoundingFor(scale.Shift, outputZeroPoint, min) switch
                 {
                     Requantize.Rounding.HalfUpFolded => Channel3x3Avx512<Requantize.HalfUpFolded>(ref p, wc, b, scale, outputZeroPoint, min, max, ref Unsafe.Add(ref y0, c * outPixels), outH, outW, rw, dW),
@@ -108,7 +115,7 @@ public static partial class Int8DepthwiseConv
                 };
             if (done == outH) continue;
             PairWeights(g, wc, table);
-            var requantize = new Requantize.Channel512(b, scale, outputZeroPoint, min, max);
+            var requantize = narrow.IsEmpty ? new Requantize.Channel512(b, scale, outputZeroPoint, min, max) : new Requantize.Channel512(narrow[c]);
             if (g.StrideW == 2) ChannelRowPairsStride2Avx512(g, pairs, table, requantize, y.Slice(c * outPixels, outPixels));
             else ChannelRowPairsAvx512(g, pairs, table, requantize, y.Slice(c * outPixels, outPixels), done);
         }

@@ -10,25 +10,58 @@ public sealed partial class Int8ShiftedRowsConv
     /// <summary><see cref="Run512"/> on the quad plane: per tap and quad of channels, vpmaddubsw of the pixels' bytes
     /// x + 128 with the broadcast four weight bytes, vpmaddwd with ones to int32, and an add: 64 multiply-adds in three
     /// instructions, where the pair kernel needs four. The accumulators start at -128 · Σw.</summary>
-    private void Run512U8(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, Span<int> acc, int length)
+    private void Run512U8(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, Span<int> acc, int length) =>
+        Run512U8<SumsOut>(x, w, correction, acc, length, ref Unsafe.NullRef<sbyte>(), 0, default);
+
+    /// <summary><see cref="Run512U8(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{int}, int)"/> with the
+    /// block's sums requantized in their registers (<typeparamref name="TOut"/> <see cref="Requantize.NarrowHalfUp"/> or
+    /// <see cref="Requantize.NarrowHalfAway"/>) and stored as bytes at <paramref name="y"/> (channel k of the block at
+    /// k · <paramref name="outPixels"/>), or, for <see cref="SumsOut"/>, stored as int32 sums in <paramref name="acc"/>.
+    /// The run's length must be a multiple of 16 for bytes: every vector's lanes are outputs of the run.</summary>
+    private void Run512U8<TOut>(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, Span<int> acc, int length,
+        ref sbyte y, int outPixels, ReadOnlySpan<NarrowRequantization> narrow) where TOut : struct, Requantize.INarrowSign
     {
         int vectors = (length + 15) / 16, v = 0;
         ref int xs = ref MemoryMarshal.GetReference(x);
         ref int ws = ref MemoryMarshal.GetReference(w);
         ref int cs = ref MemoryMarshal.GetReference(correction);
         ref int a = ref MemoryMarshal.GetReference(acc);
+        ref NarrowRequantization n = ref MemoryMarshal.GetReference(narrow);
         int quads = (_g.Channels + 3) / 4, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
         for (; v + 4 <= vectors; v += 4)
-            Block512x4U8(ref Unsafe.Add(ref xs, v * 16), ref ws, ref cs, ref Unsafe.Add(ref a, v * 16), _tapOffsets, quads, planeInts, stride);
+            Block512x4U8<TOut>(ref Unsafe.Add(ref xs, v * 16), ref ws, ref cs, ref Unsafe.Add(ref a, v * 16), _tapOffsets, quads, planeInts, stride,
+                ref Unsafe.Add(ref y, v * 16), outPixels, ref n);
         for (; v < vectors; v++)
-            Block512x1U8(ref Unsafe.Add(ref xs, v * 16), ref ws, ref cs, ref Unsafe.Add(ref a, v * 16), _tapOffsets, quads, planeInts, stride);
+            Block512x1U8<TOut>(ref Unsafe.Add(ref xs, v * 16), ref ws, ref cs, ref Unsafe.Add(ref a, v * 16), _tapOffsets, quads, planeInts, stride,
+                ref Unsafe.Add(ref y, v * 16), outPixels, ref n);
+    }
+
+    /// <summary>The <c>TOut</c> of the u8 blocks that stores the int32 sums (its <c>Sixteen</c> is never called).</summary>
+    private readonly struct SumsOut : Requantize.INarrowSign
+    {
+        public static Vector128<sbyte> Sixteen(Vector512<int> sums, Vector512<int> multiplier, Vector512<int> biasProduct, Vector512<int> offset,
+            Vector128<int> shift, Vector512<int> lo, Vector512<int> hi) => throw new InvalidOperationException("the sums are stored, not requantized");
+    }
+
+    /// <summary>Channel <paramref name="k"/>'s four vectors of sums requantized and stored as 64 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBytes<TOut>(Vector512<int> s0, Vector512<int> s1, Vector512<int> s2, Vector512<int> s3, ref NarrowRequantization n, int k,
+        ref sbyte y, int outPixels) where TOut : struct, Requantize.INarrowSign
+    {
+        var (m, bp, off, sh, lo, hi) = Requantize.NarrowConstants<TOut>(Unsafe.Add(ref n, k));
+        ref sbyte row = ref Unsafe.Add(ref y, k * outPixels);
+        TOut.Sixteen(s0, m, bp, off, sh, lo, hi).StoreUnsafe(ref row);
+        TOut.Sixteen(s1, m, bp, off, sh, lo, hi).StoreUnsafe(ref row, 16);
+        TOut.Sixteen(s2, m, bp, off, sh, lo, hi).StoreUnsafe(ref row, 32);
+        TOut.Sixteen(s3, m, bp, off, sh, lo, hi).StoreUnsafe(ref row, 48);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Madd(Vector512<byte> x, Vector512<sbyte> w, Vector512<short> ones) =>
         Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), ones);
 
-    private static void Block512x4U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride)
+    private static void Block512x4U8<TOut>(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride,
+        ref sbyte y, int outPixels, ref NarrowRequantization n) where TOut : struct, Requantize.INarrowSign
     {
         var ones = Vector512.Create((short)1);
         Vector512<int> c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33;
@@ -57,6 +90,14 @@ public sealed partial class Int8ShiftedRowsConv
                 c30 += Madd(x0, k, ones); c31 += Madd(x1, k, ones); c32 += Madd(x2, k, ones); c33 += Madd(x3, k, ones);
             }
         }
+        if (typeof(TOut) != typeof(SumsOut))
+        {
+            StoreBytes<TOut>(c00, c01, c02, c03, ref n, 0, ref y, outPixels);
+            StoreBytes<TOut>(c10, c11, c12, c13, ref n, 1, ref y, outPixels);
+            StoreBytes<TOut>(c20, c21, c22, c23, ref n, 2, ref y, outPixels);
+            StoreBytes<TOut>(c30, c31, c32, c33, ref n, 3, ref y, outPixels);
+            return;
+        }
         ref int r1 = ref Unsafe.Add(ref acc, stride);
         ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
         ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);
@@ -66,7 +107,8 @@ public sealed partial class Int8ShiftedRowsConv
         c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, 16); c32.StoreUnsafe(ref r3, 32); c33.StoreUnsafe(ref r3, 48);
     }
 
-    private static void Block512x1U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride)
+    private static void Block512x1U8<TOut>(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride,
+        ref sbyte y, int outPixels, ref NarrowRequantization n) where TOut : struct, Requantize.INarrowSign
     {
         var ones = Vector512.Create((short)1);
         var c0 = Vector512.Create(correction);
@@ -85,6 +127,15 @@ public sealed partial class Int8ShiftedRowsConv
                 c2 += Madd(x0, Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsSByte(), ones);
                 c3 += Madd(x0, Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsSByte(), ones);
             }
+        }
+        if (typeof(TOut) != typeof(SumsOut))
+        {
+            for (int k = 0; k < MR; k++)
+            {
+                var (m, bp, off, sh, lo, hi) = Requantize.NarrowConstants<TOut>(Unsafe.Add(ref n, k));
+                TOut.Sixteen(k == 0 ? c0 : k == 1 ? c1 : k == 2 ? c2 : c3, m, bp, off, sh, lo, hi).StoreUnsafe(ref Unsafe.Add(ref y, k * outPixels));
+            }
+            return;
         }
         c0.StoreUnsafe(ref acc);
         c1.StoreUnsafe(ref acc, (nuint)stride);

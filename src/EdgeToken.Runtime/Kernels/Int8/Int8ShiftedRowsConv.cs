@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -125,13 +126,25 @@ public sealed partial class Int8ShiftedRowsConv
     /// <see cref="Int8Path.Avx512BW"/>, <see cref="Int8Path.Avx2"/> or <see cref="Int8Path.Scalar"/> (the same blocking in
     /// plain C#, for the tests).</summary>
     public void Run(ReadOnlySpan<sbyte> x, ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales,
-        int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch, Int8Path path)
+        int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch, Int8Path path,
+        ReadOnlySpan<NarrowRequantization> narrow = default)
     {
         var g = _g;
         var l = _layout;
         if (x.Length < g.Channels * g.Height * g.Width || y.Length < g.OutChannels * g.OutPixels || scratch.Length < l.ScratchBytes(g))
             throw new ArgumentException("input, output or scratch too short for the convolution");
+        if (!narrow.IsEmpty && FusedApplies(path))
+        {
+            RunU8Fused(x, inputZeroPoint, narrow, y, scratch);
+            return;
+        }
         var acc = Accumulate(x, inputZeroPoint, scratch, path);
+        if (!narrow.IsEmpty)
+        {
+            for (int m = 0; m < g.OutChannels; m++)
+                Requantize.Plane(acc.Slice(m * l.AccStride, g.OutPixels), narrow[m], y.Slice(m * g.OutPixels, g.OutPixels));
+            return;
+        }
         for (int m = 0; m < g.OutChannels; m++)
             Requantize.Channels(acc.Slice(m * l.AccStride, g.OutPixels), 1, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(m, 1),
                 scales.Length == 1 ? scales : scales.Slice(m, 1), outputZeroPoint, min, max, y.Slice(m * g.OutPixels, g.OutPixels));
@@ -199,6 +212,35 @@ public sealed partial class Int8ShiftedRowsConv
                 var xs = plane[_runBase[r]..];
                 if (path == Int8Path.Avx512BW) Run512U8(xs, w, correction, a, _runLength[r]);
                 else Run256U8(xs, w, correction, a, _runLength[r]);
+            }
+    }
+
+    /// <summary>Whether <see cref="RunU8Fused"/> runs: the u8 kernels on AVX-512BW, whole blocks of <see cref="MR"/>
+    /// channels, and runs of whole vectors, so every lane of every block is an output to store.</summary>
+    internal bool FusedApplies(Int8Path path) =>
+        _quadWeights is not null && path == Int8Path.Avx512BW && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0);
+
+    /// <summary>The u8 kernels with every block's sums requantized in its registers (<see cref="NarrowRequantization"/>) and
+    /// stored as bytes: no int32 sums written and read back. The same bytes as requantizing the stored sums.</summary>
+    private void RunU8Fused(ReadOnlySpan<sbyte> x, int inputZeroPoint, ReadOnlySpan<NarrowRequantization> narrow, Span<sbyte> y, Span<byte> scratch)
+    {
+        var l = _layout;
+        if (narrow.Length < _g.OutChannels) throw new ArgumentException($"{narrow.Length} narrow requantizations for {_g.OutChannels} channels");
+        var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
+        int quads = (_g.Channels + 3) / 4, outPixels = _g.OutPixels;
+        LoadInputU8(x, inputZeroPoint, plane);
+        ref sbyte ys = ref MemoryMarshal.GetReference(y);
+        bool signTerm = narrow[0].SignTerm;
+        for (int r = 0; r < _runStart.Length; r++)
+            for (int b = 0; b < _blocks; b++)
+            {
+                var w = _quadWeights.AsSpan(b * _tapOffsets.Length * quads * MR);
+                var correction = _correction.AsSpan(b * MR, MR);
+                var xs = plane[_runBase[r]..];
+                ref sbyte yb = ref Unsafe.Add(ref ys, b * MR * outPixels + _runStart[r]);
+                var nb = narrow.Slice(b * MR, MR);
+                if (signTerm) Run512U8<Requantize.NarrowHalfAway>(xs, w, correction, default, _runLength[r], ref yb, outPixels, nb);
+                else Run512U8<Requantize.NarrowHalfUp>(xs, w, correction, default, _runLength[r], ref yb, outPixels, nb);
             }
     }
 

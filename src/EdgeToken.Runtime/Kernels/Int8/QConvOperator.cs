@@ -45,8 +45,10 @@ internal sealed class QConvOperator : OperatorDefinition
             throw new ShapeException($"{node.OpType} '{node.NodeName}': {multipliers.Length} multipliers and {shifts.Length} shifts for {g.OutChannels} output channels");
         var scales = new FixedPointMultiplier[multipliers.Length];
         for (int i = 0; i < scales.Length; i++) scales[i] = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]);
-        return new QConvKernel(g, weights, node.Input(0).Dims[0], scales, (int)a.GetInt("input_zero_point", 0),
-            (int)a.GetInt("output_zero_point", 0), (int)a.GetInt("min", sbyte.MinValue), (int)a.GetInt("max", sbyte.MaxValue), biasInput);
+        int outputZeroPoint = (int)a.GetInt("output_zero_point", 0), min = (int)a.GetInt("min", sbyte.MinValue), max = (int)a.GetInt("max", sbyte.MaxValue);
+        // The 32-bit requantization needs the bias to bound the sums: a constant, as the compiler always writes it.
+        var narrow = node.Constant(biasInput) is { } bias ? weights.Narrow(bias.AsSpan<int>(), scales, outputZeroPoint, min, max) : null;
+        return new QConvKernel(g, weights, node.Input(0).Dims[0], scales, (int)a.GetInt("input_zero_point", 0), outputZeroPoint, min, max, biasInput, narrow);
     }
 
     /// <param name="weightDims">W's dims when input 1 is not the dense weight (a sparse conv's compressed values).</param>
@@ -88,7 +90,7 @@ internal sealed class QConvOperator : OperatorDefinition
     }
 
     private sealed class QConvKernel(Int8ConvGeometry g, Int8ConvWeights weights, int batch, FixedPointMultiplier[] scales, int inputZeroPoint, int outputZeroPoint,
-        int min, int max, int biasInput) : Kernel
+        int min, int max, int biasInput, NarrowRequantization[]? narrow) : Kernel
     {
         public override int ScratchBytes => g.ScratchBytes;
 
@@ -100,7 +102,7 @@ internal sealed class QConvOperator : OperatorDefinition
             int inSize = g.Channels * g.Height * g.Width, outSize = g.OutChannels * g.OutPixels;
             for (int n = 0; n < batch; n++)
                 weights.Run(x.Slice(n * inSize, inSize), bias, scales, inputZeroPoint, outputZeroPoint, min, max,
-                    y.Slice(n * outSize, outSize), args.Scratch);
+                    y.Slice(n * outSize, outSize), args.Scratch, narrow);
         }
     }
 }

@@ -4,7 +4,7 @@ namespace EdgeToken.Runtime.Tests.Kernels.Int8;
 
 public class Int8DepthwiseConvTests
 {
-    private static readonly (string Name, Int8ConvGeometry G)[] Cases =
+    internal static readonly (string Name, Int8ConvGeometry G)[] Cases =
     [
         ("3x3 pad 1", Int8ConvGeometry.Create(16, 16, 16, 16, 3, 3, 16, (1, 1), (1, 1), (1, 1, 1, 1))),
         ("3x3 no pad narrow", Int8ConvGeometry.Create(3, 7, 5, 3, 3, 3, 3, (1, 1), (1, 1), (0, 0, 0, 0))),
