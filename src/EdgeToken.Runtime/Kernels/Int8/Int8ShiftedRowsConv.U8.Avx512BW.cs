@@ -36,26 +36,6 @@ public sealed partial class Int8ShiftedRowsConv
                 ref Unsafe.Add(ref y, v * 16), outPixels, ref n);
     }
 
-    /// <summary>The <c>TOut</c> of the u8 blocks that stores the int32 sums (its <c>Sixteen</c> is never called).</summary>
-    private readonly struct SumsOut : Requantize.INarrowSign
-    {
-        public static Vector128<sbyte> Sixteen(Vector512<int> sums, Vector512<int> multiplier, Vector512<int> biasProduct, Vector512<int> offset,
-            Vector128<int> shift, Vector512<int> lo, Vector512<int> hi) => throw new InvalidOperationException("the sums are stored, not requantized");
-    }
-
-    /// <summary>Channel <paramref name="k"/>'s four vectors of sums requantized and stored as 64 bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreBytes<TOut>(Vector512<int> s0, Vector512<int> s1, Vector512<int> s2, Vector512<int> s3, ref NarrowRequantization n, int k,
-        ref sbyte y, int outPixels) where TOut : struct, Requantize.INarrowSign
-    {
-        var (m, bp, off, sh, lo, hi) = Requantize.NarrowConstants<TOut>(Unsafe.Add(ref n, k));
-        ref sbyte row = ref Unsafe.Add(ref y, k * outPixels);
-        TOut.Sixteen(s0, m, bp, off, sh, lo, hi).StoreUnsafe(ref row);
-        TOut.Sixteen(s1, m, bp, off, sh, lo, hi).StoreUnsafe(ref row, 16);
-        TOut.Sixteen(s2, m, bp, off, sh, lo, hi).StoreUnsafe(ref row, 32);
-        TOut.Sixteen(s3, m, bp, off, sh, lo, hi).StoreUnsafe(ref row, 48);
-    }
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<int> Madd(Vector512<byte> x, Vector512<sbyte> w, Vector512<short> ones) =>
         Avx512BW.MultiplyAddAdjacent(Avx512BW.MultiplyAddAdjacent(x, w), ones);
@@ -92,10 +72,10 @@ public sealed partial class Int8ShiftedRowsConv
         }
         if (typeof(TOut) != typeof(SumsOut))
         {
-            StoreBytes<TOut>(c00, c01, c02, c03, ref n, 0, ref y, outPixels);
-            StoreBytes<TOut>(c10, c11, c12, c13, ref n, 1, ref y, outPixels);
-            StoreBytes<TOut>(c20, c21, c22, c23, ref n, 2, ref y, outPixels);
-            StoreBytes<TOut>(c30, c31, c32, c33, ref n, 3, ref y, outPixels);
+            StoreBytes<TOut>(c00, c01, c02, c03, ref n, 0, ref y, outPixels, 0, 16, 32, 48);
+            StoreBytes<TOut>(c10, c11, c12, c13, ref n, 1, ref y, outPixels, 0, 16, 32, 48);
+            StoreBytes<TOut>(c20, c21, c22, c23, ref n, 2, ref y, outPixels, 0, 16, 32, 48);
+            StoreBytes<TOut>(c30, c31, c32, c33, ref n, 3, ref y, outPixels, 0, 16, 32, 48);
             return;
         }
         ref int r1 = ref Unsafe.Add(ref acc, stride);
@@ -130,11 +110,7 @@ public sealed partial class Int8ShiftedRowsConv
         }
         if (typeof(TOut) != typeof(SumsOut))
         {
-            for (int k = 0; k < MR; k++)
-            {
-                var (m, bp, off, sh, lo, hi) = Requantize.NarrowConstants<TOut>(Unsafe.Add(ref n, k));
-                TOut.Sixteen(k == 0 ? c0 : k == 1 ? c1 : k == 2 ? c2 : c3, m, bp, off, sh, lo, hi).StoreUnsafe(ref Unsafe.Add(ref y, k * outPixels));
-            }
+            StoreBytes<TOut>(c0, c1, c2, c3, ref n, ref y, outPixels);
             return;
         }
         c0.StoreUnsafe(ref acc);

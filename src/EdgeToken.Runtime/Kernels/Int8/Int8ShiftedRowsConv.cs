@@ -135,7 +135,7 @@ public sealed partial class Int8ShiftedRowsConv
             throw new ArgumentException("input, output or scratch too short for the convolution");
         if (!narrow.IsEmpty && FusedApplies(path))
         {
-            RunU8Fused(x, inputZeroPoint, narrow, y, scratch);
+            RunFused(x, inputZeroPoint, narrow, y, scratch);
             return;
         }
         var acc = Accumulate(x, inputZeroPoint, scratch, path);
@@ -215,33 +215,54 @@ public sealed partial class Int8ShiftedRowsConv
             }
     }
 
-    /// <summary>Whether <see cref="RunU8Fused"/> runs: the u8 kernels on AVX-512BW, whole blocks of <see cref="MR"/>
-    /// channels, and runs of whole vectors, so every lane of every block is an output to store.</summary>
+    /// <summary>Whether <see cref="RunFused"/> runs: AVX-512BW, whole blocks of <see cref="MR"/> channels, and runs of
+    /// whole vectors, so every lane of every block is an output to store.</summary>
     internal bool FusedApplies(Int8Path path) =>
-        _quadWeights is not null && path == Int8Path.Avx512BW && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0);
+        path == Int8Path.Avx512BW && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0);
 
-    /// <summary>The u8 kernels with every block's sums requantized in its registers (<see cref="NarrowRequantization"/>) and
-    /// stored as bytes: no int32 sums written and read back. The same bytes as requantizing the stored sums.</summary>
-    private void RunU8Fused(ReadOnlySpan<sbyte> x, int inputZeroPoint, ReadOnlySpan<NarrowRequantization> narrow, Span<sbyte> y, Span<byte> scratch)
+    /// <summary>The AVX-512BW kernels (u8 or int16 pairs, dense or sparse) with every block's sums requantized in its
+    /// registers (<see cref="NarrowRequantization"/>) and stored as bytes: no int32 sums written and read back. The same
+    /// bytes as requantizing the stored sums.</summary>
+    private void RunFused(ReadOnlySpan<sbyte> x, int inputZeroPoint, ReadOnlySpan<NarrowRequantization> narrow, Span<sbyte> y, Span<byte> scratch)
+    {
+        if (narrow.Length < _g.OutChannels) throw new ArgumentException($"{narrow.Length} narrow requantizations for {_g.OutChannels} channels");
+        if (narrow[0].SignTerm) RunFused<Requantize.NarrowHalfAway>(x, inputZeroPoint, narrow, y, scratch);
+        else RunFused<Requantize.NarrowHalfUp>(x, inputZeroPoint, narrow, y, scratch);
+    }
+
+    private void RunFused<TOut>(ReadOnlySpan<sbyte> x, int inputZeroPoint, ReadOnlySpan<NarrowRequantization> narrow, Span<sbyte> y, Span<byte> scratch)
+        where TOut : struct, Requantize.INarrowSign
     {
         var l = _layout;
-        if (narrow.Length < _g.OutChannels) throw new ArgumentException($"{narrow.Length} narrow requantizations for {_g.OutChannels} channels");
         var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
-        int quads = (_g.Channels + 3) / 4, outPixels = _g.OutPixels;
-        LoadInputU8(x, inputZeroPoint, plane);
+        int outPixels = _g.OutPixels;
         ref sbyte ys = ref MemoryMarshal.GetReference(y);
-        bool signTerm = narrow[0].SignTerm;
-        for (int r = 0; r < _runStart.Length; r++)
+        ref NarrowRequantization n0 = ref MemoryMarshal.GetReference(narrow);
+        if (_quadWeights is not null)
+        {
+            int quads = (_g.Channels + 3) / 4;
+            LoadInputU8(x, inputZeroPoint, plane);
+            for (int r = 0; r < _runStart.Length; r++)
+                for (int b = 0; b < _blocks; b++)
+                    Run512U8<TOut>(plane[_runBase[r]..], _quadWeights.AsSpan(b * _tapOffsets.Length * quads * MR), _correction.AsSpan(b * MR, MR), default,
+                        _runLength[r], ref Unsafe.Add(ref ys, b * MR * outPixels + _runStart[r]), outPixels, narrow.Slice(b * MR, MR));
+            return;
+        }
+        if (_columnPairs) LoadColumnPairs(x, inputZeroPoint, plane);
+        else LoadInput(x, inputZeroPoint, plane);
+        int first = 0, count = _unitCount;
+        if (_shortRuns)
+        {
+            ref int xs = ref MemoryMarshal.GetReference(plane);
+            for (; first + 4 <= _runStart.Length; first += 4)
+                for (int b = 0; b < _blocks; b++)
+                    Block512x4Runs<TOut>(ref xs, ref _weights[b * count * MR], ref _units[b * _unitBlockStride], count, ref Unsafe.NullRef<int>(), first,
+                        ref Unsafe.Add(ref ys, b * MR * outPixels), outPixels, ref Unsafe.Add(ref n0, b * MR));
+        }
+        for (int r = first; r < _runStart.Length; r++)
             for (int b = 0; b < _blocks; b++)
-            {
-                var w = _quadWeights.AsSpan(b * _tapOffsets.Length * quads * MR);
-                var correction = _correction.AsSpan(b * MR, MR);
-                var xs = plane[_runBase[r]..];
-                ref sbyte yb = ref Unsafe.Add(ref ys, b * MR * outPixels + _runStart[r]);
-                var nb = narrow.Slice(b * MR, MR);
-                if (signTerm) Run512U8<Requantize.NarrowHalfAway>(xs, w, correction, default, _runLength[r], ref yb, outPixels, nb);
-                else Run512U8<Requantize.NarrowHalfUp>(xs, w, correction, default, _runLength[r], ref yb, outPixels, nb);
-            }
+                Run512<TOut>(plane[_runBase[r]..], _weights.AsSpan(b * count * MR, count * MR), _units.AsSpan(b * _unitBlockStride, count), default,
+                    _runLength[r], ref Unsafe.Add(ref ys, b * MR * outPixels + _runStart[r]), outPixels, narrow.Slice(b * MR, MR));
     }
 
     /// <summary>One block of <see cref="MR"/> channels over one run in plain C#: what the vector paths compute, lane by lane.</summary>
