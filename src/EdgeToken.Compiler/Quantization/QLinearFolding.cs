@@ -40,7 +40,7 @@ internal static class QLinearFolding
         w.Constant = ConstantTensor.FromArray(ElementType.Int8, rowDims, QdqFolding.WeightRows(wc, transpose: !conv));
         var geometry = conv ? Quantizer.ConvGeometry(node, xd, wc.Dims, qx.ZeroPoint) : NodeAttributes.Empty;
         var int8 = Quantizer.CreateInt8Node($"{node.Name}_int8", conv ? QConv.OpType : QGemm.OpType, geometry, x, y, w, bias, ws, qx, qy,
-            new FusedActivation("", 0f, 0f));
+            new FusedActivation("", 0f, 0f), imported: true);
         graph.Nodes.Remove(node);
         graph.Nodes.Add(int8);
         return true;

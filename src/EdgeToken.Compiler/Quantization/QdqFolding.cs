@@ -14,7 +14,9 @@ namespace EdgeToken.Compiler.Quantization;
 /// are first re-expressed as int8 (<see cref="Uint8Activations"/>). QLinearConv and QLinearMatMul on int8 with constant
 /// symmetric weights go the same way (<see cref="QLinearFolding"/>), and <c>DequantizeLinear → GlobalAveragePool →
 /// QuantizeLinear</c> becomes <c>EdgeToken.QGlobalAveragePool</c>, and a GRU on DequantizeLinear'd int8 W and R (what
-/// the export of <c>EdgeToken.QGru</c> writes) <c>EdgeToken.QGru</c> again.</summary>
+/// the export of <c>EdgeToken.QGru</c> writes) <c>EdgeToken.QGru</c> again, and <c>DequantizeLinear</c>'d int8 inputs
+/// of an Add, Mul or Concat whose output is quantized to int8 <c>EdgeToken.QAdd</c>, <c>QMul</c> or <c>QConcat</c>, and a
+/// chain of element-wise operators between them an <c>EdgeToken.QLookup</c>.</summary>
 /// <remarks>Runs before constant folding, which would otherwise turn the weights' DequantizeLinear into float constants
 /// and lose the int8 values. Folded only when the weights are symmetric (zero point 0, per tensor or per output channel on
 /// the output-channel axis) and x and y are int8 with one scale and zero point each; anything else stays as it came and
@@ -36,6 +38,8 @@ public sealed partial class QdqFolding : IGraphPass
                 "Conv" or "Gemm" or "MatMul" => TryFold(graph, uses, node),
                 "QLinearConv" or "QLinearMatMul" => QLinearFolding.TryFold(graph, node),
                 "GlobalAveragePool" => TryFoldAveragePool(graph, uses, node),
+                "Add" or "Mul" or "Concat" => TryFoldMerge(graph, uses, node),
+                "QuantizeLinear" => TryFoldLookup(graph, uses, node),
                 "GRU" => TryFoldGru(graph, node),
                 _ => false,
             };
@@ -71,7 +75,7 @@ public sealed partial class QdqFolding : IGraphPass
         var geometry = conv ? Quantizer.ConvGeometry(node, xq.Dims, wc.Dims, qx.ZeroPoint) : NodeAttributes.Empty;
         var w = new Value($"{dqw.Input(0)!.Name}_rows") { Type = ElementType.Int8, Dims = conv ? wc.Dims : [n, wc.Dims[channelAxis == 0 ? 1 : 0]] };
         w.Constant = ConstantTensor.FromArray(ElementType.Int8, w.Dims, rows);
-        var int8 = Quantizer.CreateInt8Node($"{node.Name}_int8", conv ? QConv.OpType : QGemm.OpType, geometry, xq, yq, w, bias, ws, qx, qy, activation.Fused);
+        var int8 = Quantizer.CreateInt8Node($"{node.Name}_int8", conv ? QConv.OpType : QGemm.OpType, geometry, xq, yq, w, bias, ws, qx, qy, activation.Fused, imported: true);
         graph.Nodes.Remove(node);
         if (activation.Node is not null) graph.Nodes.Remove(activation.Node);
         graph.Nodes.Remove(quantize);
@@ -93,6 +97,54 @@ public sealed partial class QdqFolding : IGraphPass
         graph.Nodes.Remove(quantize);
         graph.Nodes.Add(Quantizer.CreateAveragePoolNode($"{node.Name}_int8", xq, yq, qx, qy, (int)plane));
         return true;
+    }
+
+    /// <summary><c>DequantizeLinear(int8) per input → Add / Mul / Concat → QuantizeLinear(int8)</c> (what
+    /// <see cref="QdqExporter"/> writes for the int8 merges, and ONNX Runtime's quantizer for a residual Add or a Concat
+    /// between quantized layers) as one <c>EdgeToken.QAdd</c>, <c>QMul</c> or <c>QConcat</c>: Add and Mul only on two
+    /// inputs of the output's shape (the int8 kernels do not broadcast).</summary>
+    private static bool TryFoldMerge(Graph graph, Dictionary<Value, List<(Node Node, int Index)>> uses, Node node)
+    {
+        if (node.Output(0) is not { Dims: { } dims } y || node.Inputs.Count == 0) return false;
+        if (node.OpType == "Concat" ? !node.Attributes.Has("axis")
+            : node.Inputs.Count != 2 || node.Inputs.Any(v => v?.Dims is not { } d || !d.AsSpan().SequenceEqual(dims)))
+            return false;
+        var inputs = node.Inputs.Select(ActivationInput).ToArray();
+        if (inputs.Any(i => i is null)) return false;
+        if (OutputQuantize(uses, y) is not var (activation, quantize, yq, qy) || activation.Node is not null) return false;
+        graph.Nodes.Remove(node);
+        graph.Nodes.Remove(quantize);
+        graph.Nodes.Add(Quantizer.CreateMergeNode($"{node.Name}_int8", node, inputs.Select(i => i!.Value.Int8).ToArray(),
+            inputs.Select(i => i!.Value.Parameters).ToArray(), yq, qy));
+        return true;
+    }
+
+    /// <summary><c>DequantizeLinear(int8) → element-wise float operators → QuantizeLinear(int8)</c> (what
+    /// <see cref="QdqExporter"/> writes for <c>EdgeToken.QLookup</c>, and ONNX Runtime's quantizer for an activation
+    /// between quantized layers) as one <c>EdgeToken.QLookup</c> whose table composes the chain: each of the 256 codes
+    /// dequantized, run through the operators (<see cref="LookupStep"/>) and quantized. Every value of the chain has that
+    /// chain as its only reader.</summary>
+    private static bool TryFoldLookup(Graph graph, Dictionary<Value, List<(Node Node, int Index)>> uses, Node quantize)
+    {
+        if (quantize.Output(0) is not { Type: ElementType.Int8 } yq || Scalars(quantize) is not { } qy || quantize.Input(0) is not { } current) return false;
+        var steps = new List<LookupStep>();
+        var chain = new List<Node>();
+        Node reader = quantize;
+        while (GraphRewrites.SoleReader(uses, current) == reader && LookupStep.TryParse(current.Producer, graph.Opset, out var step, out var source))
+        {
+            steps.Insert(0, step);
+            chain.Add(current.Producer!);
+            if (ActivationInput(source) is var (xq, qx))
+            {
+                foreach (var n in chain) graph.Nodes.Remove(n);
+                graph.Nodes.Remove(quantize);
+                graph.Nodes.Add(Quantizer.CreateLookupNode($"{chain[^1].Name}_lookup", steps, xq, qx, yq, qy));
+                return true;
+            }
+            reader = current.Producer!;
+            current = source;
+        }
+        return false;
     }
 
     /// <summary>x of the layer as <c>DequantizeLinear(int8 tensor, scalar scale, scalar zero point)</c>.</summary>

@@ -50,8 +50,10 @@ public static partial class Quantizer
     /// its bias in units of x_scale · w_scale[n] (the input zero point's correction is folded in here), the fixed-point
     /// requantization to <paramref name="qy"/>, and the clamp of a fused Relu or Clip. The quantizer and the import of
     /// pre-quantized models both build their int8 layers here.</summary>
+    /// <param name="imported">The layer comes from a model that arrived quantized: its multipliers keep the model's scales
+    /// (<see cref="NarrowMultipliers"/> only snaps those that are already narrow to float precision).</param>
     internal static Node CreateInt8Node(string name, string opType, NodeAttributes geometry, Value xq, Value yq, Value w, int[] bias,
-        float[] weightScales, QuantizationParameters qx, QuantizationParameters qy, FusedActivation activation)
+        float[] weightScales, QuantizationParameters qx, QuantizationParameters qy, FusedActivation activation, bool imported = false)
     {
         int n = bias.Length;
         var multipliers = new long[weightScales.Length];
@@ -63,7 +65,8 @@ public static partial class Quantizer
             shifts[i] = m.Shift;
         }
         var folded = Int8Conv.FoldZeroPoint(bias, w.Constant!.AsSpan<sbyte>(), n, qx.ZeroPoint);
-        if (opType == QConv.OpType) NarrowMultipliers(w.Constant!.AsSpan<sbyte>(), folded, qy.ZeroPoint, multipliers, shifts);
+        if (opType == QConv.OpType && NarrowMultipliers(w.Constant!.AsSpan<sbyte>(), folded, qy.ZeroPoint, multipliers, shifts, snapOnly: imported))
+            weightScales = EffectiveWeightScales(multipliers, shifts, qx, qy);
         (int Min, int Max) clamp = activation.Kind switch
         {
             "Relu" => Int8Clamp.Relu(qy.ZeroPoint),
@@ -98,8 +101,11 @@ public static partial class Quantizer
     /// <summary>Rounds each output channel's multiplier to as many significant bits as keep every accumulator its int8
     /// inputs can give (<see cref="NarrowRequantization.AccumulatorRange"/>, folded bias added) times the multiplier
     /// within an int32, when that is at least <see cref="NarrowMultiplierBits"/> for every channel; otherwise leaves them.
-    /// One multiplier for all channels is rounded for the widest channel.</summary>
-    private static void NarrowMultipliers(ReadOnlySpan<sbyte> w, int[] foldedBias, int outputZeroPoint, long[] multipliers, long[] shifts)
+    /// One multiplier for all channels is rounded for the widest channel. With <paramref name="snapOnly"/> (a model that
+    /// arrived quantized) a multiplier is rounded only where that moves it by less than float precision (2^-22): a model
+    /// EdgeToken quantized and exported comes back with the very multipliers it had, anyone else's keeps its own. Returns
+    /// whether any multiplier changed.</summary>
+    private static bool NarrowMultipliers(ReadOnlySpan<sbyte> w, int[] foldedBias, int outputZeroPoint, long[] multipliers, long[] shifts, bool snapOnly)
     {
         int n = foldedBias.Length, k = w.Length / n;
         var bits = new int[multipliers.Length];
@@ -111,12 +117,29 @@ public static partial class Quantizer
             int i = multipliers.Length == 1 ? 0 : c;
             bits[i] = Math.Min(bits[i], NarrowRequantization.SignificantBits(magnitude, (int)shifts[i], outputZeroPoint));
         }
-        if (Array.Exists(bits, b => b < NarrowMultiplierBits)) return;
+        if (!snapOnly && Array.Exists(bits, b => b < NarrowMultiplierBits)) return false;
+        bool changed = false;
         for (int i = 0; i < multipliers.Length; i++)
         {
-            var m = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]).WithSignificantBits(bits[i]);
+            if (bits[i] == 0) continue;
+            var full = new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]);
+            var m = full.WithSignificantBits(bits[i]);
+            if (m == full || snapOnly && Math.Abs(m.Real / full.Real - 1) > 1.0 / (1 << 22)) continue;
             (multipliers[i], shifts[i]) = (m.Multiplier, m.Shift);
+            changed = true;
         }
+        return changed;
+    }
+
+    /// <summary>The weight scales the rounded multipliers stand for, w_scale = multiplier · output_scale / input_scale,
+    /// which the layer keeps for the QDQ export and the report: ONNX Runtime on the export then computes what the int8
+    /// kernels compute (the float weights and bias differ from the calibrated ones by at most 2^-NarrowMultiplierBits).</summary>
+    private static float[] EffectiveWeightScales(long[] multipliers, long[] shifts, QuantizationParameters qx, QuantizationParameters qy)
+    {
+        var scales = new float[multipliers.Length];
+        for (int i = 0; i < scales.Length; i++)
+            scales[i] = (float)(new FixedPointMultiplier((int)multipliers[i], (int)shifts[i]).Real * qy.Scale / qx.Scale);
+        return scales;
     }
 
     /// <summary>The int8 tensor <paramref name="x"/> was quantized to, adding the <c>QuantizeLinear</c> the first time.</summary>

@@ -37,29 +37,37 @@ public static partial class Quantizer
             steps.Insert(0, step);
             current = source;
             if (!TryInt8(graph, current, null, int8Of, parameters)) continue;
-            var qx = parameters[current];
-            var table = new Int8Lookup(v =>
-            {
-                foreach (var s in steps) v = s.Apply(v);
-                return v;
-            }, qx.Scale, qx.ZeroPoint, qy.Scale, qy.ZeroPoint);
-            var attributes = NodeAttributes.Empty
-                .With(LookupOps, AttributeValue.Of(steps.Select(s => s.Op).ToArray()))
-                .With(LookupAlphas, AttributeValue.Of(steps.Select(s => s.Alpha).ToArray()))
-                .With(LookupBetas, AttributeValue.Of(steps.Select(s => s.Beta).ToArray()))
-                .With(LookupConstantFirst, AttributeValue.Of(steps.Select(s => s.ConstantFirst ? 1L : 0L).ToArray()))
-                .With(QdqExporter.InputScale, AttributeValue.Of(qx.Scale))
-                .With(QdqExporter.InputZeroPoint, AttributeValue.Of((long)qx.ZeroPoint))
-                .With(QdqExporter.OutputScale, AttributeValue.Of(qy.Scale))
-                .With(QdqExporter.OutputZeroPoint, AttributeValue.Of((long)qy.ZeroPoint));
             var xq = Tensor($"{x.Name}_int8", ElementType.Int8, x.Dims);
-            AddNode(graph, $"{x.Producer!.Name}_lookup", QLookup.OpType, attributes,
-                [int8Of[current], Constant($"{x.Name}_table", ElementType.Int8, [256], table.Table.ToArray())], xq);
+            graph.Nodes.Add(CreateLookupNode($"{x.Producer!.Name}_lookup", steps, int8Of[current], parameters[current], xq, qy));
             int8Of[x] = xq;
             parameters[x] = qy;
             return true;
         }
         return false;
+    }
+
+    /// <summary>An <c>EdgeToken.QLookup</c> (not yet in a graph) from <paramref name="xq"/> to <paramref name="yq"/> whose
+    /// table composes <paramref name="steps"/> in double. The quantizer and the import of QDQ models both build their
+    /// lookups here.</summary>
+    internal static Node CreateLookupNode(string name, IReadOnlyList<LookupStep> steps, Value xq, QuantizationParameters qx, Value yq, QuantizationParameters qy)
+    {
+        var table = new Int8Lookup(v =>
+        {
+            foreach (var s in steps) v = s.Apply(v);
+            return v;
+        }, qx.Scale, qx.ZeroPoint, qy.Scale, qy.ZeroPoint);
+        var attributes = NodeAttributes.Empty
+            .With(LookupOps, AttributeValue.Of(steps.Select(s => s.Op).ToArray()))
+            .With(LookupAlphas, AttributeValue.Of(steps.Select(s => s.Alpha).ToArray()))
+            .With(LookupBetas, AttributeValue.Of(steps.Select(s => s.Beta).ToArray()))
+            .With(LookupConstantFirst, AttributeValue.Of(steps.Select(s => s.ConstantFirst ? 1L : 0L).ToArray()))
+            .With(QdqExporter.InputScale, AttributeValue.Of(qx.Scale))
+            .With(QdqExporter.InputZeroPoint, AttributeValue.Of((long)qx.ZeroPoint))
+            .With(QdqExporter.OutputScale, AttributeValue.Of(qy.Scale))
+            .With(QdqExporter.OutputZeroPoint, AttributeValue.Of((long)qy.ZeroPoint));
+        var node = new Node(name, QLookup.OpType, attributes, [xq, Constant($"{yq.Name}_table", ElementType.Int8, [256], table.Table.ToArray())], [yq]);
+        yq.Producer = node;
+        return node;
     }
 
     /// <summary>The steps a QLookup node's attributes describe, in order.</summary>

@@ -38,16 +38,26 @@ public static partial class Quantizer
         var int8 = inputs.Select(v => TryInt8(graph, v, null, int8Of, parameters)).ToArray();
         if (!int8.Any(b => b)) return false;
         var xs = inputs.Select((v, i) => Int8Input(graph, $"{op.Name}_input{i}", v, parameters[v], int8Of)).ToArray();
+        var xq = Tensor($"{x.Name}_int8", ElementType.Int8, x.Dims!);
+        graph.Nodes.Add(CreateMergeNode($"{op.Name}_int8", op, xs, inputs.Select(v => parameters[v]).ToArray(), xq, qy));
+        int8Of[x] = xq;
+        return true;
+    }
+
+    /// <summary>The int8 form of the Add, Mul or Concat <paramref name="op"/> (not yet in a graph) from the int8 inputs
+    /// <paramref name="xs"/> with parameters <paramref name="qx"/> to <paramref name="yq"/> with <paramref name="qy"/>. The
+    /// quantizer and the import of QDQ models both build their merges here.</summary>
+    internal static Node CreateMergeNode(string name, Node op, Value[] xs, QuantizationParameters[] qx, Value yq, QuantizationParameters qy)
+    {
         string opType = op.OpType switch { "Add" => QMerge.AddOpType, "Mul" => QMerge.MulOpType, _ => QMerge.ConcatOpType };
         var attributes = NodeAttributes.Empty
-            .With(QMerge.InputScales, AttributeValue.Of(inputs.Select(v => parameters[v].Scale).ToArray()))
-            .With(QMerge.InputZeroPoints, AttributeValue.Of(inputs.Select(v => (long)parameters[v].ZeroPoint).ToArray()))
+            .With(QMerge.InputScales, AttributeValue.Of(qx.Select(p => p.Scale).ToArray()))
+            .With(QMerge.InputZeroPoints, AttributeValue.Of(qx.Select(p => (long)p.ZeroPoint).ToArray()))
             .With(QMerge.OutputScale, AttributeValue.Of(qy.Scale))
             .With(QMerge.OutputZeroPoint, AttributeValue.Of((long)qy.ZeroPoint));
         if (op.OpType == "Concat") attributes = attributes.With("axis", AttributeValue.Of(op.Attributes.GetInt("axis", 0)));
-        var xq = Tensor($"{x.Name}_int8", ElementType.Int8, x.Dims!);
-        AddNode(graph, $"{op.Name}_int8", opType, attributes, xs, xq);
-        int8Of[x] = xq;
-        return true;
+        var node = new Node(name, opType, attributes, xs, [yq]);
+        yq.Producer = node;
+        return node;
     }
 }

@@ -11,10 +11,14 @@ namespace EdgeToken.Compiler.Tests.Quantization;
 /// <summary>Models that arrive quantized: our own quantized models exported as QDQ and compiled again.</summary>
 public class QdqImportTests
 {
-    public static TheoryData<string> Models() => ["mlp", "cnn1d", "cnn2d", "dscnn2d"];
+    public static TheoryData<string> Models() => ["mlp", "cnn1d", "cnn2d", "dscnn2d", "branches"];
 
-    private static (OnnxModelBuilder Model, int[] InputDims) Model(string name) =>
-        name == "mlp" ? (QuantModels.Mlp(seed: 3), [1, 64]) : QuantizedConvTests.Model(name);
+    private static (OnnxModelBuilder Model, int[] InputDims) Model(string name) => name switch
+    {
+        "mlp" => (QuantModels.Mlp(seed: 3), [1, 64]),
+        "branches" => (MergeQuantizationTests.Branches(), [1, 4, 32]), // a residual Add, a Mul gate and a Concat, all int8
+        _ => QuantizedConvTests.Model(name),
+    };
 
     /// <summary>Quantizes the float model, writes it as QDQ and returns the quantized compilation and the QDQ file.</summary>
     private static (CompiledModel Quantized, string QdqPath, int[] Dims, int Length) Export(string name)
@@ -37,7 +41,8 @@ public class QdqImportTests
         var ops = imported.Plan.Steps.Select(s => s.OpType).ToList();
         Assert.False(ops.Any(o => o is "Conv" or "Gemm" or "MatMul"), $"float layers left: {string.Join(", ", ops)}; passes {string.Join(", ", imported.Passes)}");
         Assert.Equal(q.Plan.Steps.Select(s => s.OpType), ops);
-        Assert.Contains(imported.Passes, p => p.Pass == "qdq-folding" && p.Rewrites == q.QuantizedLayers.Count + ops.Count(o => o == QGlobalAveragePool.OpType));
+        Assert.Contains(imported.Passes, p => p.Pass == "qdq-folding"
+            && p.Rewrites == q.QuantizedLayers.Count + ops.Count(o => o is QGlobalAveragePool.OpType or QMerge.AddOpType or QMerge.MulOpType or QMerge.ConcatOpType or QLookup.OpType));
         Assert.Equal(q.Plan.Weights.Length, imported.Plan.Weights.Length);
 
         // Same int8 weights, scales, biases and multipliers: the very same outputs.
