@@ -61,21 +61,7 @@ public sealed partial class Int8ShiftedRowsConv
             c30 += Avx512BW.MultiplyAddAdjacent(x0, k); c31 += Avx512BW.MultiplyAddAdjacent(x1, k);
             c32 += Avx512BW.MultiplyAddAdjacent(x2, k); c33 += Avx512BW.MultiplyAddAdjacent(x3, k);
         }
-        if (typeof(TOut) != typeof(SumsOut))
-        {
-            StoreBytes<TOut>(c00, c01, c02, c03, ref n, 0, ref y, outPixels, 0, 16, 32, 48);
-            StoreBytes<TOut>(c10, c11, c12, c13, ref n, 1, ref y, outPixels, 0, 16, 32, 48);
-            StoreBytes<TOut>(c20, c21, c22, c23, ref n, 2, ref y, outPixels, 0, 16, 32, 48);
-            StoreBytes<TOut>(c30, c31, c32, c33, ref n, 3, ref y, outPixels, 0, 16, 32, 48);
-            return;
-        }
-        ref int r1 = ref Unsafe.Add(ref acc, stride);
-        ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
-        ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);
-        c00.StoreUnsafe(ref acc); c01.StoreUnsafe(ref acc, 16); c02.StoreUnsafe(ref acc, 32); c03.StoreUnsafe(ref acc, 48);
-        c10.StoreUnsafe(ref r1); c11.StoreUnsafe(ref r1, 16); c12.StoreUnsafe(ref r1, 32); c13.StoreUnsafe(ref r1, 48);
-        c20.StoreUnsafe(ref r2); c21.StoreUnsafe(ref r2, 16); c22.StoreUnsafe(ref r2, 32); c23.StoreUnsafe(ref r2, 48);
-        c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, 16); c32.StoreUnsafe(ref r3, 32); c33.StoreUnsafe(ref r3, 48);
+        Store4x4<TOut>(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, ref acc, stride, ref n, ref y, outPixels);
     }
 
     /// <summary>Four runs of at most 16 outputs (short output rows, such as a stem's 16), one vector of each, as one
@@ -146,14 +132,6 @@ public sealed partial class Int8ShiftedRowsConv
             c2 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 2)).AsInt16());
             c3 += Avx512BW.MultiplyAddAdjacent(x0, Vector512.Create(Unsafe.Add(ref w, wi + 3)).AsInt16());
         }
-        if (typeof(TOut) != typeof(SumsOut))
-        {
-            StoreBytes<TOut>(c0, c1, c2, c3, ref n, ref y, outPixels);
-            return;
-        }
-        c0.StoreUnsafe(ref acc);
-        c1.StoreUnsafe(ref acc, (nuint)stride);
-        c2.StoreUnsafe(ref acc, (nuint)(2 * stride));
-        c3.StoreUnsafe(ref acc, (nuint)(3 * stride));
+        Store4x1<TOut>(c0, c1, c2, c3, ref acc, stride, ref n, ref y, outPixels);
     }
 }
