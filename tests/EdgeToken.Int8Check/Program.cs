@@ -7,7 +7,7 @@ using EdgeToken.Runtime.Tensors;
 // and exits 1 on any mismatch. Sizes cover every vector width and tail (k = 0..200).
 var supported = Int8Paths.Supported().ToList();
 var rng = new Random(7);
-int checkedCount = 0, mismatches = 0;
+int checkedCount = 0, mismatches = 0, dotRows = 0;
 foreach (int m in new[] { 1, 3 })
     foreach (int n in new[] { 1, 5 })
         for (int k = 0; k <= 200; k++)
@@ -114,6 +114,11 @@ Int8ConvGeometry[] convs =
     Int8ConvGeometry.Create(1, 17, 15, 6, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)),
     Int8ConvGeometry.Create(5, 9, 20, 7, 3, 2, 1, (1, 1), (2, 1), (2, 0, 1, 1)),
     Int8ConvGeometry.Create(33, 6, 6, 18, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
+    // The benchmark CNNs' layers (ARM64: the sdot shifted-rows kernel), one strided 2-D.
+    Int8ConvGeometry.Create(16, 1, 128, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)),
+    Int8ConvGeometry.Create(32, 1, 64, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)),
+    Int8ConvGeometry.Create(16, 16, 16, 32, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
+    Int8ConvGeometry.Create(8, 15, 13, 12, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)),
     // Depthwise (Int8DepthwiseConv): row pairs from the input (width 16, 32), through the plane (width 20), a tail, dilation, 5x5.
     Int8ConvGeometry.Create(16, 16, 16, 16, 3, 3, 16, (1, 1), (1, 1), (1, 1, 1, 1)),
     Int8ConvGeometry.Create(5, 6, 32, 5, 3, 3, 5, (1, 1), (1, 1), (0, 0, 0, 0)),
@@ -146,6 +151,7 @@ foreach (var (g, level) in convs.SelectMany(g => new[] { (g, 127), (g, 64) }))
         var actual = new sbyte[expected.Length];
         prepared.Run(x, folded, scales, zx, zy, -128, 127, actual, new byte[g.ScratchBytes]);
         checkedCount++;
+        if (prepared.ShiftedRows && prepared.Path == Int8Path.AdvSimdDot) dotRows++;
         if (!expected.AsSpan().SequenceEqual(actual))
         {
             mismatches++;
@@ -469,11 +475,12 @@ foreach (var (name, g) in new[]
         var actual = new sbyte[expected.Length];
         if (narrow is not null) weights.Run(x, folded, scales, zx, zy, zy, 127, actual, new byte[g.ScratchBytes], narrow);
         checkedCount++;
+        if (weights.ShiftedRows && weights.Path == Int8Path.AdvSimdDot) dotRows++;
         if (narrow is null || !expected.AsSpan().SequenceEqual(actual))
         {
             mismatches++;
             Console.Error.WriteLine($"mismatch: narrow-requantized convolution {name} on {path}{(narrow is null ? " (no narrow form)" : "")}");
         }
     }
-Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches}");
+Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows}");
 return mismatches == 0 ? 0 : 1;

@@ -31,6 +31,11 @@ public sealed class Int8ConvWeights
             _rows = new Int8ShiftedRowsConv(g, w);
             Path = rowsPath;
         }
+        else if (path == Int8Path.AdvSimdDot && Int8ShiftedRowsConv.DotApplies(g))
+        {
+            _rows = Int8ShiftedRowsConv.ForDot(g, w);
+            Path = path;
+        }
         else
         {
             _packed = Int8Conv.PackWeights(g, w);

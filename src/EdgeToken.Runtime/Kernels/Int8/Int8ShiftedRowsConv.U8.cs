@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
@@ -11,7 +12,7 @@ public sealed partial class Int8ShiftedRowsConv
 {
     /// <summary>True when the x86 paths run the u8 x s8 kernels: every pair of adjacent input channels' weights at every tap
     /// fits <see cref="U8S8Pairs"/> (7-bit weights always do), and the channel count makes quads cheaper than pairs.</summary>
-    public bool U8S8 => _quadWeights is not null;
+    public bool U8S8 => _quadWeights is not null && !Dot;
 
     // [M/MR][taps][C/4][MR] four weight bytes (channels 4q..4q+3 at a tap) per int, and -128 · Σw per output channel.
     private readonly int[]? _quadWeights;
@@ -26,44 +27,58 @@ public sealed partial class Int8ShiftedRowsConv
     /// <summary>The quad weights and corrections, or nulls when a pair does not fit or quads do not pay.</summary>
     private static (int[]? Quads, int[]? Correction) PackU8(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, int blocks)
     {
-        int taps = g.KernelH * g.KernelW, c = g.Channels, m = g.OutChannels, quads = (c + 3) / 4;
+        int taps = g.KernelH * g.KernelW, c = g.Channels, m = g.OutChannels;
         if (!QuadsPay(c)) return (null, null);
         for (int o = 0; o < m; o++)
             for (int ch = 0; ch + 1 < c; ch += 2)
                 for (int t = 0; t < taps; t++)
                     if (!U8S8Pairs.Fits(w[(o * c + ch) * taps + t], w[(o * c + ch + 1) * taps + t])) return (null, null);
-        var packed = new int[blocks * taps * quads * MR];
         var correction = new int[blocks * MR];
         for (int o = 0; o < m; o++)
         {
-            int b = o / MR, k = o % MR, sum = 0;
+            int sum = 0;
+            foreach (sbyte v in w.Slice(o * c * taps, c * taps)) sum += v;
+            correction[o] = -128 * sum;
+        }
+        return (PackQuads(g, w, blocks), correction);
+    }
+
+    /// <summary>w [M, C, kH, kW] as quads [M/MR][taps][C/4][MR]: entry (block, tap, quad, k) holds output channel
+    /// block·MR + k's weights of input channels 4·quad..4·quad + 3 at that tap as four bytes, the first in the low byte,
+    /// zeros past M and past C.</summary>
+    private static int[] PackQuads(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, int blocks)
+    {
+        int taps = g.KernelH * g.KernelW, c = g.Channels, m = g.OutChannels, quads = (c + 3) / 4;
+        var packed = new int[blocks * taps * quads * MR];
+        for (int o = 0; o < m; o++)
+        {
+            int b = o / MR, k = o % MR;
             for (int t = 0; t < taps; t++)
                 for (int q = 0; q < quads; q++)
                 {
                     int quad = 0;
-                    for (int j = 0; j < 4 && 4 * q + j < c; j++)
-                    {
-                        sbyte v = w[(o * c + 4 * q + j) * taps + t];
-                        quad |= (byte)v << (8 * j);
-                        sum += v;
-                    }
+                    for (int j = 0; j < 4 && 4 * q + j < c; j++) quad |= (byte)w[(o * c + 4 * q + j) * taps + t] << (8 * j);
                     packed[((b * taps + t) * quads + q) * MR + k] = quad;
                 }
-            correction[o] = -128 * sum;
         }
-        return (packed, correction);
+        return packed;
     }
 
-    /// <summary>The four bytes x + 128 of one pixel's four channels, channel 4q in the low byte.</summary>
-    private static int Quad(int a, int b, int c, int d) => (byte)(a ^ 0x80) | (byte)(b ^ 0x80) << 8 | (byte)(c ^ 0x80) << 16 | (byte)(d ^ 0x80) << 24;
+    /// <summary>The four bytes x ^ <paramref name="flip"/> of one pixel's four channels, channel 4q in the low byte: x + 128
+    /// as u8 for a flip of 0x80 (the x86 u8 kernels), x itself for 0 (ARM64's signed sdot).</summary>
+    private static int Quad(int a, int b, int c, int d, int flip) =>
+        (byte)(a ^ flip) | (byte)(b ^ flip) << 8 | (byte)(c ^ flip) << 16 | (byte)(d ^ flip) << 24;
 
     /// <summary>x [C, H, W] into the bordered quad plane: as <see cref="LoadInput"/>, with four channels of bytes x + 128 per lane
     /// and the zero point's quad in the border. Its [C/4][PlaneInts] ints fit in the pair plane's scratch.</summary>
-    private void LoadInputU8(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane)
+    private void LoadInputU8(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane) => LoadInputQuads(x, zeroPoint, plane, 0x80);
+
+    /// <summary>The quad plane with each byte x ^ <paramref name="flip"/> (see <see cref="Quad"/>).</summary>
+    private void LoadInputQuads(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane, int flip)
     {
         var g = _g;
         var l = _layout;
-        int border = Quad(zeroPoint, zeroPoint, zeroPoint, zeroPoint), hw = g.Height * g.Width, quads = (g.Channels + 3) / 4;
+        int border = Quad(zeroPoint, zeroPoint, zeroPoint, zeroPoint, flip), hw = g.Height * g.Width, quads = (g.Channels + 3) / 4;
         int top = g.PadTop * l.RowStride, bottom = (g.PadTop + g.Height) * l.RowStride, right = g.PadLeft + g.Width;
         for (int q = 0; q < quads; q++)
         {
@@ -76,7 +91,7 @@ public sealed partial class Int8ShiftedRowsConv
             dst[bottom..].Fill(border);
             if (g.StrideW == 1 && l.RowStride == g.Width)
             {
-                Interleave4(c0, c1, c2, c3, dst.Slice(top, hw));
+                Interleave4(c0, c1, c2, c3, dst.Slice(top, hw), flip);
                 continue;
             }
             for (int ih = 0; ih < g.Height; ih++)
@@ -88,7 +103,7 @@ public sealed partial class Int8ShiftedRowsConv
                 {
                     row[..g.PadLeft].Fill(border);
                     row[right..].Fill(border);
-                    Interleave4(r0, r1, r2, r3, row.Slice(g.PadLeft, g.Width));
+                    Interleave4(r0, r1, r2, r3, row.Slice(g.PadLeft, g.Width), flip);
                 }
                 else
                 {
@@ -96,7 +111,7 @@ public sealed partial class Int8ShiftedRowsConv
                     for (int iw = 0; iw < g.Width; iw++)
                     {
                         int pos = iw + g.PadLeft;
-                        row[pos % g.StrideW * l.PhaseWidth + pos / g.StrideW] = Quad(r0[iw], At(r1, iw), At(r2, iw), At(r3, iw));
+                        row[pos % g.StrideW * l.PhaseWidth + pos / g.StrideW] = Quad(r0[iw], At(r1, iw), At(r2, iw), At(r3, iw), flip);
                     }
                 }
             }
@@ -109,35 +124,56 @@ public sealed partial class Int8ShiftedRowsConv
 
     private static int At(ReadOnlySpan<sbyte> row, int i) => row.IsEmpty ? 0 : row[i];
 
-    /// <summary>dst[i] = the quad (a[i], b[i], c[i], d[i]) + 128, a missing channel's bytes 0x80: on x86, 16 pixels at a
-    /// time by two rounds of unpacks (bytes of a with b and c with d, then those 16-bit pairs together).</summary>
-    private static void Interleave4(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, ReadOnlySpan<sbyte> c, ReadOnlySpan<sbyte> d, Span<int> dst)
+    /// <summary>dst[i] = the quad (a[i], b[i], c[i], d[i]) ^ flip, a missing channel's bytes the flip: 16 pixels at a time
+    /// by two rounds of interleaving (bytes of a with b and c with d, then those 16-bit pairs together), with punpck on
+    /// x86 and zip1/zip2 on ARM64.</summary>
+    private static void Interleave4(ReadOnlySpan<sbyte> a, ReadOnlySpan<sbyte> b, ReadOnlySpan<sbyte> c, ReadOnlySpan<sbyte> d, Span<int> dst, int flip)
     {
         int i = 0, n = a.Length;
-        if (Sse2.IsSupported && dst.Length >= n)
+        if ((Sse2.IsSupported || AdvSimd.Arm64.IsSupported) && dst.Length >= n)
         {
             ref sbyte ra = ref MemoryMarshal.GetReference(a);
             ref sbyte rb = ref MemoryMarshal.GetReference(b);
             ref sbyte rc = ref MemoryMarshal.GetReference(c);
             ref sbyte rd = ref MemoryMarshal.GetReference(d);
             ref int rdst = ref MemoryMarshal.GetReference(dst);
-            var flip = Vector128.Create((sbyte)-128);
+            var f = Vector128.Create((sbyte)flip);
             for (; i <= n - 16; i += 16)
             {
-                var va = Vector128.LoadUnsafe(ref ra, (nuint)i) ^ flip;
-                var vb = (b.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rb, (nuint)i)) ^ flip;
-                var vc = (c.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rc, (nuint)i)) ^ flip;
-                var vd = (d.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rd, (nuint)i)) ^ flip;
-                var abLow = Sse2.UnpackLow(va, vb).AsInt16();
-                var abHigh = Sse2.UnpackHigh(va, vb).AsInt16();
-                var cdLow = Sse2.UnpackLow(vc, vd).AsInt16();
-                var cdHigh = Sse2.UnpackHigh(vc, vd).AsInt16();
-                Sse2.UnpackLow(abLow, cdLow).AsInt32().StoreUnsafe(ref rdst, (nuint)i);
-                Sse2.UnpackHigh(abLow, cdLow).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 4));
-                Sse2.UnpackLow(abHigh, cdHigh).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 8));
-                Sse2.UnpackHigh(abHigh, cdHigh).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 12));
+                var va = Vector128.LoadUnsafe(ref ra, (nuint)i) ^ f;
+                var vb = (b.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rb, (nuint)i)) ^ f;
+                var vc = (c.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rc, (nuint)i)) ^ f;
+                var vd = (d.IsEmpty ? Vector128<sbyte>.Zero : Vector128.LoadUnsafe(ref rd, (nuint)i)) ^ f;
+                var abLow = Low(va, vb).AsInt16();
+                var abHigh = High(va, vb).AsInt16();
+                var cdLow = Low(vc, vd).AsInt16();
+                var cdHigh = High(vc, vd).AsInt16();
+                Low(abLow, cdLow).AsInt32().StoreUnsafe(ref rdst, (nuint)i);
+                High(abLow, cdLow).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 4));
+                Low(abHigh, cdHigh).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 8));
+                High(abHigh, cdHigh).AsInt32().StoreUnsafe(ref rdst, (nuint)(i + 12));
             }
         }
-        for (; i < n; i++) dst[i] = Quad(a[i], At(b, i), At(c, i), At(d, i));
+        for (; i < n; i++) dst[i] = Quad(a[i], At(b, i), At(c, i), At(d, i), flip);
     }
+
+    /// <summary>The low eight bytes of <paramref name="a"/> and <paramref name="b"/> interleaved (punpcklbw, zip1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> Low(Vector128<sbyte> a, Vector128<sbyte> b) =>
+        Sse2.IsSupported ? Sse2.UnpackLow(a, b) : AdvSimd.Arm64.ZipLow(a, b);
+
+    /// <summary>The high eight bytes interleaved (punpckhbw, zip2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<sbyte> High(Vector128<sbyte> a, Vector128<sbyte> b) =>
+        Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
+
+    /// <summary>The low four int16 of each interleaved (punpcklwd, zip1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<short> Low(Vector128<short> a, Vector128<short> b) =>
+        Sse2.IsSupported ? Sse2.UnpackLow(a, b) : AdvSimd.Arm64.ZipLow(a, b);
+
+    /// <summary>The high four int16 interleaved (punpckhwd, zip2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<short> High(Vector128<short> a, Vector128<short> b) =>
+        Sse2.IsSupported ? Sse2.UnpackHigh(a, b) : AdvSimd.Arm64.ZipHigh(a, b);
 }

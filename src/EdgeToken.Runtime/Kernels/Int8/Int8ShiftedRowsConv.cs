@@ -58,7 +58,10 @@ public sealed partial class Int8ShiftedRowsConv
 
     /// <summary>Packs <paramref name="w"/> [M, C, kH, kW] (ONNX order, raw int8) for <paramref name="g"/>, which must be
     /// ungrouped (<see cref="Applies"/>).</summary>
-    public Int8ShiftedRowsConv(Int8ConvGeometry g, ReadOnlySpan<sbyte> w)
+    public Int8ShiftedRowsConv(Int8ConvGeometry g, ReadOnlySpan<sbyte> w) : this(g, w, dot: false) { }
+
+    /// <param name="dot">Pack the quad weights for ARM64's sdot (<see cref="ForDot"/>) instead of for the x86 u8 kernels.</param>
+    private Int8ShiftedRowsConv(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, bool dot)
     {
         if (!Applies(g)) throw new ArgumentException("the shifted-rows int8 convolution is for ungrouped convolutions only");
         if (w.Length != g.OutChannels * g.PatchSize) throw new ArgumentException($"{w.Length} weights for [{g.OutChannels}, {g.PatchSize}]");
@@ -98,7 +101,8 @@ public sealed partial class Int8ShiftedRowsConv
         }
         _weights = Pack(g, w, _layout.Pairs, _blocks);
         // Column pairs turn one input channel into two, where channel quads never pay; the u8 kernels stay for real channels.
-        (_quadWeights, _correction) = _columnPairs ? (null, null) : PackU8(g, w, _blocks);
+        (_quadWeights, _correction) = _columnPairs ? (null, null) : dot ? (PackQuads(g, w, _blocks), null) : PackU8(g, w, _blocks);
+        Dot = dot;
         _shortRuns = Array.TrueForAll(_runLength, n => n <= 16);
     }
 
@@ -157,7 +161,8 @@ public sealed partial class Int8ShiftedRowsConv
         var l = _layout;
         var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
         var acc = MemoryMarshal.Cast<byte, int>(scratch.Slice(l.PlaneBytes, l.AccumulatorBytes(_g)));
-        if (_quadWeights is not null && path is Int8Path.Avx512BW or Int8Path.Avx2) RunU8(x, inputZeroPoint, plane, acc, path);
+        if (Dot) RunDot(x, inputZeroPoint, plane, acc, scalar: path != Int8Path.AdvSimdDot);
+        else if (_quadWeights is not null && path is Int8Path.Avx512BW or Int8Path.Avx2) RunU8(x, inputZeroPoint, plane, acc, path);
         else RunPairs(x, inputZeroPoint, plane, acc, path);
         return acc;
     }
@@ -218,7 +223,7 @@ public sealed partial class Int8ShiftedRowsConv
     /// <summary>Whether <see cref="RunFused"/> runs: AVX-512BW, whole blocks of <see cref="MR"/> channels, and runs of
     /// whole vectors, so every lane of every block is an output to store.</summary>
     internal bool FusedApplies(Int8Path path) =>
-        path == Int8Path.Avx512BW && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0);
+        path == Int8Path.Avx512BW && !Dot && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0);
 
     /// <summary>The AVX-512BW kernels (u8 or int16 pairs, dense or sparse) with every block's sums requantized in its
     /// registers (<see cref="NarrowRequantization"/>) and stored as bytes: no int32 sums written and read back. The same

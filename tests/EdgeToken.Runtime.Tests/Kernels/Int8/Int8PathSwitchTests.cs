@@ -84,5 +84,8 @@ public class Int8Arm64Tests
         Assert.True(p.ExitCode == 0, $"exit {p.ExitCode}\n{stdout.Result}\n{stderr.Result}");
         Assert.StartsWith("best=AdvSimdDot supported=Scalar,Vector128,AdvSimdDot ", stdout.Result.Trim());
         Assert.Contains("mismatches=0", stdout.Result);
+        // The convolutions of three or more channels ran on the sdot shifted-rows kernel, not the GEMM.
+        var dotRows = System.Text.RegularExpressions.Regex.Match(stdout.Result, @"dot-rows=(\d+)");
+        Assert.True(dotRows.Success && int.Parse(dotRows.Groups[1].Value) >= 10, stdout.Result);
     }
 }

@@ -1,0 +1,57 @@
+using EdgeToken.Runtime.Kernels.Int8;
+
+namespace EdgeToken.Runtime.Tests.Kernels.Int8;
+
+/// <summary>The ARM64 dot-product form of <see cref="Int8ShiftedRowsConv"/>: signed quad plane, quad weights of any int8
+/// values. Here its blocking runs in plain C# (the sdot path itself runs under qemu in <c>EdgeToken.Int8Check</c>, which
+/// <c>Int8Arm64Tests</c> publishes for linux-arm64): the same int32 sums as the pair kernels and the definition's bytes.</summary>
+public class Int8ShiftedRowsConvDotTests
+{
+    [Fact]
+    public void The_dot_blocking_gives_the_pair_kernels_sums_and_the_definitions_bytes()
+    {
+        var rng = new Random(23);
+        int ran = 0;
+        foreach (var (name, g) in Int8ConvTests.UngroupedCases)
+        {
+            if (!Int8ShiftedRowsConv.DotApplies(g)) continue;
+            for (int trial = 0; trial < 2; trial++)
+            {
+                var x = Int8GemmTests.RandomBytes(g.Channels * g.Height * g.Width, rng);
+                var w = Int8GemmTests.RandomBytes(g.OutChannels * g.PatchSize, rng); // -128 included: no pair bound for sdot
+                if (trial == 1) { Array.Fill(x, sbyte.MinValue); Array.Fill(w, sbyte.MinValue); } // the largest products
+                int zx = trial == 1 ? 127 : rng.Next(-20, 20), zy = rng.Next(-10, 10);
+                var dot = Int8ShiftedRowsConv.ForDot(g, w);
+                Assert.False(dot.U8S8, name);
+                var pairs = new Int8ShiftedRowsConv(g, w);
+                var expected = pairs.Accumulate(x, zx, new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)], Int8Path.Scalar).ToArray();
+                var scratch = new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)];
+                rng.NextBytes(scratch);
+                var actual = dot.Accumulate(x, zx, scratch, Int8Path.Scalar).ToArray();
+                for (int m = 0; m < g.OutChannels; m++)
+                    Assert.True(expected.AsSpan(m * pairs.AccumulatorStride, g.OutPixels).SequenceEqual(actual.AsSpan(m * dot.AccumulatorStride, g.OutPixels)),
+                        $"{name}, trial {trial}: channel {m}");
+
+                var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
+                var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(Math.Pow(2, -6 - rng.NextDouble() * 10))).ToArray();
+                var definition = new sbyte[g.OutChannels * g.OutPixels];
+                Int8Conv.Reference(g, x, w, bias, scales, zx, zy, -128, 127, definition);
+                var y = new sbyte[definition.Length];
+                dot.Run(x, Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, -128, 127, y, scratch, Int8Path.Scalar);
+                Assert.True(definition.AsSpan().SequenceEqual(y), $"{name}, trial {trial}: output");
+                ran++;
+            }
+        }
+        Assert.True(ran >= 20, $"{ran} convolutions");
+    }
+
+    [Fact]
+    public void The_dot_form_is_for_ungrouped_convolutions_of_three_or_more_channels()
+    {
+        Assert.True(Int8ShiftedRowsConv.DotApplies(Int8ConvGeometry.Create(3, 1, 40, 8, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))));
+        Assert.False(Int8ShiftedRowsConv.DotApplies(Int8ConvGeometry.Create(2, 1, 40, 8, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))));
+        Assert.False(Int8ShiftedRowsConv.DotApplies(Int8ConvGeometry.Create(8, 6, 6, 4, 3, 3, 2, (1, 1), (1, 1), (1, 1, 1, 1)))); // grouped
+        Assert.False(Int8ShiftedRowsConv.DotApplies(Int8ConvGeometry.Create(8, 6, 6, 8, 3, 3, 8, (1, 1), (1, 1), (1, 1, 1, 1)))); // depthwise
+        Assert.Throws<ArgumentException>(() => Int8ShiftedRowsConv.ForDot(Int8ConvGeometry.Create(1, 5, 40, 9, 1, 1, 1, (1, 2), (1, 1), (0, 0, 0, 1)), new sbyte[9]));
+    }
+}
