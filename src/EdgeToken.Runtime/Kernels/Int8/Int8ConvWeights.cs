@@ -1,7 +1,8 @@
 namespace EdgeToken.Runtime.Kernels.Int8;
 
 /// <summary>An int8 convolution's weights, laid out once (when its kernel is made) for the kernel that will run them:
-/// <see cref="Int8ShiftedRowsConv"/>'s int16 pairs for an ungrouped convolution on AVX2 or AVX-512BW, otherwise
+/// <see cref="Int8ShiftedRowsConv"/>'s int16 pairs for an ungrouped convolution on AVX2 or AVX-512BW, its signed quads
+/// for one of three or more channels on ARM64's dot product (<see cref="Int8ShiftedRowsConv.DotApplies"/>), otherwise
 /// <see cref="Int8Conv.PackWeights"/>'s rows for <see cref="Int8Conv.Run"/>
 /// (the GEMM, or the depthwise kernel).</summary>
 /// <remarks>Only one layout is kept: the path is fixed for the life of the process (<see cref="Int8Paths.Best"/>), and
