@@ -153,6 +153,43 @@ public class SparseConvTests
 
     [Theory]
     [MemberData(nameof(Int8ConvTests.SupportedPaths), MemberType = typeof(Int8ConvTests))]
+    public void Int8_sparse_weights_with_narrow_requantization_give_the_definitions_bytes_without_allocating(Int8Path path)
+    {
+        var rng = new Random(47);
+        foreach (var (name, g) in Int8Cases())
+            foreach (bool relu in new[] { false, true })
+            {
+                int taps = g.KernelH * g.KernelW;
+                var (x, w, bias, _, zx, zy) = Layer(g, rng);
+                RandomNm(w, g.OutChannels, g.PatchSize, SparseConv.PairTapColumns(g.Channels, taps), 2, 2, 4, 12, rng);
+                Assert.True(SparseConv.TryCompressInt8(w, g.OutChannels, g.Channels, taps, 2, 4, 12, out var values, out var indices));
+                var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx);
+                var (min, max) = relu ? Int8Clamp.Relu(zy) : (-128, 127);
+                // Each channel's multiplier rounded to the bits its sums allow, as the quantizer rounds them.
+                var scales = new FixedPointMultiplier[g.OutChannels];
+                for (int c = 0; c < scales.Length; c++)
+                {
+                    var full = FixedPointMultiplier.FromReal(0.0005 + rng.NextDouble() * 0.004);
+                    var (low, high) = NarrowRequantization.AccumulatorRange(w.AsSpan(c * g.PatchSize, g.PatchSize));
+                    scales[c] = full.WithSignificantBits(NarrowRequantization.SignificantBits(Math.Max(Math.Abs(low + folded[c]), Math.Abs(high + folded[c])), full.Shift, zy));
+                }
+                var expected = new sbyte[g.OutChannels * g.OutPixels];
+                Int8Conv.Reference(g, x, w, bias, scales, zx, zy, min, max, expected);
+                var prepared = Int8ConvWeights.FromSparse(g, values, indices, 2, 4, 12, path);
+                var narrow = prepared.Narrow(folded, scales, zy, min, max);
+                Assert.NotNull(narrow);
+                var actual = new sbyte[expected.Length];
+                var scratch = new byte[g.ScratchBytes];
+                prepared.Run(x, folded, scales, zx, zy, min, max, actual, scratch, narrow);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} on {path}, relu {relu}");
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                prepared.Run(x, folded, scales, zx, zy, min, max, actual, scratch, narrow);
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+    }
+
+    [Theory]
+    [MemberData(nameof(Int8ConvTests.SupportedPaths), MemberType = typeof(Int8ConvTests))]
     public void Int8_sparse_weights_run_on_every_path_without_allocating(Int8Path path)
     {
         var rng = new Random(43);
