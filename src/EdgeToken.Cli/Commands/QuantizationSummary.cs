@@ -7,7 +7,15 @@ namespace EdgeToken.Cli.Commands;
 /// bias and requantization multipliers), MACs, SQNR of its output against the float model in dB (null when exact) and
 /// the largest absolute error of that output on the calibration samples.</summary>
 public sealed record QuantizedLayerReport(string Name, string Op, string Activation, long FloatBytes, long Int8Bytes,
-    long FloatWeightBytes, long Int8WeightBytes, long Macs, double? SqnrDb, double MaxError);
+    long FloatWeightBytes, long Int8WeightBytes, long Macs, double? SqnrDb, double MaxError)
+{
+    /// <summary>Significant bits of the layer's widest requantization multiplier: below 31 where it requantizes on
+    /// 32-bit lanes (a convolution whose sums allow it), 31 for the 64-bit form.</summary>
+    public int RequantBits { get; init; } = 31;
+
+    /// <summary>"32-bit, N-bit M" or "64-bit", as the text report prints it.</summary>
+    public string Requantization => RequantBits < 31 ? $"32-bit, {RequantBits}-bit M" : "64-bit";
+}
 
 /// <summary>The quantization section of <c>compile --report</c>. Ratios are float bytes over int8 bytes.</summary>
 public sealed record QuantizationSummary(string Calibration, string Method, bool PerChannelWeights, int Layers,
@@ -37,7 +45,7 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
     {
         var layers = compiled.QuantizedLayers.Select(l => new QuantizedLayerReport(l.Name, l.OpType, l.Activation.Length == 0 ? "none" : l.Activation,
             l.FloatBytes, l.Int8Bytes, l.FloatWeightBytes, l.Int8WeightBytes, l.Macs,
-            double.IsFinite(l.SqnrDb) ? Math.Round(l.SqnrDb, 2) : null, l.MaxError)).ToList();
+            double.IsFinite(l.SqnrDb) ? Math.Round(l.SqnrDb, 2) : null, l.MaxError) { RequantBits = l.RequantBits }).ToList();
         long f = layers.Sum(l => l.FloatBytes), q = layers.Sum(l => l.Int8Bytes);
         long fw = layers.Sum(l => l.FloatWeightBytes), qw = layers.Sum(l => l.Int8WeightBytes);
         return new QuantizationSummary(calibration, options.Method.ToString(), options.PerChannelWeights, layers.Count, f, q,
@@ -72,9 +80,9 @@ public sealed record QuantizationSummary(string Calibration, string Method, bool
     {
         string samples = CalibrationIsRecording ? $"{CalibrationSamples:N0} windows of the recording through the preprocess chain" : $"{CalibrationSamples:N0} samples";
         Console.WriteLine($"quantized {Layers} layers to INT8 ({Method} calibration on {Calibration}: {samples}; {(PerChannelWeights ? "per-channel" : "per-tensor")} {WeightBits}-bit weights)");
-        Console.WriteLine($"  {"layer",-20} {"op",-7} {"act",-5} {"float B",9} {"int8 B",8} {"MACs",9} {"SQNR dB",8} {"max error",10}");
+        Console.WriteLine($"  {"layer",-20} {"op",-7} {"act",-5} {"float B",9} {"int8 B",8} {"MACs",9} {"SQNR dB",8} {"max error",10}  requantization");
         foreach (var l in PerLayer)
-            Console.WriteLine($"  {l.Name,-20} {l.Op,-7} {l.Activation,-5} {l.FloatBytes,9:N0} {l.Int8Bytes,8:N0} {l.Macs,9:N0} {(l.SqnrDb is { } s ? s.ToString("F1") : "exact"),8} {l.MaxError,10:G4}");
+            Console.WriteLine($"  {l.Name,-20} {l.Op,-7} {l.Activation,-5} {l.FloatBytes,9:N0} {l.Int8Bytes,8:N0} {l.Macs,9:N0} {(l.SqnrDb is { } s ? s.ToString("F1") : "exact"),8} {l.MaxError,10:G4}  {l.Requantization}");
         if (Lookups.Count > 0) Console.WriteLine($"  int8 lookup tables: {string.Join(", ", Lookups)}");
         if (Merges.Count > 0) Console.WriteLine($"  int8 merges (requantized to their output's parameters): {string.Join(", ", Merges)}");
         if (FloatRecurrent.Count > 0)

@@ -15,4 +15,8 @@ public sealed record QuantizedLayer(string Name, string OpType, long FloatWeight
     /// <summary>The float value the report compares, for a layer that writes float itself (a GRU); null: the output of
     /// the layer's <c>DequantizeLinear</c>.</summary>
     public string? OutputName { get; init; }
+    /// <summary>Significant bits of the widest requantization multiplier: below 31 when the quantizer rounded a
+    /// convolution's multipliers so that it requantizes on 32-bit lanes (<c>NarrowRequantization</c>); 31 for the full
+    /// 64-bit form.</summary>
+    public int RequantBits { get; init; } = 31;
 }

@@ -42,7 +42,12 @@ public static partial class Quantizer
         long weights = (long)lw.N * lw.K;
         long floatBytes = weights * 4 + (lw.Bias is null ? 0 : lw.N * 4);
         long int8Bytes = weights + lw.N * 4 + ws.Length * 8;
-        return new QuantizedLayer(node.Name, node.OpType, weights * 4, weights, floatBytes, int8Bytes, MacCounter.Count(node), qx, qy, act);
+        var multipliers = int8.Attributes.GetInts("multipliers")!;
+        int requantBits = multipliers.Max(m => 31 - System.Numerics.BitOperations.TrailingZeroCount((int)m));
+        return new QuantizedLayer(node.Name, node.OpType, weights * 4, weights, floatBytes, int8Bytes, MacCounter.Count(node), qx, qy, act)
+        {
+            RequantBits = requantBits,
+        };
     }
 
     /// <summary>An <c>EdgeToken.QGemm</c> or <c>EdgeToken.QConv</c> node (not yet in a graph) for int8 weights

@@ -55,6 +55,30 @@ public class QuantizeCliTests
     }
 
     [Fact]
+    public void The_report_names_the_convolutions_that_requantize_on_32_bit_lanes()
+    {
+        // A 1-D CNN: its convolutions' multipliers are rounded to the bits their sums allow (at least 10); the Gemm keeps 31.
+        var (builder, dims) = QuantizedConvTests.Model("cnn1d");
+        string dir = TestModels.TempDir();
+        string model = TestModels.Save(builder, dir);
+        int length = dims.Aggregate(1, (a, b) => a * b);
+        string calib = QuantModels.WriteF32(dir, QuantModels.Samples(20, length, 11));
+        var (exit, stdout, stderr) = CliProcess.Run("compile", model, "--quantize", calib, "--report", "--json");
+        Assert.True(exit == 0, stderr);
+        using (var doc = JsonDocument.Parse(stdout))
+        {
+            var layers = doc.RootElement.GetProperty("quantization").GetProperty("perLayer").EnumerateArray().ToList();
+            var convs = layers.Where(l => l.GetProperty("op").GetString() == "Conv").ToList();
+            Assert.NotEmpty(convs);
+            Assert.All(convs, l => Assert.InRange(l.GetProperty("requantBits").GetInt32(), 10, 30));
+            Assert.All(layers.Where(l => l.GetProperty("op").GetString() != "Conv"), l => Assert.Equal(31, l.GetProperty("requantBits").GetInt32()));
+        }
+        (exit, stdout, _) = CliProcess.Run("compile", model, "--quantize", calib, "--report");
+        Assert.Equal(0, exit);
+        Assert.Matches(@"Conv\S*\s+Conv .* 32-bit, 1\d-bit M", stdout);
+    }
+
+    [Fact]
     public void Weight_bits_7_is_reported_and_other_widths_are_refused()
     {
         string dir = TestModels.TempDir();
