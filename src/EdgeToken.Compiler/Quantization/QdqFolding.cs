@@ -16,7 +16,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// QuantizeLinear</c> becomes <c>EdgeToken.QGlobalAveragePool</c>, and a GRU on DequantizeLinear'd int8 W and R (what
 /// the export of <c>EdgeToken.QGru</c> writes) <c>EdgeToken.QGru</c> again, and <c>DequantizeLinear</c>'d int8 inputs
 /// of an Add, Mul or Concat whose output is quantized to int8 <c>EdgeToken.QAdd</c>, <c>QMul</c> or <c>QConcat</c>, and a
-/// chain of element-wise operators between them an <c>EdgeToken.QLookup</c>.</summary>
+/// chain of element-wise operators between them an <c>EdgeToken.QLookup</c>; a MaxPool or Flatten between a
+/// DequantizeLinear and a QuantizeLinear with the same parameters runs on the int8 tensor.</summary>
 /// <remarks>Runs before constant folding, which would otherwise turn the weights' DequantizeLinear into float constants
 /// and lose the int8 values. Folded only when the weights are symmetric (zero point 0, per tensor or per output channel on
 /// the output-channel axis) and x and y are int8 with one scale and zero point each; anything else stays as it came and
@@ -40,6 +41,7 @@ public sealed partial class QdqFolding : IGraphPass
                 "GlobalAveragePool" => TryFoldAveragePool(graph, uses, node),
                 "Add" or "Mul" or "Concat" => TryFoldMerge(graph, uses, node),
                 "QuantizeLinear" => TryFoldLookup(graph, uses, node),
+                "MaxPool" or "Flatten" => TryFoldPassThrough(graph, uses, node),
                 "GRU" => TryFoldGru(graph, node),
                 _ => false,
             };
@@ -145,6 +147,22 @@ public sealed partial class QdqFolding : IGraphPass
             current = source;
         }
         return false;
+    }
+
+    /// <summary><c>DequantizeLinear(int8) → MaxPool / Flatten → QuantizeLinear(int8)</c> with the same scale and zero
+    /// point on both sides (what ONNX Runtime's quantizer writes around a pool between quantized layers): the operator on
+    /// the int8 tensor itself, exact, since it only selects or moves values. MaxPool only without its indices output.</summary>
+    private static bool TryFoldPassThrough(Graph graph, Dictionary<Value, List<(Node Node, int Index)>> uses, Node node)
+    {
+        if (!Quantizer.IsPassThrough(node.OpType) || node.Outputs.Count(o => o is not null) != 1 || node.Output(0) is not { } y) return false;
+        if (ActivationInput(node.Input(0)) is not var (xq, qx)) return false;
+        if (OutputQuantize(uses, y) is not var (activation, quantize, yq, qy) || activation.Node is not null || qy != qx) return false;
+        var int8 = new Node($"{node.Name}_int8", node.OpType, node.Attributes, [xq], [yq]);
+        yq.Producer = int8;
+        graph.Nodes.Remove(node);
+        graph.Nodes.Remove(quantize);
+        graph.Nodes.Add(int8);
+        return true;
     }
 
     /// <summary>x of the layer as <c>DequantizeLinear(int8 tensor, scalar scale, scalar zero point)</c>.</summary>

@@ -11,6 +11,9 @@ public static partial class Quantizer
     /// parameters (they only select or move values), so they run on the int8 tensor and keep its scale and zero point.</summary>
     private static readonly string[] PassThrough = ["MaxPool", "Flatten"];
 
+    /// <summary>Whether <paramref name="opType"/> only selects or moves values (see <see cref="PassThrough"/>).</summary>
+    internal static bool IsPassThrough(string opType) => Array.IndexOf(PassThrough, opType) >= 0;
+
     /// <summary>When <paramref name="x"/> (a quantized layer's input) comes from a MaxPool or Flatten of a tensor that is
     /// int8 already (directly, through more of them or through a lookup chain), adds the same operator on the int8 tensor,
     /// so the chain stays int8 instead of dequantizing, pooling in float and quantizing again. x then takes its source's

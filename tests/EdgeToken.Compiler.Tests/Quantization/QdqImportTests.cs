@@ -132,4 +132,33 @@ public class QdqImportTests
         Assert.NotNull(model.QuantizationSkipped);
         Assert.Equal(3, model.Plan.Steps.Count(s => s.OpType == QGemm.OpType));
     }
+
+    [Fact]
+    public void A_pool_and_a_flatten_between_dequantize_and_quantize_with_the_same_parameters_run_on_int8()
+    {
+        // x → Q → DQ → MaxPool → Q → DQ → Flatten → Q → DQ → y, one scale and zero point throughout, as ONNX Runtime's
+        // quantizer writes a pool between quantized layers.
+        var b = new OnnxModelBuilder("qdq_pool", 17);
+        b.Input("x", ElementType.Float32, 1, 4, 16);
+        string scale = b.Initializer("s", new[] { 0.05f }), zero = b.Initializer("z", ElementType.Int8, [unchecked((byte)-3)]);
+        string Q(string v) => b.Op("QuantizeLinear", [v, scale, zero]);
+        string Dq(string v) => b.Op("DequantizeLinear", [v, scale, zero]);
+        var pooled = b.Op("MaxPool", [Dq(Q("x"))], ("kernel_shape", new[] { 2 }), ("strides", new[] { 2 }));
+        var flat = b.Op("Flatten", [Dq(Q(pooled))]);
+        b.Node("DequantizeLinear", [Q(flat), scale, zero], ["y"]);
+        b.Output("y", ElementType.Float32, 1, 32);
+        string dir = TestModels.TempDir();
+        string path = TestModels.Save(b, dir);
+
+        var compiled = ModelCompiler.CompileFile(path);
+        var ops = compiled.Plan.Steps.Select(s => s.OpType).ToList();
+        Assert.Equal(["QuantizeLinear", "MaxPool", "Flatten", "DequantizeLinear"], ops);
+        Assert.Equal(ElementType.Int8, compiled.Plan.Tensors[compiled.Plan.Steps[1].Outputs[0]].Type);
+
+        // Exact: the pool only selects values, so ONNX Runtime's float pool between the same Q/DQ gives the same numbers.
+        var executor = new PlanExecutor(compiled.Plan);
+        var (differing, total) = QuantModels.CompareWithOnnxRuntime(executor, path, [1, 4, 16], QuantModels.Samples(20, 64, 99), 0.05f);
+        Assert.Equal(0, differing);
+        Assert.Equal(20 * 32, total);
+    }
 }
