@@ -42,11 +42,9 @@ public static partial class Quantizer
         long weights = (long)lw.N * lw.K;
         long floatBytes = weights * 4 + (lw.Bias is null ? 0 : lw.N * 4);
         long int8Bytes = weights + lw.N * 4 + ws.Length * 8;
-        var multipliers = int8.Attributes.GetInts("multipliers")!;
-        int requantBits = multipliers.Max(m => 31 - System.Numerics.BitOperations.TrailingZeroCount((int)m));
         return new QuantizedLayer(node.Name, node.OpType, weights * 4, weights, floatBytes, int8Bytes, MacCounter.Count(node), qx, qy, act)
         {
-            RequantBits = requantBits,
+            RequantBits = (int)int8.Attributes.GetInt(RequantBitsAttribute, 31),
         };
     }
 
@@ -70,8 +68,8 @@ public static partial class Quantizer
             shifts[i] = m.Shift;
         }
         var folded = Int8Conv.FoldZeroPoint(bias, w.Constant!.AsSpan<sbyte>(), n, qx.ZeroPoint);
-        if (opType == QConv.OpType && NarrowMultipliers(w.Constant!.AsSpan<sbyte>(), folded, qy.ZeroPoint, multipliers, shifts, snapOnly: imported))
-            weightScales = EffectiveWeightScales(multipliers, shifts, qx, qy);
+        int requantBits = opType == QConv.OpType ? NarrowMultipliers(w.Constant!.AsSpan<sbyte>(), folded, qy.ZeroPoint, multipliers, shifts, snapOnly: imported) : 31;
+        if (requantBits < 31) weightScales = EffectiveWeightScales(multipliers, shifts, qx, qy);
         (int Min, int Max) clamp = activation.Kind switch
         {
             "Relu" => Int8Clamp.Relu(qy.ZeroPoint),
@@ -84,6 +82,7 @@ public static partial class Quantizer
             .With("output_zero_point", AttributeValue.Of((long)qy.ZeroPoint))
             .With("min", AttributeValue.Of((long)clamp.Min))
             .With("max", AttributeValue.Of((long)clamp.Max))
+            .With(RequantBitsAttribute, AttributeValue.Of((long)requantBits))
             // Not read by the kernel: what QdqExporter needs to write the layer back as float ops between Q/DQ pairs.
             .With(QdqExporter.InputScale, AttributeValue.Of(qx.Scale))
             .With(QdqExporter.InputZeroPoint, AttributeValue.Of((long)qx.ZeroPoint))
@@ -109,8 +108,8 @@ public static partial class Quantizer
     /// One multiplier for all channels is rounded for the widest channel. With <paramref name="snapOnly"/> (a model that
     /// arrived quantized) a multiplier is rounded only where that moves it by less than float precision (2^-22): a model
     /// EdgeToken quantized and exported comes back with the very multipliers it had, anyone else's keeps its own. Returns
-    /// whether any multiplier changed.</summary>
-    private static bool NarrowMultipliers(ReadOnlySpan<sbyte> w, int[] foldedBias, int outputZeroPoint, long[] multipliers, long[] shifts, bool snapOnly)
+    /// the most significant bits a rounded multiplier kept, or 31 when none was rounded.</summary>
+    private static int NarrowMultipliers(ReadOnlySpan<sbyte> w, int[] foldedBias, int outputZeroPoint, long[] multipliers, long[] shifts, bool snapOnly)
     {
         int n = foldedBias.Length, k = w.Length / n;
         var bits = new int[multipliers.Length];
@@ -122,8 +121,8 @@ public static partial class Quantizer
             int i = multipliers.Length == 1 ? 0 : c;
             bits[i] = Math.Min(bits[i], NarrowRequantization.SignificantBits(magnitude, (int)shifts[i], outputZeroPoint));
         }
-        if (!snapOnly && Array.Exists(bits, b => b < NarrowMultiplierBits)) return false;
-        bool changed = false;
+        if (!snapOnly && Array.Exists(bits, b => b < NarrowMultiplierBits)) return 31;
+        int kept = 0;
         for (int i = 0; i < multipliers.Length; i++)
         {
             if (bits[i] == 0) continue;
@@ -131,10 +130,14 @@ public static partial class Quantizer
             var m = full.WithSignificantBits(bits[i]);
             if (m == full || snapOnly && Math.Abs(m.Real / full.Real - 1) > 1.0 / (1 << 22)) continue;
             (multipliers[i], shifts[i]) = (m.Multiplier, m.Shift);
-            changed = true;
+            kept = Math.Max(kept, bits[i]);
         }
-        return changed;
+        return kept == 0 ? 31 : kept;
     }
+
+    /// <summary>The attribute (not read by the kernel) that records the bits <see cref="NarrowMultipliers"/> kept, 31 for
+    /// none, for the report.</summary>
+    public const string RequantBitsAttribute = "edgetoken.requant_bits";
 
     /// <summary>The weight scales the rounded multipliers stand for, w_scale = multiplier · output_scale / input_scale,
     /// which the layer keeps for the QDQ export and the report: ONNX Runtime on the export then computes what the int8
