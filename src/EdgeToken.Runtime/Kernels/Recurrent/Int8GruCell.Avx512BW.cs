@@ -57,7 +57,7 @@ public static partial class Int8GruCell
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            var sx = Vector512.Create(QuantizeToInt16(x.Slice(t * xStride, input), ref Unsafe.As<long, short>(ref xq)));
+            var sx = Vector512.Create(QuantizeRowToInt16(x.Slice(t * xStride, input), ref Unsafe.As<long, short>(ref xq)));
             var sh = Vector512.Create(QuantizeToInt16(ref hv, n, ref hs, out var hInverse));
 
             // Pass 1: r, on the chain; with linear_before_reset also Rh·h + Rbh, which r multiplies. z waits for pass 2,
@@ -159,6 +159,22 @@ public static partial class Int8GruCell
             var i = Avx512F.ConvertToVector512Int32(Vector512.LoadUnsafe(ref v, (nuint)j) * inverse);
             Avx512F.ConvertToVector256Int16(Vector512.Min(Vector512.Max(i, -limit), limit)).StoreUnsafe(ref q, (nuint)j);
         }
+    }
+
+    /// <summary>One row of x quantized to int16 as <see cref="QuantizeToInt16(ReadOnlySpan{float}, ref short)"/> does, 16
+    /// values a step when its length is a multiple of 16 and every value is finite (the vector conversion rounds as
+    /// MathF.Round does, to nearest even, but turns NaN and infinities into other integers than the scalar cast); the
+    /// scalar loop otherwise. At hidden 128 and 32 inputs the scalar loop was ~4 % of the whole GRU.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float QuantizeRowToInt16(ReadOnlySpan<float> v, ref short q)
+    {
+        int n = v.Length;
+        if (n % 16 != 0 || n == 0) return QuantizeToInt16(v, ref q);
+        ref float r = ref MemoryMarshal.GetReference(v);
+        var finite = Vector512<float>.AllBitsSet.AsInt32();
+        var limit = Vector512.Create(float.MaxValue);
+        for (int j = 0; j < n; j += 16) finite &= Vector512.LessThanOrEqual(Vector512.Abs(Vector512.LoadUnsafe(ref r, (nuint)j)), limit).AsInt32();
+        return finite == Vector512<int>.AllBitsSet ? QuantizeToInt16(ref r, n, ref q, out _) : QuantizeToInt16(v, ref q);
     }
 
     /// <summary>One row of x (any length) quantized like <see cref="Int8SymmetricQuantize.Scalar(ReadOnlySpan{float}, Span{sbyte})"/>, to int16; returns the scale.</summary>

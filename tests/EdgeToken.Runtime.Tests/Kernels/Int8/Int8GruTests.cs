@@ -118,6 +118,8 @@ public class Int8GruTests
                 data.Add(hidden, 1 + hidden % 7, linear);
         data.Add(32, 6, false); // the benchmark GRU
         data.Add(32, 6, true);
+        data.Add(32, 16, false); // inputs a multiple of 16: x quantized 16 at a time on AVX-512BW
+        data.Add(64, 32, true);
         return data;
     }
 
@@ -144,6 +146,29 @@ public class Int8GruTests
                         $"path {path}, hidden {hidden}, input {input}, linear {linear}, reverse {reverse}, clip {clip}");
                 }
             }
+    }
+
+    [Fact]
+    public void A_non_finite_input_gives_the_same_outputs_on_every_path()
+    {
+        // 16 inputs, so the AVX-512BW loop would quantize x 16 at a time: a row with an infinity or a NaN takes the
+        // scalar quantization there too, and every path ends with the same floats (NaN where the reference has NaN).
+        const int hidden = 32, input = 16, steps = 4;
+        var layer = Layer.Random(input, hidden, false, 5);
+        foreach (float bad in new[] { float.PositiveInfinity, float.NaN, float.MaxValue })
+        {
+            var x = Inputs(steps, input, 6);
+            x[input + 3] = bad; // step 1
+            float[] hExpected = KernelAssert.Random(hidden, 4, 0.9f), yExpected = new float[steps * hidden];
+            Int8GruCell.Sequence(Int8Path.Scalar, layer.Weights, x, input, float.PositiveInfinity, hExpected, steps, false, yExpected, hidden,
+                new byte[Int8GruCell.ScratchBytes(input, hidden)]);
+            foreach (var path in Int8Paths.Supported())
+            {
+                float[] h = KernelAssert.Random(hidden, 4, 0.9f), y = new float[steps * hidden];
+                Int8GruCell.Sequence(path, layer.Weights, x, input, float.PositiveInfinity, h, steps, false, y, hidden, new byte[Int8GruCell.ScratchBytes(input, hidden)]);
+                Assert.True(yExpected.AsSpan().SequenceEqual(y), $"path {path}, input {bad}");
+            }
+        }
     }
 
     /// <summary>Sequence against the plain reference. One step agrees within float rounding (the gates' exp and tanh
