@@ -42,8 +42,9 @@ public readonly record struct NarrowRequantization(int Multiplier, int BiasProdu
         if (s < 1 || s > 30) return false;
         long magnitude = Math.Max(Math.Abs(low + bias), Math.Abs(high + bias));
         long offset = (1L << (s - 1)) + ((long)zeroPoint << s);
-        // the largest |t| plus the offset and the sign's -1 must stay an int32
-        if (magnitude * m + Math.Abs(offset) + 1 > int.MaxValue) return false;
+        // the largest |t| plus the offset and the sign's -1 must stay an int32 (divided, so that no product overflows)
+        long room = int.MaxValue - Math.Abs(offset) - 1;
+        if (room < 0 || magnitude > room / m) return false;
         narrow = new NarrowRequantization(m, unchecked((int)(m * (long)bias)), (int)offset, s, min, max, !Requantize.ClampsAtZero(zeroPoint, min));
         return true;
     }
@@ -68,8 +69,8 @@ public readonly record struct NarrowRequantization(int Multiplier, int BiasProdu
         {
             int s = bits + shift; // 31 + shift - (31 - bits)
             if (s < 1 || s > 30) continue;
-            long offset = Math.Abs((1L << (s - 1)) + ((long)zeroPoint << s)); // as TryCreate bounds it
-            if (magnitude * ((1L << bits) - 1) + offset + 1 <= int.MaxValue) return bits;
+            long room = int.MaxValue - Math.Abs((1L << (s - 1)) + ((long)zeroPoint << s)) - 1; // as TryCreate bounds it
+            if (room >= 0 && magnitude <= room / ((1L << bits) - 1)) return bits;
         }
         return 0;
     }

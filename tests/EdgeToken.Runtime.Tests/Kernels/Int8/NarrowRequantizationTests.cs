@@ -65,6 +65,9 @@ public class NarrowRequantizationTests
         int m = rounded.Multiplier >> System.Numerics.BitOperations.TrailingZeroCount(rounded.Multiplier);
         long edge = (int.MaxValue - (1L << 24)) / m;
         Assert.False(NarrowRequantization.TryCreate(rounded, (int)edge, -edge, edge, 0, -128, 127, out _));
+        // sums far past any int32 (a channel of millions of weights) are refused, not wrapped around
+        Assert.False(NarrowRequantization.TryCreate(scale, 0, -(1L << 40), 1L << 40, 0, -128, 127, out _));
+        Assert.Equal(0, NarrowRequantization.SignificantBits(1L << 40, 5, 0));
         // a scale above one (a negative shift) with few bits has no room for the shift
         Assert.False(NarrowRequantization.TryCreate(new FixedPointMultiplier(1 << 30, -20).WithSignificantBits(4), 0, -10, 10, 0, -128, 127, out _));
     }
