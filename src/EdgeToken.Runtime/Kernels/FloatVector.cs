@@ -37,9 +37,9 @@ internal interface IFloatVector<TVec> where TVec : struct
     static abstract TVec ClampConstant(TVec a, float lo, float hi);
     static abstract TVec Abs(TVec a);
     static abstract TVec CopySign(TVec value, TVec sign);
-    static abstract TVec Round(TVec a);
-    /// <summary>2^n for integral n in float's normal exponent range, built in the exponent bits.</summary>
-    static abstract TVec Pow2(TVec n);
+    /// <summary>2^n from t = n + 1.5·2^23 (integral n, |n| &lt; 2^22, in float's normal exponent range): t's low mantissa
+    /// bits are n in two's complement, so two integer operations, no conversion.</summary>
+    static abstract TVec Pow2OfShifted(TVec t);
 }
 
 internal readonly struct F128 : IFloatVector<Vector128<float>>
@@ -66,8 +66,7 @@ internal readonly struct F128 : IFloatVector<Vector128<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> ClampConstant(Vector128<float> a, float lo, float hi) => Vector128.Min(Vector128.Max(a, Vector128.Create(lo)), Vector128.Create(hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Abs(Vector128<float> a) => Vector128.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> CopySign(Vector128<float> value, Vector128<float> sign) => Vector128.CopySign(value, sign);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Round(Vector128<float> a) => Vector128.Round(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Pow2(Vector128<float> n) => Vector128.ShiftLeft(Vector128.ConvertToInt32(n) + Vector128.Create(127), 23).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<float> Pow2OfShifted(Vector128<float> t) => (Vector128.ShiftLeft(t.AsInt32(), 23) + Vector128.Create(127 << 23)).AsSingle();
 }
 
 internal readonly struct F256 : IFloatVector<Vector256<float>>
@@ -94,8 +93,7 @@ internal readonly struct F256 : IFloatVector<Vector256<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> ClampConstant(Vector256<float> a, float lo, float hi) => Vector256.Min(Vector256.Max(a, Vector256.Create(lo)), Vector256.Create(hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Abs(Vector256<float> a) => Vector256.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> CopySign(Vector256<float> value, Vector256<float> sign) => Vector256.CopySign(value, sign);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Round(Vector256<float> a) => Vector256.Round(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Pow2(Vector256<float> n) => Vector256.ShiftLeft(Vector256.ConvertToInt32(n) + Vector256.Create(127), 23).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<float> Pow2OfShifted(Vector256<float> t) => (Vector256.ShiftLeft(t.AsInt32(), 23) + Vector256.Create(127 << 23)).AsSingle();
 }
 
 internal readonly struct F512 : IFloatVector<Vector512<float>>
@@ -122,6 +120,5 @@ internal readonly struct F512 : IFloatVector<Vector512<float>>
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> ClampConstant(Vector512<float> a, float lo, float hi) => Vector512.Min(Vector512.Max(a, Vector512.Create(lo)), Vector512.Create(hi));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Abs(Vector512<float> a) => Vector512.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> CopySign(Vector512<float> value, Vector512<float> sign) => Vector512.CopySign(value, sign);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Round(Vector512<float> a) => Vector512.Round(a);
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Pow2(Vector512<float> n) => Vector512.ShiftLeft(Vector512.ConvertToInt32(n) + Vector512.Create(127), 23).AsSingle();
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<float> Pow2OfShifted(Vector512<float> t) => (Vector512.ShiftLeft(t.AsInt32(), 23) + Vector512.Create(127 << 23)).AsSingle();
 }

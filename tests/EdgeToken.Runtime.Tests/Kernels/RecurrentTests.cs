@@ -2,6 +2,7 @@ using EdgeToken.Runtime.Execution;
 using EdgeToken.Runtime.Kernels.Recurrent;
 using EdgeToken.Runtime.Operators;
 using EdgeToken.Runtime.Tensors;
+using System.Runtime.Intrinsics;
 
 namespace EdgeToken.Runtime.Tests.Kernels;
 
@@ -194,6 +195,34 @@ public class RecurrentTests
                 Assert.Equal(MathF.Sign(tanh), MathF.Sign(t256[j]));
             }
         }
+    }
+
+    [Fact]
+    public void Gate_sigmoid_and_tanh_stay_within_float_rounding_of_double_precision()
+    {
+        // Every 1/256 over ±40 (and just around 0): sigmoid relative to its value above the −30 clamp, tanh relative to
+        // its value; the bound is about 3 float ulps.
+        double worstSigmoid = 0, worstTanh = 0;
+        var lanes = new float[16];
+        for (int i = -40 * 256; i <= 40 * 256; i += 16)
+        {
+            for (int j = 0; j < 16; j++) lanes[j] = (i + j) / 256f + (i + j == 0 ? 1e-6f : 0);
+            var v = System.Runtime.Intrinsics.Vector512.Create(lanes);
+            var s512 = GateSigmoidTanh.Sigmoid(v);
+            var t512 = GateSigmoidTanh.Tanh(v);
+            var s128 = GateSigmoidTanh.Sigmoid(v.GetLower().GetLower());
+            var t256 = GateSigmoidTanh.Tanh(v.GetUpper());
+            for (int j = 0; j < 16; j++)
+            {
+                double x = lanes[j], sigmoid = 1 / (1 + Math.Exp(-x)), tanh = Math.Tanh(x);
+                if (x >= -30) worstSigmoid = Math.Max(worstSigmoid, Math.Abs(s512[j] - sigmoid) / sigmoid);
+                worstTanh = Math.Max(worstTanh, Math.Abs(t512[j] - tanh) / Math.Abs(tanh));
+                if (j < 4 && x >= -30) worstSigmoid = Math.Max(worstSigmoid, Math.Abs(s128[j] - sigmoid) / sigmoid);
+                if (j < 8) worstTanh = Math.Max(worstTanh, Math.Abs(t256[j] - Math.Tanh(lanes[j + 8])) / Math.Abs(Math.Tanh(lanes[j + 8])));
+            }
+        }
+        Assert.True(worstSigmoid < 3.6e-7, $"sigmoid: worst relative error {worstSigmoid:E2}");
+        Assert.True(worstTanh < 3.6e-7, $"tanh: worst relative error {worstTanh:E2}");
     }
 
     [Fact]

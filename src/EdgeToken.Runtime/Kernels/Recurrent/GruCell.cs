@@ -188,13 +188,14 @@ public static class GruCell
         nuint ld = (nuint)(3 * n), v = (nuint)V;
         var hi = TOps.Create(clip);
         var lo = TOps.Negate(hi);
+        bool clipped = !float.IsPositiveInfinity(clip);
         for (; j <= n - 2 * V; j += 2 * V)
         {
             nuint u = (nuint)j, r = (nuint)(n + j);
             Dot2<TVec, TOps>(ref Unsafe.Add(ref wt, r), ld, ref x, input, TOps.Load(ref b, r), TOps.Load(ref b, r + v), out var pr0, out var pr1);
             Dot2<TVec, TOps>(ref Unsafe.Add(ref rt, r), ld, ref h, n, pr0, pr1, out var ar0, out var ar1);
-            var r0 = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(ar0, lo), hi));
-            var r1 = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(ar1, lo), hi));
+            var r0 = GateSigmoidTanh.Sigmoid<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(ar0, lo, hi, clipped));
+            var r1 = GateSigmoidTanh.Sigmoid<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(ar1, lo, hi, clipped));
             if (TForm.LinearBeforeReset)
             {
                 nuint c = (nuint)(2 * n + j);
@@ -209,8 +210,8 @@ public static class GruCell
             }
             Dot2<TVec, TOps>(ref Unsafe.Add(ref wt, u), ld, ref x, input, TOps.Load(ref b, u), TOps.Load(ref b, u + v), out var pz0, out var pz1);
             Dot2<TVec, TOps>(ref Unsafe.Add(ref rt, u), ld, ref h, n, pz0, pz1, out var az0, out var az1);
-            TOps.Store(TOps.Min(TOps.Max(az0, lo), hi), ref z, u);
-            TOps.Store(TOps.Min(TOps.Max(az1, lo), hi), ref z, u + v);
+            TOps.Store(GateSigmoidTanh.Clip<TVec, TOps>(az0, lo, hi, clipped), ref z, u);
+            TOps.Store(GateSigmoidTanh.Clip<TVec, TOps>(az1, lo, hi, clipped), ref z, u + v);
         }
         for (; j <= n - V; j += V)
         {
@@ -219,9 +220,9 @@ public static class GruCell
             var other = TForm.LinearBeforeReset
                 ? Dot1<TVec, TOps>(ref Unsafe.Add(ref rt, (nuint)(2 * n + j)), ld, ref h, n, TOps.Load(ref rbh, u))
                 : TOps.Load(ref h, u);
-            TOps.Store(TOps.Multiply(GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(ar, lo), hi)), other), ref rh, u);
+            TOps.Store(TOps.Multiply(GateSigmoidTanh.Sigmoid<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(ar, lo, hi, clipped)), other), ref rh, u);
             var az = Dot1<TVec, TOps>(ref Unsafe.Add(ref rt, u), ld, ref h, n, Dot1<TVec, TOps>(ref Unsafe.Add(ref wt, u), ld, ref x, input, TOps.Load(ref b, u)));
-            TOps.Store(TOps.Min(TOps.Max(az, lo), hi), ref z, u);
+            TOps.Store(GateSigmoidTanh.Clip<TVec, TOps>(az, lo, hi, clipped), ref z, u);
         }
         return j;
     }
@@ -235,6 +236,7 @@ public static class GruCell
         nuint ld = (nuint)(3 * n), v = (nuint)V;
         var hi = TOps.Create(clip);
         var lo = TOps.Negate(hi);
+        bool clipped = !float.IsPositiveInfinity(clip);
         for (; j <= n - 2 * V; j += 2 * V)
         {
             nuint u = (nuint)j, c = (nuint)(2 * n + j);
@@ -244,8 +246,8 @@ public static class GruCell
             TVec an0, an1;
             if (TForm.LinearBeforeReset) { an0 = TOps.Add(pn0, TOps.Load(ref rh, u)); an1 = TOps.Add(pn1, TOps.Load(ref rh, u + v)); }
             else Dot2<TVec, TOps>(ref Unsafe.Add(ref rt, c), ld, ref rh, n, pn0, pn1, out an0, out an1);
-            var c0 = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(an0, lo), hi));
-            var c1 = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(an1, lo), hi));
+            var c0 = GateSigmoidTanh.Tanh<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(an0, lo, hi, clipped));
+            var c1 = GateSigmoidTanh.Tanh<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(an1, lo, hi, clipped));
             TOps.Store(TOps.FusedMultiplyAdd(z0, TOps.Subtract(TOps.Load(ref h, u), c0), c0), ref h, u);
             TOps.Store(TOps.FusedMultiplyAdd(z1, TOps.Subtract(TOps.Load(ref h, u + v), c1), c1), ref h, u + v);
         }
@@ -255,7 +257,7 @@ public static class GruCell
             var zg = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Load(ref z, u));
             var pn = Dot1<TVec, TOps>(ref Unsafe.Add(ref wt, c), ld, ref x, input, TOps.Load(ref b, c));
             var an = TForm.LinearBeforeReset ? TOps.Add(pn, TOps.Load(ref rh, u)) : Dot1<TVec, TOps>(ref Unsafe.Add(ref rt, c), ld, ref rh, n, pn);
-            var cand = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(an, lo), hi));
+            var cand = GateSigmoidTanh.Tanh<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(an, lo, hi, clipped));
             TOps.Store(TOps.FusedMultiplyAdd(zg, TOps.Subtract(TOps.Load(ref h, u), cand), cand), ref h, u);
         }
         return j;

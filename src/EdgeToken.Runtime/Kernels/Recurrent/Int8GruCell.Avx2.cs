@@ -40,6 +40,7 @@ public static partial class Int8GruCell
         ref float hv = ref MemoryMarshal.GetReference(h);
         var hi = Vector256.Create(clip);
         var lo = -hi;
+        bool clipped = !float.IsPositiveInfinity(clip);
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
@@ -55,10 +56,10 @@ public static partial class Int8GruCell
                 var other = linear
                     ? Vector256.ConvertToSingle(Sums8(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector256.LoadUnsafe(ref rs, (nuint)(2 * n + j))) + Vector256.LoadUnsafe(ref rbh, u)
                     : Vector256.LoadUnsafe(ref hv, u);
-                (GateSigmoidTanh.Sigmoid(Vector256.Min(Vector256.Max(ar, lo), hi)) * other).StoreUnsafe(ref rh, u);
+                (GateSigmoidTanh.Sigmoid(GateSigmoidTanh.Clip(ar, lo, hi, clipped)) * other).StoreUnsafe(ref rh, u);
                 var pz = Vector256.ConvertToSingle(Sums8(ref w, j, qx, ref xq)) * (sx * Vector256.LoadUnsafe(ref ws, u)) + Vector256.LoadUnsafe(ref b, u);
                 var az = Vector256.ConvertToSingle(Sums8(ref r, j, qh, ref hq)) * (sh * Vector256.LoadUnsafe(ref rs, u)) + pz;
-                Vector256.Min(Vector256.Max(az, lo), hi).StoreUnsafe(ref zPre, u);
+                GateSigmoidTanh.Clip(az, lo, hi, clipped).StoreUnsafe(ref zPre, u);
             }
 
             // Pass 2: the candidate and the blend. The default form quantizes r⊙h again on h's scale (into the h buffer:
@@ -71,7 +72,7 @@ public static partial class Int8GruCell
                 var an = linear
                     ? pn + Vector256.LoadUnsafe(ref rh, u)
                     : Vector256.ConvertToSingle(Sums8(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector256.LoadUnsafe(ref rs, un)) + pn;
-                var cand = GateSigmoidTanh.Tanh(Vector256.Min(Vector256.Max(an, lo), hi));
+                var cand = GateSigmoidTanh.Tanh(GateSigmoidTanh.Clip(an, lo, hi, clipped));
                 var gate = GateSigmoidTanh.Sigmoid(Vector256.LoadUnsafe(ref zPre, u));
                 (cand + gate * (Vector256.LoadUnsafe(ref hv, u) - cand)).StoreUnsafe(ref hv, u);
             }

@@ -54,6 +54,7 @@ public static partial class Int8GruCell
         ref float hv = ref MemoryMarshal.GetReference(h);
         var hi = Vector512.Create(clip);
         var lo = -hi;
+        bool clipped = !float.IsPositiveInfinity(clip);
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
@@ -70,7 +71,7 @@ public static partial class Int8GruCell
                 var other = linear
                     ? Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, (nuint)(2 * n + j))) + Vector512.LoadUnsafe(ref rbh, u)
                     : Vector512.LoadUnsafe(ref hv, u);
-                (GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(ar, lo), hi)) * other).StoreUnsafe(ref rh, u);
+                (GateSigmoidTanh.Sigmoid(GateSigmoidTanh.Clip(ar, lo, hi, clipped)) * other).StoreUnsafe(ref rh, u);
             }
 
             // Pass 2: z, the candidate and the blend. The default form quantizes r⊙h again on h's scale (beside q(h),
@@ -85,8 +86,8 @@ public static partial class Int8GruCell
                     : Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref rhq)) * (sh * Vector512.LoadUnsafe(ref rs, un)) + pn;
                 var pz = Vector512.ConvertToSingle(Sums16(ref w, j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, u)) + Vector512.LoadUnsafe(ref b, u);
                 var az = Vector512.ConvertToSingle(Sums16(ref r, j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, u)) + pz;
-                var cand = GateSigmoidTanh.Tanh(Vector512.Min(Vector512.Max(an, lo), hi));
-                var gate = GateSigmoidTanh.Sigmoid(Vector512.Min(Vector512.Max(az, lo), hi));
+                var cand = GateSigmoidTanh.Tanh(GateSigmoidTanh.Clip(an, lo, hi, clipped));
+                var gate = GateSigmoidTanh.Sigmoid(GateSigmoidTanh.Clip(az, lo, hi, clipped));
                 (cand + gate * (Vector512.LoadUnsafe(ref hv, u) - cand)).StoreUnsafe(ref hv, u);
             }
             if (!y.IsEmpty) h.CopyTo(y.Slice(t * yStride, n));

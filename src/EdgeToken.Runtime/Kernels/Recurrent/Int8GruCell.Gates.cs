@@ -68,11 +68,12 @@ public static partial class Int8GruCell
     {
         var hi = TOps.Create(clip);
         var lo = TOps.Negate(hi);
+        bool clipped = !float.IsPositiveInfinity(clip);
         for (; j <= n - TOps.Count; j += TOps.Count)
         {
             nuint u = (nuint)j;
-            TOps.Store(TOps.Min(TOps.Max(TOps.Load(ref z, u), lo), hi), ref z, u);
-            var gate = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.Load(ref r, u), lo), hi));
+            TOps.Store(GateSigmoidTanh.Clip<TVec, TOps>(TOps.Load(ref z, u), lo, hi, clipped), ref z, u);
+            var gate = GateSigmoidTanh.Sigmoid<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(TOps.Load(ref r, u), lo, hi, clipped));
             TOps.Store(TOps.Multiply(gate, TOps.Load(ref o, u)), ref rh, u);
         }
         return j;
@@ -105,10 +106,11 @@ public static partial class Int8GruCell
     {
         var hi = TOps.Create(clip);
         var lo = TOps.Negate(hi);
+        bool clipped = !float.IsPositiveInfinity(clip);
         for (; j <= n - TOps.Count; j += TOps.Count)
         {
             nuint u = (nuint)j;
-            var cand = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(TOps.Load(ref c, u), lo), hi));
+            var cand = GateSigmoidTanh.Tanh<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(TOps.Load(ref c, u), lo, hi, clipped));
             var gate = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Load(ref z, u));
             TOps.Store(TOps.Add(cand, TOps.Multiply(gate, TOps.Subtract(TOps.Load(ref h, u), cand))), ref h, u);
         }

@@ -43,15 +43,16 @@ public static class LstmGates
     {
         var hi = TOps.Create(clip);
         var lo = TOps.Negate(hi);
+        bool clipped = !float.IsPositiveInfinity(clip);
         for (; j <= n - TOps.Count; j += TOps.Count)
         {
             nuint u = (nuint)j, v = (nuint)(n + j), w = (nuint)(2 * n + j), x = (nuint)(3 * n + j);
             var cPrev = TOps.Load(ref cs, u);
-            var i = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.FusedMultiplyAdd(TOps.Load(ref qs, u), cPrev, TOps.Add(TOps.Load(ref ps, u), TOps.Load(ref az, u))), lo), hi));
-            var f = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.FusedMultiplyAdd(TOps.Load(ref qs, w), cPrev, TOps.Add(TOps.Load(ref ps, w), TOps.Load(ref az, w))), lo), hi));
-            var g = GateSigmoidTanh.Tanh<TVec, TOps>(TOps.Min(TOps.Max(TOps.Add(TOps.Load(ref ps, x), TOps.Load(ref az, x)), lo), hi));
+            var i = GateSigmoidTanh.Sigmoid<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(TOps.FusedMultiplyAdd(TOps.Load(ref qs, u), cPrev, TOps.Add(TOps.Load(ref ps, u), TOps.Load(ref az, u))), lo, hi, clipped));
+            var f = GateSigmoidTanh.Sigmoid<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(TOps.FusedMultiplyAdd(TOps.Load(ref qs, w), cPrev, TOps.Add(TOps.Load(ref ps, w), TOps.Load(ref az, w))), lo, hi, clipped));
+            var g = GateSigmoidTanh.Tanh<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(TOps.Add(TOps.Load(ref ps, x), TOps.Load(ref az, x)), lo, hi, clipped));
             var cNext = TOps.FusedMultiplyAdd(f, cPrev, TOps.Multiply(i, g));
-            var o = GateSigmoidTanh.Sigmoid<TVec, TOps>(TOps.Min(TOps.Max(TOps.FusedMultiplyAdd(TOps.Load(ref qs, v), cNext, TOps.Add(TOps.Load(ref ps, v), TOps.Load(ref az, v))), lo), hi));
+            var o = GateSigmoidTanh.Sigmoid<TVec, TOps>(GateSigmoidTanh.Clip<TVec, TOps>(TOps.FusedMultiplyAdd(TOps.Load(ref qs, v), cNext, TOps.Add(TOps.Load(ref ps, v), TOps.Load(ref az, v))), lo, hi, clipped));
             TOps.Store(cNext, ref cs, u);
             TOps.Store(TOps.Multiply(o, GateSigmoidTanh.Tanh<TVec, TOps>(cNext)), ref hs, u);
         }
