@@ -38,6 +38,28 @@ public class PassTests
     }
 
     [Fact]
+    public void Recurrent_outputs_nothing_reads_are_dropped_so_the_kernel_does_not_write_them()
+    {
+        // A GRU whose per-step Y nobody reads (only Y_h goes on), and an LSTM whose Y_h and Y_c nobody reads.
+        var b = new OnnxModelBuilder("rnn-outputs", 17);
+        b.Input("x", ElementType.Float32, 5, 1, 3);
+        int h = 4;
+        b.Node("GRU", ["x", b.Initializer("W", TestModels.Random(3 * h * 3, 1, 0.5f), 1, 3 * h, 3), b.Initializer("R", TestModels.Random(3 * h * h, 2, 0.5f), 1, 3 * h, h)],
+            ["seq", "last"], ("hidden_size", h));
+        b.Node("LSTM", ["x", b.Initializer("W2", TestModels.Random(4 * h * 3, 3, 0.5f), 1, 4 * h, 3), b.Initializer("R2", TestModels.Random(4 * h * h, 4, 0.5f), 1, 4 * h, h)],
+            ["y2", "h2", "c2"], ("hidden_size", h));
+        b.Node("Add", ["last", b.Op("Reshape", ["y2", b.Initializer("shape", new long[] { 5, 1, h }, 3)])], ["y"]);
+        b.Output("y", ElementType.Float32, 5, 1, h);
+        var compiled = PassTestKit.CheckNumerics(b, "dead-node-elimination", TestModels.Random(15, 5, 2f));
+        var gru = compiled.Plan.Steps.Single(s => s.OpType == "GRU");
+        var lstm = compiled.Plan.Steps.Single(s => s.OpType == "LSTM");
+        Assert.Equal(-1, gru.Outputs[0]);
+        Assert.NotEqual(-1, gru.Outputs[1]);
+        Assert.NotEqual(-1, lstm.Outputs[0]);
+        Assert.All(lstm.Outputs.Skip(1), o => Assert.Equal(-1, o));
+    }
+
+    [Fact]
     public void Constant_subgraphs_are_folded_into_weights()
     {
         var b = new OnnxModelBuilder("fold", 17);
