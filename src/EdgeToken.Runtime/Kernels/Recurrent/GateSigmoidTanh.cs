@@ -15,7 +15,7 @@ namespace EdgeToken.Runtime.Kernels.Recurrent;
 /// m is −1 and the result exactly 1. Measured on the 32-step, hidden-32 benchmark GRU cell (Zen 4, alternating runs):
 /// Estrin's polynomial, the shifter in place of round + convert and the one-FMA denominators took it from 5.26–5.49 to
 /// 5.08–5.15 µs; with both gate functions replaced by a clamp (a bound, not a result) it ran 3.6 against 4.9 µs.
-/// /// </remarks>
+/// </remarks>
 internal static class GateSigmoidTanh
 {
     public static float Sigmoid(float x) => 1f / (1f + MathF.Exp(-x));
