@@ -114,6 +114,8 @@ Int8ConvGeometry[] convs =
     Int8ConvGeometry.Create(1, 17, 15, 6, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)),
     Int8ConvGeometry.Create(5, 9, 20, 7, 3, 2, 1, (1, 1), (2, 1), (2, 0, 1, 1)),
     Int8ConvGeometry.Create(33, 6, 6, 18, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
+    // Narrow padded rows (openWakeWord's 1x3 layers): all rows in one merged run.
+    Int8ConvGeometry.Create(10, 8, 2, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)),
     // The benchmark CNNs' layers (ARM64: the sdot shifted-rows kernel), one strided 2-D.
     Int8ConvGeometry.Create(16, 1, 128, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)),
     Int8ConvGeometry.Create(32, 1, 64, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)),

@@ -73,7 +73,7 @@ public sealed partial class Int8ShiftedRowsConv
             g = ColumnPairGeometry(g);
         }
         _layout = Layout.For(_g);
-        if (_layout != Layout.Of(g)) throw new InvalidOperationException("the column-pair layout differs from its geometry's"); // Layout.For's shortcut
+        if (_layout != Layout.Of(g, mergeRows: !_columnPairs)) throw new InvalidOperationException("the column-pair layout differs from its geometry's"); // Layout.For's shortcut
         _blocks = (g.OutChannels + MR - 1) / MR;
         int taps = g.KernelH * g.KernelW;
         _tapOffsets = new int[taps];
@@ -92,6 +92,10 @@ public sealed partial class Int8ShiftedRowsConv
         if (_layout.Flat)
         {
             (_runStart, _runLength, _runBase) = ([0], [g.OutPixels], [0]);
+        }
+        else if (_layout.MergedRows)
+        {
+            (_runStart, _runLength, _runBase) = ([0], [_layout.MergedLength(g)], [0]);
         }
         else
         {
@@ -164,8 +168,24 @@ public sealed partial class Int8ShiftedRowsConv
         if (Dot) RunDot(x, inputZeroPoint, plane, acc, scalar: path != Int8Path.AdvSimdDot);
         else if (_quadWeights is not null && path is Int8Path.Avx512BW or Int8Path.Avx2) RunU8(x, inputZeroPoint, plane, acc, path);
         else RunPairs(x, inputZeroPoint, plane, acc, path);
+        if (l.MergedRows) CloseUpRows(acc);
         return acc;
     }
+
+    /// <summary>After a <see cref="Layout.MergedRows"/> run, each channel's output row oh sits at oh · RowStride: moves it
+    /// to oh · OutW, row by row from the first (each row moves towards the start, past rows already moved).</summary>
+    private void CloseUpRows(Span<int> acc)
+    {
+        int stride = _layout.RowStride, outW = _g.OutW;
+        for (int m = 0; m < _g.OutChannels; m++)
+        {
+            var channel = acc.Slice(m * _layout.AccStride, _layout.AccStride);
+            for (int oh = 1; oh < _g.OutH; oh++) channel.Slice(oh * stride, outW).CopyTo(channel.Slice(oh * outW, outW));
+        }
+    }
+
+    /// <summary>True when every output row is computed in one run (see <see cref="Layout"/>).</summary>
+    internal bool MergedRows => _layout.MergedRows;
 
     /// <summary>Ints from one output channel's sums to the next in <see cref="Accumulate"/>'s scratch.</summary>
     internal int AccumulatorStride => _layout.AccStride;
@@ -223,7 +243,7 @@ public sealed partial class Int8ShiftedRowsConv
     /// <summary>Whether <see cref="RunFused"/> runs: AVX-512BW, whole blocks of <see cref="MR"/> channels, and runs of
     /// whole vectors, so every lane of every block is an output to store.</summary>
     internal bool FusedApplies(Int8Path path) =>
-        path == Int8Path.Avx512BW && !Dot && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0);
+        path == Int8Path.Avx512BW && !Dot && !_layout.MergedRows && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0);
 
     /// <summary>The AVX-512BW kernels (u8 or int16 pairs, dense or sparse) with every block's sums requantized in its
     /// registers (<see cref="NarrowRequantization"/>) and stored as bytes: no int32 sums written and read back. The same
@@ -311,18 +331,31 @@ public sealed partial class Int8ShiftedRowsConv
 
     /// <summary>Sizes of the pair plane: its rows are the padded input's, or as many as the last output row's taps reach;
     /// a row is <c>StrideW</c> phases of <c>PhaseWidth</c> pairs.</summary>
-    private readonly record struct Layout(int Pairs, int Rows, int PhaseWidth, int RowStride, int PlaneInts, int AccStride, bool Flat)
+    /// <remarks><c>MergedRows</c>: the output rows are narrow against a vector (openWakeWord's 1x3 layers end at 4 and 2
+    /// columns, each row its own run of one vector mostly idle), and unstrided, so one run covers them all as the plane
+    /// lays them out, RowStride apart, the columns between them computed and thrown away; <see cref="CloseUpRows"/> then
+    /// moves the rows together. Taken when that needs fewer vectors of <see cref="MaxLanes"/> than a run per row.</remarks>
+    private readonly record struct Layout(int Pairs, int Rows, int PhaseWidth, int RowStride, int PlaneInts, int AccStride, bool Flat, bool MergedRows)
     {
-        public static Layout Of(Int8ConvGeometry g)
+        /// <param name="mergeRows">False for a column-pair plane's geometry, whose layout <see cref="For"/> gives unmerged.</param>
+        public static Layout Of(Int8ConvGeometry g, bool mergeRows = true)
         {
             int rows = Math.Max(g.PadTop + g.Height, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1);
             int span = Math.Max(g.PadLeft + g.Width, (g.OutW - 1) * g.StrideW + (g.KernelW - 1) * g.DilationW + 1);
             int phaseWidth = (span + g.StrideW - 1) / g.StrideW;
             int rowStride = phaseWidth * g.StrideW;
             bool flat = g.StrideH == 1 && g.StrideW == 1 && phaseWidth == g.OutW;
+            int merged = (g.OutH - 1) * rowStride + g.OutW;
+            bool mergedRows = mergeRows && !flat && g.StrideH == 1 && g.StrideW == 1 && g.OutH > 1
+                && Vectors(merged) < g.OutH * Vectors(g.OutW);
             return new Layout((g.Channels + 1) / 2, rows, phaseWidth, rowStride, Align16(rows * rowStride + MaxLanes),
-                Align16(g.OutPixels + MaxLanes), flat);
+                Align16((mergedRows ? merged : g.OutPixels) + MaxLanes), flat, mergedRows);
         }
+
+        /// <summary>The length of the one run of <see cref="MergedRows"/>: every output row RowStride apart, the last one whole.</summary>
+        public int MergedLength(Int8ConvGeometry g) => (g.OutH - 1) * RowStride + g.OutW;
+
+        private static int Vectors(int outputs) => (outputs + MaxLanes - 1) / MaxLanes;
 
         /// <summary>The layout of <paramref name="g"/>'s plane: <see cref="Of"/>, or for column pairs what <see cref="Of"/>
         /// gives for <see cref="ColumnPairGeometry"/>, computed without making it (the plan asks for the scratch size at
@@ -333,7 +366,7 @@ public sealed partial class Int8ShiftedRowsConv
             int rows = Math.Max(g.PadTop + g.Height, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1);
             int kernelW = (g.KernelW + 1) / 2, rowStride = g.OutW + kernelW - 1;
             return new Layout(1, rows, rowStride, rowStride, Align16(rows * rowStride + MaxLanes), Align16(g.OutPixels + MaxLanes),
-                g.StrideH == 1 && rowStride == g.OutW);
+                g.StrideH == 1 && rowStride == g.OutW, MergedRows: false);
         }
 
         public int PlaneBytes => Pairs * PlaneInts * sizeof(int);

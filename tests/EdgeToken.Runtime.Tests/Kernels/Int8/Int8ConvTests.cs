@@ -75,7 +75,22 @@ public class Int8ConvTests
         ("2-D 1x1 padded", Int8ConvGeometry.Create(4, 5, 6, 4, 1, 1, 1, (1, 1), (1, 1), (1, 1, 0, 2))),
         ("2-D wide rows", Int8ConvGeometry.Create(7, 3, 70, 12, 2, 5, 1, (1, 1), (1, 1), (1, 2, 0, 2))),
         ("pointwise wide", Int8ConvGeometry.Create(70, 2, 3, 9, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
+        // Narrow padded rows, as openWakeWord's 1x3 layers end: every row in one merged run (Int8ShiftedRowsConv's MergedRows).
+        ("2-D 1x3 rows of 2", Int8ConvGeometry.Create(10, 8, 2, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1))),
+        ("2-D 3x3 rows of 4 odd", Int8ConvGeometry.Create(9, 14, 4, 7, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
     ];
+
+    [Fact]
+    public void Narrow_padded_rows_run_as_one_merged_run_and_wide_ones_do_not()
+    {
+        var w = new sbyte[12 * 10 * 3];
+        Assert.True(new Int8ShiftedRowsConv(Int8ConvGeometry.Create(10, 8, 2, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)), w).MergedRows);
+        Assert.True(new Int8ShiftedRowsConv(Int8ConvGeometry.Create(10, 32, 8, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)), w).MergedRows);
+        // Rows of 16 against a row stride of 18: a run per row takes fewer vectors.
+        Assert.False(new Int8ShiftedRowsConv(Int8ConvGeometry.Create(10, 36, 16, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)), w).MergedRows);
+        // Strided: not merged.
+        Assert.False(new Int8ShiftedRowsConv(Int8ConvGeometry.Create(10, 8, 4, 12, 1, 3, 1, (2, 2), (1, 1), (0, 1, 0, 1)), w).MergedRows);
+    }
 
     /// <summary>The shifted-rows paths this machine can run: its plain C# blocking everywhere, AVX2 and AVX-512BW where supported.</summary>
     public static TheoryData<Int8Path> ShiftedRowsPaths()
