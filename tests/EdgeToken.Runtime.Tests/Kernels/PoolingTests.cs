@@ -137,6 +137,12 @@ public class PoolingTests
     [InlineData(new[] { 9, 70 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)]
     [InlineData(new[] { 11, 13 }, new[] { 3, 3 }, new[] { 2, 2 }, new[] { 1, 1, 1, 1 }, 1)]
     [InlineData(new[] { 6, 7 }, new[] { 2, 3 }, new[] { 1, 1 }, new[] { 0, 1, 1, 0 }, 0)]
+    // Whole planes at once (openWakeWord's pools): 1x2 stride (1, 2) and 2x2 stride 2 on narrow and wider rows.
+    [InlineData(new[] { 32, 16 }, new[] { 1, 2 }, new[] { 1, 2 }, new[] { 0, 0, 0, 0 }, 0)]
+    [InlineData(new[] { 10, 4 }, new[] { 1, 2 }, new[] { 1, 2 }, new[] { 0, 0, 0, 0 }, 0)]
+    [InlineData(new[] { 28, 8 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)]
+    [InlineData(new[] { 6, 2 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)]
+    [InlineData(new[] { 8, 40 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)]
     public void Int8_max_pool_rows_match_the_generic_reference(int[] spatial, int[] kernel, int[] strides, int[] pads, int ceil)
     {
         var rng = new Random(spatial.Sum());
