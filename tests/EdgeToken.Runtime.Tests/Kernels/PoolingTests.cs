@@ -126,6 +126,28 @@ public class PoolingTests
         }
     }
 
+    /// <summary>float MaxPool without Indices over whole planes (<c>MaxPoolPlanes</c>: 1x2 stride (1, 2) and 2x2 stride 2,
+    /// no padding, even widths) against the generic reference with Indices.</summary>
+    [Theory]
+    [InlineData(new[] { 32, 16 }, new[] { 1, 2 }, new[] { 1, 2 })]
+    [InlineData(new[] { 10, 4 }, new[] { 1, 2 }, new[] { 1, 2 })]
+    [InlineData(new[] { 28, 8 }, new[] { 2, 2 }, new[] { 2, 2 })]
+    [InlineData(new[] { 6, 2 }, new[] { 2, 2 }, new[] { 2, 2 })]
+    [InlineData(new[] { 8, 42 }, new[] { 2, 2 }, new[] { 2, 2 })]
+    public void Float_max_pool_over_whole_planes_matches_the_generic_reference(int[] spatial, int[] kernel, int[] strides)
+    {
+        int[] dims = [2, 3, .. spatial];
+        var x = KernelAssert.Random(dims.Aggregate(1, (a, b) => a * b), spatial.Sum(), scale: 4f);
+        var attrs = Attrs(("kernel_shape", kernel), ("strides", strides));
+        var t = ConstantTensor.FromArray(ElementType.Float32, dims, x);
+        var reference = new NodeHarness("MaxPool", attrs, [t], false, outputCount: 2);
+        reference.Run();
+        var planes = new NodeHarness("MaxPool", attrs, [t], false);
+        planes.Run();
+        Assert.Equal(reference.Output(0).Dims, planes.Output(0).Dims);
+        Assert.Equal(reference.OutputBytes(0).ToArray(), planes.OutputBytes(0).ToArray());
+    }
+
     /// <summary>int8 MaxPool without Indices takes the row-wise path (MaxPoolRowsInt8); with Indices, the generic
     /// reference. Both must give the same codes: 1-D and 2-D, the pair window with odd and even widths, padding, ceil_mode
     /// (a last window partly or wholly outside), overlapping windows.</summary>

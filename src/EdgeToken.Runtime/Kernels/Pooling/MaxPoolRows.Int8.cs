@@ -13,7 +13,7 @@ internal static class MaxPoolRowsInt8
 {
     public static unsafe void Run(PoolGeometry g, ReadOnlySpan<sbyte> x, Span<sbyte> y)
     {
-        if (PairedPlanes(g, x, y)) return;
+        if (MaxPoolPlanes.TryRun(g, x, y, sbyte.MinValue, &PairMax)) return;
         int inD = g.In[0], inH = g.In[1], inW = g.In[2], outW = g.Out[2];
         int sW = g.Stride[2], kW = g.Kernel[2], padW = g.PadBegin[2];
         int planes = g.Batch * g.Channels, inPlane = g.InSpatial, outPlane = g.OutSpatial;
@@ -53,50 +53,6 @@ internal static class MaxPoolRowsInt8
                 }
             }
         }
-    }
-
-    /// <summary>The 2-wide, stride-2 window over whole planes at once when no window is cut by padding or a row end: a
-    /// 1x2 window (or 2x2, stride 2) on rows of any width. Row by row, rows narrower than a vector (openWakeWord's pools
-    /// end at 16 and 8 columns) ran <see cref="PairMaxScalar"/>, slower than the float pool.
-    /// 1x2: every input row pair-maxed into its output row, and the rows are contiguous, so one <see cref="PairMax"/>
-    /// over the tensor. 2x2: per plane, <see cref="PairMax"/> of every input row into a stack buffer, then each output
-    /// row the maximum of two of those rows.</summary>
-    private static unsafe bool PairedPlanes(PoolGeometry g, ReadOnlySpan<sbyte> x, Span<sbyte> y)
-    {
-        int inH = g.In[1], inW = g.In[2], outH = g.Out[1], outW = g.Out[2];
-        bool unpadded = g.PadBegin[1] == 0 && g.PadEnd[1] == 0 && g.PadBegin[2] == 0 && g.PadEnd[2] == 0;
-        if (!unpadded || g.Kernel[0] != 1 || g.Stride[0] != 1 || g.PadBegin[0] != 0 || g.PadEnd[0] != 0
-            || g.Kernel[2] != 2 || g.Stride[2] != 2 || inW != 2 * outW) return false;
-        int planes = g.Batch * g.Channels * g.In[0];
-        bool rows1 = g.Kernel[1] == 1 && g.Stride[1] == 1 && outH == inH;
-        bool rows2 = g.Kernel[1] == 2 && g.Stride[1] == 2 && inH == 2 * outH && inH * outW <= 4096;
-        if (!rows1 && !rows2) return false;
-        fixed (sbyte* px = x)
-        fixed (sbyte* py = y)
-        {
-            if (rows1)
-            {
-                new Span<sbyte>(py, planes * outH * outW).Fill(sbyte.MinValue);
-                PairMax(px, py, planes * outH * outW);
-                return true;
-            }
-            sbyte* paired = stackalloc sbyte[inH * outW];
-            for (int pl = 0; pl < planes; pl++)
-            {
-                new Span<sbyte>(paired, inH * outW).Fill(sbyte.MinValue);
-                PairMax(px + (long)pl * inH * inW, paired, inH * outW);
-                sbyte* yp = py + (long)pl * outH * outW;
-                for (int oh = 0; oh < outH; oh++)
-                {
-                    sbyte* top = paired + 2 * oh * outW, bottom = top + outW, dst = yp + oh * outW;
-                    int ow = 0;
-                    if (Vector128.IsHardwareAccelerated)
-                        for (; ow + 16 <= outW; ow += 16) Vector128.Max(Vector128.Load(top + ow), Vector128.Load(bottom + ow)).Store(dst + ow);
-                    for (; ow < outW; ow++) dst[ow] = Math.Max(top[ow], bottom[ow]);
-                }
-            }
-        }
-        return true;
     }
 
     /// <summary>y[i] = max(y[i], x[2i], x[2i+1]) for i &lt; count: 32 bytes read as 16 int16, whose low bytes (sign-extended

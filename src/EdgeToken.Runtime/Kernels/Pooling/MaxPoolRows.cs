@@ -16,6 +16,7 @@ internal static class MaxPoolRows
 
     public static unsafe void Run(PoolGeometry g, ReadOnlySpan<float> x, Span<float> y)
     {
+        if (MaxPoolPlanes.TryRun(g, x, y, float.NegativeInfinity, &PairMax)) return;
         int inD = g.In[0], inH = g.In[1], inW = g.In[2], outW = g.Out[2];
         int sW = g.Stride[2], kW = g.Kernel[2], padW = g.PadBegin[2];
         int planes = g.Batch * g.Channels, inPlane = g.InSpatial, outPlane = g.OutSpatial;
