@@ -139,13 +139,19 @@ public class PoolingTests
         int[] dims = [2, 3, .. spatial];
         var x = KernelAssert.Random(dims.Aggregate(1, (a, b) => a * b), spatial.Sum(), scale: 4f);
         var attrs = Attrs(("kernel_shape", kernel), ("strides", strides));
-        var t = ConstantTensor.FromArray(ElementType.Float32, dims, x);
+        AssertFastPathMatchesReference(attrs, ConstantTensor.FromArray(ElementType.Float32, dims, x));
+    }
+
+    /// <summary>MaxPool without Indices (the row-wise and whole-plane paths) against the generic reference, which the
+    /// Indices output selects: the same dims and the same bytes.</summary>
+    private static void AssertFastPathMatchesReference(EdgeToken.Runtime.Operators.NodeAttributes attrs, ConstantTensor t)
+    {
         var reference = new NodeHarness("MaxPool", attrs, [t], false, outputCount: 2);
         reference.Run();
-        var planes = new NodeHarness("MaxPool", attrs, [t], false);
-        planes.Run();
-        Assert.Equal(reference.Output(0).Dims, planes.Output(0).Dims);
-        Assert.Equal(reference.OutputBytes(0).ToArray(), planes.OutputBytes(0).ToArray());
+        var fast = new NodeHarness("MaxPool", attrs, [t], false);
+        fast.Run();
+        Assert.Equal(reference.Output(0).Dims, fast.Output(0).Dims);
+        Assert.Equal(reference.OutputBytes(0).ToArray(), fast.OutputBytes(0).ToArray());
     }
 
     /// <summary>int8 MaxPool without Indices takes the row-wise path (MaxPoolRowsInt8); with Indices, the generic
@@ -173,13 +179,7 @@ public class PoolingTests
         for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
         x[0] = sbyte.MinValue;
         var attrs = Attrs(("kernel_shape", kernel), ("strides", strides), ("pads", pads), ("ceil_mode", ceil));
-        var t = ConstantTensor.FromArray(ElementType.Int8, dims, x);
-        var reference = new NodeHarness("MaxPool", attrs, [t], false, outputCount: 2);
-        reference.Run();
-        var rows = new NodeHarness("MaxPool", attrs, [t], false);
-        rows.Run();
-        Assert.Equal(reference.Output(0).Dims, rows.Output(0).Dims);
-        Assert.Equal(reference.OutputBytes(0).ToArray(), rows.OutputBytes(0).ToArray());
+        AssertFastPathMatchesReference(attrs, ConstantTensor.FromArray(ElementType.Int8, dims, x));
     }
 
     [Fact]
