@@ -1,4 +1,5 @@
 using EdgeToken.Cli.Bench;
+using EdgeToken.Runtime.Execution;
 
 namespace EdgeToken.Generators.Tests;
 
@@ -75,6 +76,50 @@ public sealed class BenchTests
         finally
         {
             foreach (var t in targets) t.Dispose();
+        }
+    }
+
+    /// <summary><c>bench --layers</c>: every step of each variant's plan gets a median, in plan order, with the float
+    /// layer's MACs (also on the int8 step that replaced it); the steps run one by one compute what a whole run does.</summary>
+    [Fact]
+    public void Layers_are_timed_step_by_step_for_float_and_int8_with_the_float_layers_macs()
+    {
+        string dir = TestPipelines.TempDir();
+        string model = Path.Combine(dir, "dense.onnx");
+        Mlp().Save(model);
+        string manifest = BenchManifest.Resolve(model, new Dictionary<string, int>());
+        var compilation = BenchManifest.Compile(manifest);
+        string calibration = OptimizedVariants.Calibration(null, compilation, out _);
+        var int8 = OptimizedVariants.Build(manifest, compilation, "int8", "Int8", calibration, sparsePattern: null);
+
+        var window = LatencyBench.Window(compilation.InputLength, seed: 3);
+        var profiles = LayerProfile.Run([("float", compilation), ("int8", int8.Compilation)], window, seconds: 0.2);
+
+        Assert.Equal(["float", "int8"], profiles.Select(p => p.Variant));
+        long floatMacs = EdgeToken.Compiler.Analysis.MacCounter.Total(compilation.Model.Graph);
+        Assert.Equal(48 * 64 + 64 * 6, floatMacs);
+        foreach (var (profile, plan) in profiles.Zip([compilation.Model.Plan, int8.Compilation.Model.Plan]))
+        {
+            Assert.True(profile.Runs >= 100);
+            Assert.Equal(plan.Steps.Select(s => s.Name), profile.Layers.Select(l => l.Step));
+            Assert.Equal(plan.Steps.Select(s => s.OpType), profile.Layers.Select(l => l.OpType));
+            Assert.All(profile.Layers, l => Assert.True(l.P50Microseconds > 0, $"{profile.Variant} {l.Step}"));
+            Assert.Equal(1.0, profile.Layers.Sum(l => l.Share), 9);
+            Assert.Equal(floatMacs, profile.Layers.Sum(l => l.Macs));
+        }
+        Assert.Equal(2, profiles[1].Layers.Count(l => l.OpType == "EdgeToken.QGemm" && l.Macs > 0));
+
+        // Step by step is the whole run.
+        var stepwise = new PlanExecutor(int8.Compilation.Model.Plan);
+        var whole = new PlanExecutor(int8.Compilation.Model.Plan);
+        for (int trial = 0; trial < 2; trial++)
+        {
+            var x = LatencyBench.Window(compilation.ModelInputLength, seed: 10 + trial);
+            x.CopyTo(stepwise.Input<float>(0));
+            x.CopyTo(whole.Input<float>(0));
+            for (int s = 0; s < stepwise.StepCount; s++) stepwise.RunStep(s);
+            whole.Run();
+            Assert.Equal(whole.Output<float>(0).ToArray(), stepwise.Output<float>(0).ToArray());
         }
     }
 

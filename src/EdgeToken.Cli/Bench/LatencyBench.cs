@@ -15,9 +15,7 @@ internal static class LatencyBench
 {
     public static TargetFigures[] Run(IReadOnlyList<BenchTarget> targets, int inputLength, int outputLength, double seconds, int seed, out int iterations)
     {
-        var rng = new Random(seed);
-        var window = new float[inputLength];
-        for (int i = 0; i < window.Length; i++) window[i] = (float)(rng.NextDouble() * 2 - 1);
+        var window = Window(inputLength, seed);
         var outputs = targets.Select(_ => new float[outputLength]).ToArray();
 
         // Warm-up: JIT tiers and ORT's first-run allocations; also gives the per-call estimate for the budget.
@@ -80,6 +78,15 @@ internal static class LatencyBench
                 Micro((long)samples[t].Average()), allocated[t], gen0[t], p50 / generatedP50, diff);
         }
         return figures;
+    }
+
+    /// <summary>The input window every target gets: uniform in [-1, 1] from <paramref name="seed"/>.</summary>
+    public static float[] Window(int inputLength, int seed)
+    {
+        var rng = new Random(seed);
+        var window = new float[inputLength];
+        for (int i = 0; i < window.Length; i++) window[i] = (float)(rng.NextDouble() * 2 - 1);
+        return window;
     }
 
     /// <summary>Keeps calling every target in turn until a 200 ms round compiles no method (at most 6 s).</summary>

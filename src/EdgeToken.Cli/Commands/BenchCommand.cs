@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Runtime.Intrinsics;
 using EdgeToken.Cli.Bench;
+using EdgeToken.Compiler.Manifests;
 
 namespace EdgeToken.Cli.Commands;
 
@@ -13,6 +14,9 @@ public sealed record BenchReport(string Model, string Manifest, long Macs, int I
 
     /// <summary>With --int8 and no --calibration: the int8 scales come from uniform noise (timing only).</summary>
     public bool RandomCalibration { get; init; }
+
+    /// <summary>With --layers: each variant's plan timed step by step; null without.</summary>
+    public LayerProfileFigures[]? Layers { get; init; }
 }
 
 /// <summary><c>edgetoken bench MANIFEST_OR_MODEL</c>: the generated pipeline, the plan executor and ONNX Runtime
@@ -32,10 +36,11 @@ internal static class BenchCommand
         var sparse = new Option<string?>("--sparse") { Description = "Also time the int8 model pruned to this N:M pattern, e.g. 2:4 (implies --int8)." };
         var weightBits = CliOptions.WeightBits();
         var recurrent = CliOptions.QuantizeRecurrent();
+        var layers = new Option<bool>("--layers") { Description = "Also time every layer (plan step) of each variant on its own, after the whole-model run and within another --seconds: median µs, share and MACs per layer, to see which layer costs what." };
         var calibration = new Option<string?>("--calibration") { Description = "Calibration data for --int8 (.f32 or .csv of model inputs); default: uniform noise, fine for timing, not for accuracy." };
         var command = new Command("bench", "Time the generated pipeline, the plan executor and ONNX Runtime (one thread, interleaved): p50/p99 latency, allocated bytes per inference and the ratios. A bare .onnx model is run through the generator and compiled in-process with Roslyn.")
         {
-            input, json, bind, against, seconds, seed, source, int8, sparse, calibration, weightBits, recurrent,
+            input, json, bind, against, seconds, seed, source, int8, sparse, calibration, weightBits, recurrent, layers,
         };
         command.SetAction(parse => CliErrors.Run(() =>
         {
@@ -53,6 +58,7 @@ internal static class BenchCommand
             bool quantize = parse.GetValue(int8) || parse.GetValue(sparse) is not null;
             bool random = false;
             OptimizedVariants.Variant? int8Variant = null;
+            var variants = new List<(string, ManifestCompilation)> { ("float", compilation) };
             if (quantize)
             {
                 if (compilation.Manifest.Optimization is not null)
@@ -65,12 +71,14 @@ internal static class BenchCommand
                 string w7 = (bits == 7 ? " w7" : "") + (int8Gru ? " +rnn" : "");
                 targets.Add(new GeneratedTarget(int8Variant.Generated.Pipeline, "generated int8" + w7));
                 weights["int8"] = int8Variant.Compilation.Model.Statistics.WeightBytes;
+                variants.Add(("int8" + w7, int8Variant.Compilation));
                 if (parse.GetValue(source) is { } sourcePath8) File.WriteAllText(Int8SourcePath(sourcePath8), int8Variant.Generated.Source);
                 if (parse.GetValue(sparse) is { } pattern)
                 {
                     var sparseVariant = OptimizedVariants.Build(manifestPath, compilation, $"int8 {pattern}", "Int8Sparse", data, pattern, bits, rec);
                     targets.Add(new GeneratedTarget(sparseVariant.Generated.Pipeline, $"generated int8{w7} {pattern}"));
                     weights[$"int8 {pattern}"] = sparseVariant.Compilation.Model.Statistics.WeightBytes;
+                    variants.Add(($"int8{w7} {pattern}", sparseVariant.Compilation));
                 }
             }
             if (reference == "onnxruntime")
@@ -88,6 +96,8 @@ internal static class BenchCommand
                 var figures = LatencyBench.Run(targets, generated.Pipeline.InputLength, generated.Pipeline.OutputLength, parse.GetValue(seconds), parse.GetValue(seed), out int iterations);
                 var report = new BenchReport(path, manifestPath, EdgeToken.Compiler.Analysis.MacCounter.Total(compilation.Model.Graph), generated.Pipeline.InputLength, generated.Pipeline.OutputLength,
                     iterations, Machine(), figures) { WeightBytes = weights, RandomCalibration = random };
+                if (parse.GetValue(layers))
+                    report = report with { Layers = LayerProfile.Run(variants, LatencyBench.Window(generated.Pipeline.InputLength, parse.GetValue(seed)), parse.GetValue(seconds)) };
                 if (parse.GetValue(json)) JsonOutput.Write(report);
                 else Print(report);
             }
@@ -116,6 +126,22 @@ internal static class BenchCommand
                 : string.Create(c, $"{w.Key} {w.Value:N0} B ({(double)f / w.Value:F2}x smaller than float)"))));
             Console.WriteLine("int8 rows: max |Δ| is the quantization (and pruning) error against the float model, not a kernel mismatch");
             if (r.RandomCalibration) Console.WriteLine("int8 calibrated on uniform noise (no --calibration): the timings hold, the int8 outputs' error does not say anything about accuracy");
+        }
+        foreach (var profile in r.Layers ?? [])
+            PrintLayers(profile);
+    }
+
+    private static void PrintLayers(LayerProfileFigures p)
+    {
+        var c = CultureInfo.InvariantCulture;
+        Console.WriteLine();
+        Console.WriteLine(string.Create(c, $"layers, {p.Variant} (plan executor, one step at a time, median of {p.Runs} runs; sum {p.SumOfP50Microseconds:F1} µs):"));
+        int nameWidth = Math.Clamp(p.Layers.Max(l => l.Step.Length), 8, 40);
+        Console.WriteLine($"{"#",3} {"step".PadRight(nameWidth)} {"op",-22} {"output",-24} {"MACs",10} {"p50 µs",9} {"share",6}");
+        foreach (var l in p.Layers)
+        {
+            string step = l.Step.Length > nameWidth ? l.Step[..(nameWidth - 1)] + "…" : l.Step;
+            Console.WriteLine(string.Create(c, $"{l.Index,3} {step.PadRight(nameWidth)} {l.OpType,-22} {l.Output,-24} {l.Macs,10:N0} {l.P50Microseconds,9:F2} {l.Share,6:P0}"));
         }
     }
 

@@ -98,6 +98,17 @@ public sealed class PlanExecutor
         }
     }
 
+    /// <summary>Steps of the plan, what <see cref="RunStep"/> takes.</summary>
+    public int StepCount => _kernels.Length;
+
+    /// <summary>Runs one step (<c>Plan.Steps[step]</c>): for timing layer by layer. Running 0 .. StepCount - 1 in order,
+    /// after the inputs are written, is <see cref="Run"/>; any other order reads whatever the arena holds.</summary>
+    public void RunStep(int step)
+    {
+        var kernel = _kernels[step];
+        kernel.Run(new KernelArgs(_arena, _weights.Span, _inputSlots[step], _outputSlots[step], _scratch.AsSpan(0, kernel.ScratchBytes)));
+    }
+
     private int IndexOf(int[] tensors, string name, string what)
     {
         for (int i = 0; i < tensors.Length; i++)
