@@ -114,8 +114,11 @@ Int8ConvGeometry[] convs =
     Int8ConvGeometry.Create(1, 17, 15, 6, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)),
     Int8ConvGeometry.Create(5, 9, 20, 7, 3, 2, 1, (1, 1), (2, 1), (2, 0, 1, 1)),
     Int8ConvGeometry.Create(33, 6, 6, 18, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
-    // Narrow padded rows (openWakeWord's 1x3 layers): all rows in one merged run.
+    // Narrow padded rows (openWakeWord's 1x3 layers): the rows end to end, a plane copy per kernel column; and a 3x5
+    // dilated one padded on both sides unevenly. Narrow unpadded rows: all in one merged run.
     Int8ConvGeometry.Create(10, 8, 2, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)),
+    Int8ConvGeometry.Create(7, 9, 6, 9, 3, 5, 1, (1, 1), (1, 2), (2, 3, 0, 5)),
+    Int8ConvGeometry.Create(10, 8, 4, 12, 1, 3, 1, (1, 1), (1, 1), (0, 0, 0, 0)),
     // The benchmark CNNs' layers (ARM64: the sdot shifted-rows kernel), one strided 2-D.
     Int8ConvGeometry.Create(16, 1, 128, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)),
     Int8ConvGeometry.Create(32, 1, 64, 32, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)),
@@ -296,6 +299,7 @@ foreach (var (g, n) in new[]
     (Int8ConvGeometry.Create(5, 9, 7, 14, 3, 4, 1, (1, 1), (1, 1), (1, 1, 2, 1)), 2),
     (Int8ConvGeometry.Create(8, 12, 13, 12, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1)), 2),
     (Int8ConvGeometry.Create(32, 8, 8, 48, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), 2),
+    (Int8ConvGeometry.Create(24, 10, 4, 16, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)), 2), // wrapped rows
 })
 {
     int taps = g.KernelH * g.KernelW, rows = g.OutChannels;

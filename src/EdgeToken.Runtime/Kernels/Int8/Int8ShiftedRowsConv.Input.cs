@@ -13,18 +13,19 @@ public sealed partial class Int8ShiftedRowsConv
         var g = _g;
         var l = _layout;
         int border = Pair(zeroPoint, zeroPoint), hw = g.Height * g.Width;
-        int top = g.PadTop * l.RowStride, bottom = (g.PadTop + g.Height) * l.RowStride, right = g.PadLeft + g.Width;
+        int top = l.Lead + g.PadTop * l.RowStride, bottom = l.Lead + (g.PadTop + g.Height) * l.RowStride, right = g.PadLeft + g.Width;
         for (int pair = 0; pair < l.Pairs; pair++)
         {
             int c = 2 * pair;
             var lo = x.Slice(c * hw, hw);
             var hi = c + 1 < g.Channels ? x.Slice((c + 1) * hw, hw) : default;
-            var dst = plane.Slice(pair * l.PlaneInts, l.PlaneInts);
+            var dst = plane.Slice(pair * l.PlaneInts, l.ColumnPlane);
             dst[..top].Fill(border);
             dst[bottom..].Fill(border); // the rows below and the slack the last vectors read past them
             if (g.StrideW == 1 && l.RowStride == g.Width) // no column padding: the rows are one run, as in the image
             {
                 Interleave(lo, hi, dst.Slice(top, hw));
+                if (l.WrappedColumns) WrapColumns(plane.Slice(pair * l.PlaneInts, l.PlaneInts), border);
                 continue;
             }
             for (int ih = 0; ih < g.Height; ih++)
@@ -44,6 +45,25 @@ public sealed partial class Int8ShiftedRowsConv
                     SplitPhases(a, b, g.PadLeft, g.StrideW, l.PhaseWidth, row);
                 }
             }
+        }
+    }
+
+    /// <summary><see cref="Layout.WrappedColumns"/>: from the unit's first column plane, as the loader wrote it, each kernel
+    /// column's copy, with the columns its taps wrap onto (the last −d of every image row for an offset d &lt; 0, the first d
+    /// for d &gt; 0) set to <paramref name="border"/>. Int8 pairs and quads alike: one int per position.</summary>
+    private void WrapColumns(Span<int> unit, int border)
+    {
+        var g = _g;
+        var l = _layout;
+        var first = unit[..l.ColumnPlane];
+        for (int j = g.KernelW - 1; j >= 0; j--)
+        {
+            var copy = unit.Slice(j * l.ColumnPlane, l.ColumnPlane);
+            if (j > 0) first.CopyTo(copy);
+            int d = j * g.DilationW - g.PadLeft;
+            if (d == 0) continue;
+            int from = d < 0 ? g.Width + d : 0, count = Math.Abs(d);
+            for (int ih = 0; ih < g.Height; ih++) copy.Slice(l.Lead + (g.PadTop + ih) * l.RowStride + from, count).Fill(border);
         }
     }
 

@@ -79,19 +79,20 @@ public sealed partial class Int8ShiftedRowsConv
         var g = _g;
         var l = _layout;
         int border = Quad(zeroPoint, zeroPoint, zeroPoint, zeroPoint, flip), hw = g.Height * g.Width, quads = (g.Channels + 3) / 4;
-        int top = g.PadTop * l.RowStride, bottom = (g.PadTop + g.Height) * l.RowStride, right = g.PadLeft + g.Width;
+        int top = l.Lead + g.PadTop * l.RowStride, bottom = l.Lead + (g.PadTop + g.Height) * l.RowStride, right = g.PadLeft + g.Width;
         for (int q = 0; q < quads; q++)
         {
             var c0 = Channel(x, 4 * q, hw);
             var c1 = Channel(x, 4 * q + 1, hw);
             var c2 = Channel(x, 4 * q + 2, hw);
             var c3 = Channel(x, 4 * q + 3, hw);
-            var dst = plane.Slice(q * l.PlaneInts, l.PlaneInts);
+            var dst = plane.Slice(q * l.PlaneInts, l.ColumnPlane);
             dst[..top].Fill(border);
             dst[bottom..].Fill(border);
             if (g.StrideW == 1 && l.RowStride == g.Width)
             {
                 Interleave4(c0, c1, c2, c3, dst.Slice(top, hw), flip);
+                if (l.WrappedColumns) WrapColumns(plane.Slice(q * l.PlaneInts, l.PlaneInts), border);
                 continue;
             }
             for (int ih = 0; ih < g.Height; ih++)

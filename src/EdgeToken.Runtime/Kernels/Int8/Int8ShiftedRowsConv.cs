@@ -81,7 +81,9 @@ public sealed partial class Int8ShiftedRowsConv
             for (int j = 0; j < g.KernelW; j++)
             {
                 int column = j * g.DilationW;
-                _tapOffsets[i * g.KernelW + j] = i * g.DilationH * _layout.RowStride + column % g.StrideW * _layout.PhaseWidth + column / g.StrideW;
+                _tapOffsets[i * g.KernelW + j] = _layout.WrappedColumns
+                    ? j * _layout.ColumnPlane + i * g.DilationH * _layout.RowStride + column // Lead + (column - PadLeft)
+                    : i * g.DilationH * _layout.RowStride + column % g.StrideW * _layout.PhaseWidth + column / g.StrideW;
             }
         int pairs = _layout.Pairs;
         (_unitCount, _unitBlockStride) = (taps * pairs, 0);
@@ -186,6 +188,9 @@ public sealed partial class Int8ShiftedRowsConv
 
     /// <summary>True when every output row is computed in one run (see <see cref="Layout"/>).</summary>
     internal bool MergedRows => _layout.MergedRows;
+
+    /// <summary>True when the rows are laid end to end with a plane copy per kernel column (see <see cref="Layout.WrapsColumns"/>).</summary>
+    internal bool WrappedColumns => _layout.WrappedColumns;
 
     /// <summary>Ints from one output channel's sums to the next in <see cref="Accumulate"/>'s scratch.</summary>
     internal int AccumulatorStride => _layout.AccStride;
@@ -337,6 +342,16 @@ public sealed partial class Int8ShiftedRowsConv
     /// moves the rows together. Taken when that needs fewer vectors of <see cref="MaxLanes"/> than a run per row.</remarks>
     private readonly record struct Layout(int Pairs, int Rows, int PhaseWidth, int RowStride, int PlaneInts, int AccStride, bool Flat, bool MergedRows)
     {
+        /// <summary><see cref="WrappedColumns"/>: ints from one kernel column's copy of a unit's plane to the next (the
+        /// plane itself otherwise, PlaneInts).</summary>
+        public int ColumnPlane { get; init; } = PlaneInts;
+
+        /// <summary>Ints before the first plane row: the left padding, which the first output's leftmost tap reads.</summary>
+        public int Lead { get; init; }
+
+        /// <summary>Rows unpadded along W, laid end to end, one plane copy per kernel column (see <see cref="WrapsColumns"/>).</summary>
+        public bool WrappedColumns { get; init; }
+
         /// <param name="mergeRows">False for a column-pair plane's geometry, whose layout <see cref="For"/> gives unmerged.</param>
         public static Layout Of(Int8ConvGeometry g, bool mergeRows = true)
         {
@@ -348,8 +363,42 @@ public sealed partial class Int8ShiftedRowsConv
             int merged = (g.OutH - 1) * rowStride + g.OutW;
             bool mergedRows = mergeRows && !flat && g.StrideH == 1 && g.StrideW == 1 && g.OutH > 1
                 && Vectors(merged) < g.OutH * Vectors(g.OutW);
+            // Wrapped only where it saves vectors: its kW plane copies cost building and cache (openWakeWord's 1x3 layer
+            // on rows of 32, two whole vectors a row either way, went from 62 to 69 µs wrapped).
+            int vectors = mergedRows ? Vectors(merged) : g.OutH * Vectors(g.OutW);
+            if (mergeRows && !flat && WrapsColumns(g) && Vectors(g.OutPixels) < vectors) return Wrapped(g);
             return new Layout((g.Channels + 1) / 2, rows, phaseWidth, rowStride, Align16(rows * rowStride + MaxLanes),
                 Align16((mergedRows ? merged : g.OutPixels) + MaxLanes), flat, mergedRows);
+        }
+
+        /// <summary>True for an unstrided convolution padded along W to keep its width ("same"), every tap within a row's
+        /// width of its output, and a kernel wider than one column: <see cref="Wrapped"/> can lay it out (and does when
+        /// that takes fewer vectors).</summary>
+        /// <remarks>With the padding columns in the plane, every output row's run ends at its row (a vector per row of
+        /// eight, mostly idle on openWakeWord's 1x3 layers) or carries the padding columns along (<see cref="MergedRows"/>):
+        /// measured with <c>bench --layers</c>, those layers cost up to 3x as much per MAC as its unpadded 3x1 ones.</remarks>
+        public static bool WrapsColumns(Int8ConvGeometry g) =>
+            g.StrideH == 1 && g.StrideW == 1 && g.KernelW > 1 && g.OutW == g.Width // so PadLeft + PadRight = (kW - 1)·dW
+            && g.PadLeft < g.Width && PadRight(g) < g.Width;
+
+        private static int PadRight(Int8ConvGeometry g) => (g.KernelW - 1) * g.DilationW - g.PadLeft;
+
+        /// <summary>The rows as the image has them, W apart, so all outputs are one run with no column thrown away. A tap
+        /// of kernel column j then reads the input at a fixed offset d = j·dW − PadLeft from its output; where that crosses
+        /// into the row before (d &lt; 0, the first −d outputs of a row) or after (d &gt; 0, the last d), it must read
+        /// padding. So column j has its own copy of the plane, whose |d| columns on that side hold the zero point
+        /// (<see cref="WrapColumns"/>): an output's legitimate reads in that copy never reach them, the wrapped ones always
+        /// do. The copies are kW planes in place of one with PadLeft + PadRight more columns per row.</summary>
+        private static Layout Wrapped(Int8ConvGeometry g)
+        {
+            int rows = Math.Max(g.PadTop + g.Height, g.OutH + (g.KernelH - 1) * g.DilationH);
+            int column = Align16(g.PadLeft + rows * g.Width + PadRight(g) + MaxLanes);
+            return new Layout((g.Channels + 1) / 2, rows, g.Width, g.Width, g.KernelW * column, Align16(g.OutPixels + MaxLanes), Flat: true, MergedRows: false)
+            {
+                ColumnPlane = column,
+                Lead = g.PadLeft,
+                WrappedColumns = true,
+            };
         }
 
         /// <summary>The length of the one run of <see cref="MergedRows"/>: every output row RowStride apart, the last one whole.</summary>

@@ -75,21 +75,50 @@ public class Int8ConvTests
         ("2-D 1x1 padded", Int8ConvGeometry.Create(4, 5, 6, 4, 1, 1, 1, (1, 1), (1, 1), (1, 1, 0, 2))),
         ("2-D wide rows", Int8ConvGeometry.Create(7, 3, 70, 12, 2, 5, 1, (1, 1), (1, 1), (1, 2, 0, 2))),
         ("pointwise wide", Int8ConvGeometry.Create(70, 2, 3, 9, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
-        // Narrow padded rows, as openWakeWord's 1x3 layers end: every row in one merged run (Int8ShiftedRowsConv's MergedRows).
+        // Padded to keep their width, as openWakeWord's 1x3 layers: the rows end to end, a plane copy per kernel column
+        // (Int8ShiftedRowsConv's WrappedColumns), with rows of 2 and 1, odd channels, dilation, asymmetric and one-sided pads.
         ("2-D 1x3 rows of 2", Int8ConvGeometry.Create(10, 8, 2, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1))),
         ("2-D 3x3 rows of 4 odd", Int8ConvGeometry.Create(9, 14, 4, 7, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
+        ("2-D 1x3 rows of 8", Int8ConvGeometry.Create(12, 30, 8, 8, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1))),
+        ("2-D 1x2 rows of 1", Int8ConvGeometry.Create(5, 6, 1, 4, 1, 2, 1, (1, 1), (1, 1), (0, 1, 0, 0))),
+        ("2-D 1x3 pads on the right", Int8ConvGeometry.Create(6, 10, 7, 5, 1, 3, 1, (1, 1), (1, 1), (0, 0, 0, 2))),
+        ("2-D 3x5 dilated wrapped", Int8ConvGeometry.Create(7, 9, 6, 9, 3, 5, 1, (1, 1), (1, 2), (2, 3, 0, 5))),
+        ("2-D 1x5 rows of 3", Int8ConvGeometry.Create(8, 6, 3, 4, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+        // Narrow rows an unpadded kernel shortens: every row in one merged run (MergedRows).
+        ("2-D 1x3 valid rows of 2", Int8ConvGeometry.Create(10, 8, 4, 12, 1, 3, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
     ];
 
     [Fact]
-    public void Narrow_padded_rows_run_as_one_merged_run_and_wide_ones_do_not()
+    public void Width_keeping_pads_wrap_the_rows_narrow_valid_rows_merge_and_the_rest_run_row_by_row()
     {
         var w = new sbyte[12 * 10 * 3];
-        Assert.True(new Int8ShiftedRowsConv(Int8ConvGeometry.Create(10, 8, 2, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)), w).MergedRows);
-        Assert.True(new Int8ShiftedRowsConv(Int8ConvGeometry.Create(10, 32, 8, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)), w).MergedRows);
-        // Rows of 16 against a row stride of 18: a run per row takes fewer vectors.
-        Assert.False(new Int8ShiftedRowsConv(Int8ConvGeometry.Create(10, 36, 16, 12, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1)), w).MergedRows);
-        // Strided: not merged.
-        Assert.False(new Int8ShiftedRowsConv(Int8ConvGeometry.Create(10, 8, 4, 12, 1, 3, 1, (2, 2), (1, 1), (0, 1, 0, 1)), w).MergedRows);
+        Int8ShiftedRowsConv Conv(int h, int width, (int, int) strides, (int, int, int, int) pads) =>
+            new(Int8ConvGeometry.Create(10, h, width, 12, 1, 3, 1, strides, (1, 1), pads), w);
+        foreach (int width in new[] { 2, 4, 8, 12, 20 })
+        {
+            var same = Conv(8, width, (1, 1), (0, 1, 0, 1));
+            Assert.True(same.WrappedColumns && !same.MergedRows, $"width {width}");
+        }
+        // Rows of whole vectors: wrapping saves none, so a run per row.
+        foreach (int width in new[] { 16, 32 })
+            Assert.False(Conv(8, width, (1, 1), (0, 1, 0, 1)).WrappedColumns, $"width {width}");
+        Assert.True(Conv(8, 4, (1, 1), (0, 0, 0, 2)).WrappedColumns);
+        Assert.False(Conv(8, 2, (1, 1), (0, 0, 0, 2)).WrappedColumns);
+        // A pad as wide as the row: the wrapped tap would reach two rows away.
+        Assert.False(Conv(8, 1, (1, 1), (0, 1, 0, 1)).WrappedColumns);
+        // The shapes the kernel tests run wrapped are.
+        foreach (string name in new[] { "2-D 1x3 rows of 2", "2-D 3x3 rows of 4 odd", "2-D 1x3 rows of 8", "2-D 1x3 pads on the right", "2-D 3x5 dilated wrapped", "2-D 1x5 rows of 3" })
+        {
+            var g = UngroupedCases.Single(c => c.Name == name).G;
+            Assert.True(new Int8ShiftedRowsConv(g, new sbyte[g.OutChannels * g.PatchSize]).WrappedColumns, name);
+        }
+        // Unpadded, narrow: merged; rows that fill their vectors: a run per row.
+        Assert.True(Conv(8, 4, (1, 1), (0, 0, 0, 0)).MergedRows);
+        var wide = Conv(8, 16, (1, 1), (0, 0, 0, 0)); // rows of 14 in a vector each: merging saves none
+        Assert.False(wide.MergedRows || wide.WrappedColumns);
+        // Strided: neither.
+        var strided = Conv(8, 4, (2, 2), (0, 1, 0, 1));
+        Assert.False(strided.MergedRows || strided.WrappedColumns);
     }
 
     /// <summary>The shifted-rows paths this machine can run: its plain C# blocking everywhere, AVX2 and AVX-512BW where supported.</summary>
