@@ -198,6 +198,41 @@ public class ConvTests
         KernelAssert.Close(expected, actual, rtol: 1e-4f, atol: 1e-4f);
     }
 
+    /// <summary>Convolutions padded along W to keep their width, on rows narrow against a tile: the rows laid end to end
+    /// with a copy of the planes per kernel column (<see cref="Runtime.Kernels.Convolution.ShiftedRowsConvKernel.Wraps"/>),
+    /// with pads on one side, dilation, H padding, and bias stored with Relu, added before LeakyRelu, or none.</summary>
+    [Theory]
+    [InlineData("Relu")]
+    [InlineData("LeakyRelu")]
+    [InlineData("")]
+    public void Width_keeping_pads_on_narrow_rows_wrap_the_rows_and_match_the_reference(string activation)
+    {
+        foreach (var (c, h, w, oc, kh, kw, dw, pads) in new[]
+        {
+            (6, 8, 2, 13, 1, 3, 1, new[] { 0, 1, 0, 1 }),
+            (5, 10, 8, 7, 1, 3, 1, new[] { 0, 1, 0, 1 }),
+            (4, 9, 6, 9, 3, 5, 2, new[] { 2, 3, 0, 5 }),
+            (3, 12, 7, 5, 1, 3, 1, new[] { 0, 0, 0, 2 }),
+            (7, 12, 3, 8, 3, 3, 1, new[] { 1, 1, 1, 1 }),
+        })
+        {
+            int[] xDims = [1, c, h, w], wDims = [oc, c, kh, kw];
+            var x = KernelAssert.Random(c * h * w, h + w);
+            var wt = KernelAssert.Random(oc * c * kh * kw, kw + w);
+            var bias = KernelAssert.Random(oc, 5);
+            int outH = h + pads[0] + pads[2] - kh + 1;
+            var expected = Reference(x, xDims, wt, wDims, bias, 1, [1, 1], [1, dw], [pads[0], pads[1]], [outH, w])
+                .Select(v => activation switch { "Relu" => Math.Max(v, 0f), "LeakyRelu" => v < 0 ? 0.1f * v : v, _ => v }).ToArray();
+            var attrs = new List<(string, object)> { ("pads", pads), ("dilations", new[] { 1, dw }) };
+            if (activation.Length > 0) { attrs.Add(("edgetoken.activation", activation)); attrs.Add(("edgetoken.activation_alpha", 0.1f)); }
+            var harness = new NodeHarness("Conv", Attrs([.. attrs]), [F(xDims, x), F(wDims, wt), F([oc], bias)], constantInputs: true);
+            Assert.True(harness.Kernel is Runtime.Kernels.Convolution.ShiftedRowsConvKernel { WrappedColumns: true }, $"{h}x{w} k{kh}x{kw}");
+            harness.Run();
+            Assert.Equal(new[] { 1, oc, outH, w }, harness.Output(0).Dims);
+            KernelAssert.Close(expected, harness.OutputFloats(), rtol: 1e-4f, atol: 1e-5f);
+        }
+    }
+
     /// <summary>Bias and a fused activation over every tile kind of the implicit GEMM: short rows (tiles straddling
     /// row ends), long rows (tiles inside a row, a partial last one) and a strided stem; Relu is applied as tiles
     /// are stored, LeakyRelu after.</summary>

@@ -53,6 +53,9 @@ internal sealed class NodeHarness
 
     public TensorInfo Output(int i) => _node.Output(i);
 
+    /// <summary>The kernel the operator chose, for tests that check which layout it took.</summary>
+    public Kernel Kernel => _kernel;
+
     public void Run() => _kernel.Run(new KernelArgs(_arena, ReadOnlySpan<byte>.Empty, _inSlots, _outSlots, _scratch));
 
     public float[] OutputFloats(int i = 0) =>

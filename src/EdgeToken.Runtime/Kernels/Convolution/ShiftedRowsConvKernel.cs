@@ -47,6 +47,9 @@ internal sealed class ShiftedRowsConvKernel : Kernel
     private readonly float[] _zeroBias;
     // Unpadded, unstrided, and every tile full: the rows of B are X itself and no tile reads past its end.
     private readonly bool _readsInPlace;
+    // Rows laid end to end, one copy of the planes per kernel column (see Wraps): copies, floats per channel plane, the
+    // floats before a plane's first row (the left padding).
+    private readonly int _copies = 1, _plane, _lead;
 
     public static bool Fits(ConvGeometry g) => Fits(g, g.ChannelsPerGroup * g.KernelVolume);
 
@@ -95,8 +98,15 @@ internal sealed class ShiftedRowsConvKernel : Kernel
         // One phase plane: every tap of every output position lands inside it (see the remarks).
         _padH = (Math.Max(g.In[1] + g.PadBegin[1], (outH - 1) * sH + g.EffectiveKernel(1)) + sH - 1) / sH;
         _padW = (Math.Max(g.In[2] + g.PadBegin[2], (outW - 1) * sW + g.EffectiveKernel(2)) + sW - 1) / sW;
+        (_tileStart, _tileCols, _tileDst) = Tiles(outH, outW, _padW);
+        if (Wraps(g) && (g.OutSpatial + Sgemm.NR - 1) / Sgemm.NR < _tileStart.Length)
+        {
+            (_copies, _padW, _lead) = (g.Kernel[2], g.In[2], g.PadBegin[2]);
+            (_tileStart, _tileCols, _tileDst) = Tiles(outH, outW, _padW);
+        }
+        _plane = _lead + _padH * _padW + (_copies > 1 ? g.PadEnd[2] : 0);
         // The last tile reads up to NR - 1 columns past the last position: slack after the last plane.
-        _bufferFloats = g.ChannelsPerGroup * sH * sW * _padH * _padW + Sgemm.NR;
+        _bufferFloats = _copies * g.ChannelsPerGroup * sH * sW * _plane + Sgemm.NR;
 
         _rowOffsets = new int[_depth];
         _panelDepth = _depth;
@@ -107,16 +117,30 @@ internal sealed class ShiftedRowsConvKernel : Kernel
                 {
                     int dh = kh * g.Dilation[1], dw = kw * g.Dilation[2];
                     int phase = (c * sH + dh % sH) * sW + dw % sW;
-                    _rowOffsets[p++] = phase * _padH * _padW + dh / sH * _padW + dw / sW;
+                    _rowOffsets[p++] = _copies > 1
+                        ? (kw * g.ChannelsPerGroup + c) * _plane + dh * _padW + dw // _lead + (dw - PadBegin)
+                        : phase * _plane + dh / sH * _padW + dw / sW;
                 }
 
-        (_tileStart, _tileCols, _tileDst) = Tiles(outH, outW, _padW);
         _storeFused = activation.IsNone || activation.Kind == "Relu";
         _floor = activation.IsNone ? float.NegativeInfinity : 0f;
         _zeroBias = new float[hasBias ? 0 : g.OutChannels];
-        _readsInPlace = _padW == g.In[2] && _padH == g.In[1] && g.Stride[1] == 1 && g.Stride[2] == 1
+        _readsInPlace = _copies == 1 && _padW == g.In[2] && _padH == g.In[1] && g.Stride[1] == 1 && g.Stride[2] == 1
             && ((outH - 1) * _padW + outW) % Sgemm.NR == 0;
     }
+
+    /// <summary>True for an unstrided convolution padded along W to keep its width, each tap within a row's width of its
+    /// output: its rows can be laid end to end, W apart, so the tiles are the output positions themselves and no column is
+    /// computed and thrown away. A tap of kernel column kw reads its input at d = kw·dW − padLeft from the output; where
+    /// that wraps into the row before (the first −d outputs of a row) or after (the last d), it must read zero. So each
+    /// kernel column gets its own copy of the planes, zero in the |d| columns it wraps onto, which its legitimate reads
+    /// never reach (<see cref="Pad"/>). Used when that takes fewer tiles (openWakeWord's 1x3 layers on rows of 2 to 8).</summary>
+    internal static bool Wraps(ConvGeometry g) =>
+        g.Stride[1] == 1 && g.Stride[2] == 1 && g.Kernel[2] > 1 && g.Out[2] == g.In[2]
+        && g.PadBegin[2] < g.In[2] && g.PadEnd[2] < g.In[2];
+
+    /// <summary>True when this kernel lays the rows end to end (<see cref="Wraps"/>).</summary>
+    internal bool WrappedColumns => _copies > 1;
 
     /// <summary>Tiles row by row when that wastes no more columns than tiling the padded grid does.</summary>
     private static (int[] Start, int[] Cols, int[] Dst) Tiles(int outH, int outW, int padW)
@@ -227,8 +251,25 @@ internal sealed class ShiftedRowsConvKernel : Kernel
     /// <summary>Copies a group's channels into the zero-bordered buffer, split into phase planes when strided.</summary>
     private void Pad(ReadOnlySpan<float> xg, Span<float> buffer)
     {
-        int inH = _g.In[1], inW = _g.In[2], top = _g.PadBegin[1], left = _g.PadBegin[2], plane = _padH * _padW;
+        int inH = _g.In[1], inW = _g.In[2], top = _g.PadBegin[1], left = _g.PadBegin[2], plane = _plane;
         int sH = _g.Stride[1], sW = _g.Stride[2];
+        if (_copies > 1)
+        {
+            buffer.Clear();
+            int hw = inH * inW, cg = _g.ChannelsPerGroup;
+            for (int kw = 0; kw < _copies; kw++)
+            {
+                int d = kw * _g.Dilation[2] - left, from = d < 0 ? inW + d : 0, count = Math.Abs(d);
+                for (int c = 0; c < cg; c++)
+                {
+                    var rows = buffer.Slice((kw * cg + c) * plane + _lead + top * inW, hw);
+                    xg.Slice(c * hw, hw).CopyTo(rows);
+                    if (count > 0)
+                        for (int ih = 0; ih < inH; ih++) rows.Slice(ih * inW + from, count).Clear();
+                }
+            }
+            return;
+        }
         if (_padW == inW && _padH == inH && sH == 1 && sW == 1)
         {
             xg.CopyTo(buffer);
