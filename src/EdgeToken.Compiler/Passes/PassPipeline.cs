@@ -16,6 +16,7 @@ public static class PassPipeline
         new MatMulAddToGemm(),
         new BatchNormFolding(),
         new ActivationFusion(),
+        new FullyConnectedConv(), // after BatchNormalization and an activation fold into the Conv (the Gemm takes the activation)
         new DeadNodeElimination(),
     ];
 

@@ -109,6 +109,47 @@ public class PassTests
         Assert.Equal(["Gemm"], PassTestKit.Ops(compiled));
     }
 
+    /// <summary>A classifier head written as a Conv whose kernel covers its input (openWakeWord's last layer: 3x1 over 3x1)
+    /// becomes Flatten → Gemm → Reshape, with and without bias, 1-D and 2-D, batch 2; a Relu fused into it moves to the
+    /// Gemm. A padded, a grouped and a dilated one keep their Conv.</summary>
+    [Fact]
+    public void A_conv_over_its_whole_input_becomes_a_gemm()
+    {
+        foreach (var (dims, bias) in new[] { (new[] { 2, 6, 3, 1 }, true), (new[] { 1, 5, 4 }, false), (new[] { 1, 7, 1, 1 }, true) })
+        {
+            int c = dims[1], m = 9, size = dims.Aggregate(1, (a, d) => a * d), kernel = size / dims[0] / c;
+            var b = new OnnxModelBuilder("fc-conv", 17);
+            b.Input("x", ElementType.Float32, dims);
+            var inputs = new List<string> { "x", b.Initializer("w", TestModels.Random(m * c * kernel, 3), [m, .. dims[1..]]) };
+            if (bias) inputs.Add(b.Initializer("b", TestModels.Random(m, 4), m));
+            var h = b.Op("Conv", [.. inputs]);
+            b.Node("Relu", [h], ["y"]);
+            int[] yDims = [dims[0], m, .. dims[2..].Select(_ => 1)];
+            b.Output("y", ElementType.Float32, yDims);
+            var compiled = PassTestKit.CheckNumerics(b, "fully-connected-conv", TestModels.Random(size, 5));
+            Assert.Equal(["Flatten", "Gemm", "Reshape", "Relu"], PassTestKit.Ops(compiled));
+            // With every pass: the Relu fuses into the Conv first and moves with it to the Gemm.
+            string path = TestModels.Save(b);
+            var all = ModelCompiler.CompileFile(path, new CompileOptions());
+            Assert.Equal(["Flatten", "Gemm", "Reshape"], all.Plan.Steps.Select(s => s.OpType));
+            Assert.Equal("Relu", all.Plan.Steps[1].Attributes.GetString(FusedActivation.AttributeName, ""));
+            var x = TestModels.Random(size, 6, 3f);
+            TestModels.AssertClose(TestModels.Run(path, new CompileOptions { Optimize = false }, x), TestModels.Run(path, new CompileOptions(), x));
+        }
+        foreach (var attributes in new (string, object)[][] { [("pads", new[] { 1, 0, 1, 0 })], [("group", 2)], [("dilations", new[] { 2, 1 })] })
+        {
+            var b = new OnnxModelBuilder("not-fc", 17);
+            b.Input("x", ElementType.Float32, 1, 4, 3, 1);
+            int perGroup = attributes[0].Item1 == "group" ? 2 : 4, kernel = attributes[0].Item1 == "dilations" ? 2 : 3;
+            var h = b.Op("Conv", ["x", b.Initializer("w", TestModels.Random(6 * perGroup * kernel, 3), 6, perGroup, kernel, 1)], attributes);
+            b.Node("Relu", [h], ["y"]);
+            int outH = attributes[0].Item1 == "pads" ? 3 : 1;
+            b.Output("y", ElementType.Float32, 1, 6, outH, 1);
+            var compiled = PassTestKit.CheckNumerics(b, "fully-connected-conv", TestModels.Random(12, 5));
+            Assert.Equal(["Conv", "Relu"], PassTestKit.Ops(compiled));
+        }
+    }
+
     [Theory]
     [InlineData("Relu")]
     [InlineData("Clip")]
