@@ -78,6 +78,11 @@ public static partial class Sgemm
     private static unsafe void TileOffsets256(float* a, float* b, int* rowOffsets, int k, float* c, int ldc, int rows, int cols, float* tile,
         float* rowBias, float floor)
     {
+        if (cols <= 8)
+        {
+            NarrowOffsets256(a, b, rowOffsets, k, c, ldc, rows, cols, tile, rowBias, floor);
+            return;
+        }
         if (rows <= 3)
         {
             ShortOffsets256(a, b, rowOffsets, k, c, ldc, rows, cols, tile, rowBias, floor);
