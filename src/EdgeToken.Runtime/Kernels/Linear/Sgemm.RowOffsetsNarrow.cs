@@ -19,34 +19,26 @@ public static partial class Sgemm
         int p = 0;
         for (; p + 1 < k; p += 2, a += 2 * MR)
         {
-            var b0 = Vector256.Load(b + rowOffsets[p]);
-            var e0 = Vector256.Load(b + rowOffsets[p + 1]);
-            c0 = Fmadd(Vector256.Create(a[0]), b0, c0);
-            c1 = Fmadd(Vector256.Create(a[1]), b0, c1);
-            c2 = Fmadd(Vector256.Create(a[2]), b0, c2);
-            c3 = Fmadd(Vector256.Create(a[3]), b0, c3);
-            c4 = Fmadd(Vector256.Create(a[4]), b0, c4);
-            c5 = Fmadd(Vector256.Create(a[5]), b0, c5);
-            d0 = Fmadd(Vector256.Create(a[MR]), e0, d0);
-            d1 = Fmadd(Vector256.Create(a[MR + 1]), e0, d1);
-            d2 = Fmadd(Vector256.Create(a[MR + 2]), e0, d2);
-            d3 = Fmadd(Vector256.Create(a[MR + 3]), e0, d3);
-            d4 = Fmadd(Vector256.Create(a[MR + 4]), e0, d4);
-            d5 = Fmadd(Vector256.Create(a[MR + 5]), e0, d5);
+            Column6(a, Vector256.Load(b + rowOffsets[p]), ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
+            Column6(a + MR, Vector256.Load(b + rowOffsets[p + 1]), ref d0, ref d1, ref d2, ref d3, ref d4, ref d5);
         }
-        if (p < k)
-        {
-            var b0 = Vector256.Load(b + rowOffsets[p]);
-            c0 = Fmadd(Vector256.Create(a[0]), b0, c0);
-            c1 = Fmadd(Vector256.Create(a[1]), b0, c1);
-            c2 = Fmadd(Vector256.Create(a[2]), b0, c2);
-            c3 = Fmadd(Vector256.Create(a[3]), b0, c3);
-            c4 = Fmadd(Vector256.Create(a[4]), b0, c4);
-            c5 = Fmadd(Vector256.Create(a[5]), b0, c5);
-        }
+        if (p < k) Column6(a, Vector256.Load(b + rowOffsets[p]), ref c0, ref c1, ref c2, ref c3, ref c4, ref c5);
         (c0 + d0).Store(tile); (c1 + d1).Store(tile + NR); (c2 + d2).Store(tile + 2 * NR);
         (c3 + d3).Store(tile + 3 * NR); (c4 + d4).Store(tile + 4 * NR); (c5 + d5).Store(tile + 5 * NR);
         if (rowBias == null) AddTile(tile, c, ldc, rows, cols);
         else StoreTile(tile, NR, c, ldc, rows, cols, rowBias, floor);
+    }
+
+    /// <summary>One depth step of the six rows: c_r += a[r] · row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Column6(float* a, Vector256<float> row, ref Vector256<float> c0, ref Vector256<float> c1, ref Vector256<float> c2,
+        ref Vector256<float> c3, ref Vector256<float> c4, ref Vector256<float> c5)
+    {
+        c0 = Fmadd(Vector256.Create(a[0]), row, c0);
+        c1 = Fmadd(Vector256.Create(a[1]), row, c1);
+        c2 = Fmadd(Vector256.Create(a[2]), row, c2);
+        c3 = Fmadd(Vector256.Create(a[3]), row, c3);
+        c4 = Fmadd(Vector256.Create(a[4]), row, c4);
+        c5 = Fmadd(Vector256.Create(a[5]), row, c5);
     }
 }
