@@ -15,6 +15,42 @@ public class LinearTests
         yield return new object[] { null!, false, true, 99 };
     }
 
+    /// <summary>One row against constant weights (a window through a Linear layer), as the plan executor runs it: the
+    /// matrix-vector kernel over B laid out once, with every C shape, both transposes, alpha, beta 1 (C as the bias), 1.5
+    /// and 0, and a fused Relu.</summary>
+    [Fact]
+    public void One_row_gemm_on_constant_weights_runs_the_matrix_vector_kernel_and_matches_the_reference()
+    {
+        int k = 90, n = 33, seed = 0;
+        foreach (var cShape in new int[]?[] { null, [], [1], [n], [1, n], [1, 1] })
+            foreach (bool transA in new[] { false, true })
+                foreach (bool transB in new[] { false, true })
+                    foreach (var (alpha, beta, relu) in new[] { (1f, 1f, false), (0.75f, 1.5f, true), (1f, 0f, false) })
+                    {
+                        seed++;
+                        var a = KernelAssert.Random(k, seed);
+                        var b = KernelAssert.Random(k * n, seed + 1);
+                        float[]? c = cShape is null ? null : KernelAssert.Random(Math.Max(1, cShape.Aggregate(1, (x, y) => x * y)), seed + 2);
+                        var expected = new float[n];
+                        for (int j = 0; j < n; j++)
+                        {
+                            double sum = 0;
+                            for (int p = 0; p < k; p++) sum += (double)a[p] * (transB ? b[j * k + p] : b[p * n + j]);
+                            double cv = c is null ? 0 : c[c.Length == 1 ? 0 : j];
+                            float v = (float)(alpha * sum + beta * cv);
+                            expected[j] = relu ? Math.Max(v, 0f) : v;
+                        }
+                        var attributes = new List<(string, object)> { ("alpha", alpha), ("beta", beta), ("transA", transA ? 1 : 0), ("transB", transB ? 1 : 0) };
+                        if (relu) attributes.Add(("edgetoken.activation", "Relu"));
+                        var inputs = new List<EdgeToken.Runtime.Tensors.ConstantTensor?> { F(transA ? [k, 1] : [1, k], a), F(transB ? [n, k] : [k, n], b) };
+                        if (c is not null) inputs.Add(F(cShape!, c));
+                        var harness = new NodeHarness("Gemm", Attrs([.. attributes]), [.. inputs], [false, true, true]);
+                        Assert.Equal("GemvKernel", harness.Kernel.GetType().Name);
+                        harness.Run();
+                        KernelAssert.Close(expected, harness.OutputFloats(), rtol: 1e-4f, atol: 1e-4f);
+                    }
+    }
+
     [Theory]
     [MemberData(nameof(GemmCases))]
     public void Gemm_matches_spec_reference(int[]? cShape, bool transA, bool transB, int seed)

@@ -17,12 +17,16 @@ internal sealed class NodeHarness
     private readonly NodeContext _node;
 
     public NodeHarness(string opType, NodeAttributes attributes, ConstantTensor?[] inputs, bool constantInputs, int outputCount = 1, int opset = 22)
+        : this(opType, attributes, inputs, inputs.Select(_ => constantInputs).ToArray(), outputCount, opset) { }
+
+    /// <param name="constant">Per input, whether the operator sees it as a constant (weights) or only at run time.</param>
+    public NodeHarness(string opType, NodeAttributes attributes, ConstantTensor?[] inputs, bool[] constant, int outputCount = 1, int opset = 22)
     {
         Assert.True(OperatorRegistry.TryGet(opType, out var op));
         var infos = new TensorInfo[inputs.Length];
         for (int i = 0; i < inputs.Length; i++)
             infos[i] = inputs[i] is { } t ? new TensorInfo(t.Type, t.Dims) : TensorInfo.Missing;
-        var constants = constantInputs ? inputs : new ConstantTensor?[inputs.Length];
+        var constants = inputs.Select((t, i) => constant[i] ? t : null).ToArray();
         _node = new NodeContext("node", opType, opset, attributes, infos, constants, outputCount);
         op.InferOutputs(_node);
         _kernel = op.CreateKernel(_node);

@@ -5,7 +5,7 @@ namespace EdgeToken.Runtime.Kernels.Linear;
 
 /// <summary>Gemm: Y = alpha * A' * B' + beta * C, where A' and B' are A and B optionally transposed and C
 /// broadcasts one way to [M, N]. Float32.</summary>
-internal sealed class GemmOperator : OperatorDefinition
+internal sealed partial class GemmOperator : OperatorDefinition
 {
     public override string OpType => "Gemm";
 
@@ -21,6 +21,8 @@ internal sealed class GemmOperator : OperatorDefinition
         float alpha = node.Attributes.GetFloat("alpha", 1f);
         float beta = node.Attributes.GetFloat("beta", 1f);
         // alpha goes into A's packing, so a constant B packs the same whatever alpha is.
+        if (g.M == 1 && node.Constant(0) is null && node.Constant(1) is { } weights)
+            return new GemvKernel(g, alpha, beta, weights.AsSpan<float>(), FusedActivation.From(node.Attributes));
         float[]? packedA = null, packedB = null;
         if (node.Constant(0) is { } a)
         {
