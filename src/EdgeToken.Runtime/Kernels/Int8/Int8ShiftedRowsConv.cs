@@ -352,7 +352,7 @@ public sealed partial class Int8ShiftedRowsConv
         /// <summary>Rows unpadded along W, laid end to end, one plane copy per kernel column (see <see cref="WrapsColumns"/>).</summary>
         public bool WrappedColumns { get; init; }
 
-        /// <param name="mergeRows">False for a column-pair plane's geometry, whose layout <see cref="For"/> gives unmerged.</param>
+        /// <param name="mergeRows">False for a column-pair plane's geometry, whose layout <see cref="For"/> gives unmerged and unwrapped.</param>
         public static Layout Of(Int8ConvGeometry g, bool mergeRows = true)
         {
             int rows = Math.Max(g.PadTop + g.Height, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1);
