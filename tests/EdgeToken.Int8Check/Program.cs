@@ -7,7 +7,7 @@ using EdgeToken.Runtime.Tensors;
 // and exits 1 on any mismatch. Sizes cover every vector width and tail (k = 0..200).
 var supported = Int8Paths.Supported().ToList();
 var rng = new Random(7);
-int checkedCount = 0, mismatches = 0, dotRows = 0;
+int checkedCount = 0, mismatches = 0, dotRows = 0, sparseDotRows = 0;
 foreach (int m in new[] { 1, 3 })
     foreach (int n in new[] { 1, 5 })
         for (int k = 0; k <= 200; k++)
@@ -288,7 +288,7 @@ for (int n = 0; n <= 100; n++)
     }
 }
 // N:M-pruned convolutions (2:4 and 1:4, masks shared by 12 output channels): the int8 one on every path (the sparse
-// shifted-rows kernel on AVX-512BW and AVX2, the dense kernels on the decompressed weights elsewhere) against the
+// shifted-rows kernel on AVX-512BW, AVX2 and ARM64's dot product, the dense kernels on the decompressed weights elsewhere) against the
 // definition on the same weights, and the float one (the SGEMM micro-kernel at this process's vector width) against the
 // dense Conv on the same weights.
 foreach (var (g, n) in new[]
@@ -322,9 +322,10 @@ foreach (var (g, n) in new[]
     foreach (var path in supported)
     {
         var actual = new sbyte[expected.Length];
-        Int8ConvWeights.FromSparse(g, values, indices, n, 4, 12, path).Run(x, Int8Conv.FoldZeroPoint(bias, w, rows, 3), scales, 3, -2, -128, 127,
-            actual, new byte[g.ScratchBytes]);
+        var prunedWeights = Int8ConvWeights.FromSparse(g, values, indices, n, 4, 12, path);
+        prunedWeights.Run(x, Int8Conv.FoldZeroPoint(bias, w, rows, 3), scales, 3, -2, -128, 127, actual, new byte[g.ScratchBytes]);
         checkedCount++;
+        if (prunedWeights.Sparse && prunedWeights.Path == Int8Path.AdvSimdDot) sparseDotRows++;
         if (!expected.AsSpan().SequenceEqual(actual))
         {
             mismatches++;
@@ -488,5 +489,5 @@ foreach (var (name, g) in new[]
             Console.Error.WriteLine($"mismatch: narrow-requantized convolution {name} on {path}{(narrow is null ? " (no narrow form)" : "")}");
         }
     }
-Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows}");
+Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows} sparse-dot-rows={sparseDotRows}");
 return mismatches == 0 ? 0 : 1;

@@ -60,14 +60,17 @@ public sealed class Int8ConvWeights
     public bool Sparse => _rows is { Sparse: true };
 
     /// <summary>An N:M-pruned convolution's weights from <see cref="Sparse.SparseConv.TryCompressInt8"/>'s form: the sparse
-    /// shifted-rows kernel where <paramref name="path"/> has one (AVX-512BW, AVX2), otherwise the weights decompressed for the
-    /// dense kernel of that path (the same integers, at the dense speed).</summary>
+    /// shifted-rows kernel where <paramref name="path"/> has one (AVX-512BW, AVX2, and ARM64's dot product for three or
+    /// more channels), otherwise the weights decompressed for the dense kernel of that path (the same integers, at the
+    /// dense speed).</summary>
     public static Int8ConvWeights FromSparse(Int8ConvGeometry g, ReadOnlySpan<sbyte> values, ReadOnlySpan<byte> indices, int n, int m, int panel, Int8Path path)
     {
+        var dense = Kernels.Sparse.SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel);
         if (Int8ShiftedRowsConv.SparseApplies(g) && Int8ShiftedRowsConv.KernelPath(path) is { } rowsPath)
-            return new Int8ConvWeights(g, new Int8ShiftedRowsConv(g, values, indices, n, m, panel), rowsPath,
-                Ranges(Kernels.Sparse.SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel), g.OutChannels));
-        return new Int8ConvWeights(g, Kernels.Sparse.SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel), path);
+            return new Int8ConvWeights(g, new Int8ShiftedRowsConv(g, values, indices, n, m, panel), rowsPath, Ranges(dense, g.OutChannels));
+        if (path == Int8Path.AdvSimdDot && Int8ShiftedRowsConv.SparseApplies(g) && Int8ShiftedRowsConv.DotApplies(g))
+            return new Int8ConvWeights(g, Int8ShiftedRowsConv.ForSparseDot(g, values, indices, n, m, panel), path, Ranges(dense, g.OutChannels));
+        return new Int8ConvWeights(g, dense, path);
     }
 
     /// <summary>One image; the arguments as <see cref="Int8Conv.Run"/>

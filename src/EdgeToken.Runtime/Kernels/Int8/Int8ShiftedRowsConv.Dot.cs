@@ -33,6 +33,11 @@ public sealed partial class Int8ShiftedRowsConv
         var l = _layout;
         int quads = (_g.Channels + 3) / 4, taps = _tapOffsets.Length;
         LoadInputQuads(x, inputZeroPoint, plane, 0);
+        if (Sparse)
+        {
+            RunSparseDot(plane, acc, scalar);
+            return;
+        }
         for (int r = 0; r < _runStart.Length; r++)
             for (int b = 0; b < _blocks; b++)
             {

@@ -21,13 +21,24 @@ public sealed partial class Int8ShiftedRowsConv
     /// would be a channel quad; a model quantized to 7 bits keeps its convolutions dense when the u8 kernel is
     /// faster (<see cref="SparseCostModel"/>).</remarks>
     public Int8ShiftedRowsConv(Int8ConvGeometry g, ReadOnlySpan<sbyte> values, ReadOnlySpan<byte> indices, int n, int m, int panel)
-        : this(g, SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel))
+        : this(g, values, indices, n, m, panel, dot: false) { }
+
+    /// <param name="dot">Pack the kept units for ARM64's sdot two at a time (Int8ShiftedRowsConv.SparseDot.cs) instead of
+    /// as int16 pairs.</param>
+    private Int8ShiftedRowsConv(Int8ConvGeometry g, ReadOnlySpan<sbyte> values, ReadOnlySpan<byte> indices, int n, int m, int panel, bool dot)
+        : this(g, SparseConv.DecompressInt8(values, indices, g.OutChannels, g.Channels, g.KernelH * g.KernelW, n, m, panel), dot)
     {
         int taps = g.KernelH * g.KernelW, units = SparseConv.Units(g.Channels, taps), pairs = _layout.Pairs;
         if (!SparseApplies(g) || !SparseConv.PanelFits(true, panel))
             throw new ArgumentException($"sparse int8 conv: panel {panel}: needs an ungrouped convolution over channel pairs and a panel that is a multiple of {MR}");
         int kept = NmSparse.Kept(SparseConv.Padded(units, m), n, m);
         Sparse = true;
+        _correction = null;
+        if (dot)
+        {
+            (_units, _quadWeights, _unitCount, _unitBlockStride) = PackSparseDot(values, indices, n, m, panel, units, kept);
+            return;
+        }
         (_unitCount, _unitBlockStride) = (kept, kept);
         _units = new int[_blocks * kept];
         _weights = new int[_blocks * kept * MR];
@@ -44,6 +55,5 @@ public sealed partial class Int8ShiftedRowsConv
                 }
             }
         _quadWeights = null;
-        _correction = null;
     }
 }

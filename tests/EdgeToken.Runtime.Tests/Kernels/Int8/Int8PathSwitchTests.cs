@@ -85,7 +85,10 @@ public class Int8Arm64Tests
         Assert.StartsWith("best=AdvSimdDot supported=Scalar,Vector128,AdvSimdDot ", stdout.Result.Trim());
         Assert.Contains("mismatches=0", stdout.Result);
         // The convolutions of three or more channels ran on the sdot shifted-rows kernel, not the GEMM.
-        var dotRows = System.Text.RegularExpressions.Regex.Match(stdout.Result, @"dot-rows=(\d+)");
+        var dotRows = System.Text.RegularExpressions.Regex.Match(stdout.Result, @" dot-rows=(\d+)");
         Assert.True(dotRows.Success && int.Parse(dotRows.Groups[1].Value) >= 10, stdout.Result);
+        // The N:M-pruned ones of three or more channels ran sparse on sdot (their kept units paired by table lookups).
+        var sparseDotRows = System.Text.RegularExpressions.Regex.Match(stdout.Result, @"sparse-dot-rows=(\d+)");
+        Assert.True(sparseDotRows.Success && int.Parse(sparseDotRows.Groups[1].Value) >= 6, stdout.Result);
     }
 }

@@ -1,4 +1,6 @@
 using EdgeToken.Runtime.Kernels.Int8;
+using EdgeToken.Runtime.Kernels.Sparse;
+using EdgeToken.Runtime.Tests.Kernels.Sparse;
 
 namespace EdgeToken.Runtime.Tests.Kernels.Int8;
 
@@ -43,6 +45,52 @@ public class Int8ShiftedRowsConvDotTests
             }
         }
         Assert.True(ran >= 20, $"{ran} convolutions");
+    }
+
+    /// <summary>The sparse dot form pairs a block's kept (channel pair, tap) units into sdot quads through a table lookup,
+    /// a pattern per pair of units for the halves of their quads they sit in; an odd count leaves one unit with a zero
+    /// twin. Its blocking in plain C# must give the sparse pair kernel's sums, which the dense kernel's sparse tests hold
+    /// to the definition, and the definition's bytes.</summary>
+    [Fact]
+    public void The_sparse_dot_blocking_gives_the_sparse_pair_kernels_sums_and_the_definitions_bytes()
+    {
+        var rng = new Random(29);
+        int ran = 0, odd = 0;
+        foreach (var (name, g) in SparseConvTests.Int8Cases())
+        {
+            if (!Int8ShiftedRowsConv.DotApplies(g)) continue;
+            int taps = g.KernelH * g.KernelW;
+            foreach (var (n, panel) in new[] { (2, 12), (1, 4), (3, 8) })
+            {
+                var x = Int8GemmTests.RandomBytes(g.Channels * g.Height * g.Width, rng);
+                var w = Int8GemmTests.RandomBytes(g.OutChannels * g.PatchSize, rng); // -128 included: no pair bound for sdot
+                SparseConvTests.RandomNm(w, g.OutChannels, g.PatchSize, SparseConv.PairTapColumns(g.Channels, taps), 2, n, 4, panel, rng);
+                Assert.True(SparseConv.TryCompressInt8(w, g.OutChannels, g.Channels, taps, n, 4, panel, out var values, out var indices), name);
+                int zx = rng.Next(-20, 20), zy = rng.Next(-10, 10);
+                var pairs = new Int8ShiftedRowsConv(g, values, indices, n, 4, panel);
+                var expected = pairs.Accumulate(x, zx, new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)], Int8Path.Scalar).ToArray();
+                var dot = Int8ShiftedRowsConv.ForSparseDot(g, values, indices, n, 4, panel);
+                Assert.True(dot.Sparse && dot.Dot && !dot.U8S8, name);
+                var scratch = new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)];
+                rng.NextBytes(scratch);
+                var actual = dot.Accumulate(x, zx, scratch, Int8Path.Scalar).ToArray();
+                for (int m = 0; m < g.OutChannels; m++)
+                    Assert.True(expected.AsSpan(m * pairs.AccumulatorStride, g.OutPixels).SequenceEqual(actual.AsSpan(m * dot.AccumulatorStride, g.OutPixels)),
+                        $"{name}, {n}:4 panel {panel}: channel {m}");
+
+                var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
+                var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(Math.Pow(2, -6 - rng.NextDouble() * 10))).ToArray();
+                var definition = new sbyte[g.OutChannels * g.OutPixels];
+                Int8Conv.Reference(g, x, w, bias, scales, zx, zy, -128, 127, definition);
+                var y = new sbyte[definition.Length];
+                dot.Run(x, Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, -128, 127, y, scratch, Int8Path.Scalar);
+                Assert.True(definition.AsSpan().SequenceEqual(y), $"{name}, {n}:4 panel {panel}: output");
+                ran++;
+                if (NmSparse.Kept(SparseConv.Padded(SparseConv.Units(g.Channels, taps), 4), n, 4) % 2 == 1) odd++;
+            }
+        }
+        Assert.True(ran >= 30, $"{ran} convolutions");
+        Assert.True(odd >= 3, $"{odd} with an odd count of kept units");
     }
 
     [Fact]
