@@ -7,7 +7,7 @@ using EdgeToken.Runtime.Tensors;
 // and exits 1 on any mismatch. Sizes cover every vector width and tail (k = 0..200).
 var supported = Int8Paths.Supported().ToList();
 var rng = new Random(7);
-int checkedCount = 0, mismatches = 0, dotRows = 0, sparseDotRows = 0;
+int checkedCount = 0, mismatches = 0, dotRows = 0, sparseDotRows = 0, dotFused = 0;
 foreach (int m in new[] { 1, 3 })
     foreach (int n in new[] { 1, 5 })
         for (int k = 0; k <= 200; k++)
@@ -303,15 +303,9 @@ foreach (var (g, n) in new[]
 })
 {
     int taps = g.KernelH * g.KernelW, rows = g.OutChannels;
-    var columns = SparseConv.PairTapColumns(g.Channels, taps);
     var w = new sbyte[rows * g.PatchSize];
     for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-127, 128);
-    for (int r0 = 0; r0 < rows; r0 += 12) // keep n random units of every 4, per panel of 12 channels
-        for (int u0 = 0; u0 < columns.Length / 2; u0 += 4)
-            foreach (int u in Enumerable.Range(u0, Math.Min(4, columns.Length / 2 - u0)).OrderBy(_ => rng.Next()).Skip(n))
-                for (int r = r0; r < Math.Min(rows, r0 + 12); r++)
-                    for (int h = 0; h < 2; h++)
-                        if (columns[2 * u + h] >= 0) w[r * g.PatchSize + columns[2 * u + h]] = 0;
+    PruneUnits(g, w, n);
     var x = new sbyte[g.Channels * g.Height * g.Width];
     for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
     var bias = Enumerable.Range(0, rows).Select(_ => rng.Next(-5000, 5000)).ToArray();
@@ -464,13 +458,20 @@ foreach (var (name, g) in new[]
 {
     ("pointwise", Int8ConvGeometry.Create(16, 8, 8, 8, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
     ("1-D k5", Int8ConvGeometry.Create(16, 1, 64, 12, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+    ("1-D k5, a run of 20", Int8ConvGeometry.Create(16, 1, 20, 12, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+    ("1-D k5, 10 channels out", Int8ConvGeometry.Create(16, 1, 64, 10, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2))),
+    ("3x3 rows of 13", Int8ConvGeometry.Create(8, 13, 13, 8, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
+    ("3x3 rows of 16", Int8ConvGeometry.Create(8, 16, 16, 8, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
     ("depthwise 3x3", Int8ConvGeometry.Create(8, 16, 16, 8, 3, 3, 8, (1, 1), (1, 1), (1, 1, 1, 1))),
     ("grouped", Int8ConvGeometry.Create(8, 6, 6, 4, 3, 3, 2, (1, 1), (1, 1), (1, 1, 1, 1))),
 })
     foreach (var path in supported)
+    foreach (bool pruned in new[] { false, true })
     {
+        if (pruned && !Int8ShiftedRowsConv.SparseApplies(g)) continue;
         var x = Enumerable.Range(0, g.Channels * g.Height * g.Width).Select(_ => (sbyte)rng.Next(-128, 128)).ToArray();
         var w = Enumerable.Range(0, g.OutChannels * g.PatchSize).Select(_ => (sbyte)rng.Next(-64, 65)).ToArray();
+        if (pruned) PruneUnits(g, w, 2);
         var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-3000, 3000)).ToArray();
         int zx = rng.Next(-10, 10), zy = rng.Next(-10, 10);
         var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx);
@@ -478,16 +479,35 @@ foreach (var (name, g) in new[]
         var expected = new sbyte[g.OutChannels * g.OutPixels];
         Int8Conv.Reference(g, x, w, bias, scales, zx, zy, zy, 127, expected);
         var weights = new Int8ConvWeights(g, w, path);
+        if (pruned)
+        {
+            SparseConv.TryCompressInt8(w, g.OutChannels, g.Channels, g.KernelH * g.KernelW, 2, 4, 12, out var values, out var indices);
+            weights = Int8ConvWeights.FromSparse(g, values, indices, 2, 4, 12, path);
+        }
         var narrow = weights.Narrow(folded, scales, zy, zy, 127);
         var actual = new sbyte[expected.Length];
         if (narrow is not null) weights.Run(x, folded, scales, zx, zy, zy, 127, actual, new byte[g.ScratchBytes], narrow);
         checkedCount++;
         if (weights.ShiftedRows && weights.Path == Int8Path.AdvSimdDot) dotRows++;
+        if (weights.FusesRequantization && weights.Path == Int8Path.AdvSimdDot) dotFused++;
         if (narrow is null || !expected.AsSpan().SequenceEqual(actual))
         {
             mismatches++;
-            Console.Error.WriteLine($"mismatch: narrow-requantized convolution {name} on {path}{(narrow is null ? " (no narrow form)" : "")}");
+            Console.Error.WriteLine($"mismatch: narrow-requantized convolution {name}{(pruned ? " (2:4)" : "")} on {path}{(narrow is null ? " (no narrow form)" : "")}");
         }
     }
-Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows} sparse-dot-rows={sparseDotRows}");
+Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows} sparse-dot-rows={sparseDotRows} dot-fused={dotFused}");
 return mismatches == 0 ? 0 : 1;
+
+// Keeps n random (channel pair, tap) units of every 4 of w, per panel of 12 output channels: what SparseConv's int8 form holds.
+void PruneUnits(Int8ConvGeometry g, sbyte[] w, int n)
+{
+    int rows = g.OutChannels;
+    var columns = SparseConv.PairTapColumns(g.Channels, g.KernelH * g.KernelW);
+    for (int r0 = 0; r0 < rows; r0 += 12)
+        for (int u0 = 0; u0 < columns.Length / 2; u0 += 4)
+            foreach (int u in Enumerable.Range(u0, Math.Min(4, columns.Length / 2 - u0)).OrderBy(_ => rng.Next()).Skip(n))
+                for (int r = r0; r < Math.Min(rows, r0 + 12); r++)
+                    for (int h = 0; h < 2; h++)
+                        if (columns[2 * u + h] >= 0) w[r * g.PatchSize + columns[2 * u + h]] = 0;
+}

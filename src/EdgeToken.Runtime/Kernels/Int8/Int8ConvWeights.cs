@@ -54,7 +54,7 @@ public sealed class Int8ConvWeights
 
     /// <summary>True when, given narrow requantizations, the sums are requantized in the kernel's registers
     /// (<see cref="Int8ShiftedRowsConv"/>'s u8 kernels on AVX-512BW with whole vectors and blocks).</summary>
-    internal bool FusesRequantization => _rows is not null && _rows.FusedApplies(Path);
+    public bool FusesRequantization => _rows is not null && _rows.FusedApplies(Path);
 
     /// <summary>True when the N:M-pruned weights run sparse (<see cref="Int8ShiftedRowsConv.Sparse"/>).</summary>
     public bool Sparse => _rows is { Sparse: true };

@@ -63,26 +63,10 @@ public sealed partial class Int8ShiftedRowsConv
         return (offsets, weights, count, count * 3);
     }
 
-    /// <summary>The sums of one image through the signed quad plane, each block over its kept unit pairs: sdot on ARM64
-    /// (<paramref name="scalar"/> false), or the same blocking and lookups in plain C#.</summary>
-    private void RunSparseDot(ReadOnlySpan<int> plane, Span<int> acc, bool scalar)
-    {
-        int stride = _layout.AccStride;
-        for (int r = 0; r < _runStart.Length; r++)
-            for (int b = 0; b < _blocks; b++)
-            {
-                var w = _quadWeights.AsSpan(b * _unitCount * MR, _unitCount * MR);
-                var units = _units.AsSpan(b * _unitBlockStride, _unitBlockStride);
-                var a = acc[(b * MR * stride + _runStart[r])..];
-                var xs = plane[_runBase[r]..];
-                if (scalar) RunSparseDotScalar(xs, w, units, a, _runLength[r]);
-                else RunSparseDot128(xs, w, units, a, _runLength[r], stride);
-            }
-    }
-
     /// <summary>4 x 4 vectors of 4 pixels, then 4 x 1. Per pair of units: four loads from each unit's quads, four table
     /// lookups into quads of (a's two bytes, b's two bytes), one load of the four channels' weight quads, sixteen sdot.</summary>
-    private static void RunSparseDot128(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length, int stride)
+    private static void RunSparseDot128(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length, int stride,
+        ReadOnlySpan<NarrowRequantization> narrow, ref sbyte y, int outPixels)
     {
         int vectors = (length + 3) / 4, v = 0, count = units.Length / 3;
         ref int xs = ref MemoryMarshal.GetReference(x);
@@ -90,12 +74,13 @@ public sealed partial class Int8ShiftedRowsConv
         ref int us = ref MemoryMarshal.GetReference(units);
         ref int a = ref MemoryMarshal.GetReference(acc);
         for (; v + 4 <= vectors; v += 4)
-            BlockSparseDot4x4(ref Unsafe.Add(ref xs, v * 4), ref ws, ref us, count, ref Unsafe.Add(ref a, v * 4), stride);
+            BlockSparseDot4x4(ref Unsafe.Add(ref xs, v * 4), ref ws, ref us, count, ref Unsafe.Add(ref a, v * 4), stride, narrow, ref Unsafe.Add(ref y, v * 4), outPixels);
         for (; v < vectors; v++)
-            BlockSparseDot4x1(ref Unsafe.Add(ref xs, v * 4), ref ws, ref us, count, ref Unsafe.Add(ref a, v * 4), stride);
+            BlockSparseDot4x1(ref Unsafe.Add(ref xs, v * 4), ref ws, ref us, count, ref Unsafe.Add(ref a, v * 4), stride, narrow, ref Unsafe.Add(ref y, v * 4), outPixels);
     }
 
-    private static void BlockSparseDot4x4(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
+    private static void BlockSparseDot4x4(ref int x, ref int w, ref int units, int count, ref int acc, int stride,
+        ReadOnlySpan<NarrowRequantization> narrow, ref sbyte y, int outPixels)
     {
         Vector128<int> c00 = default, c01 = default, c02 = default, c03 = default, c10 = default, c11 = default, c12 = default, c13 = default;
         Vector128<int> c20 = default, c21 = default, c22 = default, c23 = default, c30 = default, c31 = default, c32 = default, c33 = default;
@@ -120,16 +105,11 @@ public sealed partial class Int8ShiftedRowsConv
             c30 = Dp.DotProductBySelectedQuadruplet(c30, x0, k, 3); c31 = Dp.DotProductBySelectedQuadruplet(c31, x1, k, 3);
             c32 = Dp.DotProductBySelectedQuadruplet(c32, x2, k, 3); c33 = Dp.DotProductBySelectedQuadruplet(c33, x3, k, 3);
         }
-        ref int r1 = ref Unsafe.Add(ref acc, stride);
-        ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
-        ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);
-        c00.StoreUnsafe(ref acc); c01.StoreUnsafe(ref acc, 4); c02.StoreUnsafe(ref acc, 8); c03.StoreUnsafe(ref acc, 12);
-        c10.StoreUnsafe(ref r1); c11.StoreUnsafe(ref r1, 4); c12.StoreUnsafe(ref r1, 8); c13.StoreUnsafe(ref r1, 12);
-        c20.StoreUnsafe(ref r2); c21.StoreUnsafe(ref r2, 4); c22.StoreUnsafe(ref r2, 8); c23.StoreUnsafe(ref r2, 12);
-        c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, 4); c32.StoreUnsafe(ref r3, 8); c33.StoreUnsafe(ref r3, 12);
+        Out4x4(c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33, ref acc, stride, narrow, ref y, outPixels);
     }
 
-    private static void BlockSparseDot4x1(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
+    private static void BlockSparseDot4x1(ref int x, ref int w, ref int units, int count, ref int acc, int stride,
+        ReadOnlySpan<NarrowRequantization> narrow, ref sbyte y, int outPixels)
     {
         Vector128<int> c0 = default, c1 = default, c2 = default, c3 = default;
         ref byte patterns = ref MemoryMarshal.GetReference(DotPatterns);
@@ -145,10 +125,7 @@ public sealed partial class Int8ShiftedRowsConv
             c2 = Dp.DotProductBySelectedQuadruplet(c2, x0, k, 2);
             c3 = Dp.DotProductBySelectedQuadruplet(c3, x0, k, 3);
         }
-        c0.StoreUnsafe(ref acc);
-        c1.StoreUnsafe(ref acc, (nuint)stride);
-        c2.StoreUnsafe(ref acc, (nuint)(2 * stride));
-        c3.StoreUnsafe(ref acc, (nuint)(3 * stride));
+        Out4x1(c0, c1, c2, c3, ref acc, stride, narrow, ref y, outPixels);
     }
 
     /// <summary><see cref="RunSparseDot128"/> in plain C#, lane by lane: each looked-up byte taken as the table lookup

@@ -145,7 +145,8 @@ public sealed partial class Int8ShiftedRowsConv
             throw new ArgumentException("input, output or scratch too short for the convolution");
         if (!narrow.IsEmpty && FusedApplies(path))
         {
-            RunFused(x, inputZeroPoint, narrow, y, scratch);
+            if (Dot) RunDot(x, inputZeroPoint, MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]), default, scalar: false, y, narrow);
+            else RunFused(x, inputZeroPoint, narrow, y, scratch);
             return;
         }
         var acc = Accumulate(x, inputZeroPoint, scratch, path);
@@ -245,10 +246,12 @@ public sealed partial class Int8ShiftedRowsConv
             }
     }
 
-    /// <summary>Whether <see cref="RunFused"/> runs: AVX-512BW, whole blocks of <see cref="MR"/> channels, and runs of
-    /// whole vectors, so every lane of every block is an output to store.</summary>
+    /// <summary>Whether the sums are requantized in the kernel's registers: <see cref="RunFused"/> on AVX-512BW, with whole
+    /// blocks of <see cref="MR"/> channels and runs of whole vectors, so every lane of every block is an output to store;
+    /// the ARM64 dot kernel where <see cref="DotFusedApplies"/>.</summary>
     internal bool FusedApplies(Int8Path path) =>
-        path == Int8Path.Avx512BW && !Dot && !_layout.MergedRows && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0);
+        (path == Int8Path.Avx512BW && !Dot && !_layout.MergedRows && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0))
+        || DotFusedApplies(path);
 
     /// <summary>The AVX-512BW kernels (u8 or int16 pairs, dense or sparse) with every block's sums requantized in its
     /// registers (<see cref="NarrowRequantization"/>) and stored as bytes: no int32 sums written and read back. The same

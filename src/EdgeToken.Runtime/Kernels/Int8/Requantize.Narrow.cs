@@ -42,6 +42,24 @@ public static partial class Requantize
         for (; i < count; i++) Unsafe.Add(ref ys, i) = n.Apply(Unsafe.Add(ref a, i));
     }
 
+    /// <summary>Sixteen sums held in four Vector128 (a block's row on ARM64) to int8 with <paramref name="n"/>, stored at
+    /// <paramref name="y"/>: the bytes <see cref="Plane"/> gives for them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreSixteen128(Vector128<int> a0, Vector128<int> a1, Vector128<int> a2, Vector128<int> a3, in NarrowRequantization n, ref sbyte y)
+    {
+        var w0 = Vector128.Narrow(Narrow128(a0, n), Narrow128(a1, n)); // clamped to int8 already: the truncating narrows keep the values
+        var w1 = Vector128.Narrow(Narrow128(a2, n), Narrow128(a3, n));
+        Vector128.Narrow(w0, w1).StoreUnsafe(ref y);
+    }
+
+    /// <summary>Four sums to int8, stored as four bytes at <paramref name="y"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void StoreFour128(Vector128<int> a, in NarrowRequantization n, ref sbyte y)
+    {
+        var w = Vector128.Narrow(Narrow128(a, n), Vector128<int>.Zero);
+        Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), Vector128.Narrow(w, Vector128<short>.Zero).AsInt32().ToScalar());
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Narrow256(Vector256<int> acc, in NarrowRequantization n)
     {

@@ -90,5 +90,8 @@ public class Int8Arm64Tests
         // The N:M-pruned ones of three or more channels ran sparse on sdot (their kept units paired by table lookups).
         var sparseDotRows = System.Text.RegularExpressions.Regex.Match(stdout.Result, @"sparse-dot-rows=(\d+)");
         Assert.True(sparseDotRows.Success && int.Parse(sparseDotRows.Groups[1].Value) >= 6, stdout.Result);
+        // The narrow-requantized ones with whole blocks and runs of whole vectors requantized in the sdot kernel's registers.
+        var fused = System.Text.RegularExpressions.Regex.Match(stdout.Result, @"dot-fused=(\d+)");
+        Assert.True(fused.Success && int.Parse(fused.Groups[1].Value) >= 6, stdout.Result);
     }
 }

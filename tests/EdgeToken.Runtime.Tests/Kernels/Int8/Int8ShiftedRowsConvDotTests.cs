@@ -93,6 +93,20 @@ public class Int8ShiftedRowsConvDotTests
         Assert.True(odd >= 3, $"{odd} with an odd count of kept units");
     }
 
+    /// <summary>On ARM64 the dot kernel requantizes in its registers when every lane it stores is an output: whole blocks of
+    /// four channels, runs of whole vectors of four pixels, rows not merged (the bytes themselves are checked under qemu
+    /// by EdgeToken.Int8Check, dense and 2:4).</summary>
+    [Fact]
+    public void The_dot_kernel_fuses_the_requantization_where_every_stored_lane_is_an_output()
+    {
+        static bool Fuses(Int8ConvGeometry g) => new Int8ConvWeights(g, new sbyte[g.OutChannels * g.PatchSize], Int8Path.AdvSimdDot).FusesRequantization;
+        Assert.True(Fuses(Int8ConvGeometry.Create(16, 8, 8, 8, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)))); // pointwise: one run of 64
+        Assert.True(Fuses(Int8ConvGeometry.Create(16, 1, 20, 12, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)))); // a run of 20: 16 + 4
+        Assert.False(Fuses(Int8ConvGeometry.Create(16, 1, 64, 10, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)))); // 10 channels: a part block
+        Assert.False(Fuses(Int8ConvGeometry.Create(16, 1, 30, 12, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)))); // a run of 30
+        Assert.False(new Int8ConvWeights(Int8ConvGeometry.Create(16, 8, 8, 8, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), new sbyte[128], Int8Path.Scalar).FusesRequantization);
+    }
+
     [Fact]
     public void The_dot_form_is_for_ungrouped_convolutions_of_three_or_more_channels()
     {
