@@ -16,8 +16,9 @@ namespace EdgeToken.Compiler.Quantization;
 /// QuantizeLinear</c> becomes <c>EdgeToken.QGlobalAveragePool</c>, and a GRU on DequantizeLinear'd int8 W and R (what
 /// the export of <c>EdgeToken.QGru</c> writes) <c>EdgeToken.QGru</c> again, and <c>DequantizeLinear</c>'d int8 inputs
 /// of an Add, Mul or Concat whose output is quantized to int8 <c>EdgeToken.QAdd</c>, <c>QMul</c> or <c>QConcat</c>, and a
-/// chain of element-wise operators between them an <c>EdgeToken.QLookup</c>; a MaxPool or Flatten between a
-/// DequantizeLinear and a QuantizeLinear with the same parameters runs on the int8 tensor.</summary>
+/// chain of element-wise operators between them an <c>EdgeToken.QLookup</c>; a MaxPool or a view (Flatten, Reshape,
+/// Squeeze, Unsqueeze, Identity) between a DequantizeLinear and a QuantizeLinear with the same parameters runs on the
+/// int8 tensor.</summary>
 /// <remarks>Runs before constant folding, which would otherwise turn the weights' DequantizeLinear into float constants
 /// and lose the int8 values. Folded only when the weights are symmetric (zero point 0, per tensor or per output channel on
 /// the output-channel axis) and x and y are int8 with one scale and zero point each; anything else stays as it came and
@@ -40,8 +41,8 @@ public sealed partial class QdqFolding : IGraphPass
                 "QLinearConv" or "QLinearMatMul" => QLinearFolding.TryFold(graph, node),
                 "GlobalAveragePool" => TryFoldAveragePool(graph, uses, node),
                 "Add" or "Mul" or "Concat" => TryFoldMerge(graph, uses, node),
-                "QuantizeLinear" => TryFoldLookup(graph, uses, node),
-                "MaxPool" or "Flatten" => TryFoldPassThrough(graph, uses, node),
+                "QuantizeLinear" => TryFoldRoundTrip(graph, node) || TryFoldLookup(graph, uses, node),
+                "MaxPool" or "Flatten" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity" => TryFoldPassThrough(graph, uses, node),
                 "GRU" => TryFoldGru(graph, node),
                 _ => false,
             };
@@ -126,6 +127,17 @@ public sealed partial class QdqFolding : IGraphPass
     /// between quantized layers) as one <c>EdgeToken.QLookup</c> whose table composes the chain: each of the 256 codes
     /// dequantized, run through the operators (<see cref="LookupStep"/>) and quantized. Every value of the chain has that
     /// chain as its only reader.</summary>
+    /// <summary><c>QuantizeLinear(DequantizeLinear(x))</c> with the same scale and zero point on both, as an Identity or
+    /// a view that an earlier pass removed leaves it: x itself, exactly (q → (q − z)·s → round((q − z)·s / s) + z = q).</summary>
+    private static bool TryFoldRoundTrip(Graph graph, Node quantize)
+    {
+        if (quantize.Output(0) is not { Type: ElementType.Int8, IsGraphOutput: false } yq || Scalars(quantize) is not { } qy) return false;
+        if (ActivationInput(quantize.Input(0)) is not var (xq, qx) || qx != qy) return false;
+        graph.ReplaceAllUses(yq, xq);
+        graph.Nodes.Remove(quantize);
+        return true;
+    }
+
     private static bool TryFoldLookup(Graph graph, Dictionary<Value, List<(Node Node, int Index)>> uses, Node quantize)
     {
         if (quantize.Output(0) is not { Type: ElementType.Int8 } yq || Scalars(quantize) is not { } qy || quantize.Input(0) is not { } current) return false;
@@ -149,15 +161,16 @@ public sealed partial class QdqFolding : IGraphPass
         return false;
     }
 
-    /// <summary><c>DequantizeLinear(int8) → MaxPool / Flatten → QuantizeLinear(int8)</c> with the same scale and zero
-    /// point on both sides (what ONNX Runtime's quantizer writes around a pool between quantized layers): the operator on
-    /// the int8 tensor itself, exact, since it only selects or moves values. MaxPool only without its indices output.</summary>
+    /// <summary><c>DequantizeLinear(int8) → MaxPool / Flatten / Reshape / Squeeze / Unsqueeze / Identity →
+    /// QuantizeLinear(int8)</c> with the same scale and zero point on both sides (what ONNX Runtime's quantizer writes
+    /// around a pool or a view between quantized layers): the operator on the int8 tensor itself, exact, since it only
+    /// selects or moves values. MaxPool only without its indices output.</summary>
     private static bool TryFoldPassThrough(Graph graph, Dictionary<Value, List<(Node Node, int Index)>> uses, Node node)
     {
         if (!Quantizer.IsPassThrough(node.OpType) || node.Outputs.Count(o => o is not null) != 1 || node.Output(0) is not { } y) return false;
         if (ActivationInput(node.Input(0)) is not var (xq, qx)) return false;
         if (OutputQuantize(uses, y) is not var (activation, quantize, yq, qy) || activation.Node is not null || qy != qx) return false;
-        var int8 = new Node($"{node.Name}_int8", node.OpType, node.Attributes, [xq], [yq]);
+        var int8 = new Node($"{node.Name}_int8", node.OpType, node.Attributes, Quantizer.PassThroughInputs(node, xq), [yq]);
         yq.Producer = int8;
         graph.Nodes.Remove(node);
         graph.Nodes.Remove(quantize);

@@ -8,14 +8,20 @@ namespace EdgeToken.Compiler.Quantization;
 public static partial class Quantizer
 {
     /// <summary>Operators that give the same result on int8 as on float between a dequantize and a quantize with the same
-    /// parameters (they only select or move values), so they run on the int8 tensor and keep its scale and zero point.</summary>
-    private static readonly string[] PassThrough = ["MaxPool", "Flatten"];
+    /// parameters (they only select or move values), so they run on the int8 tensor and keep its scale and zero point:
+    /// MaxPool, and the shape-only views that exporters put between layers (PyTorch's <c>view</c> as Reshape or Flatten,
+    /// TensorFlow's Conv1D as Unsqueeze → Conv → Squeeze). Their data is input 0; any other input (a shape, axes) is a
+    /// constant they keep.</summary>
+    private static readonly string[] PassThrough = ["MaxPool", "Flatten", "Reshape", "Squeeze", "Unsqueeze", "Identity"];
+
+    /// <summary><paramref name="op"/>'s inputs with its data (input 0) replaced by <paramref name="int8"/>.</summary>
+    internal static Value?[] PassThroughInputs(Node op, Value int8) => [int8, .. op.Inputs.Skip(1)];
 
     /// <summary>Whether <paramref name="opType"/> only selects or moves values (see <see cref="PassThrough"/>).</summary>
     internal static bool IsPassThrough(string opType) => Array.IndexOf(PassThrough, opType) >= 0;
 
-    /// <summary>When <paramref name="x"/> (a quantized layer's input) comes from a MaxPool or Flatten of a tensor that is
-    /// int8 already (directly, through more of them or through a lookup chain), adds the same operator on the int8 tensor,
+    /// <summary>When <paramref name="x"/> (a quantized layer's input) comes from a <see cref="PassThrough"/> operator of a
+    /// tensor that is int8 already (directly, through more of them or through a lookup chain), adds the same operator on the int8 tensor,
     /// so the chain stays int8 instead of dequantizing, pooling in float and quantizing again. x then takes its source's
     /// parameters. A GlobalAveragePool in the chain becomes <c>EdgeToken.QGlobalAveragePool</c>, which requantizes to its
     /// output's own calibrated parameters (<see cref="AveragePoolOutputs"/>).</summary>
@@ -27,13 +33,15 @@ public static partial class Quantizer
         if (!average && Array.IndexOf(PassThrough, op.OpType) < 0) return false;
         if (op.Outputs.Count(o => o is not null) != 1 || op.Outputs[0] != x) return false; // MaxPool's indices
         if (average && (!parameters.ContainsKey(x) || source.Dims is not { Length: >= 3 } || x.Dims is null)) return false;
-        // A lookup chain under a MaxPool or Flatten produces values the pass-through only selects from, so x's own
+        // A lookup chain under a pass-through operator produces values the pass-through only selects from, so x's own
         // (calibrated) parameters suit the lookup's output; under a mean they do not (its range is narrower).
         var handed = average ? null : wanted ?? (parameters.TryGetValue(x, out var own) ? own : null);
         if (!TryInt8(graph, source, handed, int8Of, parameters)) return false;
         var xq = Tensor($"{x.Name}_int8", ElementType.Int8, x.Dims!);
         if (average) return TryAveragePool(graph, op, source, x, xq, int8Of, parameters);
-        AddNode(graph, $"{op.Name}_int8", op.OpType, op.Attributes, [int8Of[source]], xq);
+        var node = new Node($"{op.Name}_int8", op.OpType, op.Attributes, PassThroughInputs(op, int8Of[source]), [xq]);
+        xq.Producer = node;
+        graph.Nodes.Add(node);
         int8Of[x] = xq;
         parameters[x] = parameters[source];
         return true;

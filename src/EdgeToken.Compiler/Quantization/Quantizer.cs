@@ -9,7 +9,8 @@ namespace EdgeToken.Compiler.Quantization;
 /// <summary>Post-training static INT8: calibrates activation ranges on the float plan, then rewrites every eligible Gemm and
 /// MatMul (with a constant 2-D weight) and Conv (1-D or 2-D, with a constant weight), optionally with a fused Relu or
 /// Clip, into <c>QuantizeLinear → EdgeToken.QGemm/QConv → DequantizeLinear</c>. Where one quantized layer feeds the next, the next reads the
-/// int8 tensor directly, also through a MaxPool, Flatten or GlobalAveragePool (<c>EdgeToken.QGlobalAveragePool</c>) between
+/// int8 tensor directly, also through a MaxPool, a view (Flatten, Reshape, Squeeze, Unsqueeze, Identity) or a
+/// GlobalAveragePool (<c>EdgeToken.QGlobalAveragePool</c>) between
 /// them and through chains of element-wise ops, which become one <c>EdgeToken.QLookup</c> table, and where branches meet
 /// (Add, Mul, Concat: <c>EdgeToken.QAdd/QMul/QConcat</c>, <see cref="TryMerge"/>), so a chain of layers stays
 /// in int8 and only the float boundaries convert. A GRU with constant weights that <see cref="QuantizeOptions.Recurrent"/> selects (by

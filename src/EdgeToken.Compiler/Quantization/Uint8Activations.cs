@@ -8,7 +8,7 @@ namespace EdgeToken.Compiler.Quantization;
 /// tensor q - 128 with zero point z - 128, so changing the zero point of its QuantizeLinear and of every
 /// DequantizeLinear that reads it is exact.</summary>
 /// <remarks>Only for a tensor that a per-tensor QuantizeLinear produces and only per-tensor DequantizeLinear nodes read
-/// (directly or through MaxPool/Flatten), all with the same zero point, and that is not a graph output (whose type the
+/// (directly or through MaxPool and the views of Quantizer.PassThrough), all with the same zero point, and that is not a graph output (whose type the
 /// caller sees).</remarks>
 internal static class Uint8Activations
 {
@@ -33,7 +33,7 @@ internal static class Uint8Activations
         return retyped;
     }
 
-    /// <summary>t and the outputs of the MaxPool/Flatten nodes it flows through (they select or move values, so they
+    /// <summary>t and the outputs of the pass-through nodes (MaxPool, the views) it flows through (they select or move values, so they
     /// run the same on int8), when every path ends in per-tensor DequantizeLinear nodes with zero point z; else null.</summary>
     private static (List<Value> Tensors, List<Node> Dequantizers)? Closure(Dictionary<Value, List<(Node Node, int Index)>> uses, Value t, int z)
     {
@@ -48,7 +48,7 @@ internal static class Uint8Activations
                 if (index != 0) return null;
                 if (reader.OpType == "DequantizeLinear" && reader.Input(1)?.Constant is { ElementCount: 1 } && ZeroPoint(reader) == z)
                     dequantizers.Add(reader);
-                else if (reader.OpType is "MaxPool" or "Flatten" && reader.Outputs.Count(o => o is not null) == 1 && reader.Outputs[0] is { } next)
+                else if (Quantizer.IsPassThrough(reader.OpType) && reader.Outputs.Count(o => o is not null) == 1 && reader.Outputs[0] is { } next)
                     tensors.Add(next);
                 else return null;
             }

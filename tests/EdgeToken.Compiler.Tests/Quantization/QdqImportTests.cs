@@ -161,4 +161,36 @@ public class QdqImportTests
         Assert.Equal(0, differing);
         Assert.Equal(20 * 32, total);
     }
+    [Fact]
+    public void Views_between_dequantize_and_quantize_with_the_same_parameters_run_on_int8()
+    {
+        // x → Q → DQ → Reshape → Q → DQ → Unsqueeze → Q → DQ → Squeeze → Q → DQ → Identity → Q → DQ → y: the views
+        // exporters put between layers, each wrapped as ONNX Runtime's quantizer wraps them.
+        var b = new OnnxModelBuilder("qdq_views", 17);
+        b.Input("x", ElementType.Float32, 1, 4, 16);
+        string scale = b.Initializer("s", new[] { 0.05f }), zero = b.Initializer("z", ElementType.Int8, [unchecked((byte)-3)]);
+        string axes = b.Initializer("axes", new long[] { 1 }, 1);
+        string Q(string v) => b.Op("QuantizeLinear", [v, scale, zero]);
+        string Dq(string v) => b.Op("DequantizeLinear", [v, scale, zero]);
+        var flat = b.Op("Reshape", [Dq(Q("x")), b.Initializer("shape", new long[] { 1, -1 }, 2)]);
+        var wide = b.Op("Unsqueeze", [Dq(Q(flat)), axes]);
+        var narrow = b.Op("Squeeze", [Dq(Q(wide)), axes]);
+        var same = b.Op("Identity", [Dq(Q(narrow))]);
+        b.Node("DequantizeLinear", [Q(same), scale, zero], ["y"]);
+        b.Output("y", ElementType.Float32, 1, 64);
+        string dir = TestModels.TempDir();
+        string path = TestModels.Save(b, dir);
+
+        var compiled = ModelCompiler.CompileFile(path);
+        var ops = compiled.Plan.Steps.Select(s => s.OpType).ToList();
+        Assert.True(ops.Count(o => o == "QuantizeLinear") == 1 && ops.Count(o => o == "DequantizeLinear") == 1, string.Join(", ", ops));
+        Assert.All(compiled.Plan.Steps.Where(s => s.OpType is "Reshape" or "Unsqueeze" or "Squeeze" or "Identity"),
+            s => Assert.Equal(ElementType.Int8, compiled.Plan.Tensors[s.Outputs[0]].Type));
+
+        // Exact: the views only move values.
+        var executor = new PlanExecutor(compiled.Plan);
+        var (differing, total) = QuantModels.CompareWithOnnxRuntime(executor, path, [1, 4, 16], QuantModels.Samples(20, 64, 98), 0.05f);
+        Assert.Equal(0, differing);
+        Assert.Equal(20 * 64, total);
+    }
 }

@@ -105,6 +105,27 @@ internal static class QuantModels
         return b;
     }
 
+    /// <summary>x [1, 4, 32] → Unsqueeze → Conv 1×3 pad 1, 4→8 + Relu → Squeeze → Unsqueeze → Conv 1×3 pad 1, 8→8 + Relu
+    /// → Squeeze → Reshape [1, -1] → Gemm 256→5 → y [1, 5]: a 1-D CNN as TensorFlow's Conv1D exports (each convolution a
+    /// 2-D one between Unsqueeze and Squeeze) with PyTorch's <c>view</c> before the classifier.</summary>
+    public static OnnxModelBuilder Views1D(int seed = 1)
+    {
+        var b = new OnnxModelBuilder("views1d", 17);
+        b.Input("x", ElementType.Float32, 1, 4, 32);
+        string axes = b.Initializer("axes", new long[] { 2 }, 1);
+        var h = b.Op("Unsqueeze", ["x", axes]);
+        h = b.Op("Relu", [b.Op("Conv", [h, b.Initializer("w1", TestModels.Random(8 * 4 * 3, seed, 0.3f), 8, 4, 1, 3),
+            b.Initializer("b1", TestModels.Random(8, seed + 1, 0.1f), 8)], ("pads", new long[] { 0, 1, 0, 1 }))]);
+        h = b.Op("Unsqueeze", [b.Op("Squeeze", [h, axes]), axes]);
+        h = b.Op("Relu", [b.Op("Conv", [h, b.Initializer("w2", TestModels.Random(8 * 8 * 3, seed + 2, 0.3f), 8, 8, 1, 3),
+            b.Initializer("b2", TestModels.Random(8, seed + 3, 0.1f), 8)], ("pads", new long[] { 0, 1, 0, 1 }))]);
+        h = b.Op("Reshape", [b.Op("Squeeze", [h, axes]), b.Initializer("flat", new long[] { 1, -1 }, 2)]);
+        b.Node("Gemm", [h, b.Initializer("w3", TestModels.Random(5 * 256, seed + 4, 0.1f), 5, 256),
+            b.Initializer("b3", TestModels.Random(5, seed + 5, 0.1f), 5)], ["y"], ("transB", 1L));
+        b.Output("y", ElementType.Float32, 1, 5);
+        return b;
+    }
+
     /// <summary>x [1, 3, 10, 10] → Conv 3×3 pad 1, 3→8 + Relu → depthwise Conv 3×3 stride 2 pad 1 + Relu → Conv 1×1
     /// 8→12 + Relu → Flatten → Gemm 300→5 → y [1, 5].</summary>
     public static OnnxModelBuilder Cnn2D(int seed = 1)

@@ -9,12 +9,13 @@ namespace EdgeToken.Compiler.Tests.Quantization;
 
 public class QuantizedConvTests
 {
-    public static TheoryData<string> Models() => ["cnn1d", "cnn2d", "dscnn2d"];
+    public static TheoryData<string> Models() => ["cnn1d", "cnn2d", "dscnn2d", "views1d"];
 
     internal static (OnnxModelBuilder Model, int[] InputDims) Model(string name) => name switch
     {
         "cnn1d" => (QuantModels.Cnn1D(), [1, 4, 32]),
         "dscnn2d" => (QuantModels.DsCnn2D(), [1, 1, 16, 16]),
+        "views1d" => (QuantModels.Views1D(), [1, 4, 32]),
         _ => (QuantModels.Cnn2D(), [1, 3, 10, 10]),
     };
 
@@ -33,17 +34,18 @@ public class QuantizedConvTests
         var (_, q, _, _) = CompileBoth(name);
         var ops = q.Plan.Steps.Select(s => s.OpType).ToList();
         Assert.DoesNotContain("Conv", ops);
-        Assert.Equal(name == "cnn1d" ? 4 : 3, ops.Count(o => o == QConv.OpType));
+        Assert.Equal(name switch { "cnn1d" => 4, "views1d" => 2, _ => 3 }, ops.Count(o => o == QConv.OpType));
         Assert.DoesNotContain("GlobalAveragePool", ops);
         Assert.Equal(ops.Count(o => o == QConv.OpType), q.QuantizedLayers.Count(l => l.OpType == "Conv"));
         Assert.All(q.QuantizedLayers, l => Assert.True(l.SqnrDb > 20, $"{l.Name}: {l.SqnrDb:F1} dB"));
         Assert.All(q.QuantizedLayers, l => Assert.True(l.Macs > 0 && l.FloatWeightBytes == 4 * l.Int8WeightBytes, l.Name));
-        // A chain of convolutions stays int8, through MaxPool, Flatten and GlobalAveragePool too: one quantize at the input,
-        // one dequantize at the output.
+        // A chain of convolutions stays int8, through MaxPool, Flatten, GlobalAveragePool and the views (Unsqueeze,
+        // Squeeze, Reshape) too: one quantize at the input, one dequantize at the output.
         Assert.Equal(name switch
         {
             "cnn1d" => ["QuantizeLinear", QConv.OpType, QConv.OpType, "MaxPool", QConv.OpType, QConv.OpType, "DequantizeLinear"],
             "cnn2d" => ["QuantizeLinear", QConv.OpType, QConv.OpType, QConv.OpType, "Flatten", QGemm.OpType, "DequantizeLinear"],
+            "views1d" => ["Unsqueeze", "QuantizeLinear", QConv.OpType, "Squeeze", "Unsqueeze", QConv.OpType, "Squeeze", "Reshape", QGemm.OpType, "DequantizeLinear"],
             _ => ["QuantizeLinear", QConv.OpType, QConv.OpType, QConv.OpType, QGlobalAveragePool.OpType, "Flatten", QGemm.OpType, "DequantizeLinear"],
         }, ops);
     }
@@ -53,6 +55,7 @@ public class QuantizedConvTests
     [InlineData("cnn1d", false)]
     [InlineData("cnn2d", true)]
     [InlineData("dscnn2d", true)]
+    [InlineData("views1d", true)]
     public void Int8_output_follows_the_float_model(string name, bool perChannel)
     {
         var (f, q, _, length) = CompileBoth(name, perChannel);
