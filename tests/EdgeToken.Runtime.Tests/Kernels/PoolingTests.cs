@@ -134,6 +134,9 @@ public class PoolingTests
     [InlineData(new[] { 28, 8 }, new[] { 2, 2 }, new[] { 2, 2 })]
     [InlineData(new[] { 6, 2 }, new[] { 2, 2 }, new[] { 2, 2 })]
     [InlineData(new[] { 8, 42 }, new[] { 2, 2 }, new[] { 2, 2 })]
+    [InlineData(new[] { 12, 4 }, new[] { 2, 2 }, new[] { 2, 2 })] // rows of 8 bytes: one row pair a vector
+    [InlineData(new[] { 10, 2 }, new[] { 2, 2 }, new[] { 2, 2 })] // rows of 4 bytes, an odd number of them
+    [InlineData(new[] { 32, 56 }, new[] { 2, 2 }, new[] { 2, 2 })] // 4 of the 6 planes in the buffer, then 2
     public void Float_max_pool_over_whole_planes_matches_the_generic_reference(int[] spatial, int[] kernel, int[] strides)
     {
         int[] dims = [2, 3, .. spatial];
@@ -171,6 +174,9 @@ public class PoolingTests
     [InlineData(new[] { 28, 8 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)]
     [InlineData(new[] { 6, 2 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)]
     [InlineData(new[] { 8, 40 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)]
+    [InlineData(new[] { 32, 16 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)] // rows of 8 bytes
+    [InlineData(new[] { 30, 8 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)] // rows of 4 bytes, 15 of them
+    [InlineData(new[] { 32, 56 }, new[] { 2, 2 }, new[] { 2, 2 }, new[] { 0, 0, 0, 0 }, 0)] // 4 of the 6 planes at once, then 2
     public void Int8_max_pool_rows_match_the_generic_reference(int[] spatial, int[] kernel, int[] strides, int[] pads, int ceil)
     {
         var rng = new Random(spatial.Sum());
