@@ -80,6 +80,13 @@ public static partial class Int8Gemm
             case Int8Path.AdvSimdDot:
                 for (int j = 0; j < n; j++) Unsafe.Add(ref y, j) = DotAdvSimd(ref x, ref Unsafe.Add(ref w, j * k), k);
                 break;
+            case Int8Path.Vector128 when System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported:
+            {
+                int j = 0;
+                for (; j <= n - 4; j += 4) Dot4AdvSimdWidening(ref x, ref Unsafe.Add(ref w, j * k), k, ref Unsafe.Add(ref y, j));
+                for (; j < n; j++) Unsafe.Add(ref y, j) = DotAdvSimdWidening(ref x, ref Unsafe.Add(ref w, j * k), k);
+                break;
+            }
             case Int8Path.Vector128:
                 for (int j = 0; j < n; j++) Unsafe.Add(ref y, j) = DotVector128(ref x, ref Unsafe.Add(ref w, j * k), k);
                 break;

@@ -70,6 +70,7 @@ public static partial class Int8Gemv
             case Int8Path.Avx2:
             case Int8Path.AvxVnni: PackedAvx2(ref xs, ref ws, ref ys, k, n); break;
             case Int8Path.AdvSimdDot: PackedAdvSimd(ref xs, ref ws, ref ys, k, n); break;
+            case Int8Path.Vector128 when System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported: PackedAdvSimdWidening(ref xs, ref ws, ref ys, k, n); break;
             case Int8Path.Vector128: PackedVector128(ref xs, ref ws, ref ys, k, n); break;
             default: PackedScalar(ref xs, ref ws, ref ys, k, n); break;
         }

@@ -10,7 +10,9 @@ public enum Int8Path
 {
     /// <summary>Plain C#: the reference.</summary>
     Scalar,
-    /// <summary>Portable <see cref="Vector128"/>: sign-extend bytes to int16, multiply, widen and add in int32.</summary>
+    /// <summary>Portable <see cref="Vector128"/>: sign-extend bytes to int16, multiply, widen and add in int32. On an ARM64
+    /// without the dot product (ARMv8.0: Cortex-A53, A57, A72) the GEMM and the packed GEMV take smull/smull2 and sadalp
+    /// instead (Int8Gemm.AdvSimdWidening.cs), four instructions for 16 products.</summary>
     Vector128,
     /// <summary>AVX2: vpmovsxbw then vpmaddwd (<see cref="Avx2.MultiplyAddAdjacent(Vector256{short}, Vector256{short})"/>), 32 bytes a step.</summary>
     Avx2,
