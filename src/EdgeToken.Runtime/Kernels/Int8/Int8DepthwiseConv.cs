@@ -15,7 +15,8 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// load of int16 inputs, one int16 multiply by the broadcast weight (exact: |x · w| ≤ 2^14) and a widening add into two
 /// int32 vectors. The vector steps run past the row's end into the next row's accumulators (overwritten when that row
 /// is done) and into <see cref="Lanes"/> slack ints after the last, so rows need no scalar tail; the plane is wide
-/// enough for those reads (<see cref="Int8ConvGeometry.PlaneW"/>). Other strides along W take <see cref="SumsScalar"/>,
+/// enough for those reads (<see cref="Int8ConvGeometry.PlaneW"/>). On ARM64 the steps multiply with smlal/smlal2
+/// (Int8DepthwiseConv.AdvSimd.cs). Other strides along W take <see cref="SumsScalar"/>,
 /// the reference the vector paths are tested against, except stride 2 on AVX-512BW (below).
 /// <para>On AVX-512BW (stride 1 or 2 along W) the row-pair path runs instead (Int8DepthwiseConv.RowPairs.cs): two kernel
 /// rows a vpmaddwd, the pairs built straight from the int8 input when its rows are whole multiples of 16, the sums
@@ -173,6 +174,11 @@ public static partial class Int8DepthwiseConv
         int sH = g.StrideH * pw, dH = g.DilationH * pw, dW = g.DilationW;
         ref short p = ref MemoryMarshal.GetReference(plane);
         ref int a = ref MemoryMarshal.GetReference(acc);
+        if (System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported)
+        {
+            SumsAdvSimd(ref p, wc, ref a, g.OutH, outW, kH, kW, sH, dH, dW);
+            return;
+        }
         if (kH == 3 && kW == 3 && Vector256.IsHardwareAccelerated)
         {
             Sums3x3Vector256(ref p, wc, ref a, g.OutH, outW, sH, dH, dW);
