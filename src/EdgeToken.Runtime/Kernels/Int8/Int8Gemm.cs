@@ -78,8 +78,12 @@ public static partial class Int8Gemm
                 for (int j = 0; j < n; j++) Unsafe.Add(ref y, j) = DotAvxVnni(ref x, ref Unsafe.Add(ref w, j * k), k);
                 break;
             case Int8Path.AdvSimdDot:
-                for (int j = 0; j < n; j++) Unsafe.Add(ref y, j) = DotAdvSimd(ref x, ref Unsafe.Add(ref w, j * k), k);
+            {
+                int j = 0;
+                for (; j <= n - 4; j += 4) Dot4AdvSimd(ref x, ref Unsafe.Add(ref w, j * k), k, ref Unsafe.Add(ref y, j));
+                for (; j < n; j++) Unsafe.Add(ref y, j) = DotAdvSimd(ref x, ref Unsafe.Add(ref w, j * k), k);
                 break;
+            }
             case Int8Path.Vector128 when System.Runtime.Intrinsics.Arm.AdvSimd.Arm64.IsSupported:
             {
                 int j = 0;
