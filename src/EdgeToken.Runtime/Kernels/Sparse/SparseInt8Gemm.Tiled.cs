@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 using EdgeToken.Runtime.Kernels.Int8;
 
@@ -80,6 +81,7 @@ public static partial class SparseInt8Gemm
                     case Int8Path.Avx512BW: BlockAvx512BW(ref MemoryMarshal.GetReference(xi), ref Unsafe.Add(ref cs, p * perPanel), fused, ref g, ref w, ref Unsafe.Add(ref sums, r0), ref yb, kept); break;
                     case Int8Path.Avx2: BlockAvx2(ref xw, ref g, ref w, ref yb, kept); break;
                     case Int8Path.AdvSimdDot: BlockAdvSimd(ref g, ref w, ref yb, kept); break;
+                    case Int8Path.Vector128 when AdvSimd.Arm64.IsSupported: BlockAdvSimdWidening(ref g, ref w, ref yb, kept); break;
                     case Int8Path.Vector128: BlockVector128(ref g, ref w, ref yb, kept); break;
                     default: BlockScalar(ref g, ref w, ref yb, kept, NmTiles.Rows); break;
                 }
