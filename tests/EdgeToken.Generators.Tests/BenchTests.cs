@@ -108,6 +108,16 @@ public sealed class BenchTests
             Assert.Equal(floatMacs, profile.Layers.Sum(l => l.Macs));
         }
         Assert.Equal(2, profiles[1].Layers.Count(l => l.OpType == "EdgeToken.QGemm" && l.Macs > 0));
+        // Each int8 layer beside the float layer it replaced, from the same run; none for the float variant or the boundaries.
+        Assert.All(profiles[0].Layers, l => Assert.Null(l.SpeedupOverFloat));
+        foreach (var l in profiles[1].Layers)
+        {
+            var replaced = profiles[0].Layers.SingleOrDefault(f => f.Step == l.Step || f.Step + "_int8" == l.Step);
+            Assert.Equal(replaced?.P50Microseconds, l.FloatP50Microseconds);
+            if (replaced is not null) Assert.Equal(replaced.P50Microseconds / l.P50Microseconds, l.SpeedupOverFloat!.Value, 12);
+        }
+        Assert.Equal(2, profiles[1].Layers.Count(l => l.OpType == "EdgeToken.QGemm" && l.SpeedupOverFloat > 0));
+        Assert.Contains(profiles[1].Layers, l => l.OpType == "QuantizeLinear" && l.SpeedupOverFloat is null);
 
         // Step by step is the whole run.
         var stepwise = new PlanExecutor(int8.Compilation.Model.Plan);

@@ -6,8 +6,15 @@ using EdgeToken.Runtime.Execution;
 namespace EdgeToken.Cli.Bench;
 
 /// <summary>One step of a plan, timed alone: its median over the profiled runs and its share of their sum. MACs are the
-/// float layer's (dense) count, 0 for steps that multiply nothing.</summary>
-public sealed record LayerFigures(int Index, string Step, string OpType, string Output, long Macs, double P50Microseconds, double Share);
+/// float layer's (dense) count, 0 for steps that multiply nothing. In an optimised variant, <see cref="FloatP50Microseconds"/>
+/// is the median of the float step it replaced (the same name, or the name without <c>_int8</c>) in the same run, so
+/// <see cref="SpeedupOverFloat"/> is the layer's own ratio; both null for the float variant and for steps with no float
+/// counterpart (a quantize or dequantize at a boundary).</summary>
+public sealed record LayerFigures(int Index, string Step, string OpType, string Output, long Macs, double P50Microseconds, double Share,
+    double? FloatP50Microseconds = null)
+{
+    public double? SpeedupOverFloat => FloatP50Microseconds is { } f && P50Microseconds > 0 ? f / P50Microseconds : null;
+}
 
 /// <summary>The layers of one compiled variant (float, int8, int8 N:M), timed step by step.</summary>
 public sealed record LayerProfileFigures(string Variant, int Runs, double SumOfP50Microseconds, LayerFigures[] Layers);
@@ -45,7 +52,17 @@ internal static class LayerProfile
         var result = new LayerProfileFigures[variants.Count];
         for (int v = 0; v < variants.Count; v++)
             result[v] = Figures(variants[v].Variant, variants[v].Compilation.Model.Plan, macs, samples[v], runs);
+        // Each optimised layer beside the float layer it replaced (the first variant is the float one).
+        var floatSteps = result[0].Layers.GroupBy(l => l.Step).ToDictionary(g => g.Key, g => g.First().P50Microseconds);
+        for (int v = 1; v < result.Length; v++)
+            result[v] = result[v] with { Layers = result[v].Layers.Select(l => l with { FloatP50Microseconds = Counterpart(floatSteps, l.Step) }).ToArray() };
         return result;
+    }
+
+    private static double? Counterpart(Dictionary<string, double> floatSteps, string step)
+    {
+        if (floatSteps.TryGetValue(step, out double p50)) return p50;
+        return step.EndsWith("_int8", StringComparison.Ordinal) && floatSteps.TryGetValue(step[..^"_int8".Length], out p50) ? p50 : null;
     }
 
     private static void RunOnce(ManifestCompilation compilation, PlanExecutor executor, ReadOnlySpan<float> window, long[,]? samples, int run)

@@ -36,7 +36,7 @@ internal static class BenchCommand
         var sparse = new Option<string?>("--sparse") { Description = "Also time the int8 model pruned to this N:M pattern, e.g. 2:4 (implies --int8)." };
         var weightBits = CliOptions.WeightBits();
         var recurrent = CliOptions.QuantizeRecurrent();
-        var layers = new Option<bool>("--layers") { Description = "Also time every layer (plan step) of each variant on its own, after the whole-model run and within another --seconds: median µs, share and MACs per layer, to see which layer costs what." };
+        var layers = new Option<bool>("--layers") { Description = "Also time every layer (plan step) of each variant on its own, after the whole-model run and within another --seconds: median µs, share and MACs per layer, and each optimised layer's speed-up over the float layer it replaced, to see which layer costs what." };
         var calibration = new Option<string?>("--calibration") { Description = "Calibration data for --int8 (.f32 or .csv of model inputs); default: uniform noise, fine for timing, not for accuracy." };
         var command = new Command("bench", "Time the generated pipeline, the plan executor and ONNX Runtime (one thread, interleaved): p50/p99 latency, allocated bytes per inference and the ratios. A bare .onnx model is run through the generator and compiled in-process with Roslyn.")
         {
@@ -137,11 +137,13 @@ internal static class BenchCommand
         Console.WriteLine();
         Console.WriteLine(string.Create(c, $"layers, {p.Variant} (plan executor, one step at a time, median of {p.Runs} runs; sum {p.SumOfP50Microseconds:F1} µs):"));
         int nameWidth = Math.Clamp(p.Layers.Max(l => l.Step.Length), 8, 40);
-        Console.WriteLine($"{"#",3} {"step".PadRight(nameWidth)} {"op",-22} {"output",-24} {"MACs",10} {"p50 µs",9} {"share",6}");
+        bool optimised = p.Layers.Any(l => l.FloatP50Microseconds is not null);
+        Console.WriteLine($"{"#",3} {"step".PadRight(nameWidth)} {"op",-22} {"output",-24} {"MACs",10} {"p50 µs",9} {"share",6}{(optimised ? $" {"vs float",9}" : "")}");
         foreach (var l in p.Layers)
         {
             string step = l.Step.Length > nameWidth ? l.Step[..(nameWidth - 1)] + "…" : l.Step;
-            Console.WriteLine(string.Create(c, $"{l.Index,3} {step.PadRight(nameWidth)} {l.OpType,-22} {l.Output,-24} {l.Macs,10:N0} {l.P50Microseconds,9:F2} {l.Share,6:P0}"));
+            string speedup = !optimised ? "" : l.SpeedupOverFloat is { } x ? string.Create(c, $" {x,8:F2}x") : $" {"-",9}";
+            Console.WriteLine(string.Create(c, $"{l.Index,3} {step.PadRight(nameWidth)} {l.OpType,-22} {l.Output,-24} {l.Macs,10:N0} {l.P50Microseconds,9:F2} {l.Share,6:P0}{speedup}"));
         }
     }
 
