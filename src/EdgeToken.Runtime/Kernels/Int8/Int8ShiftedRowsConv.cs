@@ -416,7 +416,7 @@ public sealed partial class Int8ShiftedRowsConv
         {
             if (!ColumnPairsApply(g)) return Of(g);
             int rows = Math.Max(g.PadTop + g.Height, (g.OutH - 1) * g.StrideH + (g.KernelH - 1) * g.DilationH + 1);
-            int kernelW = (g.KernelW + 1) / 2, rowStride = g.OutW + kernelW - 1;
+            int kernelW = (g.KernelW + 1) / 2, rowStride = g.OutW + (kernelW - 1) * ColumnPairStep(g);
             return new Layout(1, rows, rowStride, rowStride, Align16(rows * rowStride + MaxLanes), Align16(g.OutPixels + MaxLanes),
                 g.StrideH == 1 && rowStride == g.OutW, MergedRows: false);
         }

@@ -69,6 +69,13 @@ public class Int8ConvTests
         ("2-D one channel stride 2 kernel 4 dilated rows", Int8ConvGeometry.Create(1, 11, 18, 7, 3, 4, 1, (2, 2), (2, 1), (2, 3, 0, 2))),
         ("2-D one channel stride 2 wide pads", Int8ConvGeometry.Create(1, 4, 5, 3, 1, 3, 1, (3, 2), (1, 1), (2, 4, 3, 5))),
         ("2-D one channel stride 2 kernel 1", Int8ConvGeometry.Create(1, 5, 40, 9, 1, 1, 1, (1, 2), (1, 1), (0, 0, 0, 1))),
+        // One channel unstrided along W: overlapping column pairs (x[q], x[q + 1]), the kernel's columns two pairs apart.
+        ("2-D one channel 3x3 same", Int8ConvGeometry.Create(1, 12, 20, 8, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
+        ("2-D one channel 3x3 valid (openWakeWord's stem)", Int8ConvGeometry.Create(1, 10, 32, 24, 3, 3, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
+        ("1-D one channel kernel 4 uneven pads", Int8ConvGeometry.Create(1, 1, 50, 6, 1, 4, 1, (1, 1), (1, 1), (0, 2, 0, 1))),
+        ("2-D one channel kernel 5 stride (2, 1) dilated rows", Int8ConvGeometry.Create(1, 11, 19, 5, 3, 5, 1, (2, 1), (2, 1), (1, 2, 1, 2))),
+        ("2-D one channel kernel 2 wide pads", Int8ConvGeometry.Create(1, 4, 7, 3, 2, 2, 1, (1, 1), (1, 1), (2, 3, 1, 4))),
+        ("2-D one channel kernel 3 narrow rows", Int8ConvGeometry.Create(1, 9, 3, 4, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1))),
         ("2-D 1x1 dscnn2d", Int8ConvGeometry.Create(16, 16, 16, 32, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
         ("2-D 1x1 odd", Int8ConvGeometry.Create(33, 3, 7, 17, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))),
         ("2-D 1x1 strided", Int8ConvGeometry.Create(8, 9, 9, 8, 1, 1, 1, (2, 2), (1, 1), (0, 0, 0, 0))),
