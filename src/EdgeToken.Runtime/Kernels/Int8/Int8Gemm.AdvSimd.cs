@@ -52,10 +52,6 @@ public static partial class Int8Gemm
             i += 8;
         }
         sums.StoreUnsafe(ref y);
-        if (i == k) return;
-        y += DotScalar(ref x, ref w, i, k);
-        Unsafe.Add(ref y, 1) += DotScalar(ref x, ref w1, i, k);
-        Unsafe.Add(ref y, 2) += DotScalar(ref x, ref w2, i, k);
-        Unsafe.Add(ref y, 3) += DotScalar(ref x, ref w3, i, k);
+        AddTails(ref x, ref w, k, i, ref y);
     }
 }

@@ -54,11 +54,14 @@ public static partial class Int8Gemm
         }
         var sums = AdvSimd.Arm64.AddPairwise(AdvSimd.Arm64.AddPairwise(a0, a1), AdvSimd.Arm64.AddPairwise(a2, a3));
         sums.StoreUnsafe(ref y);
-        if (i == k) return;
-        y += DotScalar(ref x, ref w, i, k);
-        Unsafe.Add(ref y, 1) += DotScalar(ref x, ref w1, i, k);
-        Unsafe.Add(ref y, 2) += DotScalar(ref x, ref w2, i, k);
-        Unsafe.Add(ref y, 3) += DotScalar(ref x, ref w3, i, k);
+        AddTails(ref x, ref w, k, i, ref y);
+    }
+
+    /// <summary>y[r] += the products of x and row r of w (k apart) from <paramref name="from"/> to k, r = 0..3: the scalar
+    /// end of the four-row ARM64 dot products.</summary>
+    private static void AddTails(ref sbyte x, ref sbyte w, int k, int from, ref int y)
+    {
+        for (int r = 0; r < 4 && from < k; r++) Unsafe.Add(ref y, r) += DotScalar(ref x, ref Unsafe.Add(ref w, r * k), from, k);
     }
 
     /// <summary>acc += the 16 products of x and w, summed in pairs (smull, smull2, two sadalp).</summary>

@@ -25,22 +25,7 @@ public class Int8ShiftedRowsConvDotTests
                 int zx = trial == 1 ? 127 : rng.Next(-20, 20), zy = rng.Next(-10, 10);
                 var dot = Int8ShiftedRowsConv.ForDot(g, w);
                 Assert.False(dot.U8S8, name);
-                var pairs = new Int8ShiftedRowsConv(g, w);
-                var expected = pairs.Accumulate(x, zx, new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)], Int8Path.Scalar).ToArray();
-                var scratch = new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)];
-                rng.NextBytes(scratch);
-                var actual = dot.Accumulate(x, zx, scratch, Int8Path.Scalar).ToArray();
-                for (int m = 0; m < g.OutChannels; m++)
-                    Assert.True(expected.AsSpan(m * pairs.AccumulatorStride, g.OutPixels).SequenceEqual(actual.AsSpan(m * dot.AccumulatorStride, g.OutPixels)),
-                        $"{name}, trial {trial}: channel {m}");
-
-                var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
-                var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(Math.Pow(2, -6 - rng.NextDouble() * 10))).ToArray();
-                var definition = new sbyte[g.OutChannels * g.OutPixels];
-                Int8Conv.Reference(g, x, w, bias, scales, zx, zy, -128, 127, definition);
-                var y = new sbyte[definition.Length];
-                dot.Run(x, Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, -128, 127, y, scratch, Int8Path.Scalar);
-                Assert.True(definition.AsSpan().SequenceEqual(y), $"{name}, trial {trial}: output");
+                AssertSumsAndBytes($"{name}, trial {trial}", g, x, w, zx, zy, new Int8ShiftedRowsConv(g, w), dot, rng);
                 ran++;
             }
         }
@@ -67,24 +52,9 @@ public class Int8ShiftedRowsConvDotTests
                 SparseConvTests.RandomNm(w, g.OutChannels, g.PatchSize, SparseConv.PairTapColumns(g.Channels, taps), 2, n, 4, panel, rng);
                 Assert.True(SparseConv.TryCompressInt8(w, g.OutChannels, g.Channels, taps, n, 4, panel, out var values, out var indices), name);
                 int zx = rng.Next(-20, 20), zy = rng.Next(-10, 10);
-                var pairs = new Int8ShiftedRowsConv(g, values, indices, n, 4, panel);
-                var expected = pairs.Accumulate(x, zx, new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)], Int8Path.Scalar).ToArray();
                 var dot = Int8ShiftedRowsConv.ForSparseDot(g, values, indices, n, 4, panel);
                 Assert.True(dot.Sparse && dot.Dot && !dot.U8S8, name);
-                var scratch = new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)];
-                rng.NextBytes(scratch);
-                var actual = dot.Accumulate(x, zx, scratch, Int8Path.Scalar).ToArray();
-                for (int m = 0; m < g.OutChannels; m++)
-                    Assert.True(expected.AsSpan(m * pairs.AccumulatorStride, g.OutPixels).SequenceEqual(actual.AsSpan(m * dot.AccumulatorStride, g.OutPixels)),
-                        $"{name}, {n}:4 panel {panel}: channel {m}");
-
-                var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
-                var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(Math.Pow(2, -6 - rng.NextDouble() * 10))).ToArray();
-                var definition = new sbyte[g.OutChannels * g.OutPixels];
-                Int8Conv.Reference(g, x, w, bias, scales, zx, zy, -128, 127, definition);
-                var y = new sbyte[definition.Length];
-                dot.Run(x, Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, -128, 127, y, scratch, Int8Path.Scalar);
-                Assert.True(definition.AsSpan().SequenceEqual(y), $"{name}, {n}:4 panel {panel}: output");
+                AssertSumsAndBytes($"{name}, {n}:4 panel {panel}", g, x, w, zx, zy, new Int8ShiftedRowsConv(g, values, indices, n, 4, panel), dot, rng);
                 ran++;
                 if (NmSparse.Kept(SparseConv.Padded(SparseConv.Units(g.Channels, taps), 4), n, 4) % 2 == 1) odd++;
             }
@@ -105,6 +75,28 @@ public class Int8ShiftedRowsConvDotTests
         Assert.False(Fuses(Int8ConvGeometry.Create(16, 1, 64, 10, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)))); // 10 channels: a part block
         Assert.False(Fuses(Int8ConvGeometry.Create(16, 1, 30, 12, 1, 5, 1, (1, 1), (1, 1), (0, 2, 0, 2)))); // a run of 30
         Assert.False(new Int8ConvWeights(Int8ConvGeometry.Create(16, 8, 8, 8, 1, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0)), new sbyte[128], Int8Path.Scalar).FusesRequantization);
+    }
+
+    /// <summary><paramref name="dot"/>'s blocking in plain C# (scratch filled with noise first) gives
+    /// <paramref name="reference"/>'s int32 sums channel by channel, and its bytes are the definition's on w.</summary>
+    private static void AssertSumsAndBytes(string label, Int8ConvGeometry g, sbyte[] x, sbyte[] w, int zx, int zy,
+        Int8ShiftedRowsConv reference, Int8ShiftedRowsConv dot, Random rng)
+    {
+        var expected = reference.Accumulate(x, zx, new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)], Int8Path.Scalar).ToArray();
+        var scratch = new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)];
+        rng.NextBytes(scratch);
+        var actual = dot.Accumulate(x, zx, scratch, Int8Path.Scalar).ToArray();
+        for (int m = 0; m < g.OutChannels; m++)
+            Assert.True(expected.AsSpan(m * reference.AccumulatorStride, g.OutPixels).SequenceEqual(actual.AsSpan(m * dot.AccumulatorStride, g.OutPixels)),
+                $"{label}: channel {m}");
+
+        var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
+        var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(Math.Pow(2, -6 - rng.NextDouble() * 10))).ToArray();
+        var definition = new sbyte[g.OutChannels * g.OutPixels];
+        Int8Conv.Reference(g, x, w, bias, scales, zx, zy, -128, 127, definition);
+        var y = new sbyte[definition.Length];
+        dot.Run(x, Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx), scales, zx, zy, -128, 127, y, scratch, Int8Path.Scalar);
+        Assert.True(definition.AsSpan().SequenceEqual(y), $"{label}: output");
     }
 
     [Fact]
