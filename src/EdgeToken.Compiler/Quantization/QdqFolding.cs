@@ -42,7 +42,7 @@ public sealed partial class QdqFolding : IGraphPass
                 "GlobalAveragePool" => TryFoldAveragePool(graph, uses, node),
                 "Add" or "Mul" or "Concat" => TryFoldMerge(graph, uses, node),
                 "QuantizeLinear" => TryFoldRoundTrip(graph, node) || TryFoldLookup(graph, uses, node),
-                "MaxPool" or "Flatten" or "Reshape" or "Squeeze" or "Unsqueeze" or "Identity" => TryFoldPassThrough(graph, uses, node),
+                var op when Quantizer.IsPassThrough(op) => TryFoldPassThrough(graph, uses, node),
                 "GRU" => TryFoldGru(graph, node),
                 _ => false,
             };
@@ -122,11 +122,6 @@ public sealed partial class QdqFolding : IGraphPass
         return true;
     }
 
-    /// <summary><c>DequantizeLinear(int8) → element-wise float operators → QuantizeLinear(int8)</c> (what
-    /// <see cref="QdqExporter"/> writes for <c>EdgeToken.QLookup</c>, and ONNX Runtime's quantizer for an activation
-    /// between quantized layers) as one <c>EdgeToken.QLookup</c> whose table composes the chain: each of the 256 codes
-    /// dequantized, run through the operators (<see cref="LookupStep"/>) and quantized. Every value of the chain has that
-    /// chain as its only reader.</summary>
     /// <summary><c>QuantizeLinear(DequantizeLinear(x))</c> with the same scale and zero point on both, as an Identity or
     /// a view that an earlier pass removed leaves it: x itself, exactly (q → (q − z)·s → round((q − z)·s / s) + z = q).</summary>
     private static bool TryFoldRoundTrip(Graph graph, Node quantize)
@@ -138,6 +133,11 @@ public sealed partial class QdqFolding : IGraphPass
         return true;
     }
 
+    /// <summary><c>DequantizeLinear(int8) → element-wise float operators → QuantizeLinear(int8)</c> (what
+    /// <see cref="QdqExporter"/> writes for <c>EdgeToken.QLookup</c>, and ONNX Runtime's quantizer for an activation
+    /// between quantized layers) as one <c>EdgeToken.QLookup</c> whose table composes the chain: each of the 256 codes
+    /// dequantized, run through the operators (<see cref="LookupStep"/>) and quantized. Every value of the chain has that
+    /// chain as its only reader.</summary>
     private static bool TryFoldLookup(Graph graph, Dictionary<Value, List<(Node Node, int Index)>> uses, Node quantize)
     {
         if (quantize.Output(0) is not { Type: ElementType.Int8 } yq || Scalars(quantize) is not { } qy || quantize.Input(0) is not { } current) return false;

@@ -39,9 +39,7 @@ public static partial class Quantizer
         if (!TryInt8(graph, source, handed, int8Of, parameters)) return false;
         var xq = Tensor($"{x.Name}_int8", ElementType.Int8, x.Dims!);
         if (average) return TryAveragePool(graph, op, source, x, xq, int8Of, parameters);
-        var node = new Node($"{op.Name}_int8", op.OpType, op.Attributes, PassThroughInputs(op, int8Of[source]), [xq]);
-        xq.Producer = node;
-        graph.Nodes.Add(node);
+        AddNode(graph, $"{op.Name}_int8", op.OpType, op.Attributes, PassThroughInputs(op, int8Of[source]), xq);
         int8Of[x] = xq;
         parameters[x] = parameters[source];
         return true;

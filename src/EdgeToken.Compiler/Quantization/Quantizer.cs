@@ -74,7 +74,7 @@ public static partial class Quantizer
 
     private static Value Int8Scalar(string name, int v) => Constant(name, ElementType.Int8, [], new[] { (sbyte)v });
 
-    private static Node AddNode(Graph graph, string name, string opType, NodeAttributes attributes, Value[] inputs, Value output)
+    private static Node AddNode(Graph graph, string name, string opType, NodeAttributes attributes, Value?[] inputs, Value output)
     {
         var node = new Node(name, opType, attributes, inputs, [output]);
         output.Producer = node;

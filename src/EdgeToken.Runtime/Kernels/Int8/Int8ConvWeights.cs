@@ -53,7 +53,7 @@ public sealed class Int8ConvWeights
     }
 
     /// <summary>True when, given narrow requantizations, the sums are requantized in the kernel's registers
-    /// (<see cref="Int8ShiftedRowsConv"/>'s u8 kernels on AVX-512BW with whole vectors and blocks).</summary>
+    /// (<see cref="Int8ShiftedRowsConv"/>'s blocks on AVX-512BW, or ARM64's sdot blocks, with whole vectors and blocks).</summary>
     public bool FusesRequantization => _rows is not null && _rows.FusedApplies(Path);
 
     /// <summary>True when the N:M-pruned weights run sparse (<see cref="Int8ShiftedRowsConv.Sparse"/>).</summary>
