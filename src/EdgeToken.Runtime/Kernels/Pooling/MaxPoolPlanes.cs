@@ -9,8 +9,8 @@ namespace EdgeToken.Runtime.Kernels.Pooling;
 /// at 16 and 8 columns, and its int8 pools were slower than the float ones.</summary>
 /// <remarks>1x2: every input row's pair maxima are its output row and the rows are contiguous, so one pair-max call over
 /// the tensor. 2x2: per plane, the pair maxima of every input row into a stack buffer, then each output row the maximum
-/// of two of those rows, for as many planes at once as the buffer holds. The caller's pair maximum (y = max(y, x[2i], x[2i + 1])) runs on outputs first set to
-/// <c>lowest</c>, which no input is below.</remarks>
+/// of two of those rows, for as many planes at once as the buffer holds. The caller's pair maximum
+/// (y = max(y, x[2i], x[2i + 1])) runs on outputs first set to <c>lowest</c>, which no input is below.</remarks>
 internal static class MaxPoolPlanes
 {
     /// <summary>Largest plane of pair maxima (elements) the 2x2 form keeps on the stack.</summary>
