@@ -4,7 +4,7 @@ using System.Runtime.Intrinsics.Arm;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
 
-// The Vector128 path on an ARM64 without the dot product (ARMv8.0 cores: Cortex-A53, A55 without it, A57, A72, as on
+// The Vector128 path on an ARM64 without the dot product (ARMv8.0 cores: Cortex-A53, A57, A72, as on
 // Raspberry Pi 3 and 4): smull/smull2 multiply eight byte pairs into int16 lanes (one product a lane, |x · w| ≤ 2^14,
 // exact for any bytes) and sadalp adds each pair of lanes into an int32 accumulator. Four instructions for 16 products,
 // where the portable loop spends sixteen (two widenings per input, two multiplies, four widenings of the products, four
