@@ -27,6 +27,10 @@ public sealed class CollectorOptions
 
     public int DeviceBurst { get; set; } = 200;
 
+    /// <summary>How often the bucket gets its <see cref="DeviceRequestsPerSecond"/> tokens back: one second. Tests stretch
+    /// it so that no refill can land between two requests on a slow machine, which made the limit test flaky.</summary>
+    internal TimeSpan DeviceReplenishmentPeriod { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Decompressed size limit of a gzip body; the compressed body is limited to WireFormat.MaxBatchBytes.</summary>
     public int MaxDecompressedBytes { get; set; } = 8 << 20;
 

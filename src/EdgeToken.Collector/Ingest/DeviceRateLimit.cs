@@ -22,7 +22,7 @@ public static class DeviceRateLimit
                 {
                     TokenLimit = options.DeviceBurst,
                     TokensPerPeriod = options.DeviceRequestsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    ReplenishmentPeriod = options.DeviceReplenishmentPeriod,
                     QueueLimit = 0,
                     AutoReplenishment = true,
                 });
