@@ -57,13 +57,6 @@ public static partial class Int8Gemm
         AddTails(ref x, ref w, k, i, ref y);
     }
 
-    /// <summary>y[r] += the products of x and row r of w (k apart) from <paramref name="from"/> to k, r = 0..3: the scalar
-    /// end of the four-row ARM64 dot products.</summary>
-    private static void AddTails(ref sbyte x, ref sbyte w, int k, int from, ref int y)
-    {
-        for (int r = 0; r < 4 && from < k; r++) Unsafe.Add(ref y, r) += DotScalar(ref x, ref Unsafe.Add(ref w, r * k), from, k);
-    }
-
     /// <summary>acc += the 16 products of x and w, summed in pairs (smull, smull2, two sadalp).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector128<int> Step16(Vector128<int> acc, Vector128<sbyte> x, Vector128<sbyte> w) =>

@@ -41,10 +41,8 @@ public static partial class Int8Gemm
             a3 = Avx512BW.Add(a3, Avx512BW.MultiplyAddAdjacent(xv, Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref w3, at))));
             i = k;
         }
-        var sums = Reduce4(Fold(a0), Fold(a1), Fold(a2), Fold(a3));
-        if (i < k)
-            sums += Vector128.Create(DotScalar(ref x, ref w, i, k), DotScalar(ref x, ref w1, i, k), DotScalar(ref x, ref w2, i, k), DotScalar(ref x, ref w3, i, k));
-        sums.StoreUnsafe(ref y);
+        Reduce4(Fold(a0), Fold(a1), Fold(a2), Fold(a3)).StoreUnsafe(ref y);
+        AddTails(ref x, ref w, k, i, ref y);
     }
 
     /// <summary>The same on AVX2: 16 bytes of x widened once per step for four rows.</summary>
@@ -77,10 +75,8 @@ public static partial class Int8Gemm
             a3 = Avx2.Add(a3, Avx2.MultiplyAddAdjacent(xv, Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref w3, at))));
             i = k;
         }
-        var sums = Reduce4(Fold(a0), Fold(a1), Fold(a2), Fold(a3));
-        if (i < k)
-            sums += Vector128.Create(DotScalar(ref x, ref w, i, k), DotScalar(ref x, ref w1, i, k), DotScalar(ref x, ref w2, i, k), DotScalar(ref x, ref w3, i, k));
-        sums.StoreUnsafe(ref y);
+        Reduce4(Fold(a0), Fold(a1), Fold(a2), Fold(a3)).StoreUnsafe(ref y);
+        AddTails(ref x, ref w, k, i, ref y);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

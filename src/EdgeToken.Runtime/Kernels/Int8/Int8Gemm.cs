@@ -100,6 +100,13 @@ public static partial class Int8Gemm
         }
     }
 
+    /// <summary>y[r] += the products of x and row r of w (k apart) from <paramref name="from"/> to k, r = 0..3: the scalar
+    /// end of every path's four-row dot products.</summary>
+    private static void AddTails(ref sbyte x, ref sbyte w, int k, int from, ref int y)
+    {
+        for (int r = 0; r < 4 && from < k; r++) Unsafe.Add(ref y, r) += DotScalar(ref x, ref Unsafe.Add(ref w, r * k), from, k);
+    }
+
     /// <summary>Σ x[i] · w[i] for i in [from, k): the reference, and every vector path's tail.</summary>
     private static int DotScalar(ref sbyte x, ref sbyte w, int from, int k)
     {
