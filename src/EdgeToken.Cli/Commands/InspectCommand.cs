@@ -47,7 +47,8 @@ internal static class InspectCommand
             {
                 var d = input.DeclaredDims![i];
                 string key = d.Symbol ?? $"{input.Name}:{i}";
-                if (!d.IsStatic && !bindings.ContainsKey(key)) { bindings[key] = 1; assumed[key] = 1; }
+                // A named dimension may be bound by name or as INPUT:INDEX, as ShapeInference.BindInputs accepts both.
+                if (!d.IsStatic && !bindings.ContainsKey(key) && !bindings.ContainsKey($"{input.Name}:{i}")) { bindings[key] = 1; assumed[key] = 1; }
             }
 
         var histogram = new SortedDictionary<string, int>(StringComparer.Ordinal);
@@ -80,6 +81,12 @@ internal static class InspectCommand
             {
                 string node = e.Message.Split(':')[0];
                 unsupported.Add(new UnsupportedNodeReport(node, node.Split(' ')[0], e.Message));
+            }
+            catch (CompileException e) when (assumed.Count > 0)
+            {
+                // The size inspect chose is the likely culprit (a window shorter than a kernel, say): say so.
+                string guesses = string.Join(", ", assumed.Select(a => $"{a.Key}={a.Value}"));
+                throw new CompileException($"{e.Message} (sizes inspect assumed: {guesses}; pass --bind SYMBOL=SIZE with the sizes the model runs at)");
             }
         }
         return new InspectReport(path, graph.Metadata.GetValueOrDefault("producer"), graph.Opset, inputs, outputs, histogram, graph.Nodes.Count,

@@ -59,6 +59,20 @@ public class ThirdPartyModelTests(ITestOutputHelper output)
     }
 
     [ThirdPartyFact]
+    public void Inspect_binds_a_named_dimension_given_as_input_and_index_and_names_what_it_assumed()
+    {
+        // melspectrogram's input is [batch_size, samples]; a 512-tap STFT convolution needs samples >= 512.
+        var bound = InspectCommand.Inspect(ThirdPartyFactAttribute.Model("melspectrogram.onnx"), new() { ["input:0"] = 1, ["input:1"] = 1760 });
+        Assert.Empty(bound.AssumedBindings);
+        Assert.NotNull(bound.Memory);
+        Assert.Contains(bound.Outputs, o => o.Shape == "[1x1x8x32]");
+
+        var e = Assert.ThrowsAny<CompileException>(() => InspectCommand.Inspect(ThirdPartyFactAttribute.Model("melspectrogram.onnx"), []));
+        Assert.Contains("sizes inspect assumed: batch_size=1, samples=1", e.Message);
+        Assert.Contains("Conv_2", e.Message);
+    }
+
+    [ThirdPartyFact]
     public void Inspect_reports_arena_below_the_naive_sum_for_a_real_cnn()
     {
         var report = InspectCommand.Inspect(ThirdPartyFactAttribute.Model("embedding_model.onnx"), []);
