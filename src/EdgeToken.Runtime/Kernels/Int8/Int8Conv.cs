@@ -43,16 +43,41 @@ public static class Int8Conv
         {
             if (!g.ChannelsLast) Gather(g, x, grp, (sbyte)inputZeroPoint, patches);
             Int8Gemm.Run(path, w.Slice(grp * mg * g.PatchStride, mg * g.PatchStride), patches, acc, mg, g.PatchStride, g.OutPixels);
-            if (!narrow.IsEmpty)
-            {
-                for (int c = 0; c < mg; c++)
-                    Requantize.Plane(acc.Slice(c * g.OutPixels, g.OutPixels), narrow[grp * mg + c], y.Slice((grp * mg + c) * g.OutPixels, g.OutPixels));
-                continue;
-            }
-            Requantize.Channels(acc, mg, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(grp * mg, mg),
-                scales.Length == 1 ? scales : scales.Slice(grp * mg, mg), outputZeroPoint, min, max,
-                y.Slice(grp * mg * g.OutPixels, mg * g.OutPixels));
+            RequantizeGroup(g, grp, acc, bias, scales, outputZeroPoint, min, max, y, narrow);
         }
+    }
+
+    /// <summary>An ungrouped convolution on <see cref="Int8ChannelLanesConv"/>: the patches gathered as
+    /// <see cref="RunGemm"/> gathers them, the kernel's sums, the same requantization. <paramref name="scratch"/> is
+    /// <see cref="Int8ConvGeometry.GemmScratchBytes"/> then <see cref="Int8ChannelLanesConv.ExtraScratchBytes"/>.</summary>
+    internal static void RunChannelLanes(Int8ConvGeometry g, ReadOnlySpan<sbyte> x, Int8ChannelLanesConv lanes, ReadOnlySpan<int> bias,
+        ReadOnlySpan<FixedPointMultiplier> scales, int inputZeroPoint, int outputZeroPoint, int min, int max,
+        Span<sbyte> y, Span<byte> scratch, Int8Path path, ReadOnlySpan<NarrowRequantization> narrow = default)
+    {
+        if (!g.ChannelsLast) throw new ArgumentException("the channel-lanes kernel runs ungrouped convolutions");
+        var patches = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch[..(g.OutPixels * g.PatchStride)]);
+        var acc = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(scratch.Slice(g.PatchBytes, g.OutChannels * g.OutPixels * sizeof(int)));
+        var transposed = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(g.TransposedOffset, g.Channels * g.Height * g.Width));
+        ToChannelsLast(x, g.Channels, g.Height * g.Width, transposed);
+        GatherChannelsLast(g, transposed, (sbyte)inputZeroPoint, patches);
+        if (!lanes.Run(patches, scratch.Slice(g.GemmScratchBytes, Int8ChannelLanesConv.ExtraScratchBytes(g)), acc, y, narrow, path))
+            RequantizeGroup(g, 0, acc, bias, scales, outputZeroPoint, min, max, y, narrow);
+    }
+
+    /// <summary>Group <paramref name="grp"/>'s int32 sums [GroupOutChannels, OutPixels] to its output channels.</summary>
+    private static void RequantizeGroup(Int8ConvGeometry g, int grp, Span<int> acc, ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales,
+        int outputZeroPoint, int min, int max, Span<sbyte> y, ReadOnlySpan<NarrowRequantization> narrow)
+    {
+        int mg = g.GroupOutChannels;
+        if (!narrow.IsEmpty)
+        {
+            for (int c = 0; c < mg; c++)
+                Requantize.Plane(acc.Slice(c * g.OutPixels, g.OutPixels), narrow[grp * mg + c], y.Slice((grp * mg + c) * g.OutPixels, g.OutPixels));
+            return;
+        }
+        Requantize.Channels(acc, mg, g.OutPixels, bias.IsEmpty ? bias : bias.Slice(grp * mg, mg),
+            scales.Length == 1 ? scales : scales.Slice(grp * mg, mg), outputZeroPoint, min, max,
+            y.Slice(grp * mg * g.OutPixels, mg * g.OutPixels));
     }
 
     /// <summary>The weights [M, C/group, kH, kW] in the order the patches are gathered: as they are for a grouped

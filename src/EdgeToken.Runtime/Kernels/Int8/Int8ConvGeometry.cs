@@ -45,11 +45,16 @@ public sealed class Int8ConvGeometry
     public bool ChannelsLast => Group == 1;
 
     /// <summary>Scratch the convolution needs: <see cref="DepthwiseScratchBytes"/> for a depthwise one, which
-    /// <see cref="Int8DepthwiseConv"/> runs; for an ungrouped one the larger of <see cref="GemmScratchBytes"/> and
+    /// <see cref="Int8DepthwiseConv"/> runs; for an ungrouped one the larger of <see cref="GemmScratchBytes"/> (with
+    /// <see cref="Int8ChannelLanesConv"/>'s widened patches where it may run) and
     /// <see cref="Int8ShiftedRowsConv.ScratchBytesFor"/>, whichever path the machine will take (a plan sized on one machine
     /// runs on another); otherwise <see cref="GemmScratchBytes"/>.</summary>
     public int ScratchBytes => IsDepthwise ? DepthwiseScratchBytes
-        : Int8ShiftedRowsConv.Applies(this) ? Math.Max(GemmScratchBytes, Int8ShiftedRowsConv.ScratchBytesFor(this)) : GemmScratchBytes;
+        : Int8ShiftedRowsConv.Applies(this) ? Math.Max(GemmScratchBytes + ChannelLanesExtraBytes, Int8ShiftedRowsConv.ScratchBytesFor(this)) : GemmScratchBytes;
+
+    /// <summary>What <see cref="Int8ChannelLanesConv"/> needs beyond <see cref="GemmScratchBytes"/> where an x64 machine would
+    /// take it (<see cref="Int8ChannelLanesConv.Prefers"/>), else 0.</summary>
+    private int ChannelLanesExtraBytes => Int8ChannelLanesConv.Prefers(this) ? Int8ChannelLanesConv.ExtraScratchBytes(this) : 0;
 
     /// <summary>Scratch the GEMM path needs: the patches of one group [OutPixels, PatchStride] as bytes, then the int32
     /// accumulators of one group [GroupOutChannels, OutPixels], then (<see cref="ChannelsLast"/>) the transposed input,

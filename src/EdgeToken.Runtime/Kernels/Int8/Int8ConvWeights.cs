@@ -1,7 +1,8 @@
 namespace EdgeToken.Runtime.Kernels.Int8;
 
 /// <summary>An int8 convolution's weights, laid out once (when its kernel is made) for the kernel that will run them:
-/// <see cref="Int8ShiftedRowsConv"/>'s int16 pairs for an ungrouped convolution on AVX2 or AVX-512BW, its signed quads
+/// <see cref="Int8ShiftedRowsConv"/>'s int16 pairs for an ungrouped convolution on AVX2 or AVX-512BW (or
+/// <see cref="Int8ChannelLanesConv"/>'s channel blocks where its pixels would fill the vectors badly), its signed quads
 /// for one of three or more channels on ARM64's dot product (<see cref="Int8ShiftedRowsConv.DotApplies"/>), otherwise
 /// <see cref="Int8Conv.PackWeights"/>'s rows for <see cref="Int8Conv.Run"/>
 /// (the GEMM, or the depthwise kernel).</summary>
@@ -14,11 +15,14 @@ public sealed class Int8ConvWeights
     public Int8Path Path { get; }
     /// <summary>True when <see cref="Int8ShiftedRowsConv"/> runs it.</summary>
     public bool ShiftedRows => _rows is not null;
+    /// <summary>True when <see cref="Int8ChannelLanesConv"/> runs it.</summary>
+    public bool ChannelLanes => _lanes is not null;
     /// <summary>True when <see cref="Int8ShiftedRowsConv"/> runs it with its u8 x s8 kernels (<see cref="Int8ShiftedRowsConv.U8S8"/>).</summary>
     public bool U8S8 => _rows is { U8S8: true } && Path is Int8Path.Avx512BW or Int8Path.Avx2;
 
     private readonly sbyte[]? _packed;
     private readonly Int8ShiftedRowsConv? _rows;
+    private readonly Int8ChannelLanesConv? _lanes;
     /// <summary>Per output channel, the smallest and largest sum its weights can give (<see cref="NarrowRequantization.AccumulatorRange"/>).</summary>
     private readonly (long Low, long High)[] _ranges;
 
@@ -29,7 +33,11 @@ public sealed class Int8ConvWeights
         _ranges = Ranges(w, g.OutChannels);
         if (Int8ShiftedRowsConv.Applies(g) && Int8ShiftedRowsConv.KernelPath(path) is { } rowsPath)
         {
-            _rows = new Int8ShiftedRowsConv(g, w);
+            var rows = new Int8ShiftedRowsConv(g, w);
+            // The geometry decides (Prefers(g) also sizes the scratch), then the weights: u8 rows do twice the products.
+            if (rowsPath == Int8Path.Avx512BW && Int8ChannelLanesConv.Prefers(g) && Int8ChannelLanesConv.Prefers(g, rows.U8S8))
+                _lanes = new Int8ChannelLanesConv(g, Int8Conv.PackWeights(g, w));
+            else _rows = rows;
             Path = rowsPath;
         }
         else if (path == Int8Path.AdvSimdDot && Int8ShiftedRowsConv.DotApplies(g))
@@ -81,6 +89,7 @@ public sealed class Int8ConvWeights
         int inputZeroPoint, int outputZeroPoint, int min, int max, Span<sbyte> y, Span<byte> scratch, ReadOnlySpan<NarrowRequantization> narrow = default)
     {
         if (_rows is not null) _rows.Run(x, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path, narrow);
+        else if (_lanes is not null) Int8Conv.RunChannelLanes(Geometry, x, _lanes, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path, narrow);
         else Int8Conv.Run(Geometry, x, _packed, bias, scales, inputZeroPoint, outputZeroPoint, min, max, y, scratch, Path, narrow);
     }
 
@@ -94,6 +103,7 @@ public sealed class Int8ConvWeights
             if (!NarrowRequantization.TryCreate(scales[scales.Length == 1 ? 0 : c], bias.IsEmpty ? 0 : bias[c], _ranges[c].Low, _ranges[c].High,
                     outputZeroPoint, min, max, out narrow[c]))
                 return null;
+        _lanes?.Remember(narrow);
         return narrow;
     }
 

@@ -116,6 +116,18 @@ public sealed partial class Int8ShiftedRowsConv
     /// channel's counts as depthwise and stays on <see cref="Int8DepthwiseConv"/>).</summary>
     public static bool Applies(Int8ConvGeometry g) => g.Group == 1 && !g.IsDepthwise;
 
+    /// <summary>The 512-bit multiply-adds (vpmaddwd, 16 pixels by one channel pair each) one image takes on the pair
+    /// kernels: vectors of 16 outputs over the runs (<see cref="Layout"/>: one flat run, merged rows or a run per row),
+    /// times (tap, channel pair) units, times the output channels rounded up to <see cref="MR"/>. For
+    /// <see cref="Int8ChannelLanesConv.Prefers"/>.</summary>
+    public static long MultiplyAdds(Int8ConvGeometry g)
+    {
+        var l = Layout.For(g);
+        int vectors = l.Flat ? Layout.VectorsOf(g.OutPixels) : l.MergedRows ? Layout.VectorsOf(l.MergedLength(g)) : g.OutH * Layout.VectorsOf(g.OutW);
+        int taps = ColumnPairsApply(g) ? g.KernelH * ((g.KernelW + 1) / 2) : g.KernelH * g.KernelW;
+        return (long)vectors * taps * l.Pairs * ((g.OutChannels + MR - 1) / MR * MR);
+    }
+
     /// <summary>The path this kernel runs for <paramref name="path"/>, or null where the GEMM path stays: AVX-512BW and
     /// AVX2 as themselves; AVX-VNNI (chosen for the byte dot products of the GEMM) as the widest of the two it implies.</summary>
     public static Int8Path? KernelPath(Int8Path path) => path switch
@@ -407,7 +419,10 @@ public sealed partial class Int8ShiftedRowsConv
         /// <summary>The length of the one run of <see cref="MergedRows"/>: every output row RowStride apart, the last one whole.</summary>
         public int MergedLength(Int8ConvGeometry g) => (g.OutH - 1) * RowStride + g.OutW;
 
-        private static int Vectors(int outputs) => (outputs + MaxLanes - 1) / MaxLanes;
+        private static int Vectors(int outputs) => VectorsOf(outputs);
+
+        /// <summary>Vectors of <see cref="MaxLanes"/> that <paramref name="outputs"/> outputs in a run take.</summary>
+        public static int VectorsOf(int outputs) => (outputs + MaxLanes - 1) / MaxLanes;
 
         /// <summary>The layout of <paramref name="g"/>'s plane: <see cref="Of"/>, or for column pairs what <see cref="Of"/>
         /// gives for <see cref="ColumnPairGeometry"/>, computed without making it (the plan asks for the scratch size at
