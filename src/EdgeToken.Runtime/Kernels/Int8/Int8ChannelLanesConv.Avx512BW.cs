@@ -22,7 +22,7 @@ public sealed partial class Int8ChannelLanesConv
         var o = new Output(acc, y, requantization, stackalloc int[2 * Lanes]);
         o.Tile = default;
         int pairs = Pairs(_g), pixels = _g.OutPixels, blocks = Blocks(_g);
-        ref sbyte w = ref MemoryMarshal.GetArrayDataReference(_weights);
+        ref sbyte w = ref MemoryMarshal.GetReference(_weights);
         ref int xs = ref Unsafe.As<short, int>(ref MemoryMarshal.GetReference(x));
         for (int b = 0; b < blocks; b += 2)
         {

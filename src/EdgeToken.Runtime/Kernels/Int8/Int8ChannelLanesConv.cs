@@ -29,8 +29,11 @@ public sealed partial class Int8ChannelLanesConv
     public const int TilePixels = 8;
 
     private readonly Int8ConvGeometry _g;
-    /// <summary>[block][pair][channel][2] as described in the remarks.</summary>
-    private readonly sbyte[] _weights;
+    /// <summary>[block][pair][channel][2] as described in the remarks, from a 64-byte boundary of <see cref="_storage"/>
+    /// (pinned, so the boundary stays one): a 32-byte weight load never straddles two cache lines.</summary>
+    private readonly Memory<sbyte> _weightMemory;
+    private readonly sbyte[] _storage;
+    private Span<sbyte> _weights => _weightMemory.Span;
 
     /// <param name="packedRows">The weights as <see cref="Int8Conv.PackWeights"/> lays them out: one row of
     /// <see cref="Int8ConvGeometry.PatchStride"/> bytes per output channel, in the patches' order.</param>
@@ -39,7 +42,10 @@ public sealed partial class Int8ChannelLanesConv
         if (!Applies(g)) throw new ArgumentException("the channel-lanes kernel runs ungrouped convolutions");
         _g = g;
         int pairs = Pairs(g), stride = g.PatchStride;
-        _weights = new sbyte[Blocks(g) * pairs * Lanes * 2];
+        int bytes = Blocks(g) * pairs * Lanes * 2;
+        _storage = GC.AllocateArray<sbyte>(bytes + 63, pinned: true);
+        int skew = Skew(_storage);
+        _weightMemory = _storage.AsMemory((64 - skew) & 63, bytes);
         for (int m = 0; m < g.OutChannels; m++)
         {
             var row = packedRows.Slice(m * stride, g.PatchSize);
@@ -48,6 +54,9 @@ public sealed partial class Int8ChannelLanesConv
                 _weights[((block * pairs + k / 2) * Lanes + lane) * 2 + k % 2] = row[k];
         }
     }
+
+    /// <summary>Bytes past a 64-byte boundary where the pinned array's data starts.</summary>
+    private static unsafe int Skew(sbyte[] pinned) => (int)((nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(pinned)) & 63);
 
     /// <summary>True for the convolutions it can run: ungrouped, not depthwise.</summary>
     public static bool Applies(Int8ConvGeometry g) => g.Group == 1 && !g.IsDepthwise;
@@ -85,7 +94,15 @@ public sealed partial class Int8ChannelLanesConv
     /// [OutChannels, OutPixels] for the caller to requantize (returns false). <paramref name="wide"/> is
     /// <see cref="ExtraScratchBytes"/> of scratch; <paramref name="path"/> is <see cref="Int8Path.Avx512BW"/> or
     /// <see cref="Int8Path.Scalar"/>.</summary>
-    public bool Run(ReadOnlySpan<sbyte> patches, Span<byte> wide, Span<int> acc, Span<sbyte> y, ReadOnlySpan<NarrowRequantization> narrow, Int8Path path)
+    public bool Run(ReadOnlySpan<sbyte> patches, Span<byte> wide, Span<int> acc, Span<sbyte> y, ReadOnlySpan<NarrowRequantization> narrow, Int8Path path) =>
+        Run(patches, wide, acc, y, narrow, default, default, 0, 0, 0, path);
+
+    /// <summary><see cref="Run(ReadOnlySpan{sbyte}, Span{byte}, Span{int}, Span{sbyte}, ReadOnlySpan{NarrowRequantization}, Int8Path)"/>;
+    /// without <paramref name="narrow"/>, the bytes go straight into <paramref name="y"/> when the folded
+    /// <paramref name="bias"/>, <paramref name="scales"/>, zero point and clamp are the ones remembered by
+    /// <see cref="RememberFull"/>.</summary>
+    public bool Run(ReadOnlySpan<sbyte> patches, Span<byte> wide, Span<int> acc, Span<sbyte> y, ReadOnlySpan<NarrowRequantization> narrow,
+        ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales, int outputZeroPoint, int min, int max, Int8Path path)
     {
         var g = _g;
         int pairs = Pairs(g), pixels = g.OutPixels;
@@ -99,7 +116,8 @@ public sealed partial class Int8ChannelLanesConv
             Widen(src, dst);
             if (g.PatchSize % 2 != 0) dst[^1] = 0;
         }
-        var requantization = RequantizationFor(narrow);
+        var requantization = !narrow.IsEmpty ? RequantizationFor(narrow)
+            : _full is { } full && !scales.IsEmpty && full.Matches(g.OutChannels, bias, scales, outputZeroPoint, min, max) ? full : null;
         if (path == Int8Path.Avx512BW) SumsAvx512BW(x, acc, y, requantization);
         else if (path == Int8Path.Scalar) SumsScalar(x, acc, y, requantization);
         else throw new PlatformNotSupportedException($"the channel-lanes convolution has no {path} path");
@@ -109,13 +127,24 @@ public sealed partial class Int8ChannelLanesConv
     private NarrowRequantization[]? _remembered;
     private ChannelLaneRequantization? _requantization;
 
-    /// <summary>Lays out <paramref name="narrow"/> (one per output channel) for requantizing in the lanes; <see cref="Run"/>
+    /// <summary>Lays out <paramref name="narrow"/> (one per output channel) for requantizing in the lanes; <see cref="Run(ReadOnlySpan{sbyte}, Span{byte}, Span{int}, Span{sbyte}, ReadOnlySpan{NarrowRequantization}, Int8Path)"/>
     /// uses it when handed this same array. Called once, when the kernel is made.</summary>
     public void Remember(NarrowRequantization[] narrow)
     {
         if (narrow.Length != _g.OutChannels) throw new ArgumentException($"{narrow.Length} requantizations for {_g.OutChannels} output channels");
         _requantization = new ChannelLaneRequantization(narrow);
         _remembered = narrow;
+    }
+
+    private ChannelLaneRequantization? _full;
+
+    /// <summary>Lays out the full (64-bit) requantization for the layers with no narrow form: <see cref="Run(ReadOnlySpan{sbyte}, Span{byte}, Span{int}, Span{sbyte}, ReadOnlySpan{NarrowRequantization}, ReadOnlySpan{int}, ReadOnlySpan{FixedPointMultiplier}, int, int, int, Int8Path)"/>
+    /// uses it when handed the same values. Called once, when the kernel is made.</summary>
+    public void RememberFull(ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales, int outputZeroPoint, int min, int max)
+    {
+        if (scales.Length != 1 && scales.Length != _g.OutChannels || !bias.IsEmpty && bias.Length != _g.OutChannels)
+            throw new ArgumentException($"bias or scales do not fit {_g.OutChannels} output channels");
+        _full = new ChannelLaneRequantization(_g.OutChannels, bias, scales, outputZeroPoint, min, max);
     }
 
     private ChannelLaneRequantization? RequantizationFor(ReadOnlySpan<NarrowRequantization> narrow) =>
@@ -149,7 +178,7 @@ public sealed partial class Int8ChannelLanesConv
                 for (int q = 0; q < pairs; q++)
                 {
                     int x0 = x[(p * pairs + q) * 2], x1 = x[(p * pairs + q) * 2 + 1];
-                    var w = _weights.AsSpan((b * pairs + q) * Lanes * 2, Lanes * 2);
+                    var w = _weights.Slice((b * pairs + q) * Lanes * 2, Lanes * 2);
                     for (int l = 0; l < Lanes; l++) lanes[l] += w[2 * l] * x0 + w[2 * l + 1] * x1;
                 }
                 if (requantization is null) StoreLanes(lanes, b, p, acc);

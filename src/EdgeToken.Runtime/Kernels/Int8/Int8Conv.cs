@@ -60,7 +60,8 @@ public static class Int8Conv
         var transposed = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, sbyte>(scratch.Slice(g.TransposedOffset, g.Channels * g.Height * g.Width));
         ToChannelsLast(x, g.Channels, g.Height * g.Width, transposed);
         GatherChannelsLast(g, transposed, (sbyte)inputZeroPoint, patches);
-        if (!lanes.Run(patches, scratch.Slice(g.GemmScratchBytes, Int8ChannelLanesConv.ExtraScratchBytes(g)), acc, y, narrow, path))
+        if (!lanes.Run(patches, scratch.Slice(g.GemmScratchBytes, Int8ChannelLanesConv.ExtraScratchBytes(g)), acc, y, narrow, bias, scales,
+                outputZeroPoint, min, max, path))
             RequantizeGroup(g, 0, acc, bias, scales, outputZeroPoint, min, max, y, narrow);
     }
 

@@ -95,14 +95,18 @@ public sealed class Int8ConvWeights
 
     /// <summary>Each output channel's <see cref="NarrowRequantization"/> for the folded <paramref name="bias"/> (or empty)
     /// and <paramref name="scales"/> (one per channel or one), or null when one channel's sums could overflow it: then
-    /// the kernels requantize on 64 bits. Made once, when the kernel is.</summary>
+    /// the kernels requantize on 64 bits. Made once, when the kernel is; <see cref="Int8ChannelLanesConv"/> lays out
+    /// either form for its lanes here.</summary>
     public NarrowRequantization[]? Narrow(ReadOnlySpan<int> bias, ReadOnlySpan<FixedPointMultiplier> scales, int outputZeroPoint, int min, int max)
     {
         var narrow = new NarrowRequantization[_ranges.Length];
         for (int c = 0; c < narrow.Length; c++)
             if (!NarrowRequantization.TryCreate(scales[scales.Length == 1 ? 0 : c], bias.IsEmpty ? 0 : bias[c], _ranges[c].Low, _ranges[c].High,
                     outputZeroPoint, min, max, out narrow[c]))
+            {
+                _lanes?.RememberFull(bias, scales, outputZeroPoint, min, max);
                 return null;
+            }
         _lanes?.Remember(narrow);
         return narrow;
     }

@@ -124,10 +124,18 @@ public static partial class Requantize
             mv = Vector512.Create(m);
             sv = Vector512.Create(s + 31);
         }
-        var r0 = Scale(Avx512F.ConvertToVector512Int64(v.GetLower()), Avx512F.ConvertToVector512Int64(mv.GetLower()), Avx512F.ConvertToVector512Int64(sv.GetLower()), zp, lo, hi);
-        var r1 = Scale(Avx512F.ConvertToVector512Int64(v.GetUpper()), Avx512F.ConvertToVector512Int64(mv.GetUpper()), Avx512F.ConvertToVector512Int64(sv.GetUpper()), zp, lo, hi);
-        Sse2.UnpackLow(Avx512F.ConvertToVector128SByte(r0).AsInt64(), Avx512F.ConvertToVector128SByte(r1).AsInt64()).AsSByte()
-            .StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)at);
+        SixteenChannels(v, mv, sv, zp, lo, hi).StoreUnsafe(ref MemoryMarshal.GetReference(y), (nuint)at);
+    }
+
+    /// <summary>Sixteen channels' sums (bias added) to bytes on 64-bit lanes, each lane with its own multiplier and
+    /// <c>31 + shift</c> (<paramref name="shifts"/>); the zero point and clamp shared: <see cref="One"/>'s integers.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<sbyte> SixteenChannels(Vector512<int> v, Vector512<int> multipliers, Vector512<int> shifts,
+        Vector512<long> zp, Vector512<long> lo, Vector512<long> hi)
+    {
+        var r0 = Scale(Avx512F.ConvertToVector512Int64(v.GetLower()), Avx512F.ConvertToVector512Int64(multipliers.GetLower()), Avx512F.ConvertToVector512Int64(shifts.GetLower()), zp, lo, hi);
+        var r1 = Scale(Avx512F.ConvertToVector512Int64(v.GetUpper()), Avx512F.ConvertToVector512Int64(multipliers.GetUpper()), Avx512F.ConvertToVector512Int64(shifts.GetUpper()), zp, lo, hi);
+        return Sse2.UnpackLow(Avx512F.ConvertToVector128SByte(r0).AsInt64(), Avx512F.ConvertToVector128SByte(r1).AsInt64()).AsSByte();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

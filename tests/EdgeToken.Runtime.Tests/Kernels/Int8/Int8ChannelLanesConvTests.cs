@@ -64,12 +64,21 @@ public class Int8ChannelLanesConvTests
                     var y = new sbyte[expected.Length];
                     if (lanes.Run(new sbyte[g.OutPixels * g.PatchStride], new byte[Int8ChannelLanesConv.ExtraScratchBytes(g)], sums, y, given, path)) fused++;
                 }
-                // The 64-bit requantization (no narrow form at all) takes the plane too.
-                var wide = new sbyte[expected.Length];
-                Int8Conv.RunChannelLanes(g, x, lanes, folded, scales, zx, zy, min, max, wide, scratch, path);
-                Assert.True(expected.AsSpan().SequenceEqual(wide), $"{name}, trial {trial}, 64-bit, on {path}");
+                // The full (64-bit) requantization: in the lanes once remembered for these values, through the plane before.
+                foreach (bool remembered in new[] { false, true })
+                {
+                    if (remembered) lanes.RememberFull(folded, scales, zy, min, max);
+                    var wide = new sbyte[expected.Length];
+                    Int8Conv.RunChannelLanes(g, x, lanes, folded, scales, zx, zy, min, max, wide, scratch, path);
+                    Assert.True(expected.AsSpan().SequenceEqual(wide), $"{name}, trial {trial}, 64-bit{(remembered ? " in the lanes" : "")}, on {path}");
+                    if (lanes.Run(new sbyte[g.OutPixels * g.PatchStride], new byte[Int8ChannelLanesConv.ExtraScratchBytes(g)], new int[wide.Length],
+                            new sbyte[wide.Length], default, folded, scales, zy, min, max, path)) fused++;
+                }
+                // Other values than the remembered ones (another clamp) must not take the remembered requantization.
+                Assert.False(lanes.Run(new sbyte[g.OutPixels * g.PatchStride], new byte[Int8ChannelLanesConv.ExtraScratchBytes(g)], new int[expected.Length],
+                    new sbyte[expected.Length], default, folded, scales, zy, min, max - 1, path));
             }
-        Assert.Equal(Cases.Length * 3, fused); // exactly the remembered array's runs requantized in the lanes
+        Assert.Equal(Cases.Length * 3 * 2, fused); // exactly the remembered forms' runs requantized in the lanes
     }
 
     /// <summary>Per-channel multipliers rounded as the quantizer rounds them, so every channel has a narrow form.</summary>
@@ -124,6 +133,32 @@ public class Int8ChannelLanesConvTests
                 {
                     sbyte expected = narrow[block * 16 + l].Apply(sums[l]);
                     Assert.Equal(expected, lanes.Apply(sums[l], block * 16 + l));
+                    if (Avx512BW.IsSupported) Assert.Equal(expected, vector.GetElement(l));
+                }
+            }
+    }
+
+    [Fact]
+    public void The_full_form_gives_requantize_ones_bytes_in_every_lane()
+    {
+        var rng = new Random(9);
+        const int channels = 21;
+        var bias = Enumerable.Range(0, channels).Select(_ => rng.Next(-100_000, 100_000)).ToArray();
+        var scales = Enumerable.Range(0, channels).Select(c => FixedPointMultiplier.FromReal(c % 5 == 0 ? 1.5 + rng.NextDouble() : Math.Pow(2, -4 - rng.NextDouble() * 14))).ToArray();
+        var lanes = new ChannelLaneRequantization(channels, bias, scales, zeroPoint: -7, min: -128, max: 100);
+        Assert.True(lanes.Matches(channels, bias, scales, -7, -128, 100));
+        Assert.False(lanes.Matches(channels, bias, scales, -6, -128, 100));
+        var sums = new int[16];
+        for (int trial = 0; trial < 300; trial++)
+            for (int block = 0; block < 2; block++)
+            {
+                for (int l = 0; l < 16; l++) sums[l] = trial % 3 == 0 ? rng.Next(int.MinValue / 4, int.MaxValue / 4) : rng.Next(-300_000, 300_000);
+                var vector = Avx512BW.IsSupported ? lanes.Apply(Vector512.Create(sums), block) : default;
+                for (int l = 0; l < 16 && block * 16 + l < channels; l++)
+                {
+                    int c = block * 16 + l;
+                    sbyte expected = Requantize.One(unchecked(sums[l] + bias[c]), scales[c], -7, -128, 100);
+                    Assert.Equal(expected, lanes.Apply(sums[l], c));
                     if (Avx512BW.IsSupported) Assert.Equal(expected, vector.GetElement(l));
                 }
             }
