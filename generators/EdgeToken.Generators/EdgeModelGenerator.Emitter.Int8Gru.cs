@@ -77,7 +77,7 @@ namespace EdgeToken.Generators
                 {
                     $"{Recurrent}QGru.Run(s_step{index}Geometry, {Arena(s[0])}, W8(weights, {t[s[1]].Offset}, {t[s[1]].Length}), {Weight(s[6])},",
                     $"    W8(weights, {t[s[2]].Offset}, {t[s[2]].Length}), {Weight(s[7])}, s_step{index}Bias.Bias, s_step{index}Bias.Rbh, {initialH}, {shape.Clip},",
-                    $"    {Arena(y)}, {Arena(yh)}, _scratch);",
+                    $"    {Arena(y)}, {Arena(yh)}, _scratch, s_step{index}RowSums);",
                 };
             }
 
@@ -90,6 +90,9 @@ namespace EdgeToken.Generators
                 w.WriteLine($"private static readonly {Recurrent}RecurrentGeometry s_step{index}Geometry = new {Recurrent}RecurrentGeometry({shape.Sequence}, {shape.Batch}, " +
                     $"{shape.Input}, {shape.Hidden}, 3, {shape.Directions}, {(shape.ReverseOnly ? "true" : "false")}, {shape.Layout});");
                 w.WriteLine($"private static readonly (float[] Bias, float[] Rbh) s_step{index}Bias = {Recurrent}QGru.FoldBias({bias}, {shape.Directions}, {shape.Hidden}, {(shape.Linear ? "true" : "false")});");
+                // Σw per packed row for the u8 products (7-bit weights), computed once when the class is first used; null otherwise.
+                string W8Field(int i) => $"{Emitter.MarshalName}.Cast<byte, sbyte>(Weights.Slice({m.Plan.Tensors[i].Offset}, {m.Plan.Tensors[i].Length}))";
+                w.WriteLine($"private static readonly int[]? s_step{index}RowSums = {Recurrent}QGru.RowSums({W8Field(step.Inputs[1])}, {W8Field(step.Inputs[2])}, s_step{index}Geometry);");
             }
         }
     }

@@ -15,12 +15,12 @@ public sealed class Int8GruTests
     private static readonly string Manifest = DenseLayerTests.Manifest.Replace("\"output\": { \"kind\": \"regression\" }",
         "\"output\": { \"kind\": \"regression\" },\n  \"optimization\": { \"calibration\": \"calibration.f32\", \"quantize\": { \"recurrent\": true } }");
 
-    /// <summary>The window of 24 as x [4 steps, 1, 6] → GRU (hidden 13, not a multiple of 8) → Y_h → Reshape → Gemm 13→3.</summary>
-    private static OnnxModelBuilder Model(bool linearBeforeReset, string direction)
+    /// <summary>The window of 24 as x [4 steps, 1, 6] → GRU (hidden 13, not a multiple of 8, or 16) → Y_h → Reshape → Gemm h→3.</summary>
+    private static OnnxModelBuilder Model(bool linearBeforeReset, string direction, int h = 13)
     {
         var rng = new Random(11);
         float[] R(int n, float scale) => Enumerable.Range(0, n).Select(_ => (float)(rng.NextDouble() * 2 - 1) * scale).ToArray();
-        int h = 13, dirs = direction == "bidirectional" ? 2 : 1;
+        int dirs = direction == "bidirectional" ? 2 : 1;
         var b = new OnnxModelBuilder("gru", 17);
         b.Input("x", ElementType.Float32, 4, 1, 6);
         b.Node("GRU", ["x", b.Initializer("W", R(dirs * 3 * h * 6, 0.4f), dirs, 3 * h, 6), b.Initializer("R", R(dirs * 3 * h * h, 0.3f), dirs, 3 * h, h),
@@ -32,13 +32,19 @@ public sealed class Int8GruTests
         return b;
     }
 
+    /// <summary>With 7-bit weights and hidden 16 the AVX-512BW loop takes the u8 products, with the row sums the class
+    /// computes once in a static field (and the executor's kernel once when made).</summary>
     [Theory]
-    [InlineData(false, "forward")]
-    [InlineData(true, "reverse")]
-    [InlineData(false, "bidirectional")]
-    public void A_quantized_gru_is_bit_for_bit_the_executor_and_allocates_nothing(bool linearBeforeReset, string direction)
+    [InlineData(false, "forward", 13, 8)]
+    [InlineData(true, "reverse", 13, 8)]
+    [InlineData(false, "bidirectional", 13, 8)]
+    [InlineData(false, "bidirectional", 16, 7)]
+    [InlineData(true, "forward", 16, 7)]
+    public void A_quantized_gru_is_bit_for_bit_the_executor_and_allocates_nothing(bool linearBeforeReset, string direction, int hidden, int weightBits)
     {
-        string manifest = TestPipelines.WriteProject(Model(linearBeforeReset, direction), Manifest, file: $"gru{(linearBeforeReset ? 1 : 0)}{direction}.edgemodel.json");
+        string text = weightBits == 8 ? Manifest : Manifest.Replace("\"recurrent\": true", "\"recurrent\": true, \"weightBits\": 7");
+        string manifest = TestPipelines.WriteProject(Model(linearBeforeReset, direction, hidden), text,
+            file: $"gru{(linearBeforeReset ? 1 : 0)}{direction}{hidden}w{weightBits}.edgemodel.json");
         var calibration = new float[64 * 24];
         var rng = new Random(3);
         for (int i = 0; i < calibration.Length; i++) calibration[i] = (float)(rng.NextDouble() * 4 - 2);
@@ -53,6 +59,7 @@ public sealed class Int8GruTests
         // One direct call of the runtime's QGru.Run, no kernel object for it.
         Assert.Single(System.Text.RegularExpressions.Regex.Matches(source, @"QGru\.Run\("));
         Assert.DoesNotContain("\"EdgeToken.QGru\"", source);
+        Assert.Contains("RowSums = ", source);
         var harness = TestPipelines.EmitAndLoad(output).GetType("Harness")!;
         var executor = new PlanExecutor(compilation.Model.Plan);
         for (int seed = 0; seed < 8; seed++)

@@ -34,15 +34,39 @@ public static partial class Int8GruCell
     private static void StepsAvx512BW(scoped in Int8GruWeights weights, ReadOnlySpan<float> x, int xStride, float clip, Span<float> h, int steps, bool reverse,
         Span<float> y, int yStride, Span<byte> scratch, Layout layout)
     {
+        int n = weights.Hidden, hp = PaddedHidden(n), rows = 3 * hp;
+        var rowSums = MemoryMarshal.Cast<byte, int>(scratch.Slice(layout.RowSums, 2 * rows * sizeof(int)));
+        // Sums made at build come with the weights; otherwise they are taken here, a pass over the weights per sequence.
+        if (!weights.RowSums.IsEmpty) weights.RowSums.CopyTo(rowSums);
+        if (!weights.RowSums.IsEmpty
+            || U8RowSums(weights.W, rows, PaddedDepth(weights.Input) / 4, rowSums[..rows]) && U8RowSums(weights.R, rows, PaddedDepth(n) / 4, rowSums[rows..]))
+            StepsAvx512BW<U8Products>(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
+        else
+            StepsAvx512BW<WidenedProducts>(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
+    }
+
+    /// <summary>The loop of <see cref="StepsAvx512BW(in Int8GruWeights, ReadOnlySpan{float}, int, float, Span{float}, int, bool, Span{float}, int, Span{byte}, Layout)"/>
+    /// with <typeparamref name="TProducts"/>'s products (Int8GruCell.U8.cs: u8 for weights that fit vpmaddubsw, whose row
+    /// sums are in the layout's RowSums).</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepsAvx512BW<TProducts>(scoped in Int8GruWeights weights, ReadOnlySpan<float> x, int xStride, float clip, Span<float> h, int steps, bool reverse,
+        Span<float> y, int yStride, Span<byte> scratch, Layout layout) where TProducts : struct, IGruProducts
+    {
         int n = weights.Hidden, input = weights.Input, kx = PaddedDepth(input), qx = kx / 4, qh = n / 4;
         bool linear = weights.LinearBeforeReset;
         var shorts = MemoryMarshal.Cast<byte, short>(scratch.Slice(layout.Quantized, 2 * (kx + 2 * n)));
         shorts.Clear(); // x's padding stays zero
-        ref long xq = ref Unsafe.As<short, long>(ref MemoryMarshal.GetReference(shorts));
-        ref short hs = ref Unsafe.Add(ref MemoryMarshal.GetReference(shorts), kx);
-        ref long hq = ref Unsafe.As<short, long>(ref hs);
+        ref short xs = ref MemoryMarshal.GetReference(shorts);
+        ref short hs = ref Unsafe.Add(ref xs, kx);
         ref short rhs = ref Unsafe.Add(ref hs, n);
-        ref long rhq = ref Unsafe.As<short, long>(ref rhs);
+        // The products' operands: the int16 quads themselves, or their u8 expansion.
+        ref byte expanded = ref scratch[layout.Expanded];
+        ref byte xq = ref TProducts.U8 ? ref expanded : ref Unsafe.As<short, byte>(ref xs);
+        ref byte hq = ref TProducts.U8 ? ref Unsafe.Add(ref expanded, Layout.ExpandedBytes(kx)) : ref Unsafe.As<short, byte>(ref hs);
+        ref byte rhq = ref TProducts.U8 ? ref Unsafe.Add(ref expanded, Layout.ExpandedBytes(kx) + Layout.ExpandedBytes(n)) : ref Unsafe.As<short, byte>(ref rhs);
+        ref int wSums = ref Unsafe.As<byte, int>(ref scratch[layout.RowSums]);
+        ref int rSums = ref Unsafe.Add(ref wSums, 3 * PaddedHidden(n));
         ref float zPre = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Gates, n * sizeof(float))));
         ref float rh = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.ResetHidden, n * sizeof(float))));
         ref sbyte w = ref MemoryMarshal.GetReference(weights.W);
@@ -58,34 +82,43 @@ public static partial class Int8GruCell
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            var sx = Vector512.Create(QuantizeRowToInt16(x.Slice(t * xStride, input), ref Unsafe.As<long, short>(ref xq)));
+            var sx = Vector512.Create(QuantizeRowToInt16(x.Slice(t * xStride, input), ref xs));
             var sh = Vector512.Create(QuantizeToInt16(ref hv, n, ref hs, out var hInverse));
+            if (TProducts.U8)
+            {
+                ExpandU8(ref xs, qx, ref xq);
+                ExpandU8(ref hs, qh, ref hq);
+            }
 
             // Pass 1: r, on the chain; with linear_before_reset also Rh·h + Rbh, which r multiplies. z waits for pass 2,
             // where its products overlap the chain's quantization and Rh product instead of delaying r.
             for (int j = 0; j < n; j += 16)
             {
                 nuint u = (nuint)j, ur = (nuint)(n + j);
-                var pr = Vector512.ConvertToSingle(Sums16(ref w, n + j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, ur)) + Vector512.LoadUnsafe(ref b, ur);
-                var ar = Vector512.ConvertToSingle(Sums16(ref r, n + j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, ur)) + pr;
+                var pr = Vector512.ConvertToSingle(TProducts.Sums16(ref w, n + j, qx, ref xq, ref wSums)) * (sx * Vector512.LoadUnsafe(ref ws, ur)) + Vector512.LoadUnsafe(ref b, ur);
+                var ar = Vector512.ConvertToSingle(TProducts.Sums16(ref r, n + j, qh, ref hq, ref rSums)) * (sh * Vector512.LoadUnsafe(ref rs, ur)) + pr;
                 var other = linear
-                    ? Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, (nuint)(2 * n + j))) + Vector512.LoadUnsafe(ref rbh, u)
+                    ? Vector512.ConvertToSingle(TProducts.Sums16(ref r, 2 * n + j, qh, ref hq, ref rSums)) * (sh * Vector512.LoadUnsafe(ref rs, (nuint)(2 * n + j))) + Vector512.LoadUnsafe(ref rbh, u)
                     : Vector512.LoadUnsafe(ref hv, u);
                 (GateSigmoidTanh.Sigmoid(GateSigmoidTanh.Clip(ar, lo, hi, clipped)) * other).StoreUnsafe(ref rh, u);
             }
 
             // Pass 2: z, the candidate and the blend. The default form quantizes r⊙h again on h's scale (beside q(h),
             // which z still reads) and multiplies it by Rh.
-            if (!linear) QuantizeWith(ref rh, n, ref rhs, hInverse);
+            if (!linear)
+            {
+                QuantizeWith(ref rh, n, ref rhs, hInverse);
+                if (TProducts.U8) ExpandU8(ref rhs, qh, ref rhq);
+            }
             for (int j = 0; j < n; j += 16)
             {
                 nuint u = (nuint)j, un = (nuint)(2 * n + j);
-                var pn = Vector512.ConvertToSingle(Sums16(ref w, 2 * n + j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, un)) + Vector512.LoadUnsafe(ref b, un);
+                var pn = Vector512.ConvertToSingle(TProducts.Sums16(ref w, 2 * n + j, qx, ref xq, ref wSums)) * (sx * Vector512.LoadUnsafe(ref ws, un)) + Vector512.LoadUnsafe(ref b, un);
                 var an = linear
                     ? pn + Vector512.LoadUnsafe(ref rh, u)
-                    : Vector512.ConvertToSingle(Sums16(ref r, 2 * n + j, qh, ref rhq)) * (sh * Vector512.LoadUnsafe(ref rs, un)) + pn;
-                var pz = Vector512.ConvertToSingle(Sums16(ref w, j, qx, ref xq)) * (sx * Vector512.LoadUnsafe(ref ws, u)) + Vector512.LoadUnsafe(ref b, u);
-                var az = Vector512.ConvertToSingle(Sums16(ref r, j, qh, ref hq)) * (sh * Vector512.LoadUnsafe(ref rs, u)) + pz;
+                    : Vector512.ConvertToSingle(TProducts.Sums16(ref r, 2 * n + j, qh, ref rhq, ref rSums)) * (sh * Vector512.LoadUnsafe(ref rs, un)) + pn;
+                var pz = Vector512.ConvertToSingle(TProducts.Sums16(ref w, j, qx, ref xq, ref wSums)) * (sx * Vector512.LoadUnsafe(ref ws, u)) + Vector512.LoadUnsafe(ref b, u);
+                var az = Vector512.ConvertToSingle(TProducts.Sums16(ref r, j, qh, ref hq, ref rSums)) * (sh * Vector512.LoadUnsafe(ref rs, u)) + pz;
                 var cand = GateSigmoidTanh.Tanh(GateSigmoidTanh.Clip(an, lo, hi, clipped));
                 var gate = GateSigmoidTanh.Sigmoid(GateSigmoidTanh.Clip(az, lo, hi, clipped));
                 (cand + gate * (Vector512.LoadUnsafe(ref hv, u) - cand)).StoreUnsafe(ref hv, u);

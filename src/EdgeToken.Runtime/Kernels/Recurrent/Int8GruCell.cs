@@ -83,8 +83,18 @@ public static partial class Int8GruCell
             Sums = ResetHidden + Line(hidden * sizeof(float));
             Quantized = Sums + Line(3 * hp * sizeof(int));
             // As bytes (the generic and ARM64 loops) or as the int16 x, h and r⊙h the x86 loops broadcast.
-            Bytes = Quantized + Line(2 * (PaddedDepth(input) + 2 * PaddedDepth(hidden)));
+            RowSums = Quantized + Line(2 * (PaddedDepth(input) + 2 * PaddedDepth(hidden)));
+            Expanded = RowSums + Line(2 * 3 * hp * sizeof(int));
+            Bytes = Expanded + Line(ExpandedBytes(PaddedDepth(input)) + 2 * ExpandedBytes(PaddedDepth(hidden)));
         }
+
+        /// <summary>The u8 products' (Int8GruCell.U8.cs) row sums of W then R, [3·PaddedHidden] each.</summary>
+        public int RowSums { get; }
+        /// <summary>The u8 products' x, h and r⊙h as broadcast-ready quad pairs (<see cref="ExpandedBytes"/> each).</summary>
+        public int Expanded { get; }
+
+        /// <summary>64 bytes per pair of quads of a vector of depth <paramref name="k"/> (a last odd quad takes a whole 64).</summary>
+        public static int ExpandedBytes(int k) => (k / 4 + 1) / 2 * 64;
 
         /// <summary>p of one step, [3·hidden].</summary>
         public int Projection { get; }

@@ -17,11 +17,23 @@ public readonly ref struct Int8GruWeights
     /// <param name="rbh">Rbh [hidden] for linear_before_reset; empty for the default form.</param>
     public Int8GruWeights(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> r, ReadOnlySpan<float> rScales,
         ReadOnlySpan<float> bias, ReadOnlySpan<float> rbh, int input, int hidden)
+        : this(w, wScales, r, rScales, bias, rbh, input, hidden, default)
+    {
+    }
+
+    /// <param name="rowSums">From <see cref="Int8GruCell.U8RowSums(ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, int, int)"/>
+    /// for these W and R, made once at build: Σw of every packed row, W's then R's, for the u8 products; empty when the
+    /// weights do not fit them or were not looked at (then the AVX-512BW loop looks at every sequence).</param>
+    public Int8GruWeights(ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> r, ReadOnlySpan<float> rScales,
+        ReadOnlySpan<float> bias, ReadOnlySpan<float> rbh, int input, int hidden, ReadOnlySpan<int> rowSums)
     {
         if (input <= 0 || hidden <= 0) throw new ArgumentOutOfRangeException(nameof(hidden), $"an int8 GRU needs input and hidden sizes above 0, got {input} and {hidden}");
         if (w.Length < Int8GruCell.PackedBytes(hidden, input) || r.Length < Int8GruCell.PackedBytes(hidden, hidden)
             || wScales.Length < 3 * hidden || rScales.Length < 3 * hidden || bias.Length < 3 * hidden || !rbh.IsEmpty && rbh.Length < hidden)
             throw new ArgumentException($"int8 GRU weights for input {input} and hidden {hidden}: W, R, their scales, the bias or Rbh too short");
+        if (!rowSums.IsEmpty && rowSums.Length != 2 * 3 * Int8GruCell.PaddedHidden(hidden))
+            throw new ArgumentException($"{rowSums.Length} row sums for an int8 GRU of hidden {hidden}: expected {2 * 3 * Int8GruCell.PaddedHidden(hidden)}");
+        RowSums = rowSums;
         W = w;
         WScales = wScales;
         R = r;
@@ -41,4 +53,6 @@ public readonly ref struct Int8GruWeights
     public int Input { get; }
     public int Hidden { get; }
     public bool LinearBeforeReset => !Rbh.IsEmpty;
+    /// <summary>Σw of every packed row, W's then R's (see the constructor), or empty.</summary>
+    public ReadOnlySpan<int> RowSums { get; }
 }

@@ -42,6 +42,23 @@ public static class QGru
         return (bias, rbh);
     }
 
+    /// <summary>Every direction's <see cref="Int8GruCell.U8RowSums(ReadOnlySpan{sbyte}, ReadOnlySpan{sbyte}, int, int)"/> side by
+    /// side, for <see cref="Run"/>; null when some direction's weights do not fit the u8 products (8-bit weights, as a
+    /// rule). Made once, with the layer (the generated class keeps it in a static field).</summary>
+    public static int[]? RowSums(ReadOnlySpan<sbyte> w, ReadOnlySpan<sbyte> r, RecurrentGeometry g)
+    {
+        int wBytes = Int8GruCell.PackedBytes(g.Hidden, g.Input), rBytes = Int8GruCell.PackedBytes(g.Hidden, g.Hidden), per = RowSumsPerDirection(g.Hidden);
+        var all = new int[g.Directions * per];
+        for (int d = 0; d < g.Directions; d++)
+        {
+            if (Int8GruCell.U8RowSums(w.Slice(d * wBytes, wBytes), r.Slice(d * rBytes, rBytes), g.Input, g.Hidden) is not { } sums) return null;
+            sums.CopyTo(all, d * per);
+        }
+        return all;
+    }
+
+    private static int RowSumsPerDirection(int hidden) => 2 * 3 * Int8GruCell.PaddedHidden(hidden);
+
     /// <summary>Scratch bytes <see cref="Run"/> needs: the state, then <see cref="Int8GruCell.ScratchBytes"/>.</summary>
     public static int ScratchBytes(RecurrentGeometry g) => StateBytes(g.Hidden) + Int8GruCell.ScratchBytes(g.Input, g.Hidden);
 
@@ -50,9 +67,10 @@ public static class QGru
     /// <summary>The whole layer on plain spans, as the kernel and the generated class run it: every direction and batch entry
     /// through <see cref="Int8GruCell"/>. <paramref name="bias"/> and <paramref name="rbh"/> come from <see cref="FoldBias"/>;
     /// <paramref name="initialH"/>, <paramref name="y"/> and <paramref name="yh"/> may be empty.</summary>
+    /// <param name="rowSums">From <see cref="RowSums"/> for these W and R (made once, at build), or empty.</param>
     public static void Run(RecurrentGeometry g, ReadOnlySpan<float> x, ReadOnlySpan<sbyte> w, ReadOnlySpan<float> wScales, ReadOnlySpan<sbyte> r,
         ReadOnlySpan<float> rScales, ReadOnlySpan<float> bias, ReadOnlySpan<float> rbh, ReadOnlySpan<float> initialH, float clip, Span<float> y, Span<float> yh,
-        Span<byte> scratch)
+        Span<byte> scratch, ReadOnlySpan<int> rowSums = default)
     {
         int hidden = g.Hidden, gh = 3 * hidden, input = g.Input, steps = g.Sequence;
         int wBytes = Int8GruCell.PackedBytes(hidden, input), rBytes = Int8GruCell.PackedBytes(hidden, hidden);
@@ -66,7 +84,8 @@ public static class QGru
         for (int d = 0; d < g.Directions; d++)
         {
             var weights = new Int8GruWeights(w.Slice(d * wBytes, wBytes), wScales.Slice(d * gh, gh), r.Slice(d * rBytes, rBytes), rScales.Slice(d * gh, gh),
-                bias.Slice(d * gh, gh), rbh.IsEmpty ? default : rbh.Slice(d * hidden, hidden), input, hidden);
+                bias.Slice(d * gh, gh), rbh.IsEmpty ? default : rbh.Slice(d * hidden, hidden), input, hidden,
+                rowSums.IsEmpty ? default : rowSums.Slice(d * RowSumsPerDirection(hidden), RowSumsPerDirection(hidden)));
             for (int b = 0; b < g.Batch; b++)
             {
                 if (initialH.IsEmpty) h.Clear();
@@ -96,7 +115,9 @@ internal sealed class QGruOperator : OperatorDefinition
         bool linear = node.Attributes.GetInt("linear_before_reset", 0) != 0;
         var b = node.HasInput(3) ? node.RequireConstant(3, "B").AsSpan<float>() : ReadOnlySpan<float>.Empty;
         var (bias, rbh) = QGru.FoldBias(b, g.Directions, g.Hidden, linear);
-        return new QGruKernel(g, bias, rbh, node.Attributes.GetFloat("clip", float.PositiveInfinity));
+        // The row sums need W and R at build time; the quantizer always writes them as constants.
+        var rowSums = node.Constant(1) is { } w && node.Constant(2) is { } r ? QGru.RowSums(w.AsSpan<sbyte>(), r.AsSpan<sbyte>(), g) : null;
+        return new QGruKernel(g, bias, rbh, node.Attributes.GetFloat("clip", float.PositiveInfinity), rowSums);
     }
 
     /// <summary>Reads and checks the attributes and input shapes.</summary>
@@ -144,13 +165,13 @@ internal sealed class QGruOperator : OperatorDefinition
         return g;
     }
 
-    private sealed class QGruKernel(RecurrentGeometry g, float[] bias, float[] rbh, float clip) : Kernel
+    private sealed class QGruKernel(RecurrentGeometry g, float[] bias, float[] rbh, float clip, int[]? rowSums) : Kernel
     {
         public override int ScratchBytes => QGru.ScratchBytes(g);
 
         public override void Run(in KernelArgs args) =>
             QGru.Run(g, args.Input<float>(0), args.Input<sbyte>(1), args.Input<float>(QGru.WScaleInput), args.Input<sbyte>(2), args.Input<float>(QGru.RScaleInput),
                 bias, rbh, args.HasInput(5) ? args.Input<float>(5) : default, clip,
-                args.HasOutput(0) ? args.Output<float>(0) : default, args.HasOutput(1) ? args.Output<float>(1) : default, args.Scratch);
+                args.HasOutput(0) ? args.Output<float>(0) : default, args.HasOutput(1) ? args.Output<float>(1) : default, args.Scratch, rowSums);
     }
 }

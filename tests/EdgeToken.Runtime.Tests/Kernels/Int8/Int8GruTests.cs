@@ -17,13 +17,16 @@ public class Int8GruTests
     {
         public Int8GruWeights Weights => new(W, WScales, R, RScales, Bias, Rbh, Input, Hidden);
 
-        public static Layer Random(int input, int hidden, bool linear, int seed)
+        /// <param name="weightBits">8: [-127, 127]; 7: [-64, 64], which the AVX-512BW loop multiplies as u8 x s8 (Int8GruCell.U8.cs).</param>
+        public static Layer Random(int input, int hidden, bool linear, int seed, int weightBits = 8)
         {
             var rng = new Random(seed);
+            int limit = weightBits == 7 ? 64 : 127;
             sbyte[] Rows(int k)
             {
                 var v = new sbyte[3 * hidden * k];
-                for (int i = 0; i < v.Length; i++) v[i] = (sbyte)rng.Next(-127, 128);
+                for (int i = 0; i < v.Length; i++) v[i] = (sbyte)rng.Next(-limit, limit + 1);
+                if (weightBits == 7) for (int i = 0; i < v.Length; i += 97) v[i] = (sbyte)(i % 2 == 0 ? limit : -limit); // the extremes
                 return v;
             }
             float[] Floats(int n, double lo, double hi) => Enumerable.Range(0, n).Select(_ => (float)(lo + rng.NextDouble() * (hi - lo))).ToArray();
@@ -123,11 +126,23 @@ public class Int8GruTests
         return data;
     }
 
-    [Theory]
-    [MemberData(nameof(Sizes))]
-    public void Sequences_are_bit_identical_on_every_path(int hidden, int input, bool linear)
+    /// <summary><see cref="Sizes"/> with 8-bit weights, and hidden sizes of the AVX-512BW loop (multiples of 16) with 7-bit
+    /// weights, whose products go through vpmaddubsw: even and odd quad counts of x (inputs 32, 4 and 12), both forms.</summary>
+    public static TheoryData<int, int, bool, int> SizesAndBits()
     {
-        var layer = Layer.Random(input, hidden, linear, hidden * 31 + input);
+        var data = new TheoryData<int, int, bool, int>();
+        foreach (var row in Sizes()) data.Add((int)row[0], (int)row[1], (bool)row[2], 8);
+        foreach (var (hidden, input) in new[] { (16, 4), (32, 12), (48, 32), (128, 32) })
+            foreach (bool linear in new[] { false, true })
+                data.Add(hidden, input, linear, 7);
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(SizesAndBits))]
+    public void Sequences_are_bit_identical_on_every_path(int hidden, int input, bool linear, int weightBits)
+    {
+        var layer = Layer.Random(input, hidden, linear, hidden * 31 + input, weightBits);
         int steps = 9;
         foreach (bool reverse in new[] { false, true })
             foreach (float clip in new[] { float.PositiveInfinity, 0.7f })
@@ -146,6 +161,40 @@ public class Int8GruTests
                         $"path {path}, hidden {hidden}, input {input}, linear {linear}, reverse {reverse}, clip {clip}");
                 }
             }
+    }
+
+    [Theory]
+    [InlineData(16, 4, false)]
+    [InlineData(48, 12, true)]
+    [InlineData(13, 5, false)]
+    public void Build_time_row_sums_are_each_rows_sum_of_7_bit_weights_and_give_the_same_sequences(int hidden, int input, bool linear)
+    {
+        Assert.Null(QGru.RowSums(Layer.Random(input, hidden, linear, 5).W, Layer.Random(input, hidden, linear, 5).R,
+            new RecurrentGeometry(3, 1, input, hidden, 3, 1, false, 0))); // 8-bit weights: pairs beyond vpmaddubsw's reach
+        var layer = Layer.Random(input, hidden, linear, 6, weightBits: 7);
+        var sums = QGru.RowSums(layer.W, layer.R, new RecurrentGeometry(3, 1, input, hidden, 3, 1, false, 0));
+        Assert.NotNull(sums);
+        int hp = Int8GruCell.PaddedHidden(hidden);
+        for (int gate = 0; gate < 3; gate++)
+            for (int j = 0; j < hp; j++)
+            {
+                int row = gate * hp + j, onnx = gate * hidden + j;
+                Assert.Equal(j < hidden ? layer.WRows.AsSpan(onnx * input, input).ToArray().Sum(v => (int)v) : 0, sums[row]);
+                Assert.Equal(j < hidden ? layer.RRows.AsSpan(onnx * hidden, hidden).ToArray().Sum(v => (int)v) : 0, sums[3 * hp + row]);
+            }
+
+        int steps = 7;
+        var x = Inputs(steps, input, 8);
+        float[] hExpected = KernelAssert.Random(hidden, 4, 0.9f), yExpected = new float[steps * hidden];
+        Int8GruCell.Sequence(Int8Path.Scalar, layer.Weights, x, input, float.PositiveInfinity, hExpected, steps, false, yExpected, hidden,
+            new byte[Int8GruCell.ScratchBytes(input, hidden)]);
+        var withSums = new Int8GruWeights(layer.W, layer.WScales, layer.R, layer.RScales, layer.Bias, layer.Rbh, input, hidden, sums);
+        foreach (var path in Int8Paths.Supported())
+        {
+            float[] h = KernelAssert.Random(hidden, 4, 0.9f), y = new float[steps * hidden];
+            Int8GruCell.Sequence(path, withSums, x, input, float.PositiveInfinity, h, steps, false, y, hidden, new byte[Int8GruCell.ScratchBytes(input, hidden)]);
+            Assert.True(yExpected.AsSpan().SequenceEqual(y), $"path {path}");
+        }
     }
 
     [Fact]
