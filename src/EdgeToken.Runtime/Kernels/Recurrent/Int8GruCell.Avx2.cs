@@ -22,13 +22,36 @@ public static partial class Int8GruCell
     private static void StepsAvx2(scoped in Int8GruWeights weights, ReadOnlySpan<float> x, int xStride, float clip, Span<float> h, int steps, bool reverse,
         Span<float> y, int yStride, Span<byte> scratch, Layout layout)
     {
+        int n = weights.Hidden, hp = PaddedHidden(n), rows = 3 * hp;
+        var rowSums = MemoryMarshal.Cast<byte, int>(scratch.Slice(layout.RowSums, 2 * rows * sizeof(int)));
+        // As on AVX-512BW (Int8GruCell.U8.cs): row sums from the weights when made at build, else taken here.
+        if (!weights.RowSums.IsEmpty) weights.RowSums.CopyTo(rowSums);
+        if (!weights.RowSums.IsEmpty
+            || U8RowSums(weights.W, rows, PaddedDepth(weights.Input) / 4, rowSums[..rows]) && U8RowSums(weights.R, rows, PaddedDepth(n) / 4, rowSums[rows..]))
+            StepsAvx2<U8Products256>(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
+        else
+            StepsAvx2<WidenedProducts>(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
+    }
+
+    /// <summary>The loop of <see cref="StepsAvx2(in Int8GruWeights, ReadOnlySpan{float}, int, float, Span{float}, int, bool, Span{float}, int, Span{byte}, Layout)"/>
+    /// with <typeparamref name="TProducts"/>'s products.</summary>
+    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void StepsAvx2<TProducts>(scoped in Int8GruWeights weights, ReadOnlySpan<float> x, int xStride, float clip, Span<float> h, int steps, bool reverse,
+        Span<float> y, int yStride, Span<byte> scratch, Layout layout) where TProducts : struct, IGruProducts
+    {
         int n = weights.Hidden, input = weights.Input, kx = PaddedDepth(input), qx = kx / 4, qh = n / 4;
         bool linear = weights.LinearBeforeReset;
         var shorts = MemoryMarshal.Cast<byte, short>(scratch.Slice(layout.Quantized, 2 * (kx + n)));
         shorts.Clear(); // x's padding stays zero
-        ref long xq = ref Unsafe.As<short, long>(ref MemoryMarshal.GetReference(shorts));
-        ref short hs = ref Unsafe.Add(ref MemoryMarshal.GetReference(shorts), kx);
-        ref long hq = ref Unsafe.As<short, long>(ref hs);
+        ref short xs = ref MemoryMarshal.GetReference(shorts);
+        ref short hs = ref Unsafe.Add(ref xs, kx);
+        // The products' operands: the int16 quads, or x + 128 as bytes (in the layout's Expanded region).
+        ref byte u8 = ref scratch[layout.Expanded];
+        ref byte xq = ref TProducts.U8 ? ref u8 : ref Unsafe.As<short, byte>(ref xs);
+        ref byte hq = ref TProducts.U8 ? ref Unsafe.Add(ref u8, kx) : ref Unsafe.As<short, byte>(ref hs);
+        ref int wSums = ref Unsafe.As<byte, int>(ref scratch[layout.RowSums]);
+        ref int rSums = ref Unsafe.Add(ref wSums, 3 * PaddedHidden(n));
         ref float zPre = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.Gates, n * sizeof(float))));
         ref float rh = ref MemoryMarshal.GetReference(MemoryMarshal.Cast<byte, float>(scratch.Slice(layout.ResetHidden, n * sizeof(float))));
         ref sbyte w = ref MemoryMarshal.GetReference(weights.W);
@@ -44,34 +67,43 @@ public static partial class Int8GruCell
         for (int s = 0; s < steps; s++)
         {
             int t = reverse ? steps - 1 - s : s;
-            var sx = Vector256.Create(QuantizeToInt16(x.Slice(t * xStride, input), ref Unsafe.As<long, short>(ref xq)));
+            var sx = Vector256.Create(QuantizeToInt16(x.Slice(t * xStride, input), ref xs));
             var sh = Vector256.Create(QuantizeToInt16Avx2(ref hv, n, ref hs, out var hInverse));
+            if (TProducts.U8)
+            {
+                ToU8(ref xs, kx, ref xq);
+                ToU8(ref hs, n, ref hq);
+            }
 
             // Pass 1: r (on the chain) first, then z; with linear_before_reset also Rh·h + Rbh, which r multiplies.
             for (int j = 0; j < n; j += 8)
             {
                 nuint u = (nuint)j, ur = (nuint)(n + j);
-                var pr = Vector256.ConvertToSingle(Sums8(ref w, n + j, qx, ref xq)) * (sx * Vector256.LoadUnsafe(ref ws, ur)) + Vector256.LoadUnsafe(ref b, ur);
-                var ar = Vector256.ConvertToSingle(Sums8(ref r, n + j, qh, ref hq)) * (sh * Vector256.LoadUnsafe(ref rs, ur)) + pr;
+                var pr = Vector256.ConvertToSingle(TProducts.Sums8(ref w, n + j, qx, ref xq, ref wSums)) * (sx * Vector256.LoadUnsafe(ref ws, ur)) + Vector256.LoadUnsafe(ref b, ur);
+                var ar = Vector256.ConvertToSingle(TProducts.Sums8(ref r, n + j, qh, ref hq, ref rSums)) * (sh * Vector256.LoadUnsafe(ref rs, ur)) + pr;
                 var other = linear
-                    ? Vector256.ConvertToSingle(Sums8(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector256.LoadUnsafe(ref rs, (nuint)(2 * n + j))) + Vector256.LoadUnsafe(ref rbh, u)
+                    ? Vector256.ConvertToSingle(TProducts.Sums8(ref r, 2 * n + j, qh, ref hq, ref rSums)) * (sh * Vector256.LoadUnsafe(ref rs, (nuint)(2 * n + j))) + Vector256.LoadUnsafe(ref rbh, u)
                     : Vector256.LoadUnsafe(ref hv, u);
                 (GateSigmoidTanh.Sigmoid(GateSigmoidTanh.Clip(ar, lo, hi, clipped)) * other).StoreUnsafe(ref rh, u);
-                var pz = Vector256.ConvertToSingle(Sums8(ref w, j, qx, ref xq)) * (sx * Vector256.LoadUnsafe(ref ws, u)) + Vector256.LoadUnsafe(ref b, u);
-                var az = Vector256.ConvertToSingle(Sums8(ref r, j, qh, ref hq)) * (sh * Vector256.LoadUnsafe(ref rs, u)) + pz;
+                var pz = Vector256.ConvertToSingle(TProducts.Sums8(ref w, j, qx, ref xq, ref wSums)) * (sx * Vector256.LoadUnsafe(ref ws, u)) + Vector256.LoadUnsafe(ref b, u);
+                var az = Vector256.ConvertToSingle(TProducts.Sums8(ref r, j, qh, ref hq, ref rSums)) * (sh * Vector256.LoadUnsafe(ref rs, u)) + pz;
                 GateSigmoidTanh.Clip(az, lo, hi, clipped).StoreUnsafe(ref zPre, u);
             }
 
             // Pass 2: the candidate and the blend. The default form quantizes r⊙h again on h's scale (into the h buffer:
             // h's own quantized values are no longer needed) and multiplies it by Rh.
-            if (!linear) QuantizeWithAvx2(ref rh, n, ref hs, hInverse);
+            if (!linear)
+            {
+                QuantizeWithAvx2(ref rh, n, ref hs, hInverse);
+                if (TProducts.U8) ToU8(ref hs, n, ref hq);
+            }
             for (int j = 0; j < n; j += 8)
             {
                 nuint u = (nuint)j, un = (nuint)(2 * n + j);
-                var pn = Vector256.ConvertToSingle(Sums8(ref w, 2 * n + j, qx, ref xq)) * (sx * Vector256.LoadUnsafe(ref ws, un)) + Vector256.LoadUnsafe(ref b, un);
+                var pn = Vector256.ConvertToSingle(TProducts.Sums8(ref w, 2 * n + j, qx, ref xq, ref wSums)) * (sx * Vector256.LoadUnsafe(ref ws, un)) + Vector256.LoadUnsafe(ref b, un);
                 var an = linear
                     ? pn + Vector256.LoadUnsafe(ref rh, u)
-                    : Vector256.ConvertToSingle(Sums8(ref r, 2 * n + j, qh, ref hq)) * (sh * Vector256.LoadUnsafe(ref rs, un)) + pn;
+                    : Vector256.ConvertToSingle(TProducts.Sums8(ref r, 2 * n + j, qh, ref hq, ref rSums)) * (sh * Vector256.LoadUnsafe(ref rs, un)) + pn;
                 var cand = GateSigmoidTanh.Tanh(GateSigmoidTanh.Clip(an, lo, hi, clipped));
                 var gate = GateSigmoidTanh.Sigmoid(Vector256.LoadUnsafe(ref zPre, u));
                 (cand + gate * (Vector256.LoadUnsafe(ref hv, u) - cand)).StoreUnsafe(ref hv, u);

@@ -26,6 +26,10 @@ public static partial class Int8GruCell
         /// <paramref name="quads"/> groups of four k, against <paramref name="x"/>; <paramref name="rowSums"/> is the
         /// weight's Σw per packed row (u8 only).</summary>
         static abstract Vector512<int> Sums16(ref sbyte packed, int row, int quads, ref byte x, ref int rowSums);
+
+        /// <summary>The AVX2 loop's: the 8 rows of the block from <paramref name="row"/>; the u8 operand is x + 128 as one
+        /// byte per k (<see cref="ToU8"/>), a quad broadcast straight from it.</summary>
+        static abstract Vector256<int> Sums8(ref sbyte packed, int row, int quads, ref byte x, ref int rowSums);
     }
 
     /// <summary>vpmovsxbw + vpmaddwd against int16 quads (Int8GruCell.Avx512BW.cs).</summary>
@@ -36,12 +40,19 @@ public static partial class Int8GruCell
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<int> Sums16(ref sbyte packed, int row, int quads, ref byte x, ref int rowSums) =>
             Int8GruCell.Sums16(ref packed, row, quads, ref Unsafe.As<byte, long>(ref x));
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Sums8(ref sbyte packed, int row, int quads, ref byte x, ref int rowSums) =>
+            Int8GruCell.Sums8(ref packed, row, quads, ref Unsafe.As<byte, long>(ref x));
     }
 
     /// <summary>vpmaddubsw against the expanded u8 quad pairs, corrected by the row sums.</summary>
     private readonly struct U8Products : IGruProducts
     {
         public static bool U8 => true;
+
+        public static Vector256<int> Sums8(ref sbyte packed, int row, int quads, ref byte x, ref int rowSums) =>
+            throw new PlatformNotSupportedException("the 512-bit u8 products' operands are quad pairs: the AVX2 loop takes U8Products256");
 
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
         public static Vector512<int> Sums16(ref sbyte packed, int row, int quads, ref byte x, ref int rowSums)
@@ -110,6 +121,46 @@ public static partial class Int8GruCell
                     rowSums[block * 8 + i / 4] += packed[at] + packed[at + 1];
                 }
         return fits;
+    }
+
+    /// <summary><see cref="U8Products"/> at 256 bits (the AVX2 loop): one vpmaddubsw per quad of a block (8 rows × 4 k)
+    /// against the quad's four bytes broadcast, vpmaddwd by ones, and row r's sum lands in lane r: no shuffle at the end.</summary>
+    private readonly struct U8Products256 : IGruProducts
+    {
+        public static bool U8 => true;
+
+        public static Vector512<int> Sums16(ref sbyte packed, int row, int quads, ref byte x, ref int rowSums) =>
+            throw new PlatformNotSupportedException("the 256-bit u8 products have no 512-bit form");
+
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public static Vector256<int> Sums8(ref sbyte packed, int row, int quads, ref byte x, ref int rowSums)
+        {
+            ref sbyte block = ref Unsafe.Add(ref packed, row / 8 * quads * 32);
+            ref uint xq = ref Unsafe.As<byte, uint>(ref x);
+            var ones = Vector256.Create((short)1);
+            Vector256<int> a0 = default, a1 = default;
+            int q = 0;
+            for (; q + 2 <= quads; q += 2)
+            {
+                a0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Vector256.Create(Unsafe.Add(ref xq, q)).AsByte(), Vector256.LoadUnsafe(ref block, (nuint)(q * 32))), ones);
+                a1 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Vector256.Create(Unsafe.Add(ref xq, q + 1)).AsByte(), Vector256.LoadUnsafe(ref block, (nuint)(q * 32 + 32))), ones);
+            }
+            if (q < quads)
+                a0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(Vector256.Create(Unsafe.Add(ref xq, q)).AsByte(), Vector256.LoadUnsafe(ref block, (nuint)(q * 32))), ones);
+            return a0 + a1 - (Vector256.LoadUnsafe(ref rowSums, (nuint)row) << 7);
+        }
+    }
+
+    /// <summary>n int16 values (a multiple of 8; symmetric, [-127, 127]) as bytes x + 128, for <see cref="U8Products256"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ToU8(ref short q, int n, ref byte dst)
+    {
+        var shift = Vector128.Create((short)128);
+        for (int j = 0; j < n; j += 8)
+        {
+            var v = Vector128.LoadUnsafe(ref q, (nuint)j) + shift;
+            Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, j), Vector128.Narrow(v, v).AsUInt64().ToScalar());
+        }
     }
 
     /// <summary>Σw of every packed row of <paramref name="packed"/> (blocks of 8 rows, <paramref name="quads"/> quads each)
