@@ -62,6 +62,24 @@ internal sealed class ChannelLaneRequantization
         return Avx512F.ConvertToVector128SByte(Vector512.Min(Vector512.Max(shifted, Vector512.LoadUnsafe(ref _min[0], at)), Vector512.LoadUnsafe(ref _max[0], at)));
     }
 
+    /// <summary>True for the full (64-bit) form, which has no 256-bit lanes (<see cref="Apply256"/>).</summary>
+    public bool IsFull => _full;
+
+    /// <summary>The narrow form on AVX2: half <paramref name="half"/> (0 or 1) of block <paramref name="block"/>, 8 sums
+    /// to 8 bytes (the low half of the result).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public Vector128<sbyte> Apply256(Vector256<int> sums, int block, int half)
+    {
+        if (_full) throw new InvalidOperationException("the full requantization has no 256-bit lanes");
+        nuint at = (nuint)(block * Lanes + half * 8);
+        var u = sums * Vector256.LoadUnsafe(ref _multiplier[0], at) + Vector256.LoadUnsafe(ref _biasProduct[0], at);
+        var t = u + Vector256.LoadUnsafe(ref _offset[0], at) + (Vector256.ShiftRightArithmetic(u, 31) & Vector256.LoadUnsafe(ref _sign[0], at));
+        var shifted = Avx2.ShiftRightArithmeticVariable(t, Vector256.LoadUnsafe(ref _shift[0], at).AsUInt32());
+        var clamped = Vector256.Min(Vector256.Max(shifted, Vector256.LoadUnsafe(ref _min[0], at)), Vector256.LoadUnsafe(ref _max[0], at));
+        var words = Sse2.PackSignedSaturate(clamped.GetLower(), clamped.GetUpper());
+        return Sse2.PackSignedSaturate(words, words);
+    }
+
     /// <summary>The same for one lane in plain C#, as the scalar path of the kernel computes it.</summary>
     public sbyte Apply(int sum, int channel)
     {

@@ -17,9 +17,10 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// <para>A tile is two blocks (32 channels) by eight pixels, sixteen accumulators: per pair of positions two weight
 /// loads and widenings and eight broadcasts serve sixteen vpmaddwd (32 products each). The sums go to the same int32
 /// plane [channel, pixel] the GEMM path fills, and the same requantization follows.</para>
-/// <para>x64 with AVX-512BW only; elsewhere the convolution keeps its other kernels (<see cref="Prefers"/> decides at
-/// build time on the geometry, the kernel at run time on the path). <see cref="Int8Path.Scalar"/> runs the same blocking in
-/// plain C#, for the tests.</para>
+/// <para>x64 with AVX-512BW or AVX2 (Int8ChannelLanesConv.Avx2.cs: a block as two 256-bit halves, one block by four
+/// pixels a tile); on ARM64 the convolution keeps its other kernels (<see cref="Prefers"/> decides at build time on the
+/// geometry, the kernel at run time on the path). <see cref="Int8Path.Scalar"/> runs the same blocking in plain C#, for
+/// the tests.</para>
 /// </remarks>
 public sealed partial class Int8ChannelLanesConv
 {
@@ -61,7 +62,7 @@ public sealed partial class Int8ChannelLanesConv
     /// <summary>True for the convolutions it can run: ungrouped, not depthwise.</summary>
     public static bool Applies(Int8ConvGeometry g) => g.Group == 1 && !g.IsDepthwise;
 
-    /// <summary>Whether an x64 machine with AVX-512BW should run <paramref name="g"/> on this kernel rather than on
+    /// <summary>Whether an x64 machine (AVX-512BW or AVX2) should run <paramref name="g"/> on this kernel rather than on
     /// <see cref="Int8ShiftedRowsConv"/>: when the shifted rows' 512-bit multiply-adds
     /// (<see cref="Int8ShiftedRowsConv.MultiplyAdds"/>) are at least <see cref="Margin"/> times this kernel's
     /// (<see cref="Cost"/>). With <paramref name="rowsU8S8"/> (weights that fit vpmaddubsw, see
@@ -92,8 +93,8 @@ public sealed partial class Int8ChannelLanesConv
     /// requantizations this kernel remembered (<see cref="Remember"/>) as <paramref name="narrow"/>, the bytes straight into
     /// <paramref name="y"/> [OutChannels, OutPixels] (returns true); otherwise the int32 sums into <paramref name="acc"/>
     /// [OutChannels, OutPixels] for the caller to requantize (returns false). <paramref name="wide"/> is
-    /// <see cref="ExtraScratchBytes"/> of scratch; <paramref name="path"/> is <see cref="Int8Path.Avx512BW"/> or
-    /// <see cref="Int8Path.Scalar"/>.</summary>
+    /// <see cref="ExtraScratchBytes"/> of scratch; <paramref name="path"/> is <see cref="Int8Path.Avx512BW"/>,
+    /// <see cref="Int8Path.Avx2"/> or <see cref="Int8Path.Scalar"/>.</summary>
     public bool Run(ReadOnlySpan<sbyte> patches, Span<byte> wide, Span<int> acc, Span<sbyte> y, ReadOnlySpan<NarrowRequantization> narrow, Int8Path path) =>
         Run(patches, wide, acc, y, narrow, default, default, 0, 0, 0, path);
 
@@ -118,7 +119,9 @@ public sealed partial class Int8ChannelLanesConv
         }
         var requantization = !narrow.IsEmpty ? RequantizationFor(narrow)
             : _full is { } full && !scales.IsEmpty && full.Matches(g.OutChannels, bias, scales, outputZeroPoint, min, max) ? full : null;
+        if (path == Int8Path.Avx2 && requantization is { IsFull: true }) requantization = null; // no 256-bit full form: through the plane
         if (path == Int8Path.Avx512BW) SumsAvx512BW(x, acc, y, requantization);
+        else if (path == Int8Path.Avx2) SumsAvx2(x, acc, y, requantization);
         else if (path == Int8Path.Scalar) SumsScalar(x, acc, y, requantization);
         else throw new PlatformNotSupportedException($"the channel-lanes convolution has no {path} path");
         return requantization is not null;
