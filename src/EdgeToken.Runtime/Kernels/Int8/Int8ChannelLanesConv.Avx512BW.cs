@@ -118,11 +118,10 @@ public sealed partial class Int8ChannelLanesConv
         ref var t = ref o.Tile;
         if (o.Requantization is { } rq && TP.Value == 8)
         {
-            StoreEight(rq.Apply(t[0], block), rq.Apply(t[1], block), rq.Apply(t[2], block), rq.Apply(t[3], block),
-                rq.Apply(t[4], block), rq.Apply(t[5], block), rq.Apply(t[6], block), rq.Apply(t[7], block), block, p, o.Y);
-            if (TB.Value > 1)
-                StoreEight(rq.Apply(t[8], block + 1), rq.Apply(t[9], block + 1), rq.Apply(t[10], block + 1), rq.Apply(t[11], block + 1),
-                    rq.Apply(t[12], block + 1), rq.Apply(t[13], block + 1), rq.Apply(t[14], block + 1), rq.Apply(t[15], block + 1), block + 1, p, o.Y);
+            for (int k = 0; k < TB.Value; k++)
+                StoreEight(rq.Apply(t[8 * k], block + k), rq.Apply(t[8 * k + 1], block + k), rq.Apply(t[8 * k + 2], block + k), rq.Apply(t[8 * k + 3], block + k),
+                    rq.Apply(t[8 * k + 4], block + k), rq.Apply(t[8 * k + 5], block + k), rq.Apply(t[8 * k + 6], block + k), rq.Apply(t[8 * k + 7], block + k),
+                    block + k, p, o.Y);
             return;
         }
         for (int i = 0; i < TP.Value; i++) Store<TB>(t[i], t[8 + i], block, p + i, ref o);
@@ -163,33 +162,11 @@ public sealed partial class Int8ChannelLanesConv
         var u6 = Sse2.UnpackLow(t5, t7).AsUInt32(); var u7 = Sse2.UnpackHigh(t5, t7).AsUInt32();
         int pixels = _g.OutPixels, first = block * Lanes, count = Math.Min(Lanes, _g.OutChannels - first);
         ref byte row = ref Unsafe.As<sbyte, byte>(ref Unsafe.Add(ref MemoryMarshal.GetReference(y), first * pixels + p));
-        if (count == Lanes)
-        {
-            StoreRuns(Sse2.UnpackLow(u0, u4).AsUInt64(), ref row, 0, pixels);
-            StoreRuns(Sse2.UnpackHigh(u0, u4).AsUInt64(), ref row, 2, pixels);
-            StoreRuns(Sse2.UnpackLow(u1, u5).AsUInt64(), ref row, 4, pixels);
-            StoreRuns(Sse2.UnpackHigh(u1, u5).AsUInt64(), ref row, 6, pixels);
-            StoreRuns(Sse2.UnpackLow(u2, u6).AsUInt64(), ref row, 8, pixels);
-            StoreRuns(Sse2.UnpackHigh(u2, u6).AsUInt64(), ref row, 10, pixels);
-            StoreRuns(Sse2.UnpackLow(u3, u7).AsUInt64(), ref row, 12, pixels);
-            StoreRuns(Sse2.UnpackHigh(u3, u7).AsUInt64(), ref row, 14, pixels);
-            return;
-        }
-        // The last block's padding channels have no output rows.
-        Span<ulong> runs = stackalloc ulong[Lanes];
-        Sse2.UnpackLow(u0, u4).AsUInt64().CopyTo(runs); Sse2.UnpackHigh(u0, u4).AsUInt64().CopyTo(runs[2..]);
-        Sse2.UnpackLow(u1, u5).AsUInt64().CopyTo(runs[4..]); Sse2.UnpackHigh(u1, u5).AsUInt64().CopyTo(runs[6..]);
-        Sse2.UnpackLow(u2, u6).AsUInt64().CopyTo(runs[8..]); Sse2.UnpackHigh(u2, u6).AsUInt64().CopyTo(runs[10..]);
-        Sse2.UnpackLow(u3, u7).AsUInt64().CopyTo(runs[12..]); Sse2.UnpackHigh(u3, u7).AsUInt64().CopyTo(runs[14..]);
-        for (int c = 0; c < count; c++) Unsafe.WriteUnaligned(ref Unsafe.Add(ref row, c * pixels), runs[c]);
-    }
-
-    /// <summary>Channels <paramref name="c"/> and c + 1's runs of eight bytes.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StoreRuns(Vector128<ulong> runs, ref byte row, int c, int pixels)
-    {
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref row, c * pixels), runs.ToScalar());
-        Unsafe.WriteUnaligned(ref Unsafe.Add(ref row, (c + 1) * pixels), runs.GetElement(1));
+        // Channels 2i and 2i + 1's eight bytes in runs i; the last block's padding channels have no output rows.
+        Span<Vector128<ulong>> runs = [Sse2.UnpackLow(u0, u4).AsUInt64(), Sse2.UnpackHigh(u0, u4).AsUInt64(), Sse2.UnpackLow(u1, u5).AsUInt64(),
+            Sse2.UnpackHigh(u1, u5).AsUInt64(), Sse2.UnpackLow(u2, u6).AsUInt64(), Sse2.UnpackHigh(u2, u6).AsUInt64(),
+            Sse2.UnpackLow(u3, u7).AsUInt64(), Sse2.UnpackHigh(u3, u7).AsUInt64()];
+        for (int c = 0; c < count; c++) Unsafe.WriteUnaligned(ref Unsafe.Add(ref row, c * pixels), runs[c / 2].GetElement(c % 2));
     }
 
     /// <summary>One pixel's results of TB blocks: bytes (requantized), or sums into the [channel, pixel] plane through

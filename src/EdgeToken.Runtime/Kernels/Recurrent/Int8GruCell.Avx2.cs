@@ -22,12 +22,7 @@ public static partial class Int8GruCell
     private static void StepsAvx2(scoped in Int8GruWeights weights, ReadOnlySpan<float> x, int xStride, float clip, Span<float> h, int steps, bool reverse,
         Span<float> y, int yStride, Span<byte> scratch, Layout layout)
     {
-        int n = weights.Hidden, hp = PaddedHidden(n), rows = 3 * hp;
-        var rowSums = MemoryMarshal.Cast<byte, int>(scratch.Slice(layout.RowSums, 2 * rows * sizeof(int)));
-        // As on AVX-512BW (Int8GruCell.U8.cs): row sums from the weights when made at build, else taken here.
-        if (!weights.RowSums.IsEmpty) weights.RowSums.CopyTo(rowSums);
-        if (!weights.RowSums.IsEmpty
-            || U8RowSums(weights.W, rows, PaddedDepth(weights.Input) / 4, rowSums[..rows]) && U8RowSums(weights.R, rows, PaddedDepth(n) / 4, rowSums[rows..]))
+        if (PrepareU8(weights, scratch, layout))
             StepsAvx2<U8Products256>(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
         else
             StepsAvx2<WidenedProducts>(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);

@@ -34,12 +34,7 @@ public static partial class Int8GruCell
     private static void StepsAvx512BW(scoped in Int8GruWeights weights, ReadOnlySpan<float> x, int xStride, float clip, Span<float> h, int steps, bool reverse,
         Span<float> y, int yStride, Span<byte> scratch, Layout layout)
     {
-        int n = weights.Hidden, hp = PaddedHidden(n), rows = 3 * hp;
-        var rowSums = MemoryMarshal.Cast<byte, int>(scratch.Slice(layout.RowSums, 2 * rows * sizeof(int)));
-        // Sums made at build come with the weights; otherwise they are taken here, a pass over the weights per sequence.
-        if (!weights.RowSums.IsEmpty) weights.RowSums.CopyTo(rowSums);
-        if (!weights.RowSums.IsEmpty
-            || U8RowSums(weights.W, rows, PaddedDepth(weights.Input) / 4, rowSums[..rows]) && U8RowSums(weights.R, rows, PaddedDepth(n) / 4, rowSums[rows..]))
+        if (PrepareU8(weights, scratch, layout))
             StepsAvx512BW<U8Products>(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);
         else
             StepsAvx512BW<WidenedProducts>(weights, x, xStride, clip, h, steps, reverse, y, yStride, scratch, layout);

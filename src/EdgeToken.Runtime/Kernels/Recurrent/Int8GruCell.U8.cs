@@ -96,6 +96,21 @@ public static partial class Int8GruCell
         }
     }
 
+    /// <summary>Whether a sequence takes the u8 products: the row sums, W's then R's, put in the layout's RowSums, from the
+    /// weights when made at build, otherwise taken from the packed weights now (false when a pair does not fit).</summary>
+    private static bool PrepareU8(scoped in Int8GruWeights weights, Span<byte> scratch, Layout layout)
+    {
+        int rows = 3 * PaddedHidden(weights.Hidden);
+        var rowSums = MemoryMarshal.Cast<byte, int>(scratch.Slice(layout.RowSums, 2 * rows * sizeof(int)));
+        if (!weights.RowSums.IsEmpty)
+        {
+            weights.RowSums.CopyTo(rowSums);
+            return true;
+        }
+        return U8RowSums(weights.W, rows, PaddedDepth(weights.Input) / 4, rowSums[..rows])
+            && U8RowSums(weights.R, rows, PaddedDepth(weights.Hidden) / 4, rowSums[rows..]);
+    }
+
     /// <summary>For <see cref="Int8GruWeights"/>: Σw of every packed row of one direction's W then R, or null when some
     /// pair of adjacent weights does not fit vpmaddubsw (<see cref="U8S8Pairs"/>; 8-bit weights rarely do). Plain C#: it runs
     /// once, when the layer is built.</summary>

@@ -44,7 +44,7 @@ public class Int8ChannelLanesConvTests
                 var (min, max) = trial == 0 ? Int8Clamp.Relu(zy) : (-128, 127);
                 var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
                 var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx);
-                var scales = NarrowScales(g, w, folded, zy, rng);
+                var scales = NarrowRequantizationTests.NarrowScales(g, w, folded, zy, rng);
                 var expected = new sbyte[g.OutChannels * g.OutPixels];
                 Int8Conv.Reference(g, x, w, bias, scales, zx, zy, min, max, expected);
 
@@ -81,21 +81,6 @@ public class Int8ChannelLanesConvTests
             }
         // Exactly the remembered forms' runs requantized in the lanes (on AVX2 the full form goes through the plane).
         Assert.Equal(Cases.Length * 3 * (path == Int8Path.Avx2 ? 1 : 2), fused);
-    }
-
-    /// <summary>Per-channel multipliers rounded as the quantizer rounds them, so every channel has a narrow form.</summary>
-    private static FixedPointMultiplier[] NarrowScales(Int8ConvGeometry g, sbyte[] w, int[] folded, int zy, Random rng)
-    {
-        var scales = new FixedPointMultiplier[g.OutChannels];
-        int k = g.PatchSize;
-        for (int c = 0; c < scales.Length; c++)
-        {
-            var full = FixedPointMultiplier.FromReal(Math.Pow(2, -6 - rng.NextDouble() * 8));
-            var (low, high) = NarrowRequantization.AccumulatorRange(w.AsSpan(c * k, k));
-            int bits = NarrowRequantization.SignificantBits(Math.Max(Math.Abs(low + folded[c]), Math.Abs(high + folded[c])), full.Shift, zy);
-            scales[c] = full.WithSignificantBits(bits);
-        }
-        return scales;
     }
 
     [Fact]

@@ -143,16 +143,7 @@ public class NarrowRequantizationTests
                 var (min, max) = trial == 0 ? Int8Clamp.Relu(zy) : (-128, 127);
                 var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
                 var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx);
-                var scales = new FixedPointMultiplier[g.OutChannels];
-                int k = g.PatchSize;
-                for (int c = 0; c < scales.Length; c++)
-                {
-                    var full = FixedPointMultiplier.FromReal(Math.Pow(2, -6 - rng.NextDouble() * 8));
-                    var (low, high) = NarrowRequantization.AccumulatorRange(w.AsSpan(c * k, k));
-                    int bits = NarrowRequantization.SignificantBits(Math.Max(Math.Abs(low + folded[c]), Math.Abs(high + folded[c])), full.Shift, zy);
-                    Assert.True(bits > 0, name);
-                    scales[c] = full.WithSignificantBits(bits);
-                }
+                var scales = NarrowScales(g, w, folded, zy, rng);
                 var expected = new sbyte[g.OutChannels * g.OutPixels];
                 Int8Conv.Reference(g, x, w, bias, scales, zx, zy, min, max, expected);
                 var weights = new Int8ConvWeights(g, w, path);
@@ -185,5 +176,22 @@ public class NarrowRequantizationTests
                         Assert.False(NarrowRequantization.TryCreate(new FixedPointMultiplier(int.MaxValue >> (30 - bits) << (30 - bits), shift), 0, -magnitude, magnitude, zy, zy, 127, out _),
                             $"{bits + 1} bits for {magnitude}, shift {shift}, zero point {zy}");
                 }
+    }
+
+    /// <summary>Per-channel multipliers rounded as the quantizer rounds them (to the bits that keep every product in an
+    /// int32), so every channel of <paramref name="w"/> has a narrow form.</summary>
+    internal static FixedPointMultiplier[] NarrowScales(Int8ConvGeometry g, sbyte[] w, int[] folded, int zy, Random rng)
+    {
+        var scales = new FixedPointMultiplier[g.OutChannels];
+        int k = g.PatchSize;
+        for (int c = 0; c < scales.Length; c++)
+        {
+            var full = FixedPointMultiplier.FromReal(Math.Pow(2, -6 - rng.NextDouble() * 8));
+            var (low, high) = NarrowRequantization.AccumulatorRange(w.AsSpan(c * k, k));
+            int bits = NarrowRequantization.SignificantBits(Math.Max(Math.Abs(low + folded[c]), Math.Abs(high + folded[c])), full.Shift, zy);
+            Assert.True(bits > 0, $"channel {c} has no narrow form");
+            scales[c] = full.WithSignificantBits(bits);
+        }
+        return scales;
     }
 }
