@@ -71,11 +71,19 @@ public sealed partial class Int8ChannelLanesConv
     /// them only in the last block of 16. Timed against the shifted rows on 18 shapes (openWakeWord's late layers, an
     /// STFT, strided and padded 3x3, 1-D stems and layers, Zen 4, 2026-11-25): the rule picked the faster kernel on all
     /// 18; the closest call, a 64-channel 3x3 layer over 12 x 12, 78 against 85 µs.</remarks>
-    public static bool Prefers(Int8ConvGeometry g, bool rowsU8S8 = false) =>
-        Applies(g) && Int8ShiftedRowsConv.MultiplyAdds(g) / (rowsU8S8 ? 2.0 : 1.0) >= Margin * Cost(g);
+    /// <param name="path">The path both kernels would run on: <see cref="Int8Path.Avx2"/> asks for <see cref="Avx2Margin"/>.</param>
+    public static bool Prefers(Int8ConvGeometry g, bool rowsU8S8 = false, Int8Path path = Int8Path.Avx512BW) =>
+        Applies(g) && Int8ShiftedRowsConv.MultiplyAdds(g) / (rowsU8S8 ? 2.0 : 1.0) >= (path == Int8Path.Avx2 ? Avx2Margin : Margin) * Cost(g);
 
     /// <summary>How much fewer multiply-adds this kernel must need to be taken: it also gathers and widens the patches.</summary>
     public const double Margin = 1.15;
+
+    /// <summary>The margin on AVX2, where this kernel's tile is one block by four pixels (sixteen registers) and the
+    /// shifted rows' 4 x 16 blocks keep more of their lead: timed with <c>DOTNET_EnableAVX512=0</c> on the same 18 shapes,
+    /// channel lanes won from about 3x fewer multiply-adds (melspectrogram's STFT 19.7 against 39.1 µs, rows of 2: 7.9
+    /// against 11.8) and lost below 2x (openWakeWord's 1x3 over rows of 8: 40.8 against 30.5 µs); 2.5 takes only the
+    /// winners.</summary>
+    public const double Avx2Margin = 2.5;
 
     /// <summary>This kernel's cost in 512-bit vpmaddwd: one per block of 16 channels, pixel and pair of patch positions,
     /// plus the per-pixel gather, widening and stores counted as 16 of them (fitted to the measurements above: a 3-channel

@@ -167,6 +167,9 @@ public class Int8ChannelLanesConvTests
         Assert.False(Int8ChannelLanesConv.Prefers(Int8ConvGeometry.Create(3, 32, 32, 16, 3, 3, 1, (2, 2), (1, 1), (1, 1, 1, 1))));
         // 3x1 over rows of 4 merge into one flat run: as many multiply-adds either way, so the shifted rows stay (18 against 22 µs).
         Assert.False(Int8ChannelLanesConv.Prefers(Int8ConvGeometry.Create(96, 14, 4, 96, 3, 1, 1, (1, 1), (1, 1), (0, 0, 0, 0))));
+        // On AVX2 only the large wins are taken: the STFT (19.7 against 39.1 µs) yes, rows of 4 (28 against 27 µs) no.
+        Assert.True(Int8ChannelLanesConv.Prefers(Int8ConvGeometry.Create(1, 1, 1760, 257, 1, 512, 1, (1, 160), (1, 1), (0, 0, 0, 0)), path: Int8Path.Avx2));
+        Assert.False(Int8ChannelLanesConv.Prefers(Int8ConvGeometry.Create(96, 10, 6, 96, 1, 3, 1, (1, 1), (1, 1), (0, 0, 0, 0)), path: Int8Path.Avx2));
         // With weights for vpmaddubsw the shifted rows do twice the products: a narrow win turns into a loss.
         var close = Int8ConvGeometry.Create(64, 14, 14, 64, 3, 3, 1, (1, 1), (1, 1), (0, 0, 0, 0));
         Assert.True(Int8ChannelLanesConv.Prefers(close));
@@ -176,7 +179,7 @@ public class Int8ChannelLanesConvTests
     [Fact]
     public void Prepared_weights_take_channel_lanes_on_x64_only_and_size_the_scratch_for_it_everywhere()
     {
-        var g = Cases[0].G;
+        var g = Cases[2].G; // the STFT-like layer, which both x64 paths take
         Assert.True(Int8ChannelLanesConv.Prefers(g));
         Assert.True(g.ScratchBytes >= g.GemmScratchBytes + Int8ChannelLanesConv.ExtraScratchBytes(g));
         var w = Int8GemmTests.RandomBytes(g.OutChannels * g.PatchSize, new Random(2));
