@@ -172,6 +172,13 @@ public sealed partial class Int8ChannelLanesConv
             for (; i + 32 <= src.Length; i += 32)
                 Avx512BW.ConvertToVector512Int16(Vector256.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
         }
+        else if (Avx2.IsSupported)
+        {
+            ref sbyte s = ref MemoryMarshal.GetReference(src);
+            ref short d = ref MemoryMarshal.GetReference(dst);
+            for (; i + 16 <= src.Length; i += 16)
+                Avx2.ConvertToVector256Int16(Vector128.LoadUnsafe(ref s, (nuint)i)).StoreUnsafe(ref d, (nuint)i);
+        }
         for (; i < src.Length; i++) dst[i] = src[i];
     }
 
