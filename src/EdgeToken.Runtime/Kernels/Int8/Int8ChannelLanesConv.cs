@@ -15,8 +15,10 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// pair of patch positions the 16 channels' two bytes side by side, 32 bytes, which one vpmovsxbw widens to the int16
 /// pairs vpmaddwd takes. Patch positions past the patch size are zero weights.</para>
 /// <para>A tile is two blocks (32 channels) by eight pixels, sixteen accumulators: per pair of positions two weight
-/// loads and widenings and eight broadcasts serve sixteen vpmaddwd (32 products each). The sums go to the same int32
-/// plane [channel, pixel] the GEMM path fills, and the same requantization follows.</para>
+/// loads and widenings and eight broadcasts serve sixteen vpmaddwd (32 products each). The sums are requantized in the
+/// lanes (<see cref="ChannelLaneRequantization"/>, the form remembered when the kernel was made) and the eight pixels'
+/// bytes transposed into one 8-byte store per channel; otherwise they go to the int32 plane [channel, pixel] the GEMM
+/// path fills, and its requantization follows.</para>
 /// <para>x64 with AVX-512BW or AVX2 (Int8ChannelLanesConv.Avx2.cs: a block as two 256-bit halves, one block by four
 /// pixels a tile); on ARM64 the convolution keeps its other kernels (<see cref="Prefers"/> decides at build time on the
 /// geometry, the kernel at run time on the path). <see cref="Int8Path.Scalar"/> runs the same blocking in plain C#, for
@@ -26,8 +28,6 @@ public sealed partial class Int8ChannelLanesConv
 {
     /// <summary>Output channels per register of sums.</summary>
     public const int Lanes = 16;
-    /// <summary>Pixels per tile.</summary>
-    public const int TilePixels = 8;
 
     private readonly Int8ConvGeometry _g;
     /// <summary>[block][pair][channel][2] as described in the remarks, from a 64-byte boundary of <see cref="_storage"/>
