@@ -9,9 +9,10 @@ namespace EdgeToken.Cli.Bench;
 /// float layer's (dense) count, 0 for steps that multiply nothing. In an optimised variant, <see cref="FloatP50Microseconds"/>
 /// is the median of the float step it replaced (the same name, or the name without <c>_int8</c>) in the same run, so
 /// <see cref="SpeedupOverFloat"/> is the layer's own ratio; both null for the float variant and for steps with no float
-/// counterpart (a quantize or dequantize at a boundary).</summary>
+/// counterpart (a quantize or dequantize at a boundary). <see cref="Kernel"/>: which kernel the step ran where its operator
+/// has several (the int8 convolutions: channel lanes, shifted rows, depthwise or GEMM, and the path), else null.</summary>
 public sealed record LayerFigures(int Index, string Step, string OpType, string Output, long Macs, double P50Microseconds, double Share,
-    double? FloatP50Microseconds = null)
+    double? FloatP50Microseconds = null, string? Kernel = null)
 {
     public double? SpeedupOverFloat => FloatP50Microseconds is { } f && P50Microseconds > 0 ? f / P50Microseconds : null;
 }
@@ -51,7 +52,7 @@ internal static class LayerProfile
         var macs = variants[0].Compilation.Model.Graph.Nodes.GroupBy(n => n.Name).ToDictionary(g => g.Key, g => MacCounter.Count(g.First()));
         var result = new LayerProfileFigures[variants.Count];
         for (int v = 0; v < variants.Count; v++)
-            result[v] = Figures(variants[v].Variant, variants[v].Compilation.Model.Plan, macs, samples[v], runs);
+            result[v] = Figures(variants[v].Variant, variants[v].Compilation.Model.Plan, macs, samples[v], runs, executors[v]);
         // Each optimised layer beside the float layer it replaced (the first variant is the float one).
         var floatSteps = result[0].Layers.GroupBy(l => l.Step).ToDictionary(g => g.Key, g => g.First().P50Microseconds);
         for (int v = 1; v < result.Length; v++)
@@ -76,7 +77,8 @@ internal static class LayerProfile
         }
     }
 
-    private static LayerProfileFigures Figures(string variant, EdgeToken.Runtime.Plans.Plan plan, Dictionary<string, long> macs, long[,] samples, int runs)
+    private static LayerProfileFigures Figures(string variant, EdgeToken.Runtime.Plans.Plan plan, Dictionary<string, long> macs, long[,] samples, int runs,
+        PlanExecutor executor)
     {
         var medians = new double[plan.Steps.Length];
         var row = new long[runs];
@@ -92,7 +94,8 @@ internal static class LayerProfile
         {
             var step = plan.Steps[s];
             string output = step.Outputs.Length > 0 && step.Outputs[0] >= 0 ? plan.Tensors[step.Outputs[0]].Info.ToString() : "-";
-            layers[s] = new LayerFigures(s, step.Name, step.OpType, output, Macs(macs, step.Name), medians[s], sum > 0 ? medians[s] / sum : 0);
+            layers[s] = new LayerFigures(s, step.Name, step.OpType, output, Macs(macs, step.Name), medians[s], sum > 0 ? medians[s] / sum : 0,
+                Kernel: executor.StepKernel(s));
         }
         return new LayerProfileFigures(variant, runs, sum, layers);
     }

@@ -139,12 +139,13 @@ internal static class BenchCommand
         int nameWidth = Math.Clamp(p.Layers.Max(l => l.Step.Length), 8, 40);
         int opWidth = Math.Clamp(p.Layers.Max(l => l.OpType.Length), 2, 32), outputWidth = Math.Clamp(p.Layers.Max(l => l.Output.Length), 6, 40);
         bool optimised = p.Layers.Any(l => l.FloatP50Microseconds is not null);
-        Console.WriteLine($"{"#",3} {"step".PadRight(nameWidth)} {"op".PadRight(opWidth)} {"output".PadRight(outputWidth)} {"MACs",10} {"p50 µs",9} {"share",6}{(optimised ? $" {"vs float",9}" : "")}");
+        bool kernels = p.Layers.Any(l => l.Kernel is not null);
+        Console.WriteLine($"{"#",3} {"step".PadRight(nameWidth)} {"op".PadRight(opWidth)} {"output".PadRight(outputWidth)} {"MACs",10} {"p50 µs",9} {"share",6}{(optimised ? $" {"vs float",9}" : "")}{(kernels ? "  kernel" : "")}");
         foreach (var l in p.Layers)
         {
             string step = l.Step.Length > nameWidth ? l.Step[..(nameWidth - 1)] + "…" : l.Step;
             string speedup = !optimised ? "" : l.SpeedupOverFloat is { } x ? string.Create(c, $" {x,8:F2}x") : $" {"-",9}";
-            Console.WriteLine(string.Create(c, $"{l.Index,3} {step.PadRight(nameWidth)} {l.OpType.PadRight(opWidth)} {l.Output.PadRight(outputWidth)} {l.Macs,10:N0} {l.P50Microseconds,9:F2} {l.Share,6:P0}{speedup}"));
+            Console.WriteLine(string.Create(c, $"{l.Index,3} {step.PadRight(nameWidth)} {l.OpType.PadRight(opWidth)} {l.Output.PadRight(outputWidth)} {l.Macs,10:N0} {l.P50Microseconds,9:F2} {l.Share,6:P0}{speedup}{(l.Kernel is { } k ? "  " + k : "")}"));
         }
     }
 

@@ -101,6 +101,9 @@ public sealed class PlanExecutor
     /// <summary>Steps of the plan, what <see cref="RunStep"/> takes.</summary>
     public int StepCount => _kernels.Length;
 
+    /// <summary><see cref="Kernel.Description"/> of step <paramref name="step"/>'s kernel.</summary>
+    public string? StepKernel(int step) => _kernels[step].Description;
+
     /// <summary>Runs one step (<c>Plan.Steps[step]</c>): for timing layer by layer. Running 0 .. StepCount - 1 in order,
     /// after the inputs are written, is <see cref="Run"/>; any other order reads whatever the arena holds.</summary>
     public void RunStep(int step)

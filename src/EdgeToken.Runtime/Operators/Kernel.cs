@@ -10,6 +10,10 @@ public abstract class Kernel
     /// Nodes run one at a time, so all kernels of a plan share one scratch region of the largest size.</summary>
     public virtual int ScratchBytes => 0;
 
+    /// <summary>Which of the operator's kernels this one is, where it has several and the choice depends on the shape or
+    /// the machine (for <c>bench --layers</c>); null otherwise.</summary>
+    public virtual string? Description => null;
+
     public abstract void Run(in KernelArgs args);
 }
 

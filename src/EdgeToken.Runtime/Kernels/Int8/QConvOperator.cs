@@ -94,6 +94,8 @@ internal sealed class QConvOperator : OperatorDefinition
     {
         public override int ScratchBytes => g.ScratchBytes;
 
+        public override string? Description => weights.Description;
+
         public override void Run(in KernelArgs args)
         {
             var x = args.Input<sbyte>(0);

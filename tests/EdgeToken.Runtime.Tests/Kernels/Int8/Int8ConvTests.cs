@@ -173,6 +173,9 @@ public class Int8ConvTests
             var prepared = new Int8ConvWeights(g, w, path);
             // Ungrouped convolutions on AVX2/AVX-512BW take the shifted rows, or channel lanes where those idle (AVX-512BW).
             Assert.Equal(Int8ShiftedRowsConv.Applies(g) && Int8ShiftedRowsConv.KernelPath(path) is not null, prepared.ShiftedRows || prepared.ChannelLanes);
+            // What bench --layers prints for the layer: the kernel taken and the path.
+            Assert.StartsWith(prepared.ChannelLanes ? "channel lanes" : prepared.ShiftedRows ? "shifted rows" : g.IsDepthwise ? "depthwise" : "GEMM", prepared.Description);
+            Assert.EndsWith($"({prepared.Path})", prepared.Description);
             var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, zx);
             var actual = new sbyte[expected.Length];
             var scratch = new byte[g.ScratchBytes];
