@@ -64,12 +64,15 @@ public sealed class Int8ConvWeights
     /// (<see cref="Int8ShiftedRowsConv"/>'s blocks on AVX-512BW, or ARM64's sdot blocks, with whole vectors and blocks).</summary>
     public bool FusesRequantization => _rows is not null && _rows.FusedApplies(Path);
 
-    /// <summary>The kernel and path, as <c>bench --layers</c> prints them: "channel lanes", "shifted rows" (with "u8 x s8",
-    /// "2:4 sparse", "sdot"), "depthwise" or "GEMM", then the path.</summary>
+    /// <summary>The kernel and path, as <c>bench --layers</c> prints them: "channel lanes", "shifted rows" (with "u8 x s8"
+    /// and the share of its steps with a remainder, "2:4 sparse", "sdot"), "depthwise" or "GEMM", then the path.</summary>
     public string Description =>
         (_lanes is not null ? "channel lanes"
-            : _rows is { } rows ? "shifted rows" + (rows.Sparse ? ", sparse" : "") + (U8S8 ? ", u8 x s8" : "") + (rows.Dot ? ", sdot" : "")
+            : _rows is { } rows ? "shifted rows" + (rows.Sparse ? ", sparse" : "") + (U8S8 ? ", u8 x s8" + Remainders(rows) : "") + (rows.Dot ? ", sdot" : "")
             : Geometry.IsDepthwise ? "depthwise" : "GEMM") + $" ({Path})";
+
+    private static string Remainders(Int8ShiftedRowsConv rows) =>
+        rows.U8Remainders == 0 ? "" : string.Create(System.Globalization.CultureInfo.InvariantCulture, $" + {100.0 * rows.U8Remainders / rows.U8Steps:F1} % split");
 
     /// <summary>True when the N:M-pruned weights run sparse (<see cref="Int8ShiftedRowsConv.Sparse"/>).</summary>
     public bool Sparse => _rows is { Sparse: true };

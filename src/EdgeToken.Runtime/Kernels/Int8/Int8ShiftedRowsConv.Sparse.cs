@@ -34,6 +34,7 @@ public sealed partial class Int8ShiftedRowsConv
         int kept = NmSparse.Kept(SparseConv.Padded(units, m), n, m);
         Sparse = true;
         _correction = null;
+        _remainders = null;
         if (dot)
         {
             (_units, _quadWeights, _unitCount, _unitBlockStride) = PackSparseDot(values, indices, n, m, panel, units, kept);

@@ -11,7 +11,7 @@ public sealed partial class Int8ShiftedRowsConv
     /// then 4 x 1.</summary>
     /// <remarks>Eight accumulators, two pixel vectors, the broadcast weights, the ones and a product take 13 of the 16 ymm
     /// registers.</remarks>
-    private void Run256U8(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, Span<int> acc, int length)
+    private void Run256U8(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, int block, Span<int> acc, int length)
     {
         int vectors = (length + 7) / 8, v = 0;
         ref int xs = ref MemoryMarshal.GetReference(x);
@@ -19,17 +19,19 @@ public sealed partial class Int8ShiftedRowsConv
         ref int cs = ref MemoryMarshal.GetReference(correction);
         ref int a = ref MemoryMarshal.GetReference(acc);
         int quads = (_g.Channels + 3) / 4, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
+        var r = _remainders!;
         for (; v + 2 <= vectors; v += 2)
-            Block256x2U8(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride);
+            Block256x2U8(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride, r, block * MR);
         if (v < vectors)
-            Block256x1U8(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride);
+            Block256x1U8(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride, r, block * MR);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<int> Madd(Vector256<byte> x, Vector256<sbyte> w, Vector256<short> ones) =>
         Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x, w), ones);
 
-    private static void Block256x2U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride)
+    private static void Block256x2U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride,
+        QuadRemainders r, int first)
     {
         var ones = Vector256.Create((short)1);
         Vector256<int> c00, c01, c10, c11, c20, c21, c30, c31;
@@ -56,6 +58,11 @@ public sealed partial class Int8ShiftedRowsConv
                 c30 += Madd(x0, k, ones); c31 += Madd(x1, k, ones);
             }
         }
+        int[] starts = r.Starts, offsets = r.Offsets, rq = r.Quads;
+        (c00, c01) = AddRemainders256x2(ref x, starts[first], starts[first + 1], offsets, rq, ones, c00, c01);
+        (c10, c11) = AddRemainders256x2(ref x, starts[first + 1], starts[first + 2], offsets, rq, ones, c10, c11);
+        (c20, c21) = AddRemainders256x2(ref x, starts[first + 2], starts[first + 3], offsets, rq, ones, c20, c21);
+        (c30, c31) = AddRemainders256x2(ref x, starts[first + 3], starts[first + 4], offsets, rq, ones, c30, c31);
         ref int r1 = ref Unsafe.Add(ref acc, stride);
         ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
         ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);
@@ -65,7 +72,8 @@ public sealed partial class Int8ShiftedRowsConv
         c30.StoreUnsafe(ref r3); c31.StoreUnsafe(ref r3, 8);
     }
 
-    private static void Block256x1U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride)
+    private static void Block256x1U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride,
+        QuadRemainders r, int first)
     {
         var ones = Vector256.Create((short)1);
         var c0 = Vector256.Create(correction);
@@ -85,6 +93,11 @@ public sealed partial class Int8ShiftedRowsConv
                 c3 += Madd(x0, Vector256.Create(Unsafe.Add(ref w, wi + 3)).AsSByte(), ones);
             }
         }
+        int[] starts = r.Starts, offsets = r.Offsets, rq = r.Quads;
+        c0 = AddRemainders256(ref x, starts[first], starts[first + 1], offsets, rq, ones, c0);
+        c1 = AddRemainders256(ref x, starts[first + 1], starts[first + 2], offsets, rq, ones, c1);
+        c2 = AddRemainders256(ref x, starts[first + 2], starts[first + 3], offsets, rq, ones, c2);
+        c3 = AddRemainders256(ref x, starts[first + 3], starts[first + 4], offsets, rq, ones, c3);
         c0.StoreUnsafe(ref acc);
         c1.StoreUnsafe(ref acc, (nuint)stride);
         c2.StoreUnsafe(ref acc, (nuint)(2 * stride));

@@ -10,13 +10,22 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 // x + 128, four channels to a 32-bit lane, and the weights as four bytes of the same four channels.
 public sealed partial class Int8ShiftedRowsConv
 {
-    /// <summary>True when the x86 paths run the u8 x s8 kernels: every pair of adjacent input channels' weights at every tap
-    /// fits <see cref="U8S8Pairs"/> (7-bit weights always do), and the channel count makes quads cheaper than pairs.</summary>
+    /// <summary>True when the x86 paths run the u8 x s8 kernels: the channel count makes quads cheaper than pairs, and
+    /// every pair of adjacent input channels' weights at every tap fits <see cref="U8S8Pairs"/> (7-bit weights always do)
+    /// or the remainders of the pairs that do not (<see cref="Split"/>) cost less than the quads save.</summary>
     public bool U8S8 => _quadWeights is not null && !Dot;
+
+    /// <summary>How many (channel, tap, quad) steps of the u8 kernels carry a remainder (<see cref="Split"/>): 0 for
+    /// weights whose pairs all fit.</summary>
+    public int U8Remainders => U8S8 ? _remainders!.Count : 0;
+
+    /// <summary>The (channel, tap, quad) steps of the u8 kernels: what <see cref="U8Remainders"/> is a part of.</summary>
+    public long U8Steps => (long)_g.OutChannels * _g.KernelH * _g.KernelW * ((_g.Channels + 3) / 4);
 
     // [M/MR][taps][C/4][MR] four weight bytes (channels 4q..4q+3 at a tap) per int, and -128 · Σw per output channel.
     private readonly int[]? _quadWeights;
     private readonly int[]? _correction;
+    private readonly QuadRemainders? _remainders;
 
     /// <summary>Whether the u8 kernels are worth it for <paramref name="channels"/> inputs, their weights fitting.</summary>
     /// <remarks>Per tap, output channel and vector of pixels the pair kernel spends two instructions (vpmaddwd, vpaddd) per
@@ -24,15 +33,15 @@ public sealed partial class Int8ShiftedRowsConv
     /// channels on, except at 5 and 6 (ties: 2 quads, 3 pairs), and lose at 1 and 2, where most of a quad would be zeros.</remarks>
     internal static bool QuadsPay(int channels) => 3 * ((channels + 3) / 4) < 2 * ((channels + 1) / 2);
 
-    /// <summary>The quad weights and corrections, or nulls when a pair does not fit or quads do not pay.</summary>
-    private static (int[]? Quads, int[]? Correction) PackU8(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, int blocks)
+    /// <summary>The quad weights (of the fitted part, <see cref="Split"/>), their remainders and the corrections, or
+    /// nulls when quads do not pay.</summary>
+    private static (int[]? Quads, int[]? Correction, QuadRemainders? Remainders) PackU8(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, int blocks,
+        int[] tapOffsets, int planeInts)
     {
         int taps = g.KernelH * g.KernelW, c = g.Channels, m = g.OutChannels;
-        if (!QuadsPay(c)) return (null, null);
-        for (int o = 0; o < m; o++)
-            for (int ch = 0; ch + 1 < c; ch += 2)
-                for (int t = 0; t < taps; t++)
-                    if (!U8S8Pairs.Fits(w[(o * c + ch) * taps + t], w[(o * c + ch + 1) * taps + t])) return (null, null);
+        if (!QuadsPay(c)) return (null, null, null);
+        var (fitted, remainders) = Split(g, w, blocks, tapOffsets, planeInts);
+        if (remainders.Count > 0 && !SplitPays(g, remainders.Count)) return (null, null, null);
         var correction = new int[blocks * MR];
         for (int o = 0; o < m; o++)
         {
@@ -40,7 +49,7 @@ public sealed partial class Int8ShiftedRowsConv
             foreach (sbyte v in w.Slice(o * c * taps, c * taps)) sum += v;
             correction[o] = -128 * sum;
         }
-        return (PackQuads(g, w, blocks), correction);
+        return (PackQuads(g, fitted, blocks), correction, remainders);
     }
 
     /// <summary>w [M, C, kH, kW] as quads [M/MR][taps][C/4][MR]: entry (block, tap, quad, k) holds output channel

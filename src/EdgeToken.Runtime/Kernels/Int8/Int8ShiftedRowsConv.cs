@@ -107,7 +107,8 @@ public sealed partial class Int8ShiftedRowsConv
         }
         _weights = Pack(g, w, _layout.Pairs, _blocks);
         // Column pairs turn one input channel into two, where channel quads never pay; the u8 kernels stay for real channels.
-        (_quadWeights, _correction) = _columnPairs ? (null, null) : dot ? (PackQuads(g, w, _blocks), null) : PackU8(g, w, _blocks);
+        (_quadWeights, _correction, _remainders) = _columnPairs ? (null, null, null) : dot ? (PackQuads(g, w, _blocks), null, null)
+            : PackU8(g, w, _blocks, _tapOffsets, _layout.PlaneInts);
         Dot = dot;
         _shortRuns = Array.TrueForAll(_runLength, n => n <= 16);
     }
@@ -253,8 +254,8 @@ public sealed partial class Int8ShiftedRowsConv
                 var correction = _correction.AsSpan(b * MR, MR);
                 var a = acc[(b * MR * l.AccStride + _runStart[r])..];
                 var xs = plane[_runBase[r]..];
-                if (path == Int8Path.Avx512BW) Run512U8(xs, w, correction, a, _runLength[r]);
-                else Run256U8(xs, w, correction, a, _runLength[r]);
+                if (path == Int8Path.Avx512BW) Run512U8(xs, w, correction, b, a, _runLength[r]);
+                else Run256U8(xs, w, correction, b, a, _runLength[r]);
             }
     }
 
@@ -289,7 +290,7 @@ public sealed partial class Int8ShiftedRowsConv
             LoadInputU8(x, inputZeroPoint, plane);
             for (int r = 0; r < _runStart.Length; r++)
                 for (int b = 0; b < _blocks; b++)
-                    Run512U8<TOut>(plane[_runBase[r]..], _quadWeights.AsSpan(b * _tapOffsets.Length * quads * MR), _correction.AsSpan(b * MR, MR), default,
+                    Run512U8<TOut>(plane[_runBase[r]..], _quadWeights.AsSpan(b * _tapOffsets.Length * quads * MR), _correction.AsSpan(b * MR, MR), b, default,
                         _runLength[r], ref Unsafe.Add(ref ys, b * MR * outPixels + _runStart[r]), outPixels, narrow.Slice(b * MR, MR));
             return;
         }

@@ -3,8 +3,9 @@ using EdgeToken.Runtime.Kernels.Int8;
 namespace EdgeToken.Runtime.Tests.Kernels.Int8;
 
 /// <summary><see cref="Int8ShiftedRowsConv"/>'s u8 x s8 kernels (vpmaddubsw on quads of channels), taken when every
-/// channel pair's weights fit <see cref="U8S8Pairs"/>: the very int32 sums of the pair kernels and the definition, at
-/// the bound, over every shape of <see cref="Int8ConvTests.UngroupedCases"/>; and the pair kernels when a pair does not fit.</summary>
+/// channel pair's weights fit <see cref="U8S8Pairs"/> or the pairs that do not are split into a fitting part and a
+/// remainder: the very int32 sums of the pair kernels and the definition, at the bound, over every shape of
+/// <see cref="Int8ConvTests.UngroupedCases"/>; and the pair kernels when the remainders would cost more than quads save.</summary>
 public class Int8ShiftedRowsConvU8Tests
 {
     private static sbyte[] SevenBit(int length, Random rng)
@@ -27,7 +28,7 @@ public class Int8ShiftedRowsConvU8Tests
     private static void AssertExact(Int8ConvGeometry g, sbyte[] x, sbyte[] w, int zx, Int8Path path, bool u8, string name, Random rng)
     {
         var conv = new Int8ShiftedRowsConv(g, w);
-        Assert.Equal(u8, conv.U8S8);
+        Assert.True(u8 == conv.U8S8, $"{name}: u8 expected {u8}, remainders {conv.U8Remainders} of {conv.U8Steps}");
         var scratch = new byte[Int8ShiftedRowsConv.ScratchBytesFor(g)];
         var reference = new byte[scratch.Length];
         rng.NextBytes(scratch); // the kernel must not read scratch it did not write
@@ -82,17 +83,92 @@ public class Int8ShiftedRowsConvU8Tests
 
     [Theory]
     [MemberData(nameof(Int8ConvTests.ShiftedRowsPaths), MemberType = typeof(Int8ConvTests))]
-    public void One_pair_past_the_bound_keeps_the_pair_kernels_and_stays_exact(Int8Path path)
+    public void One_pair_past_the_bound_is_split_and_stays_exact(Int8Path path)
     {
         var rng = new Random(83);
-        foreach (var (name, g) in Int8ConvTests.UngroupedCases.Where(c => Int8ShiftedRowsConv.QuadsPay(c.G.Channels)))
+        foreach (var (name, g) in Int8ConvTests.UngroupedCases.Where(c => Int8ShiftedRowsConv.QuadsPay(c.G.Channels) && Int8ShiftedRowsConv.SplitPays(c.G, 1)))
         {
             var x = Extremes(g.Channels * g.Height * g.Width, rng);
             var w = SevenBit(g.OutChannels * g.PatchSize, rng);
             int taps = g.KernelH * g.KernelW, o = rng.Next(g.OutChannels), c = 2 * rng.Next(g.Channels / 2), t = rng.Next(taps);
             (w[(o * g.Channels + c) * taps + t], w[(o * g.Channels + c + 1) * taps + t]) = (65, -64); // 129
-            AssertExact(g, x, w, 5, path, u8: false, name, rng);
+            AssertExact(g, x, w, 5, path, u8: true, name, rng);
+            Assert.Equal(1, new Int8ShiftedRowsConv(g, w).U8Remainders);
         }
+    }
+
+    /// <summary>8-bit weights as a trained layer's look once quantized per channel: mostly small, each channel's largest
+    /// at ±127, a few more past ±64 (here one in 32), so some pairs (about 6 %) exceed the bound, and -128 among them.</summary>
+    private static sbyte[] EightBit(int length, Random rng)
+    {
+        var w = new sbyte[length];
+        for (int i = 0; i < length; i++)
+            w[i] = (sbyte)(rng.Next(32) == 0 ? (rng.Next(4) switch { 0 => 127, 1 => -128, 2 => -127, _ => rng.Next(-127, 128) }) : rng.Next(-40, 41));
+        return w;
+    }
+
+    [Theory]
+    [MemberData(nameof(Int8ConvTests.ShiftedRowsPaths), MemberType = typeof(Int8ConvTests))]
+    public void Eight_bit_weights_split_into_quads_and_remainders_give_the_pair_kernels_sums(Int8Path path)
+    {
+        var rng = new Random(85);
+        int split = 0;
+        foreach (var (name, g) in Int8ConvTests.UngroupedCases)
+            foreach (int zx in new[] { -128, 0, 127 })
+            {
+                var x = Extremes(g.Channels * g.Height * g.Width, rng);
+                var w = EightBit(g.OutChannels * g.PatchSize, rng);
+                var conv = new Int8ShiftedRowsConv(g, w);
+                AssertExact(g, x, w, zx, path, conv.U8S8, name, rng);
+                if (conv.U8S8 && conv.U8Remainders > 0) split++;
+                Assert.True(!conv.U8S8 || Int8ShiftedRowsConv.QuadsPay(g.Channels), name);
+            }
+        Assert.True(split >= 10, $"only {split} cases ran split weights");
+    }
+
+    [Fact]
+    public void The_split_keeps_every_weight_and_every_part_fits()
+    {
+        var rng = new Random(86);
+        var g = Int8ConvGeometry.Create(10, 5, 9, 7, 3, 3, 1, (1, 1), (1, 1), (1, 1, 1, 1));
+        int taps = 9, quads = 3;
+        var w = new sbyte[g.OutChannels * g.PatchSize];
+        for (int i = 0; i < w.Length; i++) w[i] = (sbyte)rng.Next(-128, 128);
+        var tapOffsets = Enumerable.Range(0, taps).Select(t => 1000 * t).ToArray();
+        var (fitted, r) = Int8ShiftedRowsConv.Split(g, w, 2, tapOffsets, 100);
+        Assert.Equal(9, r.Starts.Length);
+        var rebuilt = fitted.Select(v => (int)v).ToArray();
+        for (int o = 0; o < g.OutChannels; o++)
+            for (int e = r.Starts[o]; e < r.Starts[o + 1]; e++)
+            {
+                int t = r.Offsets[e] / 1000, q = r.Offsets[e] % 1000 / 100;
+                Assert.True(t < taps && q < quads);
+                for (int j = 0; j < 4; j++)
+                {
+                    sbyte part = (sbyte)(r.Quads[e] >> (8 * j));
+                    if (part == 0) continue;
+                    Assert.True(4 * q + j < g.Channels);
+                    rebuilt[(o * g.Channels + 4 * q + j) * taps + t] += part;
+                }
+                Assert.True(U8S8Pairs.Fits((sbyte)r.Quads[e], (sbyte)(r.Quads[e] >> 8)) && U8S8Pairs.Fits((sbyte)(r.Quads[e] >> 16), (sbyte)(r.Quads[e] >> 24)));
+            }
+        Assert.Equal(w.Select(v => (int)v), rebuilt);
+        for (int o = 0; o < g.OutChannels; o++)
+            for (int c = 0; c + 1 < g.Channels; c += 2)
+                for (int t = 0; t < taps; t++)
+                    Assert.True(U8S8Pairs.Fits(fitted[(o * g.Channels + c) * taps + t], fitted[(o * g.Channels + c + 1) * taps + t]));
+        Assert.True(r.Count > 0 && r.Starts[^1] == r.Count);
+    }
+
+    [Fact]
+    public void Weights_with_too_many_remainders_keep_the_pair_kernels()
+    {
+        var rng = new Random(87);
+        var g = Int8ConvGeometry.Create(16, 1, 64, 8, 1, 3, 1, (1, 1), (1, 1), (0, 1, 0, 1));
+        var uniform = new sbyte[g.OutChannels * g.PatchSize];
+        for (int i = 0; i < uniform.Length; i++) uniform[i] = (sbyte)rng.Next(-127, 128); // half the pairs past the bound
+        Assert.False(new Int8ShiftedRowsConv(g, uniform).U8S8);
+        Assert.True(new Int8ShiftedRowsConv(g, EightBit(uniform.Length, rng)).U8S8);
     }
 
     [Fact]
@@ -102,29 +178,43 @@ public class Int8ShiftedRowsConvU8Tests
         Assert.True(Int8ShiftedRowsConv.QuadsPay(16));
     }
 
-    [Theory]
-    [MemberData(nameof(Int8GemmTests.SupportedPaths), MemberType = typeof(Int8GemmTests))]
-    public void Prepared_seven_bit_weights_run_the_definition_without_allocating(Int8Path path)
+    public static TheoryData<Int8Path, int> PathsAndBits()
     {
-        var rng = new Random(84);
+        var data = new TheoryData<Int8Path, int>();
+        foreach (var p in Int8Paths.Supported())
+            foreach (int bits in new[] { 7, 8 }) data.Add(p, bits);
+        return data;
+    }
+
+    /// <summary>Through <see cref="Int8ConvWeights"/>, with the sums requantized from scratch and, given narrow
+    /// requantizations, in the kernel's registers (AVX-512BW): 7-bit weights and 8-bit ones with remainders.</summary>
+    [Theory]
+    [MemberData(nameof(PathsAndBits))]
+    public void Prepared_weights_run_the_definition_without_allocating(Int8Path path, int bits)
+    {
+        var rng = new Random(84 + bits);
         foreach (var (name, g) in Int8ConvTests.UngroupedCases)
         {
             var x = Extremes(g.Channels * g.Height * g.Width, rng);
-            var w = SevenBit(g.OutChannels * g.PatchSize, rng);
+            var w = bits == 7 ? SevenBit(g.OutChannels * g.PatchSize, rng) : EightBit(g.OutChannels * g.PatchSize, rng);
             var bias = Enumerable.Range(0, g.OutChannels).Select(_ => rng.Next(-5000, 5000)).ToArray();
             var scales = Enumerable.Range(0, g.OutChannels).Select(_ => FixedPointMultiplier.FromReal(0.001 + rng.NextDouble() * 0.01)).ToArray();
             var expected = new sbyte[g.OutChannels * g.OutPixels];
             Int8Conv.Reference(g, x, w, bias, scales, -3, 2, -128, 127, expected);
             var prepared = new Int8ConvWeights(g, w, path);
-            Assert.Equal(prepared.ShiftedRows && Int8ShiftedRowsConv.QuadsPay(g.Channels), prepared.U8S8);
+            if (bits == 7) Assert.Equal(prepared.ShiftedRows && Int8ShiftedRowsConv.QuadsPay(g.Channels), prepared.U8S8);
             var folded = Int8Conv.FoldZeroPoint(bias, w, g.OutChannels, -3);
-            var actual = new sbyte[expected.Length];
+            var narrow = prepared.Narrow(folded, scales, 2, -128, 127);
             var scratch = new byte[g.ScratchBytes];
-            prepared.Run(x, folded, scales, -3, 2, -128, 127, actual, scratch);
-            Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} on {path} ({prepared.Path})");
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            prepared.Run(x, folded, scales, -3, 2, -128, 127, actual, scratch);
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            foreach (var n in new[] { null, narrow })
+            {
+                var actual = new sbyte[expected.Length];
+                prepared.Run(x, folded, scales, -3, 2, -128, 127, actual, scratch, n);
+                Assert.True(expected.AsSpan().SequenceEqual(actual), $"{name} on {path} ({prepared.Description}, narrow {n is not null})");
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                prepared.Run(x, folded, scales, -3, 2, -128, 127, actual, scratch, n);
+                Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
         }
     }
 }
