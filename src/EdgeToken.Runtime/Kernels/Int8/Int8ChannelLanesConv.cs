@@ -66,14 +66,17 @@ public sealed partial class Int8ChannelLanesConv
     /// <see cref="Int8ShiftedRowsConv"/>: when the shifted rows' 512-bit multiply-adds
     /// (<see cref="Int8ShiftedRowsConv.MultiplyAdds"/>) are at least <see cref="Margin"/> times this kernel's
     /// (<see cref="Cost"/>). With <paramref name="rowsU8S8"/> (weights that fit vpmaddubsw, see
-    /// <see cref="Int8ShiftedRowsConv.U8S8"/>) the shifted rows do twice the products per instruction.</summary>
+    /// <see cref="Int8ShiftedRowsConv.U8S8"/>) the shifted rows do twice the products per instruction, less what the
+    /// remainders of 8-bit weights cost (<paramref name="remainderShare"/>: the share of the u8 steps with one, each about
+    /// 4/3 of a step).</summary>
     /// <remarks>Pixels in the lanes waste them where output rows are short or strided; channels in the lanes waste
     /// them only in the last block of 16. Timed against the shifted rows on 18 shapes (openWakeWord's late layers, an
     /// STFT, strided and padded 3x3, 1-D stems and layers, Zen 4, 2026-11-25): the rule picked the faster kernel on all
     /// 18; the closest call, a 64-channel 3x3 layer over 12 x 12, 78 against 85 µs.</remarks>
     /// <param name="path">The path both kernels would run on: <see cref="Int8Path.Avx2"/> asks for <see cref="Avx2Margin"/>.</param>
-    public static bool Prefers(Int8ConvGeometry g, bool rowsU8S8 = false, Int8Path path = Int8Path.Avx512BW) =>
-        Applies(g) && Int8ShiftedRowsConv.MultiplyAdds(g) / (rowsU8S8 ? 2.0 : 1.0) >= (path == Int8Path.Avx2 ? Avx2Margin : Margin) * Cost(g);
+    public static bool Prefers(Int8ConvGeometry g, bool rowsU8S8 = false, Int8Path path = Int8Path.Avx512BW, double remainderShare = 0) =>
+        Applies(g) && Int8ShiftedRowsConv.MultiplyAdds(g) / (rowsU8S8 ? 2.0 / (1 + 4.0 / 3 * remainderShare) : 1.0)
+            >= (path == Int8Path.Avx2 ? Avx2Margin : Margin) * Cost(g);
 
     /// <summary>How much fewer multiply-adds this kernel must need to be taken: it also gathers and widens the patches.</summary>
     public const double Margin = 1.15;

@@ -35,7 +35,7 @@ public sealed class Int8ConvWeights
         {
             var rows = new Int8ShiftedRowsConv(g, w);
             // The geometry decides (Prefers(g) also sizes the scratch), then the weights: u8 rows do twice the products.
-            if (Int8ChannelLanesConv.Prefers(g) && Int8ChannelLanesConv.Prefers(g, rows.U8S8, rowsPath))
+            if (Int8ChannelLanesConv.Prefers(g) && Int8ChannelLanesConv.Prefers(g, rows.U8S8, rowsPath, (double)rows.U8Remainders / rows.U8Steps))
                 _lanes = new Int8ChannelLanesConv(g, Int8Conv.PackWeights(g, w));
             else _rows = rows;
             Path = rowsPath;

@@ -35,6 +35,7 @@ public sealed partial class Int8ShiftedRowsConv
         Sparse = true;
         _correction = null;
         _remainders = null;
+        _quadOrder = null;
         if (dot)
         {
             (_units, _quadWeights, _unitCount, _unitBlockStride) = PackSparseDot(values, indices, n, m, panel, units, kept);

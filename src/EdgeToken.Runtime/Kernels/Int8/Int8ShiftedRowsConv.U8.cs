@@ -26,6 +26,8 @@ public sealed partial class Int8ShiftedRowsConv
     private readonly int[]? _quadWeights;
     private readonly int[]? _correction;
     private readonly QuadRemainders? _remainders;
+    /// <summary>The input channel in each place of the quads (<see cref="QuadOrder"/>), or null for their own order.</summary>
+    private readonly int[]? _quadOrder;
 
     /// <summary>Whether the u8 kernels are worth it for <paramref name="channels"/> inputs, their weights fitting.</summary>
     /// <remarks>Per tap, output channel and vector of pixels the pair kernel spends two instructions (vpmaddwd, vpaddd) per
@@ -33,15 +35,22 @@ public sealed partial class Int8ShiftedRowsConv
     /// channels on, except at 5 and 6 (ties: 2 quads, 3 pairs), and lose at 1 and 2, where most of a quad would be zeros.</remarks>
     internal static bool QuadsPay(int channels) => 3 * ((channels + 3) / 4) < 2 * ((channels + 1) / 2);
 
-    /// <summary>The quad weights (of the fitted part, <see cref="Split"/>), their remainders and the corrections, or
-    /// nulls when quads do not pay.</summary>
-    private static (int[]? Quads, int[]? Correction, QuadRemainders? Remainders) PackU8(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, int blocks,
-        int[] tapOffsets, int planeInts)
+    /// <summary>The quad weights (of the fitted part, <see cref="Split"/>, in the channel order with the fewer remainders:
+    /// their own or <see cref="QuadOrder"/>'s), their remainders, the corrections and the order, or nulls when quads do
+    /// not pay.</summary>
+    private static (int[]? Quads, int[]? Correction, QuadRemainders? Remainders, int[]? Order) PackU8(Int8ConvGeometry g, ReadOnlySpan<sbyte> w,
+        int blocks, int[] tapOffsets, int planeInts)
     {
         int taps = g.KernelH * g.KernelW, c = g.Channels, m = g.OutChannels;
-        if (!QuadsPay(c)) return (null, null, null);
+        if (!QuadsPay(c)) return (null, null, null, null);
         var (fitted, remainders) = Split(g, w, blocks, tapOffsets, planeInts);
-        if (remainders.Count > 0 && !SplitPays(g, remainders.Count)) return (null, null, null);
+        int[]? order = null;
+        if (remainders.Count > 0 && QuadOrder(g, w) is { } reorder)
+        {
+            var (reorderedFitted, reorderedRemainders) = Split(g, Reordered(g, w, reorder), blocks, tapOffsets, planeInts);
+            if (reorderedRemainders.Count < remainders.Count) (fitted, remainders, order) = (reorderedFitted, reorderedRemainders, reorder);
+        }
+        if (remainders.Count > 0 && !SplitPays(g, remainders.Count)) return (null, null, null, null);
         var correction = new int[blocks * MR];
         for (int o = 0; o < m; o++)
         {
@@ -49,7 +58,7 @@ public sealed partial class Int8ShiftedRowsConv
             foreach (sbyte v in w.Slice(o * c * taps, c * taps)) sum += v;
             correction[o] = -128 * sum;
         }
-        return (PackQuads(g, fitted, blocks), correction, remainders);
+        return (PackQuads(g, fitted, blocks), correction, remainders, order);
     }
 
     /// <summary>w [M, C, kH, kW] as quads [M/MR][taps][C/4][MR]: entry (block, tap, quad, k) holds output channel
@@ -80,10 +89,10 @@ public sealed partial class Int8ShiftedRowsConv
 
     /// <summary>x [C, H, W] into the bordered quad plane: as <see cref="LoadInput"/>, with four channels of bytes x + 128 per lane
     /// and the zero point's quad in the border. Its [C/4][PlaneInts] ints fit in the pair plane's scratch.</summary>
-    private void LoadInputU8(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane) => LoadInputQuads(x, zeroPoint, plane, 0x80);
+    private void LoadInputU8(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane) => LoadInputQuads(x, zeroPoint, plane, 0x80, _quadOrder);
 
     /// <summary>The quad plane with each byte x ^ <paramref name="flip"/> (see <see cref="Quad"/>).</summary>
-    private void LoadInputQuads(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane, int flip)
+    private void LoadInputQuads(ReadOnlySpan<sbyte> x, int zeroPoint, Span<int> plane, int flip, int[]? order = null)
     {
         var g = _g;
         var l = _layout;
@@ -91,10 +100,10 @@ public sealed partial class Int8ShiftedRowsConv
         int top = l.Lead + g.PadTop * l.RowStride, bottom = l.Lead + (g.PadTop + g.Height) * l.RowStride, right = g.PadLeft + g.Width;
         for (int q = 0; q < quads; q++)
         {
-            var c0 = Channel(x, 4 * q, hw);
-            var c1 = Channel(x, 4 * q + 1, hw);
-            var c2 = Channel(x, 4 * q + 2, hw);
-            var c3 = Channel(x, 4 * q + 3, hw);
+            var c0 = Channel(x, 4 * q, hw, order);
+            var c1 = Channel(x, 4 * q + 1, hw, order);
+            var c2 = Channel(x, 4 * q + 2, hw, order);
+            var c3 = Channel(x, 4 * q + 3, hw, order);
             var dst = plane.Slice(q * l.PlaneInts, l.ColumnPlane);
             dst[..top].Fill(border);
             dst[bottom..].Fill(border);
@@ -128,7 +137,9 @@ public sealed partial class Int8ShiftedRowsConv
         }
     }
 
-    private ReadOnlySpan<sbyte> Channel(ReadOnlySpan<sbyte> x, int c, int hw) => c < _g.Channels ? x.Slice(c * hw, hw) : default;
+    /// <summary>The input channel in place <paramref name="c"/> of the quads, or nothing past the last.</summary>
+    private ReadOnlySpan<sbyte> Channel(ReadOnlySpan<sbyte> x, int c, int hw, int[]? order) =>
+        c < _g.Channels ? x.Slice((order is null ? c : order[c]) * hw, hw) : default;
 
     private static ReadOnlySpan<sbyte> Row(ReadOnlySpan<sbyte> channel, int at, int width) => channel.IsEmpty ? channel : channel.Slice(at, width);
 

@@ -107,7 +107,7 @@ public sealed partial class Int8ShiftedRowsConv
         }
         _weights = Pack(g, w, _layout.Pairs, _blocks);
         // Column pairs turn one input channel into two, where channel quads never pay; the u8 kernels stay for real channels.
-        (_quadWeights, _correction, _remainders) = _columnPairs ? (null, null, null) : dot ? (PackQuads(g, w, _blocks), null, null)
+        (_quadWeights, _correction, _remainders, _quadOrder) = _columnPairs ? (null, null, null, null) : dot ? (PackQuads(g, w, _blocks), null, null, null)
             : PackU8(g, w, _blocks, _tapOffsets, _layout.PlaneInts);
         Dot = dot;
         _shortRuns = Array.TrueForAll(_runLength, n => n <= 16);
