@@ -7,7 +7,7 @@ using EdgeToken.Runtime.Tensors;
 // and exits 1 on any mismatch. Sizes cover every vector width and tail (k = 0..200).
 var supported = Int8Paths.Supported().ToList();
 var rng = new Random(7);
-int checkedCount = 0, mismatches = 0, dotRows = 0, sparseDotRows = 0, dotFused = 0;
+int checkedCount = 0, mismatches = 0, dotRows = 0, sparseDotRows = 0, dotFused = 0, u8Split = 0;
 foreach (int m in new[] { 1, 3 })
     foreach (int n in new[] { 1, 5 })
         for (int k = 0; k <= 200; k++)
@@ -132,13 +132,21 @@ Int8ConvGeometry[] convs =
     Int8ConvGeometry.Create(5, 7, 48, 5, 5, 5, 5, (1, 1), (1, 1), (2, 2, 2, 2)),
     Int8ConvGeometry.Create(5, 13, 17, 5, 3, 3, 5, (2, 2), (1, 1), (1, 1, 1, 1)),
 ];
-// Each twice: 8-bit weights, then 7-bit ones at the bound (the shifted-rows kernel's u8 x s8 form where quads pay).
-foreach (var (g, level) in convs.SelectMany(g => new[] { (g, 127), (g, 64) }))
+// Each three times: uniform 8-bit weights, 7-bit ones at the bound (the shifted-rows kernel's u8 x s8 form where quads
+// pay), and 8-bit ones as a trained layer's look (mostly small, one in 32 large), which that form takes split into a
+// fitting part and remainders (Int8ShiftedRowsConv.U8Split.cs).
+foreach (var (g, level) in convs.SelectMany(g => new[] { (g, 127), (g, 64), (g, 0) }))
 {
     var x = new sbyte[g.Channels * g.Height * g.Width];
     var w = new sbyte[g.OutChannels * g.PatchSize];
     for (int i = 0; i < x.Length; i++) x[i] = (sbyte)rng.Next(-128, 128);
-    for (int i = 0; i < w.Length; i++) w[i] = level == 64 && rng.Next(3) == 0 ? (sbyte)(rng.Next(2) == 0 ? 64 : -64) : (sbyte)rng.Next(-level, level + 1);
+    for (int i = 0; i < w.Length; i++)
+        w[i] = level switch
+        {
+            64 => rng.Next(3) == 0 ? (sbyte)(rng.Next(2) == 0 ? 64 : -64) : (sbyte)rng.Next(-64, 65),
+            0 => rng.Next(32) == 0 ? (sbyte)(rng.Next(3) == 0 ? -128 : rng.Next(-127, 128)) : (sbyte)rng.Next(-40, 41),
+            _ => (sbyte)rng.Next(-level, level + 1),
+        };
     var bias = new int[g.OutChannels];
     var scales = new FixedPointMultiplier[g.OutChannels];
     for (int i = 0; i < bias.Length; i++)
@@ -157,10 +165,11 @@ foreach (var (g, level) in convs.SelectMany(g => new[] { (g, 127), (g, 64) }))
         prepared.Run(x, folded, scales, zx, zy, -128, 127, actual, new byte[g.ScratchBytes]);
         checkedCount++;
         if (prepared.ShiftedRows && prepared.Path == Int8Path.AdvSimdDot) dotRows++;
+        if (prepared.U8S8 && prepared.Description.Contains("split", StringComparison.Ordinal)) u8Split++;
         if (!expected.AsSpan().SequenceEqual(actual))
         {
             mismatches++;
-            Console.Error.WriteLine($"mismatch: convolution path {path} ({prepared.Path}{(prepared.ShiftedRows ? ", shifted rows" : "")}), C={g.Channels} M={g.OutChannels} {g.Height}x{g.Width}");
+            Console.Error.WriteLine($"mismatch: convolution path {path} ({prepared.Description}), C={g.Channels} M={g.OutChannels} {g.Height}x{g.Width}");
         }
     }
 }
@@ -496,7 +505,7 @@ foreach (var (name, g) in new[]
             Console.Error.WriteLine($"mismatch: narrow-requantized convolution {name}{(pruned ? " (2:4)" : "")} on {path}{(narrow is null ? " (no narrow form)" : "")}");
         }
     }
-Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows} sparse-dot-rows={sparseDotRows} dot-fused={dotFused}");
+Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows} sparse-dot-rows={sparseDotRows} dot-fused={dotFused} u8-split={u8Split}");
 return mismatches == 0 ? 0 : 1;
 
 // Keeps n random (channel pair, tap) units of every 4 of w, per panel of 12 output channels: what SparseConv's int8 form holds.

@@ -43,6 +43,12 @@ public class Int8PathSwitchTests
         {
             if (expectedBest.Length > 0) Assert.StartsWith($"best={expectedBest} ", stdout);
             if (name == "DOTNET_EnableAVX512") Assert.DoesNotContain("Avx512BW", stdout);
+            // Trained-like 8-bit weights ran on the shifted rows' u8 x s8 kernels with remainders (AVX2 and AVX-512BW).
+            if (expectedBest.Length == 0 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
+            {
+                var split = System.Text.RegularExpressions.Regex.Match(stdout, @" u8-split=(\d+)");
+                Assert.True(split.Success && int.Parse(split.Groups[1].Value) >= 5, stdout);
+            }
             if (name == "DOTNET_EnableAVXVNNI") Assert.DoesNotContain("AvxVnni", stdout);
         }
     }
