@@ -112,11 +112,13 @@ public static partial class Int8DepthwiseConv
     }
 
     /// <summary>The first row of a pair's weights: (w0, w1), (w2, 0) per kernel column, as pairs of rows m and m + 1.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>) EvenRowWeights(ReadOnlySpan<sbyte> wc) =>
         (Vector512.Create(WeightPair(wc[0], wc[3])).AsInt16(), Vector512.Create(WeightPair(wc[1], wc[4])).AsInt16(), Vector512.Create(WeightPair(wc[2], wc[5])).AsInt16(),
          Vector512.Create(WeightPair(wc[6], 0)).AsInt16(), Vector512.Create(WeightPair(wc[7], 0)).AsInt16(), Vector512.Create(WeightPair(wc[8], 0)).AsInt16());
 
     /// <summary>The second row's: (0, w0), (w1, w2) per kernel column.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>, Vector512<short>) OddRowWeights(ReadOnlySpan<sbyte> wc) =>
         (Vector512.Create(WeightPair(0, wc[0])).AsInt16(), Vector512.Create(WeightPair(0, wc[1])).AsInt16(), Vector512.Create(WeightPair(0, wc[2])).AsInt16(),
          Vector512.Create(WeightPair(wc[3], wc[6])).AsInt16(), Vector512.Create(WeightPair(wc[4], wc[7])).AsInt16(), Vector512.Create(WeightPair(wc[5], wc[8])).AsInt16());
