@@ -54,7 +54,8 @@ internal static class SparseConvRewriter
         if (Int8ShiftedRowsConv.KernelPath(Int8Paths.Best) is null)
             return new SparseLayer(name, false, $"dense: no sparse int8 conv kernel on the {Int8Paths.Best} path", dense, dense);
         var weights = w.Constant!.AsSpan<sbyte>();
-        var (sparse, reason) = SparseCostModel.DecideConv(true, channels, taps, o.N, o.M, DenseU8(weights, rows, channels, taps));
+        var (denseU8, remainderShare) = DenseU8(weights, rows, channels, taps);
+        var (sparse, reason) = SparseCostModel.DecideConv(true, channels, taps, o.N, o.M, denseU8, remainderShare);
         if (!sparse) return new SparseLayer(name, false, reason, dense, dense);
         if (!SparseConv.TryCompressInt8(weights, rows, channels, taps, o.N, o.M, o.ConvPanel, out var values, out var indices))
             return new SparseLayer(name, false, $"dense: int8 weights are not {o.N}:{o.M} over (channel pair, tap) units with panel {o.ConvPanel} (pruned as a float model?)", dense, dense);
@@ -77,16 +78,10 @@ internal static class SparseConvRewriter
         return null;
     }
 
-    /// <summary>Whether the dense int8 kernel would run its u8 path on these weights (see <c>Int8ShiftedRowsConv.U8S8</c>).</summary>
-    private static bool DenseU8(ReadOnlySpan<sbyte> w, int rows, int channels, int taps)
-    {
-        if (!Int8ShiftedRowsConv.QuadsPay(channels)) return false;
-        for (int o = 0; o < rows; o++)
-            for (int c = 0; c + 1 < channels; c += 2)
-                for (int t = 0; t < taps; t++)
-                    if (!U8S8Pairs.Fits(w[(o * channels + c) * taps + t], w[(o * channels + c + 1) * taps + t])) return false;
-        return true;
-    }
+    /// <summary>Whether the dense int8 kernel would run its u8 path on these weights (see <c>Int8ShiftedRowsConv.U8S8</c>),
+    /// and the share of its steps with a remainder (8-bit weights split, <c>Int8ShiftedRowsConv.Split</c>).</summary>
+    private static (bool U8, double RemainderShare) DenseU8(ReadOnlySpan<sbyte> w, int rows, int channels, int taps) =>
+        Int8ShiftedRowsConv.RunsU8(w, rows, channels, taps, out double share) ? (true, share) : (false, 0);
 
     private static NodeAttributes WithShape(NodeAttributes a, int[] dims, PruneOptions o) => a
         .With(SparseConv.WeightShape, AttributeValue.Of(Array.ConvertAll(dims, d => (long)d)))

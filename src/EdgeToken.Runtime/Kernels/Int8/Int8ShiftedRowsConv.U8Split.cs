@@ -69,6 +69,21 @@ public sealed partial class Int8ShiftedRowsConv
         return 3 * steps * ((g.Channels + 3) / 4) + 4L * remainders < 2 * steps * ((g.Channels + 1) / 2);
     }
 
+    /// <summary>Whether a dense convolution with weights <paramref name="w"/> [M, C, taps] would run the u8 x s8 kernels
+    /// on x86, and the share of their steps with a remainder (after <see cref="QuadOrder"/>): for build-time cost models
+    /// that have the weights but not the input's size.</summary>
+    public static bool RunsU8(ReadOnlySpan<sbyte> w, int outChannels, int channels, int taps, out double remainderShare)
+    {
+        remainderShare = 0;
+        if (!QuadsPay(channels) || w.Length != outChannels * channels * taps) return false;
+        var g = Int8ConvGeometry.Create(channels, 1, taps, outChannels, 1, taps, 1, (1, 1), (1, 1), (0, 0, 0, 0)); // the taps along W
+        int blocks = (outChannels + MR - 1) / MR, remainders = Split(g, w, blocks, new int[taps], 0).Remainders.Count;
+        if (remainders > 0 && QuadOrder(g, w) is { } order) remainders = Math.Min(remainders, Split(g, Reordered(g, w, order), blocks, new int[taps], 0).Remainders.Count);
+        if (remainders > 0 && !SplitPays(g, remainders)) return false;
+        remainderShare = (double)remainders / ((long)outChannels * taps * ((channels + 3) / 4));
+        return true;
+    }
+
     /// <summary>Four vectors of channel k's sums plus its remainders <paramref name="from"/>..<paramref name="to"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static (Vector512<int>, Vector512<int>, Vector512<int>, Vector512<int>) AddRemainders512x4(ref int x, int from, int to, int[] offsets, int[] quads,

@@ -182,6 +182,23 @@ public class Int8ShiftedRowsConvU8Tests
     }
 
     [Fact]
+    public void The_build_time_answer_matches_the_kernel()
+    {
+        var rng = new Random(89);
+        int u8 = 0;
+        foreach (var (name, g) in Int8ConvTests.UngroupedCases.Where(c => Int8ShiftedRowsConv.QuadsPay(c.G.Channels)))
+            foreach (var w in new[] { EightBit(g.OutChannels * g.PatchSize, rng), SevenBit(g.OutChannels * g.PatchSize, rng), Int8GemmTests.RandomBytes(g.OutChannels * g.PatchSize, rng) })
+            {
+                var conv = new Int8ShiftedRowsConv(g, w);
+                bool runs = Int8ShiftedRowsConv.RunsU8(w, g.OutChannels, g.Channels, g.KernelH * g.KernelW, out double share);
+                Assert.True(runs == conv.U8S8, name);
+                Assert.Equal(conv.U8S8 ? (double)conv.U8Remainders / conv.U8Steps : 0, share, 12);
+                if (runs) u8++;
+            }
+        Assert.True(u8 >= 10, $"{u8}");
+    }
+
+    [Fact]
     public void Weights_with_too_many_remainders_keep_the_pair_kernels()
     {
         var rng = new Random(87);
