@@ -19,13 +19,12 @@ public static partial class SparseCostModel
 
     /// <summary>Whether an ungrouped N:M-pruned convolution of <paramref name="channels"/> inputs and
     /// <paramref name="taps"/> kernel taps runs faster sparse. <paramref name="denseU8"/>: the dense int8 kernel would take
-    /// its u8 path (7-bit weights, or 8-bit ones split with <paramref name="remainderShare"/> of its steps carrying a
-    /// remainder, each about 4/3 of a step).</summary>
-    public static (bool Sparse, string Reason) DecideConv(bool int8, int channels, int taps, int n, int m, bool denseU8 = false, double remainderShare = 0)
+    /// its u8 path (7-bit weights).</summary>
+    public static (bool Sparse, string Reason) DecideConv(bool int8, int channels, int taps, int n, int m, bool denseU8 = false)
     {
         int length = int8 ? SparseConv.Units(channels, taps) : channels * taps;
         if (m > NmSparse.MaxM || n <= 0 || n >= m) return (false, $"dense: the sparse kernels take N:M with 0 < N < M <= {NmSparse.MaxM}, not {n}:{m}");
-        double dense = (int8 && denseU8 ? 1.5 * ((channels + 3) / 4) * taps * (1 + 4.0 / 3 * remainderShare) : length) + ConvTileOverhead;
+        double dense = (int8 && denseU8 ? 1.5 * ((channels + 3) / 4) * taps : length) + ConvTileOverhead;
         // A length M does not divide is padded with zero entries, which the sparse kernel multiplies too.
         double sparse = NmSparse.Kept(SparseConv.Padded(length, m), n, m) + ConvTileOverhead;
         double ratio = sparse / dense;
