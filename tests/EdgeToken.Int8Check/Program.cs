@@ -235,7 +235,7 @@ for (int n = 0; n <= 100; n++)
             break;
         }
 }
-// The table lookup (EdgeToken.QLookup) on the path this process chooses (AVX-512 VBMI unless switched off), in place
+// The table lookup (EdgeToken.QLookup) on the path this process chooses (AVX-512 VBMI, AVX2 or ARM64's tbl), in place
 // too, against the scalar reference at every length up to 200.
 {
     var table = new sbyte[256];

@@ -15,9 +15,9 @@ public sealed partial class Int8Lookup
     /// bytes by the low 7 bits of each index, once from the lower half of the table and once from the upper half, and the
     /// index's top bit chooses between the two.</summary>
     /// <remarks>Four instructions per 64 bytes against one load per byte for the scalar loop. Without VBMI there is no
-    /// byte permute wider than 16 entries (pshufb), and sixteen shuffles, compares and blends per vector cost about what
-    /// the scalar loop does, so other machines take <see cref="RunScalar"/>. y may be x: every vector is loaded before it
-    /// is stored, and the last n mod 64 bytes run scalar rather than as an overlapping vector that would read outputs.</remarks>
+    /// byte permute wider than 16 entries (pshufb): AVX2 takes sixteen of those and a tree of blends
+    /// (<see cref="RunAvx2"/>). y may be x: every vector is loaded before it is stored, and the last n mod 64 bytes run
+    /// scalar rather than as an overlapping vector that would read outputs.</remarks>
     public static void RunAvx512Vbmi(ReadOnlySpan<sbyte> table, ReadOnlySpan<sbyte> x, Span<sbyte> y)
     {
         if (!Avx512Vbmi.IsSupported) throw new PlatformNotSupportedException("AVX-512 VBMI is not supported on this machine");

@@ -1,4 +1,6 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
 
 namespace EdgeToken.Runtime.Kernels.Int8;
 
@@ -25,10 +27,14 @@ public sealed partial class Int8Lookup
 
     public void Run(ReadOnlySpan<sbyte> x, Span<sbyte> y) => Run(_table, x, y);
 
-    /// <summary>y[i] = table[(byte)x[i]] on the fastest path this machine has. y may be x (in place).</summary>
+    /// <summary>y[i] = table[(byte)x[i]] on the fastest path this machine has: AVX-512 VBMI, AVX2, ARM64 AdvSimd, else
+    /// the scalar loop (for a handful of elements too, where setting up the vectors costs more). y may be x (in place).</summary>
     public static void Run(ReadOnlySpan<sbyte> table, ReadOnlySpan<sbyte> x, Span<sbyte> y)
     {
-        if (Avx512VbmiIsSupported) RunAvx512Vbmi(table, x, y);
+        if (x.Length < 32) RunScalar(table, x, y);
+        else if (Avx512VbmiIsSupported) RunAvx512Vbmi(table, x, y);
+        else if (Avx2.IsSupported) RunAvx2(table, x, y);
+        else if (AdvSimd.Arm64.IsSupported) RunAdvSimd(table, x, y);
         else RunScalar(table, x, y);
     }
 
