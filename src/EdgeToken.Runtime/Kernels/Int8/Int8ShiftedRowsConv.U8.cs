@@ -41,18 +41,10 @@ public sealed partial class Int8ShiftedRowsConv
     private static (int[]? Quads, int[]? Correction, QuadRemainders? Remainders, int[]? Order) PackU8(Int8ConvGeometry g, ReadOnlySpan<sbyte> w,
         int blocks, int[] tapOffsets, int planeInts)
     {
-        int taps = g.KernelH * g.KernelW, c = g.Channels, m = g.OutChannels;
-        if (!QuadsPay(c)) return (null, null, null, null);
-        var (fitted, remainders) = Split(g, w, blocks, tapOffsets, planeInts);
-        int[]? order = null;
-        if (remainders.Count > 0 && QuadOrder(g, w) is { } reorder)
-        {
-            var (reorderedFitted, reorderedRemainders) = Split(g, Reordered(g, w, reorder), blocks, tapOffsets, planeInts);
-            if (reorderedRemainders.Count < remainders.Count) (fitted, remainders, order) = (reorderedFitted, reorderedRemainders, reorder);
-        }
-        if (remainders.Count > 0 && !SplitPays(g, remainders.Count)) return (null, null, null, null);
+        if (ChooseSplit(g, w, blocks, tapOffsets, planeInts) is not var (fitted, remainders, order)) return (null, null, null, null);
+        int taps = g.KernelH * g.KernelW, c = g.Channels;
         var correction = new int[blocks * MR];
-        for (int o = 0; o < m; o++)
+        for (int o = 0; o < g.OutChannels; o++)
         {
             int sum = 0;
             foreach (sbyte v in w.Slice(o * c * taps, c * taps)) sum += v;

@@ -69,18 +69,32 @@ public sealed partial class Int8ShiftedRowsConv
         return 3 * steps * ((g.Channels + 3) / 4) + 4L * remainders < 2 * steps * ((g.Channels + 1) / 2);
     }
 
+    /// <summary>The split the u8 kernels run, in the channel order with the fewer remainders (their own or
+    /// <see cref="QuadOrder"/>'s), or null where quads or the split do not pay.</summary>
+    private static (sbyte[] Fitted, QuadRemainders Remainders, int[]? Order)? ChooseSplit(Int8ConvGeometry g, ReadOnlySpan<sbyte> w, int blocks,
+        int[] tapOffsets, int planeInts)
+    {
+        if (!QuadsPay(g.Channels)) return null;
+        var (fitted, remainders) = Split(g, w, blocks, tapOffsets, planeInts);
+        int[]? order = null;
+        if (remainders.Count > 0 && QuadOrder(g, w) is { } reorder)
+        {
+            var (reorderedFitted, reorderedRemainders) = Split(g, Reordered(g, w, reorder), blocks, tapOffsets, planeInts);
+            if (reorderedRemainders.Count < remainders.Count) (fitted, remainders, order) = (reorderedFitted, reorderedRemainders, reorder);
+        }
+        return remainders.Count > 0 && !SplitPays(g, remainders.Count) ? null : (fitted, remainders, order);
+    }
+
     /// <summary>Whether a dense convolution with weights <paramref name="w"/> [M, C, taps] would run the u8 x s8 kernels
-    /// on x86, and the share of their steps with a remainder (after <see cref="QuadOrder"/>): for build-time cost models
-    /// that have the weights but not the input's size.</summary>
+    /// on x86, and the share of their steps with a remainder: for build-time cost models that have the weights but not
+    /// the input's size.</summary>
     public static bool RunsU8(ReadOnlySpan<sbyte> w, int outChannels, int channels, int taps, out double remainderShare)
     {
         remainderShare = 0;
-        if (!QuadsPay(channels) || w.Length != outChannels * channels * taps) return false;
+        if (w.Length != outChannels * channels * taps) return false;
         var g = Int8ConvGeometry.Create(channels, 1, taps, outChannels, 1, taps, 1, (1, 1), (1, 1), (0, 0, 0, 0)); // the taps along W
-        int blocks = (outChannels + MR - 1) / MR, remainders = Split(g, w, blocks, new int[taps], 0).Remainders.Count;
-        if (remainders > 0 && QuadOrder(g, w) is { } order) remainders = Math.Min(remainders, Split(g, Reordered(g, w, order), blocks, new int[taps], 0).Remainders.Count);
-        if (remainders > 0 && !SplitPays(g, remainders)) return false;
-        remainderShare = (double)remainders / ((long)outChannels * taps * ((channels + 3) / 4));
+        if (ChooseSplit(g, w, (outChannels + MR - 1) / MR, new int[taps], 0) is not var (_, remainders, _)) return false;
+        remainderShare = (double)remainders.Count / ((long)outChannels * taps * ((channels + 3) / 4));
         return true;
     }
 
