@@ -7,7 +7,7 @@ using EdgeToken.Runtime.Tensors;
 // and exits 1 on any mismatch. Sizes cover every vector width and tail (k = 0..200).
 var supported = Int8Paths.Supported().ToList();
 var rng = new Random(7);
-int checkedCount = 0, mismatches = 0, dotRows = 0, sparseDotRows = 0, dotFused = 0, u8Split = 0;
+int checkedCount = 0, mismatches = 0, dotRows = 0, sparseDotRows = 0, dotFused = 0, avx2Fused = 0, u8Split = 0;
 foreach (int m in new[] { 1, 3 })
     foreach (int n in new[] { 1, 5 })
         for (int k = 0; k <= 200; k++)
@@ -499,13 +499,14 @@ foreach (var (name, g) in new[]
         checkedCount++;
         if (weights.ShiftedRows && weights.Path == Int8Path.AdvSimdDot) dotRows++;
         if (weights.FusesRequantization && weights.Path == Int8Path.AdvSimdDot) dotFused++;
+        if (weights.FusesRequantization && weights.Path == Int8Path.Avx2) avx2Fused++;
         if (narrow is null || !expected.AsSpan().SequenceEqual(actual))
         {
             mismatches++;
             Console.Error.WriteLine($"mismatch: narrow-requantized convolution {name}{(pruned ? " (2:4)" : "")} on {path}{(narrow is null ? " (no narrow form)" : "")}");
         }
     }
-Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows} sparse-dot-rows={sparseDotRows} dot-fused={dotFused} u8-split={u8Split}");
+Console.WriteLine($"best={Int8Paths.Best} supported={string.Join(",", supported)} checked={checkedCount} mismatches={mismatches} dot-rows={dotRows} sparse-dot-rows={sparseDotRows} dot-fused={dotFused} avx2-fused={avx2Fused} u8-split={u8Split}");
 return mismatches == 0 ? 0 : 1;
 
 // Keeps n random (channel pair, tap) units of every 4 of w, per panel of 12 output channels: what SparseConv's int8 form holds.

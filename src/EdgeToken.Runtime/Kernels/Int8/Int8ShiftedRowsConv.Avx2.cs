@@ -11,20 +11,31 @@ public sealed partial class Int8ShiftedRowsConv
     /// vector: 4 x 2 vectors (16 pixels), then 4 x 1 for what is left.</summary>
     /// <remarks>Eight accumulators, two pixel vectors and a broadcast weight pair leave room in the 16 ymm registers for
     /// the products before they are added; a 4 x 3 block would spill.</remarks>
-    private void Run256(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length)
+    private void Run256(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length) =>
+        Run256<SumsOut>(x, w, units, acc, length, ref Unsafe.NullRef<sbyte>(), 0, default);
+
+    /// <summary><see cref="Run256(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, Span{int}, int)"/> with each
+    /// block's sums requantized in their registers and stored as bytes at <paramref name="y"/> (channel k of the block at
+    /// k · <paramref name="outPixels"/>), unless <typeparamref name="TOut"/> is <see cref="SumsOut"/>. For bytes the run's
+    /// length must be a multiple of 16: only 4 x 2 blocks run.</summary>
+    private void Run256<TOut>(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> units, Span<int> acc, int length,
+        ref sbyte y, int outPixels, ReadOnlySpan<NarrowRequantization> narrow) where TOut : struct, Requantize.INarrowSign
     {
+        ref NarrowRequantization n = ref MemoryMarshal.GetReference(narrow);
         int vectors = (length + 7) / 8, v = 0, stride = _layout.AccStride;
         ref int xs = ref MemoryMarshal.GetReference(x);
         ref int ws = ref MemoryMarshal.GetReference(w);
         ref int us = ref MemoryMarshal.GetReference(units);
         ref int a = ref MemoryMarshal.GetReference(acc);
         for (; v + 2 <= vectors; v += 2)
-            Block256x2(ref Unsafe.Add(ref xs, v * 8), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 8), stride);
+            Block256x2<TOut>(ref Unsafe.Add(ref xs, v * 8), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 8), stride,
+                ref Unsafe.Add(ref y, v * 8), outPixels, ref n);
         if (v < vectors)
             Block256x1(ref Unsafe.Add(ref xs, v * 8), ref ws, ref us, units.Length, ref Unsafe.Add(ref a, v * 8), stride);
     }
 
-    private static void Block256x2(ref int x, ref int w, ref int units, int count, ref int acc, int stride)
+    private static void Block256x2<TOut>(ref int x, ref int w, ref int units, int count, ref int acc, int stride,
+        ref sbyte y, int outPixels, ref NarrowRequantization n) where TOut : struct, Requantize.INarrowSign
     {
         Vector256<int> c00 = default, c01 = default, c10 = default, c11 = default;
         Vector256<int> c20 = default, c21 = default, c30 = default, c31 = default;
@@ -44,6 +55,14 @@ public sealed partial class Int8ShiftedRowsConv
             c20 += Avx2.MultiplyAddAdjacent(x0, k); c21 += Avx2.MultiplyAddAdjacent(x1, k);
             k = Vector256.Create(Unsafe.Add(ref w, 3)).AsInt16();
             c30 += Avx2.MultiplyAddAdjacent(x0, k); c31 += Avx2.MultiplyAddAdjacent(x1, k);
+        }
+        if (typeof(TOut) != typeof(SumsOut))
+        {
+            Requantize.Sixteen256(c00, c01, n).StoreUnsafe(ref y);
+            Requantize.Sixteen256(c10, c11, Unsafe.Add(ref n, 1)).StoreUnsafe(ref Unsafe.Add(ref y, outPixels));
+            Requantize.Sixteen256(c20, c21, Unsafe.Add(ref n, 2)).StoreUnsafe(ref Unsafe.Add(ref y, 2 * outPixels));
+            Requantize.Sixteen256(c30, c31, Unsafe.Add(ref n, 3)).StoreUnsafe(ref Unsafe.Add(ref y, 3 * outPixels));
+            return;
         }
         ref int r1 = ref Unsafe.Add(ref acc, stride);
         ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);

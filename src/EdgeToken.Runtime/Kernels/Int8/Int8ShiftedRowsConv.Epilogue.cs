@@ -4,7 +4,8 @@ using System.Runtime.Intrinsics;
 namespace EdgeToken.Runtime.Kernels.Int8;
 
 // The AVX-512 blocks' epilogue when the requantization is fused (RunFused): each block's int32 sums, still in registers,
-// requantized with the channel's NarrowRequantization and stored as bytes.
+// requantized with the channel's NarrowRequantization and stored as bytes. (The AVX2 4 x 2 blocks do it with
+// Requantize.Sixteen256.)
 public sealed partial class Int8ShiftedRowsConv
 {
     /// <summary>The <c>TOut</c> of the blocks that stores the int32 sums (its <c>Sixteen</c> is never called).</summary>

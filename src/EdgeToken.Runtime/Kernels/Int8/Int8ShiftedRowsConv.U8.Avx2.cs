@@ -11,8 +11,17 @@ public sealed partial class Int8ShiftedRowsConv
     /// then 4 x 1.</summary>
     /// <remarks>Eight accumulators, two pixel vectors, the broadcast weights, the ones and a product take 13 of the 16 ymm
     /// registers.</remarks>
-    private void Run256U8(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, int block, Span<int> acc, int length)
+    private void Run256U8(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, int block, Span<int> acc, int length) =>
+        Run256U8<SumsOut>(x, w, correction, block, acc, length, ref Unsafe.NullRef<sbyte>(), 0, default);
+
+    /// <summary><see cref="Run256U8(ReadOnlySpan{int}, ReadOnlySpan{int}, ReadOnlySpan{int}, int, Span{int}, int)"/> with
+    /// each block's sums requantized in their registers and stored as bytes at <paramref name="y"/> (channel k of the
+    /// block at k · <paramref name="outPixels"/>), unless <typeparamref name="TOut"/> is <see cref="SumsOut"/>. For bytes
+    /// the run's length must be a multiple of 16: only 4 x 2 blocks run.</summary>
+    private void Run256U8<TOut>(ReadOnlySpan<int> x, ReadOnlySpan<int> w, ReadOnlySpan<int> correction, int block, Span<int> acc, int length,
+        ref sbyte y, int outPixels, ReadOnlySpan<NarrowRequantization> narrow) where TOut : struct, Requantize.INarrowSign
     {
+        ref NarrowRequantization n = ref MemoryMarshal.GetReference(narrow);
         int vectors = (length + 7) / 8, v = 0;
         ref int xs = ref MemoryMarshal.GetReference(x);
         ref int ws = ref MemoryMarshal.GetReference(w);
@@ -21,7 +30,8 @@ public sealed partial class Int8ShiftedRowsConv
         int quads = (_g.Channels + 3) / 4, planeInts = _layout.PlaneInts, stride = _layout.AccStride;
         var r = _remainders!;
         for (; v + 2 <= vectors; v += 2)
-            Block256x2U8(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride, r, block * MR);
+            Block256x2U8<TOut>(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride, r, block * MR,
+                ref Unsafe.Add(ref y, v * 8), outPixels, ref n);
         if (v < vectors)
             Block256x1U8(ref Unsafe.Add(ref xs, v * 8), ref ws, ref cs, ref Unsafe.Add(ref a, v * 8), _tapOffsets, quads, planeInts, stride, r, block * MR);
     }
@@ -30,8 +40,8 @@ public sealed partial class Int8ShiftedRowsConv
     private static Vector256<int> Madd(Vector256<byte> x, Vector256<sbyte> w, Vector256<short> ones) =>
         Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(x, w), ones);
 
-    private static void Block256x2U8(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride,
-        QuadRemainders r, int first)
+    private static void Block256x2U8<TOut>(ref int x, ref int w, ref int correction, ref int acc, int[] taps, int quads, int planeInts, int stride,
+        QuadRemainders r, int first, ref sbyte y, int outPixels, ref NarrowRequantization n) where TOut : struct, Requantize.INarrowSign
     {
         var ones = Vector256.Create((short)1);
         Vector256<int> c00, c01, c10, c11, c20, c21, c30, c31;
@@ -63,6 +73,14 @@ public sealed partial class Int8ShiftedRowsConv
         (c10, c11) = AddRemainders256x2(ref x, starts[first + 1], starts[first + 2], offsets, rq, ones, c10, c11);
         (c20, c21) = AddRemainders256x2(ref x, starts[first + 2], starts[first + 3], offsets, rq, ones, c20, c21);
         (c30, c31) = AddRemainders256x2(ref x, starts[first + 3], starts[first + 4], offsets, rq, ones, c30, c31);
+        if (typeof(TOut) != typeof(SumsOut))
+        {
+            Requantize.Sixteen256(c00, c01, n).StoreUnsafe(ref y);
+            Requantize.Sixteen256(c10, c11, Unsafe.Add(ref n, 1)).StoreUnsafe(ref Unsafe.Add(ref y, outPixels));
+            Requantize.Sixteen256(c20, c21, Unsafe.Add(ref n, 2)).StoreUnsafe(ref Unsafe.Add(ref y, 2 * outPixels));
+            Requantize.Sixteen256(c30, c31, Unsafe.Add(ref n, 3)).StoreUnsafe(ref Unsafe.Add(ref y, 3 * outPixels));
+            return;
+        }
         ref int r1 = ref Unsafe.Add(ref acc, stride);
         ref int r2 = ref Unsafe.Add(ref acc, 2 * stride);
         ref int r3 = ref Unsafe.Add(ref acc, 3 * stride);

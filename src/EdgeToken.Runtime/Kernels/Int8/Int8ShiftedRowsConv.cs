@@ -22,9 +22,11 @@ namespace EdgeToken.Runtime.Kernels.Int8;
 /// <para>Whole rows of output are one run; a convolution that reads its input rows unpadded and unstrided (a pointwise
 /// one) is one run over the whole plane. A run's last vector may reach past it: those lanes read the plane's slack and
 /// land in accumulators that the next run overwrites or that are never requantized.</para>
-/// <para>The int32 accumulators go through scratch to <see cref="Requantize.Channels"/>: requantizing inside the
-/// micro-kernel, while they are in registers, was measured slower on Zen 4 (and its speed varied by 2x from one process
-/// to the next with the size of the inlined code). On Zen 4 the products and their adds fill the vector pipes (each
+/// <para>With the full (64-bit) requantization the int32 accumulators go through scratch to
+/// <see cref="Requantize.Channels"/>: requantizing that form inside the micro-kernel, while they are in registers, was
+/// measured slower on Zen 4 (and its speed varied by 2x from one process to the next with the size of the inlined
+/// code). With a <see cref="NarrowRequantization"/> per channel the blocks requantize in registers (<see cref="RunFused"/>).
+/// On Zen 4 the products and their adds fill the vector pipes (each
 /// 512-bit instruction runs as two 256-bit halves, so AVX-512BW is only ~10% ahead of AVX2); a 16 -> 32 channel, kernel 5
 /// layer over 128 samples takes 4.8 us (AVX2 5.5 us), the GEMM path 20 us (AVX2 13 us).</para>
 /// </remarks>
@@ -159,7 +161,7 @@ public sealed partial class Int8ShiftedRowsConv
         if (!narrow.IsEmpty && FusedApplies(path))
         {
             if (Dot) RunDot(x, inputZeroPoint, MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]), default, scalar: false, y, narrow);
-            else RunFused(x, inputZeroPoint, narrow, y, scratch);
+            else RunFused(x, inputZeroPoint, narrow, y, scratch, path);
             return;
         }
         var acc = Accumulate(x, inputZeroPoint, scratch, path);
@@ -259,25 +261,27 @@ public sealed partial class Int8ShiftedRowsConv
             }
     }
 
-    /// <summary>Whether the sums are requantized in the kernel's registers: <see cref="RunFused"/> on AVX-512BW, with whole
+    /// <summary>Whether the sums are requantized in the kernel's registers: <see cref="RunFused"/> on AVX-512BW or AVX2, with whole
     /// blocks of <see cref="MR"/> channels and runs of whole vectors, so every lane of every block is an output to store;
     /// the ARM64 dot kernel where <see cref="DotFusedApplies"/>.</summary>
     internal bool FusedApplies(Int8Path path) =>
-        (path == Int8Path.Avx512BW && !Dot && !_layout.MergedRows && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0))
+        (path is Int8Path.Avx512BW or Int8Path.Avx2 && !Dot && !_layout.MergedRows && _g.OutChannels % MR == 0 && Array.TrueForAll(_runLength, n => n % 16 == 0))
         || DotFusedApplies(path);
 
-    /// <summary>The AVX-512BW kernels (u8 or int16 pairs, dense or sparse) with every block's sums requantized in its
-    /// registers (<see cref="NarrowRequantization"/>) and stored as bytes: no int32 sums written and read back. The same
-    /// bytes as requantizing the stored sums.</summary>
-    private void RunFused(ReadOnlySpan<sbyte> x, int inputZeroPoint, ReadOnlySpan<NarrowRequantization> narrow, Span<sbyte> y, Span<byte> scratch)
+    /// <summary>The AVX-512BW or AVX2 kernels (u8 or int16 pairs, dense or sparse) with every block's sums requantized in
+    /// its registers (<see cref="NarrowRequantization"/>) and stored as bytes: no int32 sums written and read back. The
+    /// same bytes as requantizing the stored sums. On AVX2 the 4 x 2 blocks (16 pixels) take it, through
+    /// <see cref="Requantize.Sixteen256"/>: timed on four of openWakeWord's shapes, it halved the 7–16 % of the layer's
+    /// time the separate pass took.</summary>
+    private void RunFused(ReadOnlySpan<sbyte> x, int inputZeroPoint, ReadOnlySpan<NarrowRequantization> narrow, Span<sbyte> y, Span<byte> scratch, Int8Path path)
     {
         if (narrow.Length < _g.OutChannels) throw new ArgumentException($"{narrow.Length} narrow requantizations for {_g.OutChannels} channels");
-        if (narrow[0].SignTerm) RunFused<Requantize.NarrowHalfAway>(x, inputZeroPoint, narrow, y, scratch);
-        else RunFused<Requantize.NarrowHalfUp>(x, inputZeroPoint, narrow, y, scratch);
+        if (narrow[0].SignTerm) RunFused<Requantize.NarrowHalfAway>(x, inputZeroPoint, narrow, y, scratch, path);
+        else RunFused<Requantize.NarrowHalfUp>(x, inputZeroPoint, narrow, y, scratch, path);
     }
 
-    private void RunFused<TOut>(ReadOnlySpan<sbyte> x, int inputZeroPoint, ReadOnlySpan<NarrowRequantization> narrow, Span<sbyte> y, Span<byte> scratch)
-        where TOut : struct, Requantize.INarrowSign
+    private void RunFused<TOut>(ReadOnlySpan<sbyte> x, int inputZeroPoint, ReadOnlySpan<NarrowRequantization> narrow, Span<sbyte> y, Span<byte> scratch,
+        Int8Path path) where TOut : struct, Requantize.INarrowSign
     {
         var l = _layout;
         var plane = MemoryMarshal.Cast<byte, int>(scratch[..l.PlaneBytes]);
@@ -290,13 +294,27 @@ public sealed partial class Int8ShiftedRowsConv
             LoadInputU8(x, inputZeroPoint, plane);
             for (int r = 0; r < _runStart.Length; r++)
                 for (int b = 0; b < _blocks; b++)
-                    Run512U8<TOut>(plane[_runBase[r]..], _quadWeights.AsSpan(b * _tapOffsets.Length * quads * MR), _correction.AsSpan(b * MR, MR), b, default,
-                        _runLength[r], ref Unsafe.Add(ref ys, b * MR * outPixels + _runStart[r]), outPixels, narrow.Slice(b * MR, MR));
+                {
+                    var xs = plane[_runBase[r]..];
+                    var w = _quadWeights.AsSpan(b * _tapOffsets.Length * quads * MR);
+                    var correction = _correction.AsSpan(b * MR, MR);
+                    ref sbyte yb = ref Unsafe.Add(ref ys, b * MR * outPixels + _runStart[r]);
+                    if (path == Int8Path.Avx2) Run256U8<TOut>(xs, w, correction, b, default, _runLength[r], ref yb, outPixels, narrow.Slice(b * MR, MR));
+                    else Run512U8<TOut>(xs, w, correction, b, default, _runLength[r], ref yb, outPixels, narrow.Slice(b * MR, MR));
+                }
             return;
         }
         if (_columnPairs) LoadColumnPairs(x, inputZeroPoint, plane);
         else LoadInput(x, inputZeroPoint, plane);
         int first = 0, count = _unitCount;
+        if (path == Int8Path.Avx2)
+        {
+            for (int r = 0; r < _runStart.Length; r++)
+                for (int b = 0; b < _blocks; b++)
+                    Run256<TOut>(plane[_runBase[r]..], _weights.AsSpan(b * count * MR, count * MR), _units.AsSpan(b * _unitBlockStride, count), default,
+                        _runLength[r], ref Unsafe.Add(ref ys, b * MR * outPixels + _runStart[r]), outPixels, narrow.Slice(b * MR, MR));
+            return;
+        }
         if (_shortRuns)
         {
             ref int xs = ref MemoryMarshal.GetReference(plane);

@@ -26,12 +26,7 @@ public static partial class Requantize
         }
         else if (Vector256.IsHardwareAccelerated)
             for (; i + 16 <= count; i += 16)
-            {
-                var lo = Narrow256(Vector256.LoadUnsafe(ref a, (nuint)i), n);
-                var hi = Narrow256(Vector256.LoadUnsafe(ref a, (nuint)(i + 8)), n);
-                var words = Vector256.Narrow(lo, hi); // clamped to int8 already: the truncating narrows keep the values
-                Vector128.Narrow(words.GetLower(), words.GetUpper()).StoreUnsafe(ref ys, (nuint)i);
-            }
+                Sixteen256(Vector256.LoadUnsafe(ref a, (nuint)i), Vector256.LoadUnsafe(ref a, (nuint)(i + 8)), n).StoreUnsafe(ref ys, (nuint)i);
         else if (Vector128.IsHardwareAccelerated)
             for (; i + 16 <= count; i += 16)
             {
@@ -58,6 +53,15 @@ public static partial class Requantize
     {
         var w = Vector128.Narrow(Narrow128(a, n), Vector128<int>.Zero);
         Unsafe.WriteUnaligned(ref Unsafe.As<sbyte, byte>(ref y), Vector128.Narrow(w, Vector128<short>.Zero).AsInt32().ToScalar());
+    }
+
+    /// <summary>Sixteen sums in two Vector256 (eight each, in order) to int8 with <paramref name="n"/>: the bytes
+    /// <see cref="Plane"/> gives for them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<sbyte> Sixteen256(Vector256<int> lo, Vector256<int> hi, in NarrowRequantization n)
+    {
+        var words = Vector256.Narrow(Narrow256(lo, n), Narrow256(hi, n)); // clamped to int8 already: the truncating narrows keep the values
+        return Vector128.Narrow(words.GetLower(), words.GetUpper());
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -43,6 +43,12 @@ public class Int8PathSwitchTests
         {
             if (expectedBest.Length > 0) Assert.StartsWith($"best={expectedBest} ", stdout);
             if (name == "DOTNET_EnableAVX512") Assert.DoesNotContain("Avx512BW", stdout);
+            // With AVX2 the best path, the narrow-requantized convolutions requantized in the AVX2 blocks' registers.
+            if (stdout.StartsWith("best=Avx2 ", StringComparison.Ordinal))
+            {
+                var fused = System.Text.RegularExpressions.Regex.Match(stdout, @" avx2-fused=(\d+)");
+                Assert.True(fused.Success && int.Parse(fused.Groups[1].Value) >= 3, stdout);
+            }
             // Trained-like 8-bit weights ran on the shifted rows' u8 x s8 kernels with remainders (AVX2 and AVX-512BW).
             if (expectedBest.Length == 0 && System.Runtime.Intrinsics.X86.Avx2.IsSupported)
             {
