@@ -58,10 +58,7 @@ public sealed partial class Int8ShiftedRowsConv
         }
         if (typeof(TOut) != typeof(SumsOut))
         {
-            Requantize.Sixteen256(c00, c01, n).StoreUnsafe(ref y);
-            Requantize.Sixteen256(c10, c11, Unsafe.Add(ref n, 1)).StoreUnsafe(ref Unsafe.Add(ref y, outPixels));
-            Requantize.Sixteen256(c20, c21, Unsafe.Add(ref n, 2)).StoreUnsafe(ref Unsafe.Add(ref y, 2 * outPixels));
-            Requantize.Sixteen256(c30, c31, Unsafe.Add(ref n, 3)).StoreUnsafe(ref Unsafe.Add(ref y, 3 * outPixels));
+            StoreBytes256(c00, c01, c10, c11, c20, c21, c30, c31, ref n, ref y, outPixels);
             return;
         }
         ref int r1 = ref Unsafe.Add(ref acc, stride);

@@ -88,4 +88,16 @@ public sealed partial class Int8ShiftedRowsConv
         c2.StoreUnsafe(ref acc, (nuint)(2 * stride));
         c3.StoreUnsafe(ref acc, (nuint)(3 * stride));
     }
+
+    /// <summary>An AVX2 4 x 2 block's end: each channel's two vectors of sums requantized (<see cref="Requantize.Sixteen256"/>)
+    /// and stored as sixteen bytes at the start of its row of <paramref name="y"/> (channel k at k · outPixels).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreBytes256(Vector256<int> c00, Vector256<int> c01, Vector256<int> c10, Vector256<int> c11,
+        Vector256<int> c20, Vector256<int> c21, Vector256<int> c30, Vector256<int> c31, ref NarrowRequantization n, ref sbyte y, int outPixels)
+    {
+        Requantize.Sixteen256(c00, c01, n).StoreUnsafe(ref y);
+        Requantize.Sixteen256(c10, c11, Unsafe.Add(ref n, 1)).StoreUnsafe(ref Unsafe.Add(ref y, outPixels));
+        Requantize.Sixteen256(c20, c21, Unsafe.Add(ref n, 2)).StoreUnsafe(ref Unsafe.Add(ref y, 2 * outPixels));
+        Requantize.Sixteen256(c30, c31, Unsafe.Add(ref n, 3)).StoreUnsafe(ref Unsafe.Add(ref y, 3 * outPixels));
+    }
 }
